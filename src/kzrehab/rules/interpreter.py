@@ -1,0 +1,326 @@
+"""The per-claim interpreter: evaluates resolved trees on one claim, every value a range.
+
+:class:`Evaluator` is bound to one law's checked definitions and its parameter values at the
+assessment date. :meth:`Evaluator.evaluate` returns the range value of an expression for a
+claim; :meth:`Evaluator.explain` also returns a :class:`Trace` — which sub-conditions
+decided the result, which facts they read and which events were in, maybe or out.
+
+Operators are taken from the registry (:mod:`kzrehab.rules.operators`): eager ones receive
+their argument values; ``filter`` and ``project`` evaluate their second argument per event.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Evaluator", "Trace", "EventMark", "fact_value", "event_fact_value", "display"]
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..dates import PartialDate, months_range, year_of_ordinal
+from ..model import Claim, Event
+from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
+from .ast import Lit, Name, Node, Op, SetLit
+from .operators import REGISTRY, EventSet, Projection
+from .printer import unparse
+from .values import UNBOUNDED, Interval, K, kand
+
+Value = Any
+
+
+def _date_range(d: PartialDate | None) -> Interval:
+    if d is None:
+        return UNBOUNDED
+    lo, hi = d.ordinals
+    return Interval(float(lo), float(hi))
+
+
+def _convert(kind: FactKind, raw: object, minimum: float = -math.inf) -> Value:
+    if kind is FactKind.BOOL:
+        return K.of(raw)  # type: ignore[arg-type]
+    if kind is FactKind.INT:
+        return Interval(minimum, math.inf) if raw is None else Interval.point(raw)  # type: ignore[arg-type]
+    if kind is FactKind.DATE:
+        return _date_range(raw)  # type: ignore[arg-type]
+    return raw
+
+
+def fact_value(claim: Claim, name: str) -> Value:
+    """The range value of a claim fact."""
+    return _convert(CLAIM_FACTS[name].kind, getattr(claim, name))
+
+
+def event_fact_value(event: Event, name: str) -> Value:
+    """The range value of an event fact, derived facts (``year``, ``months``) included."""
+    if name == "year":
+        start = _date_range(event.start)
+        return Interval(year_of_ordinal(start.lo), year_of_ordinal(start.hi))
+    if name == "months":
+        s, e = _date_range(event.start), _date_range(event.end)
+        return Interval(*months_range((s.lo, s.hi), (e.lo, e.hi)))
+    fact = EVENT_FACTS[name]
+    return _convert(fact.kind, getattr(event, name), fact.minimum)
+
+
+def display(value: Value, date: bool = False) -> str:
+    """A value as a reader sees it: ``true``, ``unknown``, ``1931-05-01..1931-05-31``."""
+    if isinstance(value, K):
+        return str(value)
+    if isinstance(value, Interval):
+        if date:
+            def day(x: float) -> str:
+                return "?" if math.isinf(x) else dt.date.fromordinal(int(x)).isoformat()
+
+            if value.lo == -math.inf and value.hi == math.inf:
+                return "unknown"
+            return day(value.lo) if value.known else f"{day(value.lo)}..{day(value.hi)}"
+        if value.lo == -math.inf and value.hi == math.inf:
+            return "unknown"
+        return str(value)
+    if value is None:
+        return "unknown"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, tuple):
+        return f"{sum(1 for _, m in value if m is K.TRUE)} in, " + (
+            f"{sum(1 for _, m in value if m is not K.TRUE)} maybe"
+        )
+    return str(value)
+
+
+@attrs.frozen
+class EventMark:
+    """How one event fared in an event filter: ``in``, ``maybe`` or ``out``."""
+
+    index: int
+    event: Event
+    membership: str
+
+    def describe(self) -> str:
+        """``event 2 (deportation, 1931-05)``."""
+        e = self.event
+        parts = [p for p in (e.measure, e.episode, str(e.start) if e.start else None) if p]
+        label = e.id or str(self.index + 1)
+        return f"event {label} ({', '.join(parts) or 'no facts'})"
+
+
+@attrs.frozen
+class Trace:
+    """The explanation of one evaluated expression: a tree mirroring the expression's."""
+
+    text: str
+    value: str
+    children: tuple[Trace, ...] = ()
+    #: this child decided its parent's value (for ``and``/``or``: the false/true ones)
+    decisive: bool = True
+    #: for a fact or parameter: its name as written
+    fact: str | None = None
+    #: for an event filter: how each event of the base set fared
+    events: tuple[EventMark, ...] = ()
+
+    def decisive_facts(self) -> list[tuple[str, str]]:
+        """The facts (name, value) read by the decisive path, in order, without repeats."""
+        out: list[tuple[str, str]] = []
+        stack = [self]
+        while stack:
+            t = stack.pop()
+            if t.fact is not None and (t.fact, t.value) not in out:
+                out.append((t.fact, t.value))
+            stack.extend(reversed([c for c in t.children if c.decisive]))
+        return out
+
+    def decisive_events(self) -> list[EventMark]:
+        """The events that were in or maybe in the filters on the decisive path."""
+        out: list[EventMark] = []
+        stack = [self]
+        while stack:
+            t = stack.pop()
+            out.extend(m for m in t.events if m.membership != "out" and m not in out)
+            stack.extend(reversed([c for c in t.children if c.decisive]))
+        return out
+
+
+_DATE_FACTS = frozenset(
+    n for n, f in (*CLAIM_FACTS.items(), *EVENT_FACTS.items()) if f.kind is FactKind.DATE
+)
+
+
+class Evaluator:
+    """Evaluates resolved expressions of one law on claims."""
+
+    def __init__(self, definitions: Mapping[str, Node], parameters: Mapping[str, float]) -> None:
+        self.definitions = definitions
+        self.parameters = parameters
+        self._claim: Claim | None = None
+        self._claim_cache: dict[str, Value] = {}
+        self._event_cache: dict[tuple[int, str], Value] = {}
+        self._tracing = False
+
+    def bind(self, claim: Claim) -> None:
+        """Evaluate the following expressions on ``claim``."""
+        if claim is not self._claim:
+            self._claim = claim
+            self._claim_cache = {}
+            self._event_cache = {}
+
+    def evaluate(self, node: Node, claim: Claim) -> Value:
+        """The range value of a resolved claim-scope expression on ``claim``."""
+        self.bind(claim)
+        self._tracing = False
+        return self._eval(node, None)[0]
+
+    def explain(self, node: Node, claim: Claim) -> tuple[Value, Trace]:
+        """The value and its trace."""
+        self.bind(claim)
+        self._tracing = True
+        try:
+            value, trace = self._eval(node, None)
+        finally:
+            self._tracing = False
+        assert trace is not None
+        return value, trace
+
+    # -- evaluation ---------------------------------------------------------------------
+
+    def _eval(self, node: Node, event: int | None) -> tuple[Value, Trace | None]:
+        if isinstance(node, Lit):
+            v = node.value
+            if isinstance(v, bool):
+                value: Value = K.of(v)
+            elif isinstance(v, int | float):
+                value = Interval.point(v)
+            elif isinstance(v, PartialDate):
+                value = _date_range(v)
+            else:
+                value = v
+            return value, self._leaf(node, value) if self._tracing else None
+        if isinstance(node, SetLit):
+            items = frozenset(
+                i.value if isinstance(i.value, str) else float(i.value) for i in node.items
+            )
+            return items, self._leaf(node, items) if self._tracing else None
+        if isinstance(node, Name):
+            return self._name(node, event)
+        assert isinstance(node, Op)
+        op = REGISTRY[node.op]
+        if node.op == "filter":
+            return self._filter(node, event)
+        if node.op == "project":
+            return self._project(node, event)
+        if node.op == "events":
+            assert self._claim is not None
+            es: EventSet = tuple((i, K.TRUE) for i in range(len(self._claim.events)))
+            return es, (self._events_trace(node, es) if self._tracing else None)
+        if not self._tracing and node.op in {"and", "or"}:
+            left = self._eval(node.args[0], event)[0]
+            if left is (K.FALSE if node.op == "and" else K.TRUE):
+                return left, None
+            return op.interpret(left, self._eval(node.args[1], event)[0]), None
+        results = [self._eval(a, event) for a in node.args]
+        value = op.interpret(*(r[0] for r in results))
+        if not self._tracing:
+            return value, None
+        children = [r[1] for r in results]
+        return value, Trace(
+            unparse(node),
+            self._show(node, value),
+            tuple(_mark(node.op, value, r[0], c) for r, c in zip(results, children, strict=True) if c),
+        )
+
+    def _leaf(self, node: Node, value: Value, fact: str | None = None) -> Trace:
+        return Trace(unparse(node), self._show(node, value), fact=fact)
+
+    def _show(self, node: Node, value: Value) -> str:
+        return display(value, date=_is_date(node))
+
+    def _name(self, node: Name, event: int | None) -> tuple[Value, Trace | None]:
+        assert self._claim is not None
+        n = node.name
+        label: str | None = None
+        if node.ref == "claim":
+            if n not in self._claim_cache:
+                self._claim_cache[n] = fact_value(self._claim, n)
+            value = self._claim_cache[n]
+            label = f"claim.{n}"
+        elif node.ref == "event":
+            assert event is not None
+            key = (event, n)
+            if key not in self._event_cache:
+                self._event_cache[key] = event_fact_value(self._claim.events[event], n)
+            value = self._event_cache[key]
+            label = f"event {event + 1}: {n}"
+        elif node.ref == "param":
+            value = Interval.point(self.parameters[n])
+            label = n
+        else:
+            assert node.ref == "def", f"unresolved name {n!r}"
+            body = self.definitions[n]
+            if self._tracing:
+                value, inner = self._eval(body, event)
+                assert inner is not None
+                return value, Trace(n, inner.value, (inner,))
+            key = (-1 if event is None else event, "def:" + n)
+            if key not in self._event_cache:
+                self._event_cache[key] = self._eval(body, event)[0]
+            return self._event_cache[key], None
+        return value, self._leaf(node, value, label) if self._tracing else None
+
+    def _events_trace(self, node: Node, es: EventSet) -> Trace:
+        return Trace(unparse(node), display(es))
+
+    def _filter(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
+        assert self._claim is not None
+        base_node, cond = node.args
+        base, base_trace = self._eval(base_node, event)
+        members: list[tuple[int, K]] = []
+        marks: list[EventMark] = []
+        cond_traces: list[Trace] = []
+        for index, m in base:
+            k, t = self._eval(cond, index)
+            both = kand((m, k))
+            if both is not K.FALSE:
+                members.append((index, both))
+            if self._tracing:
+                membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
+                marks.append(EventMark(index, self._claim.events[index], membership))
+                if t is not None and both is not K.FALSE:
+                    cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
+        es: EventSet = tuple(members)
+        if not self._tracing:
+            return es, None
+        children = (base_trace,) if base_trace is not None else ()
+        return es, Trace(unparse(node), display(es), (*children, *cond_traces), events=tuple(marks))
+
+    def _project(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
+        base_node, fact = node.args
+        base, base_trace = self._eval(base_node, event)
+        proj: Projection = tuple((m, self._eval(fact, index)[0]) for index, m in base)
+        if not self._tracing:
+            return proj, None
+        assert base_trace is not None
+        shown = ", ".join(display(v, _is_date(fact)) for _, v in proj) or "no events"
+        return proj, Trace(unparse(node), shown, (base_trace,))
+
+
+def _is_date(node: Node) -> bool:
+    if isinstance(node, Lit):
+        return isinstance(node.value, PartialDate)
+    if isinstance(node, Name):
+        return node.name in _DATE_FACTS and node.ref in {"claim", "event"}
+    if isinstance(node, Op) and node.op in {"min", "max"}:
+        return any(_is_date(a) for a in node.args)
+    if isinstance(node, Op) and node.op == "project":
+        return _is_date(node.args[1])
+    return False
+
+
+def _mark(op: str, value: Value, child_value: Value, trace: Trace | None) -> Trace:
+    """Flag whether a child decided a Kleene ``and``/``or``; other operators: all decide."""
+    assert trace is not None
+    if op in {"and", "or"} and isinstance(value, K) and isinstance(child_value, K):
+        decisive = child_value is value
+        return trace if decisive else attrs.evolve(trace, decisive=False)
+    return trace

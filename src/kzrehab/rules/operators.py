@@ -1,0 +1,445 @@
+"""The one operator registry of the rule language.
+
+Every operator is one :class:`Operator` record holding, side by side, its syntax (how the
+parser reads it and the printer writes it), its type rule (read by the checker), its
+per-claim implementation on range values (read by the interpreter) and its vectorised
+implementation (read by the compiler, registered by :mod:`kzrehab.rules.compiler`). A test
+fails when an operator lacks either implementation, so none can be half-added.
+
+Type rules receive the node and its argument types and return the result type, or raise
+:class:`TypeProblem`. Eager implementations receive the argument values; *lazy* ones
+(``filter``, ``project``) receive the evaluator and the node, because their second argument
+is evaluated once per event.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Operator", "REGISTRY", "TypeProblem", "FUNCTIONS", "BINARY", "EventSet", "Projection"]
+
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from .. import vocabulary
+from .._suggest import did_you_mean
+from .ast import Lit, Node, Op, SetLit
+from .types import BOOL, EVENTS, NUM, Type
+from .values import (
+    UNBOUNDED,
+    Interval,
+    K,
+    add,
+    compare,
+    contains,
+    div,
+    imax,
+    imin,
+    kand,
+    knot,
+    kor,
+    mul,
+    neg,
+    sub,
+)
+
+#: members of an event set: (index of the event in its claim, membership TRUE or UNKNOWN)
+EventSet = tuple[tuple[int, K], ...]
+#: a fact read over an event set: (membership, the fact's range) per member
+Projection = tuple[tuple[K, Interval], ...]
+
+
+class TypeProblem(Exception):
+    """Raised by a type rule; the checker adds where (``arg``: which argument, if any)."""
+
+    def __init__(self, message: str, arg: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.arg = arg
+
+
+TypeRule = Callable[[Op, Sequence[Type]], Type]
+
+
+@attrs.frozen
+class Operator:
+    """One operator: syntax, type rule and implementations."""
+
+    name: str
+    #: how it is written: the symbol or keyword, or the function name
+    spelling: str
+    #: ``infix``, ``prefix``, ``call``, ``postfix`` or ``atom``
+    syntax: str
+    #: binding power for infix and prefix operators (higher binds tighter)
+    precedence: int
+    doc: str
+    check: TypeRule = attrs.field(repr=False)
+    interpret: Callable[..., Any] = attrs.field(repr=False)
+    #: receives the evaluator and the node instead of the argument values
+    lazy: bool = False
+    #: for each argument, True when it is checked and evaluated per event
+    per_event: tuple[bool, ...] = ()
+    #: the vectorised implementation, registered by the compiler module
+    compile: Callable[..., Any] | None = attrs.field(default=None, repr=False)
+
+
+# --- type rules -------------------------------------------------------------------------
+
+
+def _expect(t: Type, kinds: set[str], arg: int, what: str) -> None:
+    if t.kind not in kinds:
+        raise TypeProblem(f"{what} needs {' or '.join(sorted(kinds))}, not {t}", arg)
+
+
+def _event(types: Sequence[Type]) -> bool:
+    return any(t.event for t in types)
+
+
+def _logic(node: Op, types: Sequence[Type]) -> Type:
+    for i, t in enumerate(types):
+        if t.kind != "bool":
+            raise TypeProblem(f"'{node.op}' needs conditions, but this is a {t}", i)
+    return BOOL.at_event(_event(types))
+
+
+def _check_literal(value_node: Node, t: Type, arg: int) -> None:
+    """A string literal compared with an enum or a country must be one of its values."""
+    items: Sequence[Node] = value_node.items if isinstance(value_node, SetLit) else (value_node,)
+    for item in items:
+        if not isinstance(item, Lit) or not isinstance(item.value, str):
+            continue
+        if t.kind == "enum":
+            allowed = vocabulary.ENUMS[t.of]
+            if item.value not in allowed:
+                raise TypeProblem(
+                    f"'{item.value}' is not a {t.of}{did_you_mean(item.value, allowed)}", arg
+                )
+        elif t.kind == "country" and not vocabulary.is_country_code(item.value):
+            raise TypeProblem(
+                f"'{item.value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')", arg
+            )
+
+
+def _textual_pair(a: Type, b: Type) -> bool:
+    if a.kind == "strlit" or b.kind == "strlit":
+        return True
+    if a.kind == "enum" and b.kind == "enum":
+        return a.of == b.of
+    return a.kind == b.kind
+
+
+def _comparison(node: Op, types: Sequence[Type]) -> Type:
+    a, b = types
+    ordering = node.op in {"<", "<=", ">", ">="}
+    if a.kind in {"num", "date"} or b.kind in {"num", "date"}:
+        if a.kind != b.kind:
+            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+    elif ordering:
+        raise TypeProblem(f"'{node.op}' compares numbers or dates, not a {a}", 0)
+    elif a.kind == "bool" or b.kind == "bool":
+        if a.kind != b.kind:
+            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+    elif a.textual and b.textual:
+        if a.kind == "strlit" and b.kind == "strlit":
+            raise TypeProblem("comparing two literals is constant", 1)
+        if not _textual_pair(a, b):
+            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+        _check_literal(node.args[1], a, 1)
+        _check_literal(node.args[0], b, 0)
+    else:
+        raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+    return BOOL.at_event(_event(types))
+
+
+def _membership(node: Op, types: Sequence[Type]) -> Type:
+    a, b = types
+    if b.kind == "range":
+        if a.kind != b.of:
+            raise TypeProblem(f"a {a} cannot be in a range of {b.of}s", 0)
+    elif b.kind == "set":
+        if b.of == "num":
+            if a.kind != "num":
+                raise TypeProblem(f"a {a} cannot be in a set of numbers", 0)
+        elif not a.textual or a.kind == "strlit":
+            raise TypeProblem(f"a {a} cannot be in a set of strings", 0)
+        else:
+            _check_literal(node.args[1], a, 1)
+    else:
+        raise TypeProblem(f"'{node.op}' needs a set {{…}} or a range A..B, not a {b}", 1)
+    return BOOL.at_event(_event(types))
+
+
+def _arith(node: Op, types: Sequence[Type]) -> Type:
+    for i, t in enumerate(types):
+        if t.kind != "num":
+            raise TypeProblem(f"'{node.op}' needs numbers, not a {t}", i)
+    return NUM.at_event(_event(types))
+
+
+def _range(node: Op, types: Sequence[Type]) -> Type:
+    a, b = types
+    if a.kind not in {"num", "date"}:
+        raise TypeProblem(f"a range needs numbers or dates, not a {a}", 0)
+    if b.kind != a.kind:
+        raise TypeProblem(f"a range from a {a} cannot end with a {b}", 1)
+    return Type("range", a.kind, _event(types))
+
+
+def _set(node: Op, types: Sequence[Type]) -> Type:  # pragma: no cover - sets are SetLit
+    raise TypeProblem("sets are literals")
+
+
+def _events(node: Op, types: Sequence[Type]) -> Type:
+    return EVENTS
+
+
+def _filter(node: Op, types: Sequence[Type]) -> Type:
+    base, cond = types
+    if base.kind != "events":
+        raise TypeProblem(f"only event sets can be filtered, not a {base}", 0)
+    if cond.kind != "bool":
+        raise TypeProblem(f"a filter needs a condition, not a {cond}", 1)
+    return EVENTS.at_event(base.event)
+
+
+def _project(node: Op, types: Sequence[Type]) -> Type:
+    base, fact = types
+    if base.kind != "events":
+        raise TypeProblem(f"'.{getattr(node.args[1], 'name', '')}' reads an event set, not a {base}", 0)
+    if fact.kind not in {"num", "date"}:
+        raise TypeProblem(f"only numbers and dates can be summed or compared, not a {fact}", 1)
+    return Type("proj", fact.kind, base.event)
+
+
+def _minmax(node: Op, types: Sequence[Type]) -> Type:
+    if len(types) == 1:
+        if types[0].kind != "proj":
+            raise TypeProblem(
+                f"{node.op}() needs two or more numbers, or one E.FACT of an event set", 0
+            )
+        return Type(types[0].of, "", types[0].event)
+    if not types:
+        raise TypeProblem(f"{node.op}() needs arguments")
+    kind = types[0].kind
+    for i, t in enumerate(types):
+        if t.kind not in {"num", "date"} or t.kind != kind:
+            raise TypeProblem(f"{node.op}() needs numbers (or dates) of one type, not a {t}", i)
+    return Type(kind, "", _event(types))
+
+
+def _arity(n: int) -> Callable[[TypeRule], TypeRule]:
+    def wrap(rule: TypeRule) -> TypeRule:
+        def checked(node: Op, types: Sequence[Type]) -> Type:
+            if len(types) != n:
+                plural = "argument" if n == 1 else "arguments"
+                raise TypeProblem(f"{node.op}() takes {n} {plural}, not {len(types)}")
+            return rule(node, types)
+
+        return checked
+
+    return wrap
+
+
+@_arity(1)
+def _exists(node: Op, types: Sequence[Type]) -> Type:
+    _expect(types[0], {"events"}, 0, f"{node.op}()")
+    return BOOL.at_event(types[0].event)
+
+
+@_arity(1)
+def _count(node: Op, types: Sequence[Type]) -> Type:
+    _expect(types[0], {"events"}, 0, "count()")
+    return NUM.at_event(types[0].event)
+
+
+@_arity(1)
+def _sum(node: Op, types: Sequence[Type]) -> Type:
+    if types[0].kind != "proj" or types[0].of != "num":
+        raise TypeProblem(f"sum() needs E.FACT with a number FACT, not a {types[0]}", 0)
+    return NUM.at_event(types[0].event)
+
+
+@_arity(1)
+def _known(node: Op, types: Sequence[Type]) -> Type:
+    if not types[0].scalar or types[0].kind == "strlit":
+        raise TypeProblem(f"known() needs a fact or a value, not a {types[0]}", 0)
+    return BOOL.at_event(types[0].event)
+
+
+@_arity(1)
+def _certainty(node: Op, types: Sequence[Type]) -> Type:
+    _expect(types[0], {"bool"}, 0, f"{node.op}()")
+    return BOOL.at_event(types[0].event)
+
+
+@_arity(2)
+def _startswith(node: Op, types: Sequence[Type]) -> Type:
+    if types[0].kind != "str":
+        raise TypeProblem(f"startswith() needs a string fact first, not a {types[0]}", 0)
+    if types[1].kind != "strlit":
+        raise TypeProblem("startswith() needs a 'prefix' string second", 1)
+    return BOOL.at_event(types[0].event)
+
+
+# --- per-claim implementations ------------------------------------------------------------
+
+Textual = str | None
+
+
+def _eq_text(a: Textual, b: Textual) -> K:
+    return K.UNKNOWN if a is None or b is None else K.of(a == b)
+
+
+def _eq(a: Any, b: Any) -> K:
+    if isinstance(a, Interval):
+        return compare("==", a, b)
+    if isinstance(a, K):
+        return K.UNKNOWN if K.UNKNOWN in (a, b) else K.of(a == b)
+    return _eq_text(a, b)
+
+
+def _in(x: Any, s: Any) -> K:
+    if isinstance(s, Interval):
+        return contains(s, x)
+    if isinstance(x, Interval):  # a number in a set of numbers
+        return kor(compare("==", x, Interval.point(v)) for v in s)
+    return K.UNKNOWN if x is None else K.of(x in s)
+
+
+def _count_impl(es: EventSet) -> Interval:
+    n_in = sum(1 for _, m in es if m is K.TRUE)
+    return Interval(float(n_in), float(len(es)))
+
+
+def _exists_impl(es: EventSet) -> K:
+    if any(m is K.TRUE for _, m in es):
+        return K.TRUE
+    return K.UNKNOWN if es else K.FALSE
+
+
+def _sum_impl(p: Projection) -> Interval:
+    lo = hi = 0.0
+    for m, v in p:
+        if m is K.TRUE:
+            lo, hi = lo + v.lo, hi + v.hi
+        else:
+            lo, hi = lo + min(0.0, v.lo), hi + max(0.0, v.hi)
+    return Interval(-float("inf") if lo != lo else lo, float("inf") if hi != hi else hi)
+
+
+def _agg(p: Projection, upper: bool) -> Interval:
+    inside = [v for m, v in p if m is K.TRUE]
+    if not inside:
+        return UNBOUNDED
+    every = [v for _, v in p]
+    if upper:  # max: lo over the in events, hi widened by the maybe ones
+        return Interval(max(v.lo for v in inside), max(v.hi for v in every))
+    return Interval(min(v.lo for v in every), min(v.hi for v in inside))
+
+
+def _minmax_impl(name: str) -> Callable[..., Interval]:
+    upper = name == "max"
+
+    def impl(*args: Any) -> Interval:
+        if len(args) == 1:
+            return _agg(args[0], upper)
+        return imax(args) if upper else imin(args)
+
+    return impl
+
+
+def _known_impl(x: Any) -> K:
+    if isinstance(x, K):
+        return K.of(x is not K.UNKNOWN)
+    if isinstance(x, Interval):
+        return K.of(x.known)
+    return K.of(x is not None)
+
+
+def _startswith_impl(s: Textual, prefix: str) -> K:
+    return K.UNKNOWN if s is None else K.of(s.startswith(prefix))
+
+
+def _lazy_placeholder(*_: Any) -> Any:  # pragma: no cover - evaluators special-case lazies
+    raise AssertionError("lazy operators are evaluated by the evaluator itself")
+
+
+def _op(
+    name: str,
+    spelling: str,
+    syntax: str,
+    precedence: int,
+    doc: str,
+    check: TypeRule,
+    interpret: Callable[..., Any],
+    **kw: Any,
+) -> Operator:
+    return Operator(name, spelling, syntax, precedence, doc, check, interpret, **kw)
+
+
+def _cmp(op: str) -> Callable[[Any, Any], K]:
+    def impl(a: Any, b: Any) -> K:
+        if isinstance(a, Interval):
+            return compare(op, a, b)
+        result = _eq(a, b)
+        return result if op == "==" else knot(result)
+
+    return impl
+
+
+_OPERATORS = [
+    _op("or", "or", "infix", 1, "Kleene disjunction: true if either is true", _logic,
+        lambda a, b: kor((a, b))),
+    _op("and", "and", "infix", 2, "Kleene conjunction: false if either is false", _logic,
+        lambda a, b: kand((a, b))),
+    _op("not", "not", "prefix", 3, "Kleene negation: not unknown is unknown", _logic, knot),
+    *(
+        _op(o, o, "infix", 4, f"comparison {o}: true when it holds for every possible pair",
+            _comparison, _cmp(o))
+        for o in ("==", "!=", "<", "<=", ">", ">=")
+    ),
+    _op("in", "in", "infix", 4, "membership in a set {…} or a range A..B", _membership, _in),
+    _op("not in", "not in", "infix", 4, "non-membership in a set or a range", _membership,
+        lambda x, s: knot(_in(x, s))),
+    _op("range", "..", "infix", 5, "the closed range A..B, both ends included", _range,
+        lambda a, b: Interval(a.lo, b.hi)),
+    _op("+", "+", "infix", 6, "interval addition", _arith, add),
+    _op("-", "-", "infix", 6, "interval subtraction", _arith, sub),
+    _op("*", "*", "infix", 7, "interval product", _arith, mul),
+    _op("/", "/", "infix", 7, "true division; unknown when the divisor may be 0", _arith, div),
+    _op("neg", "-", "prefix", 8, "negation", _arith, neg),
+    _op("filter", "[]", "postfix", 9, "E[COND]: the events of E for which COND holds",
+        _filter, _lazy_placeholder, lazy=True, per_event=(False, True)),
+    _op("project", ".", "postfix", 9, "E.FACT: a fact of every event of E (for sum, min, max)",
+        _project, _lazy_placeholder, lazy=True, per_event=(False, True)),
+    _op("events", "events", "atom", 10, "all events of the claim", _events, lambda: ()),
+    _op("exists", "exists", "call", 10, "true when some event is in the set", _exists,
+        _exists_impl),
+    _op("count", "count", "call", 10, "the number of events: [#in, #in + #maybe]", _count,
+        _count_impl),
+    _op("sum", "sum", "call", 10, "the sum of E.FACT over the events in the set", _sum,
+        _sum_impl),
+    _op("min", "min", "call", 10, "least of two or more numbers, or of E.FACT", _minmax,
+        _minmax_impl("min")),
+    _op("max", "max", "call", 10, "greatest of two or more numbers, or of E.FACT", _minmax,
+        _minmax_impl("max")),
+    _op("known", "known", "call", 10, "true when X is a single value", _known, _known_impl),
+    _op("surely", "surely", "call", 10, "true when C is true, else false", _certainty,
+        lambda c: K.of(c is K.TRUE)),
+    _op("possibly", "possibly", "call", 10, "false when C is false, else true", _certainty,
+        lambda c: K.of(c is not K.FALSE)),
+    _op("startswith", "startswith", "call", 10, "true when the string fact starts with 'prefix'",
+        _startswith, _startswith_impl),
+]  # fmt: skip
+
+#: Every operator of the rule language, by name.
+REGISTRY: Mapping[str, Operator] = MappingProxyType({o.name: o for o in _OPERATORS})
+
+#: Function names the parser accepts before ``(``.
+FUNCTIONS: frozenset[str] = frozenset(o.spelling for o in _OPERATORS if o.syntax == "call")
+
+#: Infix spellings to operator names.
+BINARY: Mapping[str, Operator] = MappingProxyType(
+    {o.spelling: o for o in _OPERATORS if o.syntax == "infix"}
+)

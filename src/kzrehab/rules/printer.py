@@ -1,0 +1,87 @@
+"""Print an expression tree back to the rule language, with the fewest parentheses.
+
+``parse(unparse(tree)) == tree`` for every tree the parser can produce: a property test
+checks it on generated trees.
+"""
+
+from __future__ import annotations
+
+__all__ = ["unparse"]
+
+from ..dates import PartialDate
+from .ast import Lit, Name, Node, Op, SetLit
+from .operators import REGISTRY
+
+_ATOM = 100
+# Binding power of what each syntactic position accepts without parentheses.
+_COMPARISON = 4
+_SUM = 6
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text if value >= 0 else f"-{repr(-value)}"
+    return str(value)
+
+
+def _power(node: Node) -> int:
+    if isinstance(node, Op):
+        op = REGISTRY[node.op]
+        if op.syntax in {"infix", "prefix"}:
+            return op.precedence
+        return _ATOM if op.syntax != "postfix" else 9
+    value = node.value if isinstance(node, Lit) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        return 8  # a negative literal prints as a negation
+    return _ATOM
+
+
+def _wrap(node: Node, minimum: int) -> str:
+    text = unparse(node)
+    return f"({text})" if _power(node) < minimum else text
+
+
+def unparse(node: Node) -> str:
+    """The source text of a tree."""
+    if isinstance(node, Lit):
+        return _literal(node.value)
+    if isinstance(node, Name):
+        return f"claim.{node.name}" if node.qualified else node.name
+    if isinstance(node, SetLit):
+        return "{" + ", ".join(_literal(i.value) for i in node.items) + "}"
+    assert isinstance(node, Op)
+    op = REGISTRY[node.op]
+    if op.syntax == "atom":
+        return op.spelling
+    if op.syntax == "call":
+        return f"{op.spelling}(" + ", ".join(unparse(a) for a in node.args) + ")"
+    if op.syntax == "postfix":
+        base, arg = node.args
+        inner = _wrap(base, 9)
+        if node.op == "filter":
+            return f"{inner}[{unparse(arg)}]"
+        return f"{inner}.{unparse(arg)}"
+    if op.syntax == "prefix":
+        (operand,) = node.args
+        if node.op == "not":
+            return f"not {_wrap(operand, op.precedence)}"
+        return f"-{_wrap(operand, op.precedence)}"
+    left, right = node.args
+    p = op.precedence
+    if p == _COMPARISON:
+        # comparisons do not chain: both sides are sums; a set or a range only after 'in'
+        if isinstance(right, SetLit) or (isinstance(right, Op) and right.op == "range"):
+            r_text = unparse(right)
+        else:
+            r_text = _wrap(right, _SUM)
+        return f"{_wrap(left, _SUM)} {op.spelling} {r_text}"
+    if node.op == "range":
+        return f"{_wrap(left, _SUM)}..{_wrap(right, _SUM)}"
+    return f"{_wrap(left, p)} {op.spelling} {_wrap(right, p + 1)}"
