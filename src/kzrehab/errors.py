@@ -84,49 +84,6 @@ class KzrehabError(Exception):
         return new
 
     def __str__(self) -> str:
-        parts: list[str] = []
-        if self.file:
-            pos = self.file
-            if self.line is not None:
-                pos += f":{self.line}"
-                if self.column is not None:
-                    pos += f":{self.column}"
-            parts.append(pos)
-        if self.key:
-            parts.append(self.key)
-        if not self.file and self.line is not None:
-            pos = f"line {self.line}"
-            if self.column is not None:
-                pos += f", column {self.column}"
-            parts.append(pos)
-        return ": ".join(parts)
-
-
-class KzrehabError(Exception):
-    """The root of every error kzrehab raises on purpose (bad input, bad usage)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, location: Location | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.location = location or Location()
-
-    def located(self, **where: str | int | None) -> KzrehabError:
-        """A copy of this error with more of its location filled in (existing parts win)."""
-        loc = self.location
-        merged = Location(
-            file=loc.file or where.get("file"),  # type: ignore[arg-type]
-            key=loc.key or where.get("key"),  # type: ignore[arg-type]
-            line=loc.line if loc.line is not None else where.get("line"),  # type: ignore[arg-type]
-            column=loc.column if loc.column is not None else where.get("column"),  # type: ignore[arg-type]
-        )
-        err = type(self).__new__(type(self))
-        err.__dict__.update(self.__dict__)
-        KzrehabError.__init__(err, self.message, merged)
-        return err
-
-    def __str__(self) -> str:
         where = str(self.location)
         return f"{where}: {self.message}" if where else self.message
 

@@ -28,14 +28,11 @@ from ..dates import PartialDate
 
 LitValue = int | float | str | bool | PartialDate
 
-_span = attrs.field(default=(0, 0), eq=False, repr=False, kw_only=True)
-
-
 @attrs.frozen
 class Node:
     """Base of every node."""
 
-    span: tuple[int, int] = _span
+    span: tuple[int, int] = attrs.field(default=(0, 0), eq=False, repr=False, kw_only=True)
 
     @property
     def children(self) -> tuple[Node, ...]:
