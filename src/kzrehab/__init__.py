@@ -1,4 +1,46 @@
 """kzrehab: model, evaluate and track Kazakhstan's laws on rehabilitation of victims of
-political repression."""
+political repression.
+
+>>> import kzrehab
+>>> fw = kzrehab.load_framework(["drafts/current"])          # doctest: +SKIP
+>>> pop = kzrehab.load_population("registry.jsonl")           # doctest: +SKIP
+>>> cov = fw.evaluate(pop)                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Claim",
+    "Event",
+    "Framework",
+    "KzrehabError",
+    "PartialDate",
+    "load_framework",
+    "load_population",
+]
+
+from typing import TYPE_CHECKING, Any
+
+from .dates import PartialDate
+from .errors import KzrehabError
+from .model import Claim, Event
+
+if TYPE_CHECKING:
+    from .laws.framework import Framework, load_framework
+    from .population import load_population
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavier parts (the engine, NumPy) only when they are asked for."""
+    if name in {"Framework", "load_framework"}:
+        from .laws import framework
+
+        return getattr(framework, name)
+    if name == "load_population":
+        from .population import load_population
+
+        return load_population
+    raise AttributeError(f"module 'kzrehab' has no attribute {name!r}")

@@ -14,7 +14,7 @@ is evaluated once per event.
 
 from __future__ import annotations
 
-__all__ = ["Operator", "REGISTRY", "TypeProblem", "FUNCTIONS", "BINARY", "EventSet", "Projection"]
+__all__ = ["Operator", "REGISTRY", "register_compiled", "TypeProblem", "FUNCTIONS", "BINARY", "EventSet", "Projection"]
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -433,8 +433,15 @@ _OPERATORS = [
         _startswith, _startswith_impl),
 ]  # fmt: skip
 
+_BY_NAME: dict[str, Operator] = {o.name: o for o in _OPERATORS}
+
 #: Every operator of the rule language, by name.
-REGISTRY: Mapping[str, Operator] = MappingProxyType({o.name: o for o in _OPERATORS})
+REGISTRY: Mapping[str, Operator] = MappingProxyType(_BY_NAME)
+
+
+def register_compiled(name: str, compile: Callable[..., Any]) -> None:
+    """Attach the vectorised implementation of an operator (called by the compiler)."""
+    _BY_NAME[name] = attrs.evolve(_BY_NAME[name], compile=compile)
 
 #: Function names the parser accepts before ``(``.
 FUNCTIONS: frozenset[str] = frozenset(o.spelling for o in _OPERATORS if o.syntax == "call")

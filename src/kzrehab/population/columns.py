@@ -1,0 +1,143 @@
+"""The columnar form of a population: every fact an array, events indexed by claim.
+
+Encodings (the same the compiler reads; :mod:`kzrehab.rules.compiler`):
+
+- booleans: ``int8`` Kleene values (0 false, 1 unknown, 2 true);
+- integers and dates: two ``float64`` arrays, the lowest and highest possible value (dates
+  as day ordinals; ``-inf``/``+inf`` when unknown), so partial dates keep their meaning;
+- enums, strings and countries: ``int32`` codes into one shared string table, ``-1`` when
+  unknown;
+- events: one row per event, sorted by claim, ``event_claim`` the claim's row and
+  ``offsets`` where each claim's events start; ``year`` and ``months`` are computed here.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Columns", "Ranges"]
+
+import functools
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..dates import PartialDate
+from ..model import Claim, Event
+from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
+
+Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+@attrs.frozen(eq=False)
+class Columns:
+    """A population as arrays."""
+
+    n_claims: int
+    n_events: int
+    #: the shared string table of every enum, string and country fact
+    strings: tuple[str, ...]
+    #: claim facts by name: int8 (bool), int32 codes (text) or (lo, hi) float64 pairs
+    claim: dict[str, Any]
+    #: event facts by name, ``year`` and ``months`` included
+    event: dict[str, Any]
+    #: for each event, the row of its claim (sorted)
+    event_claim: npt.NDArray[np.int64]
+    #: ``offsets[i]:offsets[i+1]`` are the events of claim ``i``
+    offsets: npt.NDArray[np.int64]
+
+    def code(self, text: str) -> int:
+        """The code of a string in the table, or -2 when no claim has it."""
+        return self._codes.get(text, -2)
+
+    @functools.cached_property
+    def _codes(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.strings)}
+
+    @classmethod
+    def from_claims(cls, claims: Sequence[Claim]) -> Columns:
+        """Build the columns of a list of claims."""
+        table: dict[str, int] = {}
+        events: list[Event] = [e for c in claims for e in c.events]
+        counts = np.fromiter((len(c.events) for c in claims), np.int64, len(claims))
+        offsets = np.zeros(len(claims) + 1, np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        event_claim = np.repeat(np.arange(len(claims), dtype=np.int64), counts)
+        claim_cols = {
+            name: _column(fact, [getattr(c, name) for c in claims], table)
+            for name, fact in CLAIM_FACTS.items()
+        }
+        event_cols = {
+            name: _column(fact, [getattr(e, name) for e in events], table)
+            for name, fact in EVENT_FACTS.items()
+            if not fact.derived
+        }
+        start_lo, start_hi = event_cols["start"]
+        end_lo, end_hi = event_cols["end"]
+        event_cols["year"] = (_years(start_lo), _years(start_hi))
+        event_cols["months"] = _months(start_lo, start_hi, end_lo, end_hi)
+        return cls(len(claims), len(events), tuple(table), claim_cols, event_cols,
+                   event_claim, offsets)  # fmt: skip
+
+
+def _column(fact: Fact, values: list[Any], table: dict[str, int]) -> Any:
+    n = len(values)
+    if fact.kind is FactKind.BOOL:
+        return np.fromiter((1 if v is None else 2 if v else 0 for v in values), np.int8, n)
+    if fact.kind is FactKind.INT:
+        lo = np.fromiter((fact.minimum if v is None else v for v in values), np.float64, n)
+        hi = np.fromiter((math.inf if v is None else v for v in values), np.float64, n)
+        return lo, hi
+    if fact.kind is FactKind.DATE:
+        return _dates(values)
+    return np.fromiter((-1 if v is None else table.setdefault(v, len(table)) for v in values),
+                       np.int32, n)  # fmt: skip
+
+
+def _dates(values: Iterable[PartialDate | None]) -> Ranges:
+    pairs = [(-math.inf, math.inf) if d is None else d.ordinals for d in values]
+    arr = np.array(pairs, np.float64).reshape(-1, 2)
+    return np.ascontiguousarray(arr[:, 0]), np.ascontiguousarray(arr[:, 1])
+
+
+_EPOCH = np.datetime64("0001-01-01", "D")
+
+
+def _ymd(ordinals: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], ...]:
+    """Year, month and day of finite day ordinals (``date.toordinal`` numbering)."""
+    days = (_EPOCH + (ordinals.astype(np.int64) - 1)).astype("datetime64[D]")
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    return years, months, day
+
+
+def _years(ordinals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    out = ordinals.copy()
+    finite = np.isfinite(ordinals)
+    out[finite] = _ymd(ordinals[finite])[0]
+    return out
+
+
+def _whole_months(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`kzrehab.dates.whole_months` on arrays of finite day ordinals."""
+    ya, ma, da = _ymd(a)
+    yb, mb, db = _ymd(b)
+    n = (yb - ya) * 12 + (mb - ma) - (db < da)
+    return np.maximum(n, 0).astype(np.float64)
+
+
+def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
+    """The ``months`` range of each event, as :func:`kzrehab.dates.months_range`."""
+    lo = np.zeros(s_lo.shape, np.float64)
+    ok = np.isfinite(s_hi) & np.isfinite(e_lo)
+    lo[ok] = _whole_months(s_hi[ok], e_lo[ok])
+    hi = np.full(s_lo.shape, math.inf)
+    ok = np.isfinite(s_lo) & np.isfinite(e_hi)
+    hi[ok] = _whole_months(s_lo[ok], e_hi[ok])
+    return lo, hi
+
