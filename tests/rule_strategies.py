@@ -127,9 +127,9 @@ def event_cond() -> st.SearchStrategy[Node]:
         st.tuples(st.sampled_from(["in", "not in"]), st.sampled_from(EVENT_NUMS), years, years).map(
             lambda t: Op(t[0], (Name(t[1]), Op("range", (Lit(min(t[2:])), Lit(max(t[2:]))))))
         ),
-        st.tuples(st.sampled_from(["<", ">=", "=="]), st.sampled_from(["start", "end"]), _date_lit()).map(
-            lambda t: Op(t[0], (Name(t[1]), Lit(t[2])))
-        ),
+        st.tuples(
+            st.sampled_from(["<", ">=", "=="]), st.sampled_from(["start", "end"]), _date_lit()
+        ).map(lambda t: Op(t[0], (Name(t[1]), Lit(t[2])))),
         st.tuples(st.sampled_from(["start", "end"]), _date_lit(), _date_lit()).map(
             lambda t: Op("in", (Name(t[0]), Op("range", (Lit(t[1]), Lit(t[2])))))
         ),
@@ -175,9 +175,9 @@ def claim_date() -> st.SearchStrategy[Node]:
     return st.one_of(
         st.just(Name("victim_died")),
         _date_lit().map(Lit),
-        st.tuples(st.sampled_from(["min", "max"]), event_set(), st.sampled_from(["start", "end"])).map(
-            lambda t: Op(t[0], (Op("project", (t[1], Name(t[2]))),))
-        ),
+        st.tuples(
+            st.sampled_from(["min", "max"]), event_set(), st.sampled_from(["start", "end"])
+        ).map(lambda t: Op(t[0], (Op("project", (t[1], Name(t[2]))),))),
     )
 
 
@@ -189,9 +189,10 @@ def _claim_cond() -> st.SearchStrategy[Node]:
         st.tuples(st.sampled_from(["citizenship", "residence"]), st.sampled_from(COUNTRIES)).map(
             lambda t: Op("==", (Name(t[0]), Lit(t[1])))
         ),
-        st.tuples(st.sampled_from(["citizenship", "residence"]), st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2, unique=True)).map(
-            lambda t: Op("in", (Name(t[0]), SetLit(tuple(Lit(c) for c in t[1]))))
-        ),
+        st.tuples(
+            st.sampled_from(["citizenship", "residence"]),
+            st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2, unique=True),
+        ).map(lambda t: Op("in", (Name(t[0]), SetLit(tuple(Lit(c) for c in t[1]))))),
         _cmp(_claim_num(), _claim_num()),
         _cmp(claim_date(), claim_date()),
         st.tuples(_claim_num(), years, years).map(
@@ -292,7 +293,9 @@ def fill(claim: Claim, rnd: random.Random) -> Claim:
         if kind is FactKind.COUNTRY:
             return rnd.choice(COUNTRIES)
         if kind is FactKind.ENUM:
-            return rnd.choice(SMALL_ENUM.get(name) or list(CLAIM_FACTS.get(name, EVENT_FACTS.get(name)).values))  # type: ignore[union-attr]
+            return rnd.choice(
+                SMALL_ENUM.get(name) or list(CLAIM_FACTS.get(name, EVENT_FACTS.get(name)).values)
+            )  # type: ignore[union-attr]
         if name == "charge":
             return rnd.choice(CHARGES)
         return rnd.choice(["c1", "c2", "x"])

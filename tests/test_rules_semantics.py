@@ -81,8 +81,10 @@ def test_unknown_facts_follow_kleene(source: str, expected: K) -> None:
         ("exists(events[start in 1931-01..1931-12 and measure == 'deportation'])", K.TRUE),
         # the third event's facts are all unknown: it may be anything
         ("exists(events[start >= 1932-01 and measure == 'deportation'])", K.UNKNOWN),
-        ("exists(events[known(measure) and start >= 1932-01 and measure == 'deportation'])",
-         K.FALSE),
+        (
+            "exists(events[known(measure) and start >= 1932-01 and measure == 'deportation'])",
+            K.FALSE,
+        ),
         ("exists(events[year == 1937])", K.TRUE),
         ("exists(events[year in 1928..1934 and place == 'KZ'])", K.TRUE),
         # event 2's place is unknown, event 3 is unknown altogether

@@ -23,6 +23,7 @@ from .laws.framework import STATUSES, ClaimResult, Framework
 from .rules.values import K
 
 if TYPE_CHECKING:
+    from .laws._vector import Part
     from .population import Population
 
 #: The version tag of every JSON document kzrehab writes.
@@ -90,6 +91,30 @@ class Coverage:
                 hi[cid] = np.array([x.hi if x else np.nan for x in ranges], np.float64)
         return cls(framework, population, as_of, status, grounds, exclusions, categories,
                    components, lo, hi)  # fmt: skip
+
+    @classmethod
+    def from_parts(
+        cls,
+        framework: Framework,
+        population: Population,
+        as_of: dt.date,
+        parts: Sequence[Part],
+    ) -> Coverage:
+        """Join the arrays of the vectorised engine's chunks."""
+
+        def join(get: Any) -> dict[str, Any]:
+            keys = get(parts[0]).keys()
+            return {k: np.concatenate([get(p)[k] for p in parts]) for k in keys}
+
+        if not parts:
+            raise ValueError("no parts")
+        return cls(
+            framework, population, as_of,
+            np.concatenate([p.status for p in parts]),
+            join(lambda p: p.grounds), join(lambda p: p.exclusions),
+            join(lambda p: p.categories), join(lambda p: p.components),
+            join(lambda p: p.amount_lo), join(lambda p: p.amount_hi),
+        )  # fmt: skip
 
     # -- summaries --------------------------------------------------------------------------
 

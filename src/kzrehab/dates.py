@@ -102,9 +102,7 @@ def whole_months(a: int, b: int) -> int:
     return max(n, 0)
 
 
-def months_range(
-    start: tuple[float, float], end: tuple[float, float]
-) -> tuple[float, float]:
+def months_range(start: tuple[float, float], end: tuple[float, float]) -> tuple[float, float]:
     """The range of ``months`` for an event whose start and end are the given day ranges.
 
     ``[whole_months(start.hi, end.lo), whole_months(start.lo, end.hi)]``; an unbounded side

@@ -37,7 +37,9 @@ class Limit:
         )
 
 
-MAX_EXPRESSION_LENGTH = Limit("expression length", 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters")
+MAX_EXPRESSION_LENGTH = Limit(
+    "expression length", 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters"
+)
 MAX_EXPRESSION_DEPTH = Limit("expression depth", 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels")
 MAX_EXPRESSION_NODES = Limit("expression size", 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes")
 MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes")

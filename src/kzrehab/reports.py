@@ -39,9 +39,7 @@ def _range(r: dict[str, float | None] | None) -> str:
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], markdown: bool) -> str:
     """An aligned text table, or a Markdown table; numbers are right-aligned."""
     cells = [[str(c) for c in row] for row in rows]
-    numeric = [
-        all(_numeric(r[i]) for r in cells) and bool(cells) for i in range(len(headers))
-    ]
+    numeric = [all(_numeric(r[i]) for r in cells) and bool(cells) for i in range(len(headers))]
     if markdown:
         head = "| " + " | ".join(headers) + " |"
         rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
@@ -177,8 +175,13 @@ def explain_text(fw: Framework, claim: Claim, result: ClaimResult, markdown: boo
         for cid, how in result.components.items():
             comp = fw.components[cid][0]
             amount = result.amounts.get(cid)
-            shown = "—" if amount is None else (
-                money(amount.lo) if amount.known else f"{money(amount.lo)} … {money(amount.hi)}")
+            shown = (
+                "—"
+                if amount is None
+                else (
+                    money(amount.lo) if amount.known else f"{money(amount.lo)} … {money(amount.hi)}"
+                )
+            )
             rows.append([cid, comp.kind, how, shown])
         out.append(table(["component", "kind", "receives", "amount (KZT)"], rows, markdown))
     if fw.notices:
@@ -220,4 +223,3 @@ def explain_json(fw: Framework, claim: Claim, result: ClaimResult) -> dict[str, 
                        for c, how in result.components.items()],
         "notices": list(fw.notices),
     }  # fmt: skip
-

@@ -64,9 +64,7 @@ REPARATION_KINDS = _enum(
     "restitution", "compensation", "rehabilitation", "satisfaction", "non-repetition"
 )
 LAW_KINDS = _enum("law", "bill", "proposal")
-LAW_STATUSES = _enum(
-    "draft", "introduced", "first-reading", "adopted", "in-force", "withdrawn"
-)
+LAW_STATUSES = _enum("draft", "introduced", "first-reading", "adopted", "in-force", "withdrawn")
 
 MEASURES = _enum(
     "execution", "imprisonment", "exile", "special_settlement", "deportation",

@@ -13,11 +13,12 @@ Encodings (the same the compiler reads; :mod:`kzrehab.rules.compiler`):
 
 from __future__ import annotations
 
-__all__ = ["Columns", "Ranges"]
+__all__ = ["Columns", "Ranges", "columns_of"]
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -55,6 +56,33 @@ class Columns:
     @functools.cached_property
     def _codes(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.strings)}
+
+    def chunks(self, size: int) -> Iterator[tuple[int, Columns]]:
+        """``(first claim row, columns)`` of consecutive chunks of at most ``size`` claims."""
+        if self.n_claims <= size:
+            yield 0, self
+            return
+        for a in range(0, self.n_claims, size):
+            yield a, self.slice(a, min(a + size, self.n_claims))
+
+    def slice(self, a: int, b: int) -> Columns:
+        """The columns of claims ``a`` to ``b`` (excluded) and their events."""
+        ea, eb = int(self.offsets[a]), int(self.offsets[b])
+
+        def cut(col: Any, lo: int, hi: int) -> Any:
+            if isinstance(col, tuple):
+                return col[0][lo:hi], col[1][lo:hi]
+            return col[lo:hi]
+
+        return Columns(
+            b - a,
+            eb - ea,
+            self.strings,
+            {k: cut(v, a, b) for k, v in self.claim.items()},
+            {k: cut(v, ea, eb) for k, v in self.event.items()},
+            self.event_claim[ea:eb] - a,
+            self.offsets[a : b + 1] - ea,
+        )
 
     @classmethod
     def from_claims(cls, claims: Sequence[Claim]) -> Columns:
@@ -128,7 +156,8 @@ def _whole_months(
     ya, ma, da = _ymd(a)
     yb, mb, db = _ymd(b)
     n = (yb - ya) * 12 + (mb - ma) - (db < da)
-    return np.maximum(n, 0).astype(np.float64)
+    out: npt.NDArray[np.float64] = np.maximum(n, 0).astype(np.float64)
+    return out
 
 
 def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
@@ -141,3 +170,20 @@ def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
     hi[ok] = _whole_months(s_lo[ok], e_hi[ok])
     return lo, hi
 
+
+_BUILT: dict[int, tuple[weakref.ref[Any], Columns]] = {}
+
+
+def columns_of(population: Any) -> Columns:
+    """The columns of a population: its stored ones, or built once from its claims."""
+    stored = getattr(population, "stored_columns", None)
+    if stored is not None:
+        return stored  # type: ignore[no-any-return]
+    key = id(population)
+    hit = _BUILT.get(key)
+    if hit is not None and hit[0]() is population:
+        return hit[1]
+    columns = Columns.from_claims(population.claims)
+    _BUILT.clear()  # keep one: populations are large
+    _BUILT[key] = (weakref.ref(population), columns)
+    return columns

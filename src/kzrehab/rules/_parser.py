@@ -26,10 +26,10 @@ Comparisons do not chain (``a < b < c`` is an error) and a range ``A..B`` may on
 
 from __future__ import annotations
 
+from .._suggest import did_you_mean
 from ..dates import parse_date
 from ..errors import LimitError, Location, RuleSyntaxError
 from ..limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_NODES
-from .._suggest import did_you_mean
 from ._tokenizer import Token, position, syntax_error, tokenize
 from .ast import Lit, Name, Node, Op, SetLit, depth, size
 from .operators import FUNCTIONS
@@ -288,7 +288,9 @@ class _Parser:
             if tok.kind == "STRING":
                 self.take()
                 items.append(Lit(_unescape(tok.text), span=(tok.start, tok.end)))
-            elif tok.kind == "NUMBER" or (self.at("-") and self.tokens[self.i + 1].kind == "NUMBER"):
+            elif tok.kind == "NUMBER" or (
+                self.at("-") and self.tokens[self.i + 1].kind == "NUMBER"
+            ):
                 sign = -1 if self.at("-") else 1
                 if sign < 0:
                     self.take()
@@ -324,7 +326,9 @@ def parse(source: str) -> Node:
     expression exceeds the length, nesting or size limits.
     """
     if len(source) > MAX_EXPRESSION_LENGTH.value:
-        raise LimitError(MAX_EXPRESSION_LENGTH.message(f"an expression of {len(source)} characters"))
+        raise LimitError(
+            MAX_EXPRESSION_LENGTH.message(f"an expression of {len(source)} characters")
+        )
     node = _Parser(source).parse()
     if (n := size(node)) > MAX_EXPRESSION_NODES.value:
         raise LimitError(MAX_EXPRESSION_NODES.message(f"an expression of {n} nodes"))

@@ -51,7 +51,7 @@ def tokenize(source: str) -> Iterator[Token]:
             ch = source[pos]
             if ch == "'":
                 raise syntax_error(source, pos, "unterminated string: a ' is missing")
-            if ch in "\"`":
+            if ch in '"`':
                 raise syntax_error(source, pos, f"strings are written in single quotes, not {ch}")
             if ch == "=":
                 raise syntax_error(source, pos, "'=' is not an operator; compare with '=='")
@@ -63,7 +63,7 @@ def tokenize(source: str) -> Iterator[Token]:
         assert kind is not None
         text = m.group()
         if kind == "NUMBER" and re.match(r"\d{4}-", source[pos : pos + 5]):
-            raise syntax_error(source, pos, f"'{source[pos:pos + 10]}' is not a date")
+            raise syntax_error(source, pos, f"'{source[pos : pos + 10]}' is not a date")
         if kind != "WS":
             if kind == "NAME" and text in KEYWORDS:
                 kind = "KEYWORD"

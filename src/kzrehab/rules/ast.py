@@ -28,6 +28,7 @@ from ..dates import PartialDate
 
 LitValue = int | float | str | bool | PartialDate
 
+
 @attrs.frozen
 class Node:
     """Base of every node."""
@@ -65,6 +66,14 @@ class SetLit(Node):
     """A set of literals: ``{'exile', 'deportation'}``."""
 
     items: tuple[Lit, ...]
+
+    @property
+    def values(self) -> frozenset[str | float]:
+        """The set's values (numbers as floats)."""
+        return frozenset(
+            v if isinstance(v, str) else float(v)  # type: ignore[arg-type]
+            for v in (i.value for i in self.items)
+        )
 
     @property
     def children(self) -> tuple[Node, ...]:

@@ -233,9 +233,7 @@ class Checker:
         if n in self.definitions:
             d = self.definition(n)
             if d.scope == "event" and not event:
-                raise _NeedsEventScope(
-                    f"'{n}' reads event facts: use it inside events[...]", name
-                )
+                raise _NeedsEventScope(f"'{n}' reads event facts: use it inside events[...]", name)
             if d.scope == "claim" and event:
                 raise _Problem(
                     f"'{n}' is a claim-scope definition; inside events[...] write claim.{n}", name
@@ -250,9 +248,7 @@ class Checker:
                 name,
             )
         if claim is not None:
-            raise _Problem(
-                f"'{n}' is a claim fact; inside events[...] write claim.{n}", name
-            )
+            raise _Problem(f"'{n}' is a claim fact; inside events[...] write claim.{n}", name)
         visible = [
             *(vocabulary.EVENT_FACTS if event else vocabulary.CLAIM_FACTS),
             *self.definitions,

@@ -189,7 +189,9 @@ def _v_minmax(upper: bool) -> Callable[..., Any]:
         if len(args) == 1:
             return ev.aggregate_minmax(args[0], upper)
         f = np.maximum if upper else np.minimum
-        return Iv(functools.reduce(f, [a.lo for a in args]), functools.reduce(f, [a.hi for a in args]))
+        return Iv(
+            functools.reduce(f, [a.lo for a in args]), functools.reduce(f, [a.hi for a in args])
+        )
 
     return impl
 
@@ -332,9 +334,7 @@ class VectorEvaluator:
         if isinstance(node, Lit):
             return _literal(node)
         if isinstance(node, SetLit):
-            return frozenset(
-                i.value if isinstance(i.value, str) else float(i.value) for i in node.items
-            )
+            return node.values
         if isinstance(node, Name):
             return self._name(node, scope)
         assert isinstance(node, Op)
@@ -350,9 +350,7 @@ class VectorEvaluator:
             fact = self._value(node.args[1], "event")
             return Pj(base.member, fact.lo, fact.hi)
         op = REGISTRY[node.op]
-        aggregate = node.op in _PER_CLAIM or (
-            node.op in {"min", "max"} and len(node.args) == 1
-        )
+        aggregate = node.op in _PER_CLAIM or (node.op in {"min", "max"} and len(node.args) == 1)
         arg_scope = "claim" if aggregate else scope
         args = [self._value(a, arg_scope) for a in node.args]
         assert op.compile is not None

@@ -71,6 +71,7 @@ def display(value: Value, date: bool = False) -> str:
         return str(value)
     if isinstance(value, Interval):
         if date:
+
             def day(x: float) -> str:
                 return "?" if math.isinf(x) else dt.date.fromordinal(int(x)).isoformat()
 
@@ -198,9 +199,7 @@ class Evaluator:
                 value = v
             return value, self._leaf(node, value) if self._tracing else None
         if isinstance(node, SetLit):
-            items = frozenset(
-                i.value if isinstance(i.value, str) else float(i.value) for i in node.items
-            )
+            items = node.values
             return items, self._leaf(node, items) if self._tracing else None
         if isinstance(node, Name):
             return self._name(node, event)
@@ -227,7 +226,9 @@ class Evaluator:
         return value, Trace(
             unparse(node),
             self._show(node, value),
-            tuple(_mark(node.op, value, r[0], c) for r, c in zip(results, children, strict=True) if c),
+            tuple(
+                _mark(node.op, value, r[0], c) for r, c in zip(results, children, strict=True) if c
+            ),
         )
 
     def _leaf(self, node: Node, value: Value, fact: str | None = None) -> Trace:

@@ -14,7 +14,16 @@ is evaluated once per event.
 
 from __future__ import annotations
 
-__all__ = ["Operator", "REGISTRY", "register_compiled", "TypeProblem", "FUNCTIONS", "BINARY", "EventSet", "Projection"]
+__all__ = [
+    "Operator",
+    "REGISTRY",
+    "register_compiled",
+    "TypeProblem",
+    "FUNCTIONS",
+    "BINARY",
+    "EventSet",
+    "Projection",
+]
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -206,7 +215,9 @@ def _filter(node: Op, types: Sequence[Type]) -> Type:
 def _project(node: Op, types: Sequence[Type]) -> Type:
     base, fact = types
     if base.kind != "events":
-        raise TypeProblem(f"'.{getattr(node.args[1], 'name', '')}' reads an event set, not a {base}", 0)
+        raise TypeProblem(
+            f"'.{getattr(node.args[1], 'name', '')}' reads an event set, not a {base}", 0
+        )
     if fact.kind not in {"num", "date"}:
         raise TypeProblem(f"only numbers and dates can be summed or compared, not a {fact}", 1)
     return Type("proj", fact.kind, base.event)
@@ -442,6 +453,7 @@ REGISTRY: Mapping[str, Operator] = MappingProxyType(_BY_NAME)
 def register_compiled(name: str, compile: Callable[..., Any]) -> None:
     """Attach the vectorised implementation of an operator (called by the compiler)."""
     _BY_NAME[name] = attrs.evolve(_BY_NAME[name], compile=compile)
+
 
 #: Function names the parser accepts before ``(``.
 FUNCTIONS: frozenset[str] = frozenset(o.spelling for o in _OPERATORS if o.syntax == "call")

@@ -27,7 +27,7 @@ def _literal(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         text = repr(value)
-        return text if value >= 0 else f"-{repr(-value)}"
+        return text if value >= 0 else f"-{-value!r}"
     return str(value)
 
 

@@ -179,6 +179,7 @@ def imax(args: Iterable[Interval]) -> Interval:
 
 def round2(x: float) -> float:
     """Round half to even to two decimals, as ``numpy.round(x, 2)`` does."""
-    if math.isinf(x):
+    y = x * 100.0
+    if math.isinf(y):
         return x
-    return round(x * 100.0) / 100.0
+    return round(y) / 100.0
