@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __all__ = ["Columns", "Ranges", "columns_of"]
 
+import datetime as dt
 import functools
 import math
 import weakref
@@ -187,3 +188,59 @@ def columns_of(population: Any) -> Columns:
     _BUILT.clear()  # keep one: populations are large
     _BUILT[key] = (weakref.ref(population), columns)
     return columns
+
+
+def _date_of(lo: float, hi: float) -> PartialDate | None:
+    """The partial date whose day range is ``[lo, hi]`` (None when unbounded)."""
+    if math.isinf(lo) or math.isinf(hi):
+        return None
+    first, last = dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi))
+    if first == last:
+        return PartialDate.from_date(first)
+    if first.month == last.month and first.year == last.year:
+        return PartialDate(first.year, first.month)
+    return PartialDate(first.year)
+
+
+def _decode(fact: Fact, col: Any, i: int, strings: tuple[str, ...]) -> Any:
+    if fact.kind is FactKind.BOOL:
+        k = int(col[i])
+        return None if k == 1 else k == 2
+    if fact.kind is FactKind.INT:
+        lo, hi = float(col[0][i]), float(col[1][i])
+        return int(lo) if lo == hi else None
+    if fact.kind is FactKind.DATE:
+        return _date_of(float(col[0][i]), float(col[1][i]))
+    code = int(col[i])
+    return None if code < 0 else strings[code]
+
+
+def claims_from_columns(
+    columns: Columns,
+    rows: Iterable[int],
+    ids: Sequence[str],
+    victim_ids: Sequence[str] | None = None,
+    event_ids: Sequence[str | None] | None = None,
+) -> list[Claim]:
+    """Rebuild the claim objects of some rows (the inverse of :meth:`Columns.from_claims`)."""
+    c = columns
+    claim_facts = [(n, f) for n, f in CLAIM_FACTS.items() if n not in {"id", "victim_id"}]
+    event_facts = [(n, f) for n, f in EVENT_FACTS.items() if not f.derived]
+    out = []
+    for i in rows:
+        events = tuple(
+            Event(
+                **{n: _decode(f, c.event[n], j, c.strings) for n, f in event_facts},
+                id=event_ids[j] if event_ids else None,
+            )
+            for j in range(int(c.offsets[i]), int(c.offsets[i + 1]))
+        )
+        out.append(
+            Claim(
+                id=ids[i],
+                victim_id=victim_ids[i] if victim_ids else ids[i],
+                events=events,
+                **{n: _decode(f, c.claim[n], i, c.strings) for n, f in claim_facts},
+            )
+        )
+    return out

@@ -20,12 +20,12 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ._population import Population
+from .registry import atomic_write
 from .synth import GENERATOR_VERSION, synthesize
 
 #: claims in the reference population (about 2.5 events each)
@@ -92,17 +92,7 @@ def _write_digest(path: Path, digest: str) -> None:
     """Write atomically; a cache that cannot be written is simply not written."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(digest + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(path, [digest + "\n"])
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,0 +1,149 @@
+"""The :class:`Population` and :func:`load_population`."""
+
+from __future__ import annotations
+
+__all__ = ["Population", "load_population", "SUPPORTED_FORMATS"]
+
+import functools
+import hashlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import attrs
+
+from .._suggest import did_you_mean
+from ..errors import Location, RegistryError, UsageError
+from ..model import Claim
+from .registry import PopulationHeader, canonical_lines, read_csv, read_jsonl_with_header
+
+#: what :func:`load_population` reads, for messages and documentation
+SUPPORTED_FORMATS = (
+    "JSON Lines (*.jsonl, *.ndjson)",
+    "CSV (NAME.csv with its events in NAME.events.csv beside it, "
+    "or a directory holding claims.csv and events.csv)",
+)
+
+
+@attrs.frozen
+class Population:
+    """A set of claims to measure coverage on: a registry, or the synthetic reference one.
+
+    Populations compare by all four fields; the :attr:`digest` identifies the claims
+    alone.
+    """
+
+    #: a short name for reports (a file's stem, or ``synthetic-reference-SIZE-seedSEED``)
+    name: str
+    claims: tuple[Claim, ...] = attrs.field(repr=lambda c: f"<{len(c)} claims>")
+    #: True for generated populations: every report says so
+    synthetic: bool = False
+    #: where it came from: a path, or a description of how it was made
+    source: str = ""
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def __iter__(self) -> Iterator[Claim]:
+        return iter(self.claims)
+
+    @functools.cached_property
+    def victims(self) -> int:
+        """The number of distinct victims (``victim_id``)."""
+        return len({c.victim_id for c in self.claims})
+
+    @functools.cached_property
+    def events(self) -> int:
+        """The number of events of all claims."""
+        return sum(len(c.events) for c in self.claims)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the claims' canonical JSON Lines text.
+
+        Stable across runs and machines; equal to the checksum of the file that
+        :func:`~kzrehab.population.registry.write_jsonl` writes for these claims without a
+        header. Name, source and ``synthetic`` do not enter it.
+        """
+        h = hashlib.sha256()
+        batch: list[str] = []
+        for line in canonical_lines(self.claims):
+            batch.append(line)
+            if len(batch) >= 4096:
+                h.update("".join(batch).encode("utf-8"))
+                batch.clear()
+        h.update("".join(batch).encode("utf-8"))
+        return h.hexdigest()
+
+    @functools.cached_property
+    def _index(self) -> Mapping[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+    def claim(self, id: str) -> Claim:
+        """The claim with this id; :class:`~kzrehab.errors.UsageError` when there is none."""
+        found = self._index.get(id)
+        if found is None:
+            raise UsageError(
+                f"no claim '{id}' in population '{self.name}'{did_you_mean(id, self._index)}"
+            )
+        return found
+
+    @property
+    def header(self) -> PopulationHeader:
+        """What a JSON Lines file of this population records about it."""
+        return PopulationHeader(name=self.name, synthetic=self.synthetic)
+
+
+def load_population(path: str | os.PathLike[str]) -> Population:
+    """Read a registry into a :class:`Population`, all or nothing.
+
+    By the path: ``*.jsonl`` or ``*.ndjson`` is JSON Lines; ``NAME.csv`` is a CSV claims
+    file whose events are in ``NAME.events.csv`` beside it; a directory holds
+    ``claims.csv`` and ``events.csv``. Anything else, a missing file or a bad row raises
+    :class:`~kzrehab.errors.RegistryError` naming the file (and the line).
+
+    The population is named after the file (or directory) unless a JSON Lines header names
+    it, and is synthetic only when such a header says so.
+    """
+    p = Path(path)
+    where = str(p)
+    if p.is_dir():
+        claims_csv, events_csv = p / "claims.csv", p / "events.csv"
+        for need in (claims_csv, events_csv):
+            if not need.is_file():
+                raise RegistryError(
+                    f"a CSV registry directory needs {need.name} (and "
+                    f"{events_csv.name if need is claims_csv else claims_csv.name})",
+                    Location(file=str(need)),
+                )
+        return Population(name=p.name, claims=read_csv(claims_csv, events_csv), source=where)
+    if not p.exists():
+        raise RegistryError("no such file", Location(file=where))
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        claims, header = read_jsonl_with_header(p)
+        if header is None:
+            return Population(name=p.stem, claims=claims, source=where)
+        return Population(
+            name=header.name, claims=claims, synthetic=header.synthetic, source=where
+        )
+    if suffix == ".csv":
+        if p.name.lower().endswith(".events.csv"):
+            stem = p.name[: -len(".events.csv")]
+            raise RegistryError(
+                f"this is an events file: give the claims file {stem}.csv instead "
+                "(its events are read from here)",
+                Location(file=where),
+            )
+        events = p.with_name(p.stem + ".events.csv")
+        if not events.is_file():
+            raise RegistryError(
+                f"the events of a CSV registry go in {events.name} beside its claims file "
+                "(an events file with only a header row when there are none)",
+                Location(file=str(events)),
+            )
+        return Population(name=p.stem, claims=read_csv(p, events), source=where)
+    raise RegistryError(
+        f"cannot tell the format of '{p.name}': supported are {'; '.join(SUPPORTED_FORMATS)}",
+        Location(file=where),
+    )
