@@ -18,7 +18,6 @@ from kzrehab.population import (
     reference_population,
     synthesize,
 )
-from kzrehab.population import reference as reference_module
 from kzrehab.population.registry import claim_from_dict, claim_to_dict
 from kzrehab.population.synth import (
     CALIBRATION,
@@ -270,18 +269,22 @@ def test_reference_defaults() -> None:
     assert (REFERENCE_SIZE, REFERENCE_SEED) == (200_000, 1993)
 
 
-def test_the_reference_digest_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_reference_population_is_cached_as_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path))
     reference_population.cache_clear()
     try:
         first = reference_population(300, 5)
         assert reference_population(300, 5) is first
-        (cached,) = (tmp_path / "population").glob("reference-300-seed5-*.sha256")
-        assert cached.read_text(encoding="ascii").strip() == first.digest
+        (cached,) = (tmp_path / "population").glob("reference-300-seed5-*.kzstore")
         reference_population.cache_clear()
-        again = reference_population(300, 5)  # a new process: the digest is read back
+        again = reference_population(300, 5)  # a new process: the store is opened
+        assert again.stored_columns is not None
         assert again.digest == first.digest == synthesize(300, 5).digest
-        cached.write_text("not a digest", encoding="ascii")
+        assert again.claims == first.claims
+        assert again.synthetic and again.name == first.name
+        cached.write_bytes(b"damaged")
         reference_population.cache_clear()
         assert reference_population(300, 5).digest == first.digest  # a bad entry is ignored
     finally:
@@ -289,11 +292,13 @@ def test_the_reference_digest_is_cached(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_the_cache_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kzrehab._io import cache_dir
+
     monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "k"))
-    assert reference_module.cache_dir() == tmp_path / "k"
+    assert cache_dir() == tmp_path / "k"
     monkeypatch.delenv("KZREHAB_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
-    assert reference_module.cache_dir() == tmp_path / "x" / "kzrehab"
+    assert cache_dir() == tmp_path / "x" / "kzrehab"
 
 
 def test_the_sample_registry_is_what_the_generator_makes() -> None:

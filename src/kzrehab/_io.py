@@ -1,35 +1,82 @@
-"""Atomic file writing: a file is written whole or not at all."""
+"""Low-level file helpers shared by every layer: atomic writes and the cache directory."""
 
 from __future__ import annotations
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "cache_dir"]
 
 import contextlib
 import os
-import tempfile
+import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+def cache_dir() -> Path:
+    """Where kzrehab keeps caches: ``$KZREHAB_CACHE``, else ``$XDG_CACHE_HOME/kzrehab``,
+    else ``~/.cache/kzrehab``."""
+    env = os.environ.get("KZREHAB_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "kzrehab"
 
-    A crash or an error mid-write leaves the old file (or no file) and no temporary file.
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (text, bytes, or text in chunks) to ``path`` atomically.
+
+    A temporary file beside ``path`` is written, flushed to disk and renamed over it; on
+    any failure the temporary file is removed and ``path`` is as it was. A new file gets
+    the usual permissions (umask); a replaced one keeps its own.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {target}: folder {folder} does not exist")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {target}: folder {directory} does not exist")
+    fd, tmp = _create_beside(target)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(data, bytes):
+                out.write(data)
+            elif isinstance(data, str):
+                out.write(data.encode("utf-8"))
+            else:
+                buffer: list[str] = []
+                for chunk in data:
+                    buffer.append(chunk)
+                    if len(buffer) >= 4096:
+                        out.write("".join(buffer).encode("utf-8"))
+                        buffer.clear()
+                out.write("".join(buffer).encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_directory(directory)
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """Create a new, empty temporary file next to ``target`` (mode 0o666 less the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - a 48-bit collision
+            continue
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

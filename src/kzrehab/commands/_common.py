@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..laws.framework import Framework
@@ -58,13 +57,10 @@ def as_of(args: argparse.Namespace) -> dt.date:
 
 def load_population_arg(path: str | None) -> Population:
     """The population named by ``--population``, or the bundled reference population."""
-    from ..population import load_population
+    from ..population import load_population, reference_population
 
     if path is None:
-        raise UsageError(
-            "--population FILE is required: give a JSON Lines registry "
-            "(for example tests/data/sample.jsonl)"
-        )
+        return reference_population()
     return load_population(path)
 
 

@@ -16,12 +16,14 @@ from .._suggest import did_you_mean
 from ..errors import Location, RegistryError, UsageError
 from ..model import Claim
 from .registry import PopulationHeader, canonical_lines, read_csv, read_jsonl_with_header
+from .store import StoredColumns, is_store, load_store, save_store
 
 #: what :func:`load_population` reads, for messages and documentation
 SUPPORTED_FORMATS = (
     "JSON Lines (*.jsonl, *.ndjson)",
     "CSV (NAME.csv with its events in NAME.events.csv beside it, "
     "or a directory holding claims.csv and events.csv)",
+    "a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)",
 )
 
 
@@ -29,32 +31,82 @@ SUPPORTED_FORMATS = (
 class Population:
     """A set of claims to measure coverage on: a registry, or the synthetic reference one.
 
-    Populations compare by all four fields; the :attr:`digest` identifies the claims
-    alone.
+    A population holds its claims, or is backed by a columnar store
+    (:func:`~kzrehab.population.store.load_store`): then the engine reads the store's
+    columns chunk by chunk, and claim objects are built only when asked for.
+    Populations compare by name, claims, ``synthetic`` and source; the :attr:`digest`
+    identifies the claims alone.
     """
 
     #: a short name for reports (a file's stem, or ``synthetic-reference-SIZE-seedSEED``)
     name: str
-    claims: tuple[Claim, ...] = attrs.field(repr=lambda c: f"<{len(c)} claims>")
+    _claims: tuple[Claim, ...] | None = attrs.field(
+        default=None, alias="claims", repr=lambda c: "<stored>" if c is None else f"<{len(c)} claims>"
+    )
     #: True for generated populations: every report says so
     synthetic: bool = False
     #: where it came from: a path, or a description of how it was made
     source: str = ""
+    #: the columnar store backing this population, if any
+    stored_columns: StoredColumns | None = attrs.field(default=None, eq=False, repr=False)
+
+    @classmethod
+    def from_store(cls, path: str | os.PathLike[str]) -> Population:
+        """A population backed by a columnar store file."""
+        stored = load_store(path)
+        meta = stored.meta
+        return cls(
+            name=str(meta.get("name") or Path(path).stem),
+            synthetic=bool(meta.get("synthetic", False)),
+            source=str(path),
+            stored_columns=stored,
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write this population as a columnar store, atomically."""
+        from .columns import columns_of
+
+        meta = {"name": self.name, "synthetic": self.synthetic, "source": self.source,
+                "digest": self.digest, "victims": self.victims}  # fmt: skip
+        ids = [c.id for c in self.claims]
+        victims = [c.victim_id or c.id for c in self.claims]
+        save_store(path, columns_of(self), ids, victims, meta)
 
     def __len__(self) -> int:
-        return len(self.claims)
+        if self._claims is None:
+            assert self.stored_columns is not None
+            return self.stored_columns.n_claims
+        return len(self._claims)
 
     def __iter__(self) -> Iterator[Claim]:
         return iter(self.claims)
 
     @functools.cached_property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim, in order (built from the store on first use when stored)."""
+        if self._claims is not None:
+            return self._claims
+        stored = self.stored_columns
+        assert stored is not None
+        from .columns import claims_from_columns
+
+        return tuple(
+            claims_from_columns(stored.columns, range(stored.n_claims), stored.ids,
+                                stored.victim_ids)
+        )  # fmt: skip
+
+    @functools.cached_property
     def victims(self) -> int:
         """The number of distinct victims (``victim_id``)."""
+        if self._claims is None and self.stored_columns is not None:
+            return int(self.stored_columns.meta["victims"])
         return len({c.victim_id for c in self.claims})
 
     @functools.cached_property
     def events(self) -> int:
         """The number of events of all claims."""
+        if self._claims is None and self.stored_columns is not None:
+            return self.stored_columns.n_events
         return sum(len(c.events) for c in self.claims)
 
     @functools.cached_property
@@ -63,8 +115,10 @@ class Population:
 
         Stable across runs and machines; equal to the checksum of the file that
         :func:`~kzrehab.population.registry.write_jsonl` writes for these claims without a
-        header. Name, source and ``synthetic`` do not enter it.
+        header. Name, source and ``synthetic`` do not enter it. A store records it.
         """
+        if self._claims is None and self.stored_columns is not None:
+            return str(self.stored_columns.meta["digest"])
         h = hashlib.sha256()
         batch: list[str] = []
         for line in canonical_lines(self.claims):
@@ -76,17 +130,24 @@ class Population:
         return h.hexdigest()
 
     @functools.cached_property
-    def _index(self) -> Mapping[str, Claim]:
-        return {c.id: c for c in self.claims}
+    def _index(self) -> Mapping[str, int]:
+        if self._claims is None and self.stored_columns is not None:
+            return {cid: i for i, cid in enumerate(self.stored_columns.ids)}
+        return {c.id: i for i, c in enumerate(self.claims)}
 
     def claim(self, id: str) -> Claim:
         """The claim with this id; :class:`~kzrehab.errors.UsageError` when there is none."""
-        found = self._index.get(id)
-        if found is None:
+        row = self._index.get(id)
+        if row is None:
             raise UsageError(
                 f"no claim '{id}' in population '{self.name}'{did_you_mean(id, self._index)}"
             )
-        return found
+        if self._claims is None and self.stored_columns is not None:
+            from .columns import claims_from_columns
+
+            s = self.stored_columns
+            return claims_from_columns(s.columns, [row], s.ids, s.victim_ids)[0]
+        return self.claims[row]
 
     @property
     def header(self) -> PopulationHeader:
@@ -143,6 +204,8 @@ def load_population(path: str | os.PathLike[str]) -> Population:
                 Location(file=str(events)),
             )
         return Population(name=p.stem, claims=read_csv(p, events), source=where)
+    if is_store(p):
+        return Population.from_store(p)
     raise RegistryError(
         f"cannot tell the format of '{p.name}': supported are {'; '.join(SUPPORTED_FORMATS)}",
         Location(file=where),

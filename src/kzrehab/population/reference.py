@@ -1,31 +1,29 @@
 """The bundled default population: the synthetic reference population (SPEC §8).
 
-:func:`reference_population` is ``synthesize(REFERENCE_SIZE, REFERENCE_SEED)``, made once per
-process. Generating it is faster than reading it back from JSON Lines (both are bound by
-building the claim objects, and reading also parses and checks every value), so the claims
-are not cached on disk. What is cached is its digest, which would otherwise cost as much as
-generating it: one small file per size, seed and generator, in the user's cache directory
-(``$KZREHAB_CACHE``, else ``$XDG_CACHE_HOME/kzrehab``, else ``~/.cache/kzrehab``), keyed by
-everything that decides the claims — the generator's version and source, the serialisation
-code and NumPy's version — so a stale digest is never used.
+:func:`reference_population` is ``synthesize(REFERENCE_SIZE, REFERENCE_SEED)``. The first
+run generates it and saves it as a columnar store in the user's cache directory
+(:func:`kzrehab._io.cache_dir`); later runs open that store, which takes a fraction of a
+second. The store's name carries a key of everything that decides the claims — the
+generator's version and source, the serialisation code and NumPy's version — so a stale
+store is never used; a damaged one is ignored and made anew.
 """
 
 from __future__ import annotations
 
-__all__ = ["REFERENCE_SIZE", "REFERENCE_SEED", "reference_population", "cache_dir"]
+__all__ = ["REFERENCE_SIZE", "REFERENCE_SEED", "reference_population", "reference_path"]
 
 import contextlib
 import functools
 import hashlib
 import os
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from .._io import cache_dir
+from ..errors import RegistryError
 from ._population import Population
-from .registry import atomic_write
 from .synth import GENERATOR_VERSION, synthesize
 
 #: claims in the reference population (about 2.5 events each)
@@ -40,20 +38,12 @@ _SOURCES = (
     "kzrehab.population._draw",
     "kzrehab.population._calibration",
     "kzrehab.population.registry",
+    "kzrehab.population.columns",
+    "kzrehab.population.store",
     "kzrehab.model",
     "kzrehab.dates",
     "kzrehab.vocabulary",
 )
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-
-
-def cache_dir() -> Path:
-    """Where kzrehab keeps caches: ``$KZREHAB_CACHE``, else the user's cache directory."""
-    env = os.environ.get("KZREHAB_CACHE")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "kzrehab"
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,43 +63,30 @@ def _generator_key() -> str | None:
     return h.hexdigest()[:20]
 
 
-def _digest_path(size: int, seed: int) -> Path | None:
+def reference_path(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> Path | None:
+    """Where the reference population's store is cached (None when it cannot be keyed)."""
     key = _generator_key()
     if key is None:
         return None
-    return cache_dir() / "population" / f"reference-{size}-seed{seed}-{key}.sha256"
-
-
-def _read_digest(path: Path) -> str | None:
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        text = path.read_text(encoding="ascii").strip()
-        if _HEX64.match(text):
-            return text
-    return None
-
-
-def _write_digest(path: Path, digest: str) -> None:
-    """Write atomically; a cache that cannot be written is simply not written."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, [digest + "\n"])
+    return cache_dir() / "population" / f"reference-{size}-seed{seed}-{key}.kzstore"
 
 
 @functools.lru_cache(maxsize=4)
 def reference_population(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> Population:
     """The synthetic reference population, the default of every evaluating command.
 
-    Made once per process (the same object is returned again); its digest comes from the
-    cache when this generator has made it before, and is stored there otherwise.
+    Opened from the cache when this generator has made it before; generated (and cached,
+    where the cache directory is writable) otherwise. The same object is returned again
+    within a process.
     """
+    path = reference_path(size, seed)
+    if path is not None and path.is_file():
+        with contextlib.suppress(RegistryError):
+            return Population.from_store(path)
     population = synthesize(size, seed)
-    path = _digest_path(size, seed)
-    known = _read_digest(path) if path is not None else None
-    if known is not None:
-        # the digest is a cached property: fill it in rather than recompute it
-        object.__setattr__(population, "digest", known)
-    elif path is not None and _writable(path.parent):
-        _write_digest(path, population.digest)
+    if path is not None and _writable(path.parent):
+        with contextlib.suppress(OSError):
+            population.save(path)
     return population
 
 

@@ -40,11 +40,9 @@ __all__ = [
     "read_jsonl_with_header",
     "read_csv",
     "write_jsonl",
-    "atomic_write",
     "canonical_lines",
 ]
 
-import contextlib
 import csv
 import functools
 import io
@@ -53,13 +51,13 @@ import json
 import operator
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import attrs
 
+from .._io import write_atomic
 from .._suggest import did_you_mean
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
@@ -819,54 +817,4 @@ def write_jsonl(
         own = getattr(claims, "header", None)
         header = own if isinstance(own, PopulationHeader) else None
     head = [_header_line(header)] if header is not None else []
-    atomic_write(path, itertools.chain(head, canonical_lines(claims)))
-
-
-def atomic_write(path: str | os.PathLike[str], chunks: Iterable[str]) -> None:
-    """Write UTF-8 text to ``path`` atomically: a temporary file beside it, flushed to
-    disk, then renamed over it. On failure the temporary file is removed and ``path`` is
-    as it was. A new file gets the usual permissions (umask); a replaced one keeps its own.
-    """
-    target = Path(path)
-    directory = target.parent
-    fd, tmp = _create_beside(target)
-    try:
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            buffer: list[str] = []
-            for chunk in chunks:
-                buffer.append(chunk)
-                if len(buffer) >= 4096:
-                    out.write("".join(buffer))
-                    buffer.clear()
-            out.write("".join(buffer))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_directory(directory)
-
-
-def _create_beside(target: Path) -> tuple[int, Path]:
-    """Create a new, empty temporary file next to ``target`` (mode 0o666 less the umask)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:  # pragma: no cover - a 48-bit collision
-            continue
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (best effort)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    write_atomic(path, itertools.chain(head, canonical_lines(claims)))
