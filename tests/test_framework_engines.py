@@ -82,3 +82,21 @@ def test_chunked_evaluation_equals_whole(frameworks: dict[str, Framework]) -> No
     pop = load_population(ROOT / "tests/data/sample.jsonl")
     fw = frameworks["all"]
     assert_same(fw.evaluate(pop, AS_OF), fw.evaluate(pop, AS_OF, chunk=137))
+
+
+def test_chunked_summary_equals_the_coverage_summaries(frameworks: dict[str, Framework]) -> None:
+    from kzrehab.population import load_population
+
+    pop = load_population(ROOT / "tests/data/sample.jsonl")
+    fw = frameworks["all"]
+    whole = fw.evaluate(pop, AS_OF)
+    chunked = fw.summarize(pop, AS_OF, chunk=333)
+    assert chunked.to_json() == whole.to_json()
+    assert chunked.by_ground() == whole.by_ground()
+    assert chunked.by_exclusion() == whole.by_exclusion()
+    # totals are exact sums of the per-claim amounts, in cents
+    for row in whole.by_component():
+        cid = row["component"]
+        if cid in whole.amount_lo:
+            sure = whole.components[cid] == 2
+            assert row["amount"]["min"] == round(float(whole.amount_lo[cid][sure].sum()), 2)

@@ -8,9 +8,10 @@ framework and its population, and summarises itself as counts and ranges (SPEC �
 
 from __future__ import annotations
 
-__all__ = ["Coverage", "SCHEMA"]
+__all__ = ["Coverage", "CoverageSummary", "Summaries", "Tally", "SCHEMA"]
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,179 @@ def _bound(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else round(float(x), 2)
 
 
+def _cents(x: Floats) -> int:
+    """The exact sum of amounts already rounded to cents (order-independent)."""
+    return int(np.rint(x * 100.0).astype(np.int64).sum())
+
+
+@attrs.define
+class Tally:
+    """Counts and amount totals of a coverage: what summaries need, without the claims.
+
+    Amount totals are kept in whole cents (amounts are rounded to cents per claim first),
+    so chunks add up exactly whatever their order.
+    """
+
+    claims: int
+    status: list[int]  # ineligible, undetermined, eligible
+    grounds: dict[str, list[int]]  # applies, undetermined
+    exclusions: dict[str, list[int]]  # holds, undetermined
+    categories: dict[str, list[int]]  # eligible, undetermined
+    components: dict[str, list[int]]  # claims, undetermined
+    amounts: dict[str, list[int]]  # lowest and highest total in cents; unbounded highs
+    unbounded: dict[str, bool]
+
+    @classmethod
+    def of(
+        cls,
+        status: Tri,
+        grounds: Mapping[str, Tri],
+        exclusions: Mapping[str, Tri],
+        categories: Mapping[str, Tri],
+        components: Mapping[str, Tri],
+        amount_lo: Mapping[str, Floats],
+        amount_hi: Mapping[str, Floats],
+    ) -> Tally:
+        """Count per-claim arrays."""
+
+        def two(a: Tri) -> list[int]:
+            return [int((a == 2).sum()), int((a == 1).sum())]
+
+        amounts: dict[str, list[int]] = {}
+        unbounded: dict[str, bool] = {}
+        for cid, lo in amount_lo.items():
+            sure = components[cid] == 2
+            hi = amount_hi[cid][sure]
+            finite = np.isfinite(hi)
+            amounts[cid] = [_cents(lo[sure]), _cents(hi[finite])]
+            unbounded[cid] = bool((~finite).any())
+        return cls(
+            int(status.shape[0]),
+            [int(x) for x in np.bincount(status, minlength=3)],
+            {k: two(v) for k, v in grounds.items()},
+            {k: two(v) for k, v in exclusions.items()},
+            {k: two(v) for k, v in categories.items()},
+            {k: two(v) for k, v in components.items()},
+            amounts,
+            unbounded,
+        )
+
+    def add(self, other: Tally) -> None:
+        """Add the counts of another chunk of the same framework."""
+        self.claims += other.claims
+        self.status = [a + b for a, b in zip(self.status, other.status, strict=True)]
+        for mine, theirs in (
+            (self.grounds, other.grounds), (self.exclusions, other.exclusions),
+            (self.categories, other.categories), (self.components, other.components),
+            (self.amounts, other.amounts),
+        ):  # fmt: skip
+            for k, v in theirs.items():
+                mine[k] = [a + b for a, b in zip(mine.get(k, [0] * len(v)), v, strict=True)]
+        for k, u in other.unbounded.items():
+            self.unbounded[k] = self.unbounded.get(k, False) or u
+
+
+class Summaries:
+    """The summaries of a coverage (SPEC §7), computed from a :class:`Tally`.
+
+    Shared by :class:`Coverage` (which holds every claim's result) and
+    :class:`CoverageSummary` (which holds only the tally: ten million claims).
+    """
+
+    framework: Framework
+    population: Population
+    as_of: dt.date
+
+    @property
+    def tally(self) -> Tally:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.tally.claims
+
+    def counts(self) -> dict[str, int]:
+        """Claims by status."""
+        s = self.tally.status
+        return {"eligible": s[2], "ineligible": s[0], "undetermined": s[1]}
+
+    def by_category(self) -> list[dict[str, Any]]:
+        """Per category: claims surely in it, and claims that may be."""
+        return [{"category": c, "eligible": v[0], "undetermined": v[1]}
+                for c, v in sorted(self.tally.categories.items())]  # fmt: skip
+
+    def by_ground(self) -> list[dict[str, Any]]:
+        """Per ground: claims it applies to, and claims it may apply to."""
+        return [{"ground": g, "applies": v[0], "undetermined": v[1]}
+                for g, v in self.tally.grounds.items()]  # fmt: skip
+
+    def by_exclusion(self) -> list[dict[str, Any]]:
+        """Per exclusion: claims it holds for, and claims it may hold for."""
+        return [{"exclusion": e, "holds": v[0], "undetermined": v[1]}
+                for e, v in self.tally.exclusions.items()]  # fmt: skip
+
+    def amount_total(self, component: str) -> tuple[float, float] | None:
+        """The range of the total amount over the claims that surely receive a component."""
+        cents = self.tally.amounts.get(component)
+        if cents is None:
+            return None
+        hi = math.inf if self.tally.unbounded[component] else cents[1] / 100
+        return cents[0] / 100, hi
+
+    def by_component(self) -> list[dict[str, Any]]:
+        """Per component: claims that surely / may receive it, and the total amount range."""
+        rows = []
+        for cid, (sure, maybe) in self.tally.components.items():
+            total = self.amount_total(cid)
+            rows.append({
+                "component": cid,
+                "kind": self.framework.components[cid][0].kind,
+                "claims": sure,
+                "undetermined": maybe,
+                "amount": None if total is None else {"min": _bound(total[0]),
+                                                      "max": _bound(total[1])},
+            })  # fmt: skip
+        return rows
+
+    def population_json(self) -> dict[str, Any]:
+        """The ``population`` object of every evaluating command's JSON."""
+        p = self.population
+        return {"name": p.name, "claims": len(p), "victims": p.victims, "events": p.events,
+                "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
+
+    def summary_json(self) -> dict[str, Any]:
+        """The coverage object of SPEC §7, without claims."""
+        return {
+            "schema": SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "population": self.population_json(),
+            "laws": [{"id": law.id, "ref": law.ref, "commit": law.commit}
+                     for law in self.framework.laws],
+            "status": self.counts(),
+            "by_category": self.by_category(),
+            "by_component": self.by_component(),
+        }  # fmt: skip
+
+
 @attrs.frozen(eq=False)
-class Coverage:
+class CoverageSummary(Summaries):
+    """The summaries of a framework over a population, without per-claim results."""
+
+    framework: Framework
+    population: Population
+    as_of: dt.date
+    _tally: Tally
+
+    @property
+    def tally(self) -> Tally:
+        return self._tally
+
+    def to_json(self, claims: bool = False) -> dict[str, Any]:
+        """The JSON document of ``kzrehab coverage`` (claims are not kept here)."""
+        return self.summary_json()
+
+
+@attrs.frozen(eq=False)
+class Coverage(Summaries):
     """The result of a framework over a population at an assessment date."""
 
     framework: Framework
@@ -121,55 +293,11 @@ class Coverage:
     def __len__(self) -> int:
         return int(self.status.shape[0])
 
-    def counts(self) -> dict[str, int]:
-        """Claims by status."""
-        tally = np.bincount(self.status, minlength=3)
-        return {"eligible": int(tally[2]), "ineligible": int(tally[0]),
-                "undetermined": int(tally[1])}  # fmt: skip
-
-    def by_category(self) -> list[dict[str, Any]]:
-        """Per category: claims surely in it, and claims that may be."""
-        return [
-            {"category": c, "eligible": int((a == 2).sum()), "undetermined": int((a == 1).sum())}
-            for c, a in sorted(self.categories.items())
-        ]
-
-    def by_ground(self) -> list[dict[str, Any]]:
-        """Per ground: claims it applies to, and claims it may apply to."""
-        return [
-            {"ground": g, "applies": int((a == 2).sum()), "undetermined": int((a == 1).sum())}
-            for g, a in self.grounds.items()
-        ]
-
-    def by_exclusion(self) -> list[dict[str, Any]]:
-        """Per exclusion: claims it holds for, and claims it may hold for."""
-        return [
-            {"exclusion": e, "holds": int((a == 2).sum()), "undetermined": int((a == 1).sum())}
-            for e, a in self.exclusions.items()
-        ]
-
-    def amount_total(self, component: str) -> tuple[float, float] | None:
-        """The range of the total amount over the claims that surely receive a component."""
-        if component not in self.amount_lo:
-            return None
-        sure = self.components[component] == 2
-        return (float(self.amount_lo[component][sure].sum()),
-                float(self.amount_hi[component][sure].sum()))  # fmt: skip
-
-    def by_component(self) -> list[dict[str, Any]]:
-        """Per component: claims that surely / may receive it, and the total amount range."""
-        rows = []
-        for cid, a in self.components.items():
-            total = self.amount_total(cid)
-            rows.append({
-                "component": cid,
-                "kind": self.framework.components[cid][0].kind,
-                "claims": int((a == 2).sum()),
-                "undetermined": int((a == 1).sum()),
-                "amount": None if total is None else {"min": _bound(total[0]),
-                                                      "max": _bound(total[1])},
-            })  # fmt: skip
-        return rows
+    @functools.cached_property
+    def tally(self) -> Tally:
+        """Counts and totals of every claim's result."""
+        return Tally.of(self.status, self.grounds, self.exclusions, self.categories,
+                        self.components, self.amount_lo, self.amount_hi)  # fmt: skip
 
     def claim_rows(self) -> list[dict[str, Any]]:
         """Per claim, in population order: what it is eligible for and receives (§7)."""
@@ -196,24 +324,9 @@ class Coverage:
             })  # fmt: skip
         return rows
 
-    def population_json(self) -> dict[str, Any]:
-        """The ``population`` object of every evaluating command's JSON."""
-        p = self.population
-        return {"name": p.name, "claims": len(p), "victims": p.victims, "events": p.events,
-                "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
-
     def to_json(self, claims: bool = False) -> dict[str, Any]:
         """The JSON document of ``kzrehab coverage`` (SPEC §7)."""
-        doc: dict[str, Any] = {
-            "schema": SCHEMA,
-            "as_of": self.as_of.isoformat(),
-            "population": self.population_json(),
-            "laws": [{"id": law.id, "ref": law.ref, "commit": law.commit}
-                     for law in self.framework.laws],
-            "status": self.counts(),
-            "by_category": self.by_category(),
-            "by_component": self.by_component(),
-        }  # fmt: skip
+        doc = self.summary_json()
         if claims:
             doc["claims"] = self.claim_rows()
         return doc

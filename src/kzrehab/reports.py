@@ -13,11 +13,11 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .coverage import Coverage, Summaries
 from .rules.interpreter import Trace
 from .rules.values import K
 
 if TYPE_CHECKING:
-    from .coverage import Coverage
     from .laws.framework import ClaimResult, Framework
     from .model import Claim
 
@@ -45,7 +45,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], markdown: bo
         rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
         body = ["| " + " | ".join(r) + " |" for r in cells]
         return "\n".join([head, rule, *body])
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(row: Sequence[str]) -> str:
         return "  ".join(
@@ -63,14 +63,14 @@ def _heading(text: str, markdown: bool, level: int = 2) -> str:
     return f"{'#' * level} {text}" if markdown else f"{text}\n{'=' * len(text)}"
 
 
-def _population_line(cov: Coverage) -> str:
+def _population_line(cov: Summaries) -> str:
     p = cov.population
     kind = "SYNTHETIC population" if p.synthetic else "population"
     return (f"{kind} '{p.name}': {len(p):,} claims, {p.victims:,} victims, {p.events:,} events "
             f"(digest {p.digest[:12]})")  # fmt: skip
 
 
-def coverage_text(cov: Coverage, markdown: bool = False, claims: bool = False) -> str:
+def coverage_text(cov: Summaries, markdown: bool = False, claims: bool = False) -> str:
     """The ``kzrehab coverage`` report."""
     fw = cov.framework
     counts = cov.counts()
@@ -123,7 +123,7 @@ def coverage_text(cov: Coverage, markdown: bool = False, claims: bool = False) -
     ]  # fmt: skip
     if fw.notices:
         out += ["", _heading("Notices", markdown), ""] + [f"- {m}" for m in fw.notices]
-    if claims:
+    if claims and isinstance(cov, Coverage):
         rows = cov.claim_rows()
         out += ["", _heading("Claims", markdown), "",
                 table(["claim", "status", "categories", "components"],

@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("explain", help="why a claim is (not) eligible, provision by provision")
     p.add_argument("claim_id", metavar="CLAIM_ID")
     p.add_argument("laws", nargs="+", metavar="LAW")
+    p.add_argument("--against", nargs="+", metavar="LAW",
+                   help="explain why the claim's status differs under these laws")
     add_evaluating_options(p, ("text", "md", "json"))
     p.set_defaults(run=run_explain)
 
@@ -51,7 +53,8 @@ def run_coverage(args: argparse.Namespace) -> int:
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)
-    cov = fw.evaluate(pop, as_of=as_of(args))
+    # without --claims only the summaries are needed: memory stays bounded by one chunk
+    cov = fw.evaluate(pop, as_of(args)) if args.claims else fw.summarize(pop, as_of(args))
     if args.format == "json":
         text = json.dumps(cov.to_json(claims=args.claims), indent=2, ensure_ascii=False)
     else:
@@ -62,6 +65,11 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from .. import reports
+
+    if args.against:
+        from .tracker import run_explain_against
+
+        return run_explain_against(args)
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)

@@ -135,6 +135,12 @@ class Population:
             return {cid: i for i, cid in enumerate(self.stored_columns.ids)}
         return {c.id: i for i, c in enumerate(self.claims)}
 
+    def claim_id(self, row: int) -> str:
+        """The id of the claim in row ``row`` (without building claims from a store)."""
+        if self._claims is None and self.stored_columns is not None:
+            return self.stored_columns.ids[row]
+        return self.claims[row].id
+
     def claim(self, id: str) -> Claim:
         """The claim with this id; :class:`~kzrehab.errors.UsageError` when there is none."""
         row = self._index.get(id)
