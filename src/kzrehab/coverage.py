@@ -38,6 +38,12 @@ def _bound(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else round(float(x), 2)
 
 
+def population_json(p: Population) -> dict[str, Any]:
+    """The ``population`` object of every evaluating command's JSON (SPEC §7)."""
+    return {"name": p.name, "claims": len(p), "victims": p.victims, "events": p.events,
+            "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
+
+
 def _cents(x: Floats) -> int:
     """The exact sum of amounts already rounded to cents (order-independent)."""
     return int(np.rint(x * 100.0).astype(np.int64).sum())
@@ -173,9 +179,7 @@ class Summaries:
 
     def population_json(self) -> dict[str, Any]:
         """The ``population`` object of every evaluating command's JSON."""
-        p = self.population
-        return {"name": p.name, "claims": len(p), "victims": p.victims, "events": p.events,
-                "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
+        return population_json(self.population)
 
     def summary_json(self) -> dict[str, Any]:
         """The coverage object of SPEC §7, without claims."""

@@ -13,13 +13,14 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .coverage import Coverage, Summaries
+from .coverage import SCHEMA, Coverage, Summaries, population_json
 from .rules.interpreter import Trace
 from .rules.values import K
 
 if TYPE_CHECKING:
     from .laws.framework import ClaimResult, Framework
     from .model import Claim
+    from .population import Population
 
 
 def money(x: float | None) -> str:
@@ -63,8 +64,7 @@ def _heading(text: str, markdown: bool, level: int = 2) -> str:
     return f"{'#' * level} {text}" if markdown else f"{text}\n{'=' * len(text)}"
 
 
-def _population_line(cov: Summaries) -> str:
-    p = cov.population
+def _population_line(p: Population) -> str:
     kind = "SYNTHETIC population" if p.synthetic else "population"
     return (f"{kind} '{p.name}': {len(p):,} claims, {p.victims:,} victims, {p.events:,} events "
             f"(digest {p.digest[:12]})")  # fmt: skip
@@ -79,7 +79,7 @@ def coverage_text(cov: Summaries, markdown: bool = False, claims: bool = False) 
         _heading("Coverage of " + " + ".join(law.id for law in fw.laws), markdown, 1),
         "",
         f"Assessment date: {cov.as_of.isoformat()}",
-        _population_line(cov),
+        _population_line(cov.population),
         "Laws: " + "; ".join(
             f"{law.id} ({law.kind}, {law.status}{', ' + law.version if law.version else ''})"
             for law in fw.laws
@@ -133,12 +133,19 @@ def coverage_text(cov: Summaries, markdown: bool = False, claims: bool = False) 
     return "\n".join(out) + "\n"
 
 
-def explain_text(fw: Framework, claim: Claim, result: ClaimResult, markdown: bool = False) -> str:
+def explain_text(
+    fw: Framework,
+    claim: Claim,
+    result: ClaimResult,
+    population: Population,
+    markdown: bool = False,
+) -> str:
     """Why a claim is (not) eligible: provision by provision, with facts and events."""
     out = [
         _heading(f"Claim {claim.id}: {result.status}", markdown, 1),
         "",
         f"Assessment date: {result.as_of.isoformat()}",
+        _population_line(population),
         f"Laws: {', '.join(fw.ids)}",
     ]
     if result.categories:
@@ -201,13 +208,14 @@ def _trace_json(trace: Trace) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def explain_json(fw: Framework, claim: Claim, result: ClaimResult) -> dict[str, Any]:
+def explain_json(
+    fw: Framework, claim: Claim, result: ClaimResult, population: Population
+) -> dict[str, Any]:
     """The explanation as JSON: per provision its value and trace."""
-    from .coverage import SCHEMA
-
     return {
         "schema": SCHEMA,
         "as_of": result.as_of.isoformat(),
+        "population": population_json(population),
         "claim": claim.id,
         "status": result.status,
         "categories": dict(result.categories),

@@ -39,6 +39,7 @@ def register(sub: Any) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     fw = load_framework_arg(args.paths)
+    fw.check_amounts()
     findings = fw.lint()
     for f in findings:
         print(f"warning: {f}")
@@ -76,8 +77,8 @@ def run_explain(args: argparse.Namespace) -> int:
     claim = pop.claim(args.claim_id)
     result = fw.evaluate_claim(claim, as_of(args))
     if args.format == "json":
-        text = json.dumps(reports.explain_json(fw, claim, result), indent=2, ensure_ascii=False)
+        text = json.dumps(reports.explain_json(fw, claim, result, pop), indent=2, ensure_ascii=False)
     else:
-        text = reports.explain_text(fw, claim, result, markdown=args.format == "md")
+        text = reports.explain_text(fw, claim, result, pop, markdown=args.format == "md")
     emit(text, args.output)
     return 0

@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .. import vocabulary
 from .._suggest import did_you_mean
 from ..errors import DraftError, EvaluationError, Location
 from ..model import Claim
-from ..rules.ast import Name, Node, Op, walk
+from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
 from ..rules.interpreter import Evaluator, Trace, display
+from ..rules.printer import unparse
 from ..rules.values import Interval, K, kand, knot, kor, round2
 from .amend import apply_amendments
 from .loader import load_laws
@@ -382,6 +384,27 @@ class Framework:
             parts.append(evaluate_columns(self, part, params, claim_id))
         return Coverage.from_parts(self, population, as_of, parts)
 
+    def check_amounts(self) -> None:
+        """Raise :class:`EvaluationError` for an amount that is negative for every claim —
+        one that reads no fact — on any date a parameter of its law takes a new value."""
+        for full, (comp, law, _) in self.components.items():
+            resolved = self._plans[law.id].amounts.get(full)
+            if resolved is None or not _constant(resolved.node, self._plans[law.id]):
+                continue
+            dates = {d for p in law.parameters.values() for d, _ in p.values if d is not None}
+            for day in sorted(dates) or [dt.date.today()]:
+                try:
+                    evs = self.evaluators(day)
+                except EvaluationError:
+                    continue  # some parameter has no value yet on that date
+                value = evs[law.id].evaluate(resolved.node, Claim("check"))
+                if isinstance(value, Interval) and value.lo < 0:
+                    raise EvaluationError(
+                        f"the amount of component '{full}' is negative ({display(value)}) "
+                        f"from {day.isoformat()}; a law's amounts must not be negative",
+                        comp.amount.origin if comp.amount else Location(file=law.ref),
+                    )
+
     def summarize(
         self, population: Population, as_of: dt.date | None = None, *, chunk: int = 1_000_000
     ) -> CoverageSummary:
@@ -431,6 +454,8 @@ class Framework:
             for full, r in plan.grounds.items():
                 if _constant(r.node, plan):
                     findings.append(f"{law.ref}: the condition of ground '{full}' is constant")
+            for node in exprs:
+                findings.extend(f"{law.ref}: {m}" for m in _whole_enum_sets(node))
             for full, (w, _) in plan.exclusions.items():
                 if _constant(w.node, plan):
                     findings.append(f"{law.ref}: the condition of exclusion '{full}' is constant")
@@ -440,6 +465,24 @@ class Framework:
             if not gs:
                 findings.append(f"{law.ref}: component '{full}' is granted by no ground")
         return findings
+
+
+def _whole_enum_sets(node: Node) -> list[str]:
+    """Sets that list every value of an enum fact: ``x in S`` is then true whenever x is
+    known, so the set says nothing (and stays unknown when x is unknown)."""
+    out = []
+    for n in walk(node):
+        if isinstance(n, Op) and n.op in {"in", "not in"}:
+            fact, values = n.args
+            if (
+                isinstance(fact, Name)
+                and fact.ref in {"claim", "event"}
+                and isinstance(values, SetLit)
+            ):
+                domain = vocabulary.ENUMS.get(fact.name)
+                if domain and set(domain) <= values.values:
+                    out.append(f"'{unparse(n)[:60]}…' lists every value of '{fact.name}'")
+    return out
 
 
 def _constant(node: Node, plan: _Plan) -> bool:
