@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,6 +52,10 @@ def _checked(tree: Node) -> tuple[dict[str, Node], Node]:
 
 
 def _agree(tree: Node, population: list[Claim]) -> None:
+    # unique claim ids; every second claim shares its victim with the one before
+    population = [
+        attrs.evolve(c, id=f"c{i}", victim_id=f"c{i - i % 2}") for i, c in enumerate(population)
+    ]
     defs, node = _checked(tree)
     vector = VectorEvaluator(Columns.from_claims(population), defs, PARAMS).evaluate(node)
     scalar = Evaluator(defs, PARAMS)
@@ -78,6 +83,9 @@ DEFINITION_USES = [
     "min(repression.start) < 1931-06 or max(early.end) >= 1933-01",
     "exists(events[exists(repression[known(start)]) and place == 'KZ'])",
     "sum(repression[long_enough].months) * P / count(events) > 1",
+    "id == 'c1' or victim_id in {'c2', 'c9'}",
+    "victim_id == id and startswith(victim_id, 'c1')",
+    "exists(events[claim.id != 'c0'])",
 ]
 
 

@@ -27,10 +27,7 @@ def _numbered(population: list[Claim]) -> list[Claim]:
 def test_columns_round_trip_to_claims(population: list[Claim]) -> None:
     population = _numbered(population)
     cols = Columns.from_claims(population)
-    ids = [c.id for c in population]
-    victims = [c.victim_id or c.id for c in population]
-    back = claims_from_columns(cols, range(len(population)), ids, victims)
-    assert back == population
+    assert claims_from_columns(cols, range(len(population))) == population
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -39,17 +36,13 @@ def test_store_round_trip(tmp_path: Path, population: list[Claim]) -> None:
     population = _numbered(population)
     cols = Columns.from_claims(population)
     path = tmp_path / "pop.kzstore"
-    ids = [c.id for c in population]
-    victims = [c.victim_id or c.id for c in population]
-    save_store(path, cols, ids, victims, {"name": "t", "synthetic": True})
+    save_store(path, cols, {"name": "t", "synthetic": True})
     assert is_store(path)
     stored = load_store(path)
     assert stored.meta["format"] == FORMAT and stored.meta["name"] == "t"
-    back = claims_from_columns(stored.columns, range(len(population)), stored.ids,
-                               stored.victim_ids)  # fmt: skip
-    assert back == population
+    assert claims_from_columns(stored.columns, range(len(population))) == population
     chunked = [c for _, part in load_store(path).chunks(2)
-               for c in claims_from_columns(part, range(part.n_claims), ids[_:], victims[_:])]
+               for c in claims_from_columns(part, range(part.n_claims))]
     assert chunked == population
     assert [p.name for p in tmp_path.iterdir()] == ["pop.kzstore"]  # no temporary left
 

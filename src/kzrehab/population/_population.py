@@ -68,9 +68,7 @@ class Population:
 
         meta = {"name": self.name, "synthetic": self.synthetic, "source": self.source,
                 "digest": self.digest, "victims": self.victims}  # fmt: skip
-        ids = [c.id for c in self.claims]
-        victims = [c.victim_id or c.id for c in self.claims]
-        save_store(path, columns_of(self), ids, victims, meta)
+        save_store(path, columns_of(self), meta)
 
     def __len__(self) -> int:
         if self._claims is None:
@@ -90,10 +88,7 @@ class Population:
         assert stored is not None
         from .columns import claims_from_columns
 
-        return tuple(
-            claims_from_columns(stored.columns, range(stored.n_claims), stored.ids,
-                                stored.victim_ids)
-        )  # fmt: skip
+        return tuple(claims_from_columns(stored.columns, range(stored.n_claims)))
 
     @functools.cached_property
     def victims(self) -> int:
@@ -152,7 +147,7 @@ class Population:
             from .columns import claims_from_columns
 
             s = self.stored_columns
-            return claims_from_columns(s.columns, [row], s.ids, s.victim_ids)[0]
+            return claims_from_columns(s.columns, [row])[0]
         return self.claims[row]
 
     @property

@@ -6,20 +6,22 @@ Encodings (the same the compiler reads; :mod:`kzrehab.rules.compiler`):
 - integers and dates: two ``float64`` arrays, the lowest and highest possible value (dates
   as day ordinals; ``-inf``/``+inf`` when unknown), so partial dates keep their meaning;
 - enums, strings and countries: ``int32`` codes into one shared string table, ``-1`` when
-  unknown;
+  unknown — except ``id`` (its code is the claim's row) and ``victim_id`` (codes into the
+  table of victims), whose tables are as long as the population and are read only when a
+  rule or a report needs them;
 - events: one row per event, sorted by claim, ``event_claim`` the claim's row and
   ``offsets`` where each claim's events start; ``year`` and ``months`` are computed here.
 """
 
 from __future__ import annotations
 
-__all__ = ["Columns", "Ranges", "columns_of"]
+__all__ = ["Columns", "Names", "Ranges", "columns_of", "claims_from_columns", "OWN_TABLES"]
 
 import datetime as dt
 import functools
 import math
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -31,6 +33,32 @@ from ..model import Claim, Event
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
 
 Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+#: the facts whose codes index their own table instead of the shared one
+OWN_TABLES = {"id": "id", "victim_id": "victim"}
+
+
+class Names:
+    """The claim ids and the table of victim ids, given or read on first use."""
+
+    def __init__(
+        self,
+        ids: Sequence[str] | Callable[[], Sequence[str]],
+        victims: Sequence[str] | Callable[[], Sequence[str]],
+    ) -> None:
+        self._ids = ids
+        self._victims = victims
+        #: string → code, per table, built on first use
+        self.codes: dict[str, dict[str, int]] = {}
+
+    @functools.cached_property
+    def ids(self) -> Sequence[str]:
+        return self._ids() if callable(self._ids) else self._ids
+
+    @functools.cached_property
+    def victims(self) -> Sequence[str]:
+        return self._victims() if callable(self._victims) else self._victims
 
 
 @attrs.frozen(eq=False)
@@ -49,14 +77,23 @@ class Columns:
     event_claim: npt.NDArray[np.int64]
     #: ``offsets[i]:offsets[i+1]`` are the events of claim ``i``
     offsets: npt.NDArray[np.int64]
+    #: the tables of ``id`` and ``victim_id``
+    names: Names
 
-    def code(self, text: str) -> int:
-        """The code of a string in the table, or -2 when no claim has it."""
-        return self._codes.get(text, -2)
+    def table(self, key: str = "") -> Sequence[str]:
+        """A string table: the shared one (``""``), ``"id"`` or ``"victim"``."""
+        if key == "id":
+            return self.names.ids
+        if key == "victim":
+            return self.names.victims
+        return self.strings
 
-    @functools.cached_property
-    def _codes(self) -> dict[str, int]:
-        return {s: i for i, s in enumerate(self.strings)}
+    def code(self, text: str, key: str = "") -> int:
+        """The code of a string in a table, or -2 when no claim has it."""
+        codes = self.names.codes.get(key)
+        if codes is None:  # built once, shared by every chunk of the same population
+            codes = self.names.codes[key] = {s: i for i, s in enumerate(self.table(key))}
+        return codes.get(text, -2)
 
     def chunks(self, size: int) -> Iterator[tuple[int, Columns]]:
         """``(first claim row, columns)`` of consecutive chunks of at most ``size`` claims."""
@@ -83,6 +120,7 @@ class Columns:
             {k: cut(v, ea, eb) for k, v in self.event.items()},
             self.event_claim[ea:eb] - a,
             self.offsets[a : b + 1] - ea,
+            self.names,
         )
 
     @classmethod
@@ -97,7 +135,14 @@ class Columns:
         claim_cols = {
             name: _column(fact, [getattr(c, name) for c in claims], table)
             for name, fact in CLAIM_FACTS.items()
+            if name not in OWN_TABLES
         }
+        victims: dict[str, int] = {}
+        claim_cols["id"] = np.arange(len(claims), dtype=np.int32)
+        claim_cols["victim_id"] = _column(
+            CLAIM_FACTS["victim_id"], [c.victim_id or c.id for c in claims], victims
+        )
+        names = Names([c.id for c in claims], list(victims))
         event_cols = {
             name: _column(fact, [getattr(e, name) for e in events], table)
             for name, fact in EVENT_FACTS.items()
@@ -108,7 +153,7 @@ class Columns:
         event_cols["year"] = (_years(start_lo), _years(start_hi))
         event_cols["months"] = _months(start_lo, start_hi, end_lo, end_hi)
         return cls(len(claims), len(events), tuple(table), claim_cols, event_cols,
-                   event_claim, offsets)  # fmt: skip
+                   event_claim, offsets, names)  # fmt: skip
 
 
 def _column(fact: Fact, values: list[Any], table: dict[str, int]) -> Any:
@@ -202,7 +247,7 @@ def _date_of(lo: float, hi: float) -> PartialDate | None:
     return PartialDate(first.year)
 
 
-def _decode(fact: Fact, col: Any, i: int, strings: tuple[str, ...]) -> Any:
+def _decode(fact: Fact, col: Any, i: int, strings: Sequence[str]) -> Any:
     if fact.kind is FactKind.BOOL:
         k = int(col[i])
         return None if k == 1 else k == 2
@@ -218,14 +263,13 @@ def _decode(fact: Fact, col: Any, i: int, strings: tuple[str, ...]) -> Any:
 def claims_from_columns(
     columns: Columns,
     rows: Iterable[int],
-    ids: Sequence[str],
-    victim_ids: Sequence[str] | None = None,
     event_ids: Sequence[str | None] | None = None,
 ) -> list[Claim]:
     """Rebuild the claim objects of some rows (the inverse of :meth:`Columns.from_claims`)."""
     c = columns
-    claim_facts = [(n, f) for n, f in CLAIM_FACTS.items() if n not in {"id", "victim_id"}]
+    claim_facts = [(n, f) for n, f in CLAIM_FACTS.items()]
     event_facts = [(n, f) for n, f in EVENT_FACTS.items() if not f.derived]
+    tables = {n: c.table(OWN_TABLES.get(n, "")) for n, _ in claim_facts}
     out = []
     for i in rows:
         events = tuple(
@@ -237,10 +281,8 @@ def claims_from_columns(
         )
         out.append(
             Claim(
-                id=ids[i],
-                victim_id=victim_ids[i] if victim_ids else ids[i],
                 events=events,
-                **{n: _decode(f, c.claim[n], i, c.strings) for n, f in claim_facts},
+                **{n: _decode(f, c.claim[n], i, tables[n]) for n, f in claim_facts},
             )
         )
     return out

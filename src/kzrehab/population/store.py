@@ -15,11 +15,12 @@ from __future__ import annotations
 
 __all__ = ["FORMAT", "save_store", "load_store", "is_store"]
 
+import functools
 import io
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,13 @@ import numpy.typing as npt
 
 from .._io import write_atomic
 from ..errors import Location, RegistryError
-from .columns import Columns
+from .columns import Columns, Names
 
 #: the store's format; a store of another format is refused with a clear message
 FORMAT = "kzrehab-store/1"
 
 
-def _pack(strings: list[str] | tuple[str, ...]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+def _pack(strings: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
     encoded = [s.encode("utf-8") for s in strings]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(b) for b in encoded], out=offsets[1:])
@@ -46,14 +47,8 @@ def _unpack(blob: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> list
     return [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
 
 
-def save_store(
-    path: str | os.PathLike[str],
-    columns: Columns,
-    ids: list[str],
-    victim_ids: list[str],
-    meta: dict[str, Any],
-) -> None:
-    """Write columns, claim ids and metadata to ``path`` atomically."""
+def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, Any]) -> None:
+    """Write columns (with their id tables) and metadata to ``path`` atomically."""
     arrays: dict[str, Any] = {}
     for scope, cols in (("claim", columns.claim), ("event", columns.event)):
         for name, col in cols.items():
@@ -62,10 +57,8 @@ def save_store(
             else:
                 arrays[f"{scope}.{name}"] = col
     arrays["strings"], arrays["strings.offsets"] = _pack(columns.strings)
-    arrays["ids"], arrays["ids.offsets"] = _pack(ids)
-    same = all(v == i for v, i in zip(victim_ids, ids, strict=True))
-    if not same:
-        arrays["victim_ids"], arrays["victim_ids.offsets"] = _pack(victim_ids)
+    arrays["ids"], arrays["ids.offsets"] = _pack(columns.names.ids)
+    arrays["victims"], arrays["victims.offsets"] = _pack(columns.names.victims)
     arrays["event_claim"] = columns.event_claim
     arrays["offsets"] = columns.offsets
     document = {"format": FORMAT, "claims": columns.n_claims, "events": columns.n_events, **meta}
@@ -154,6 +147,7 @@ class StoredColumns:
         self.offsets: npt.NDArray[np.int64] = r.read("offsets")
         self._ids: list[str] | None = None
         self._full: Columns | None = None
+        self.names = Names(lambda: self.ids, lambda: self.victims)
 
     @property
     def ids(self) -> list[str]:
@@ -162,13 +156,10 @@ class StoredColumns:
             self._ids = _unpack(self.reader.read("ids"), self.reader.read("ids.offsets"))
         return self._ids
 
-    @property
-    def victim_ids(self) -> list[str] | None:
-        """The victim ids when they differ from the claim ids."""
-        r = self.reader
-        if "victim_ids" not in r:
-            return None
-        return _unpack(r.read("victim_ids"), r.read("victim_ids.offsets"))
+    @functools.cached_property
+    def victims(self) -> list[str]:
+        """The table of victim ids (``claim.victim_id`` codes index it)."""
+        return _unpack(self.reader.read("victims"), self.reader.read("victims.offsets"))
 
     def _slice(self, a: int, b: int) -> Columns:
         r = self.reader
@@ -196,6 +187,7 @@ class StoredColumns:
             event,
             r.read("event_claim", ea, eb) - a,
             self.offsets[a : b + 1] - ea,
+            self.names,
         )
 
     @property

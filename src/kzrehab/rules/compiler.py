@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..dates import PartialDate
-from ..population.columns import Columns
+from ..population.columns import OWN_TABLES, Columns
 from .ast import Lit, Name, Node, Op, SetLit
 from .operators import REGISTRY, register_compiled
 
@@ -45,9 +45,11 @@ class Iv(NamedTuple):
 
 
 class Tx(NamedTuple):
-    """Codes of an enum, string or country per row (-1 unknown)."""
+    """Codes of an enum, string or country per row (-1 unknown) into a string table
+    (``""`` the shared one; ``"id"`` and ``"victim"`` for claim and victim ids)."""
 
     codes: Arr
+    table: str = ""
 
 
 class Ev(NamedTuple):
@@ -105,8 +107,16 @@ def _compare(op: str, a: Iv, b: Iv) -> Arr:
     return eq if op == "==" else (2 - eq).astype(np.int8)
 
 
-def _text_codes(ev: VectorEvaluator, x: Any) -> Arr:
-    return x.codes if isinstance(x, Tx) else np.asarray(ev.columns.code(x), np.int32)
+def _text_codes(ev: VectorEvaluator, x: Any, table: str) -> Arr:
+    """Codes in ``table``: a fact's own codes (translated when it uses another table), or
+    a literal's code."""
+    if not isinstance(x, Tx):
+        return np.asarray(ev.columns.code(x, table), np.int32)
+    if x.table == table:
+        return x.codes
+    mine = ev.columns.table(x.table)
+    translate = np.array([ev.columns.code(s, table) for s in mine] + [-1], np.int32)
+    return translate[np.where(x.codes >= 0, x.codes, len(mine))]
 
 
 def _equal(ev: VectorEvaluator, a: Any, b: Any) -> Arr:
@@ -114,7 +124,8 @@ def _equal(ev: VectorEvaluator, a: Any, b: Any) -> Arr:
         return _compare("==", a, b)
     if isinstance(a, np.ndarray):  # Kleene booleans
         return _tri((a != 1) & (b != 1) & (a == b), (a != 1) & (b != 1) & (a != b))
-    ca, cb = _text_codes(ev, a), _text_codes(ev, b)
+    table = a.table if isinstance(a, Tx) else b.table
+    ca, cb = _text_codes(ev, a, table), _text_codes(ev, b, table)
     unknown = (ca == -1) | (cb == -1)
     return _tri(~unknown & (ca == cb), ~unknown & (ca != cb))
 
@@ -140,7 +151,7 @@ def v_in(ev: VectorEvaluator, x: Any, s: Any) -> Arr:
         results = [_compare("==", x, Iv(np.asarray(v), np.asarray(v))) for v in sorted(s)]
         return functools.reduce(np.maximum, results)
     codes = x.codes
-    wanted = np.array([ev.columns.code(v) for v in s], np.int32)
+    wanted = np.array([ev.columns.code(v, x.table) for v in s], np.int32)
     hit = np.isin(codes, wanted)
     return _tri(hit, (codes != -1) & ~hit)
 
@@ -213,7 +224,7 @@ def v_possibly(_: VectorEvaluator, c: Arr) -> Arr:
 
 
 def v_startswith(ev: VectorEvaluator, s: Tx, prefix: str) -> Arr:
-    table = np.array([t.startswith(prefix) for t in ev.columns.strings] + [False], bool)
+    table = np.array([t.startswith(prefix) for t in ev.columns.table(s.table)] + [False], bool)
     codes = s.codes
     hit = table[np.where(codes >= 0, codes, len(table) - 1)]
     return _tri((codes >= 0) & hit, (codes >= 0) & ~hit)
@@ -325,7 +336,7 @@ class VectorEvaluator:
         if isinstance(value, Iv):
             return Iv(_spread(value.lo, ec), _spread(value.hi, ec))
         if isinstance(value, Tx):
-            return Tx(_spread(value.codes, ec))
+            return Tx(_spread(value.codes, ec), value.table)
         if isinstance(value, np.ndarray):
             return _spread(value, ec)
         return value
@@ -365,7 +376,7 @@ class VectorEvaluator:
         if node.ref == "event":
             return _fact(c.event[node.name])
         if node.ref == "claim":
-            value = _fact(c.claim[node.name])
+            value = _fact(c.claim[node.name], OWN_TABLES.get(node.name, ""))
             return self._to_events(value) if scope == "event" else value
         assert node.ref == "def", f"unresolved name {node.name!r}"
         body = self.definitions[node.name]
@@ -403,11 +414,11 @@ def _spread(values: Arr, index: Arr) -> Arr:
     return values if values.ndim == 0 else values[index]
 
 
-def _fact(column: Any) -> Any:
+def _fact(column: Any, table: str = "") -> Any:
     if isinstance(column, tuple):
         return Iv(*column)
     if column.dtype == np.int32:
-        return Tx(column)
+        return Tx(column, table)
     return column
 
 
