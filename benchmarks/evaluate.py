@@ -8,9 +8,9 @@ Measures, in one run on this machine:
 1. reload of the population from the columnar store;
 2. the benchmark law (``benchmarks/bench_law.toml``, the SPEC §5 example extended)
    evaluated by the engine against a hand-written NumPy version of the same rules, which
-   must give the same statuses and amounts (ratio: engine / hand-written; target ≤ 2×);
+   must give the same statuses and amounts (ratio: engine / hand-written; target ≤ 2x);
 3. the full modelled framework (every law in ``drafts/``) by the engine against the
-   per-claim interpreter, sampled and extrapolated (target ≥ 50×);
+   per-claim interpreter, sampled and extrapolated (target ≥ 50x);
 4. peak memory (max RSS of a fresh process) of loading and evaluating the full framework
    (target < 1 GiB at 1,000,000 claims);
 5. with ``--ten-million``: ten million claims (the store tiled ten times), summarised in
@@ -92,7 +92,9 @@ def hand_written(cols: Any, mci: float) -> dict[str, Any]:
         return np.where(n_in > 0, 2, np.where(n_any == 0, 0, 1)).astype(np.int8)
 
     peasant = np.minimum(
-        isin(ev["measure"], ["confiscation", "dekulakization", "deportation", "special_settlement"]),
+        isin(
+            ev["measure"], ["confiscation", "dekulakization", "deportation", "special_settlement"]
+        ),
         isin(ev["motive"], ["class", "famine"]),
     )
     in_period = np.minimum(peasant, year_in(1928, 1934))
@@ -136,12 +138,14 @@ def tiled_store(source: Path, times: int) -> Path:
     path = DATA / f"{source.stem}-x{times}.kzstore"
     if path.exists():
         return path
-    print(f"tiling the store {times}× (once) …", flush=True)
+    print(f"tiling the store {times}x (once) …", flush=True)
     s = load_store(source)
     c = s.columns
 
     def tile(col: Any) -> Any:
-        return tuple(np.tile(x, times) for x in col) if isinstance(col, tuple) else np.tile(col, times)
+        return (
+            tuple(np.tile(x, times) for x in col) if isinstance(col, tuple) else np.tile(col, times)
+        )
 
     from kzrehab.population.columns import Names
 
@@ -204,7 +208,7 @@ def main() -> None:
                             "hand_written_seconds": round(t_hand, 3),
                             "ratio": round(t_engine / t_hand, 2)}  # fmt: skip
     print(f"benchmark law: engine {t_engine:.3f} s, hand-written NumPy {t_hand:.3f} s, "
-          f"ratio {t_engine / t_hand:.2f}× (same results)", flush=True)  # fmt: skip
+          f"ratio {t_engine / t_hand:.2f}x (same results)", flush=True)  # fmt: skip
 
     # -- the full modelled framework against the interpreter ---------------------------------
     full = load_framework(FULL)
@@ -227,7 +231,7 @@ def main() -> None:
     }
     print(f"full framework ({len(full.laws)} laws): engine {t_full:.2f} s "
           f"(summary only {t_summary:.2f} s); interpreter {per_claim * 1e3:.2f} ms a claim "
-          f"→ {extrapolated:,.0f} s extrapolated; {extrapolated / t_full:.0f}× faster",
+          f"→ {extrapolated:,.0f} s extrapolated; {extrapolated / t_full:.0f}x faster",
           flush=True)  # fmt: skip
 
     # -- peak memory --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -281,9 +282,9 @@ def _fill_date(d: PartialDate | None, rnd: random.Random) -> PartialDate:
 def fill(claim: Claim, rnd: random.Random) -> Claim:
     """The claim with every unknown fact and partial date replaced by a possible value."""
 
-    def pick(kind: FactKind, name: str, value: object) -> object:
+    def pick(kind: FactKind, name: str, value: Any) -> Any:
         if kind is FactKind.DATE:
-            return _fill_date(value, rnd)  # type: ignore[arg-type]
+            return _fill_date(value, rnd)
         if value is not None:
             return value
         if kind is FactKind.BOOL:
@@ -293,9 +294,8 @@ def fill(claim: Claim, rnd: random.Random) -> Claim:
         if kind is FactKind.COUNTRY:
             return rnd.choice(COUNTRIES)
         if kind is FactKind.ENUM:
-            return rnd.choice(
-                SMALL_ENUM.get(name) or list(CLAIM_FACTS.get(name, EVENT_FACTS.get(name)).values)
-            )  # type: ignore[union-attr]
+            fact = CLAIM_FACTS.get(name) or EVENT_FACTS[name]
+            return rnd.choice(SMALL_ENUM.get(name) or list(fact.values))
         if name == "charge":
             return rnd.choice(CHARGES)
         return rnd.choice(["c1", "c2", "x"])

@@ -22,7 +22,9 @@ def _numbered(population: list[Claim]) -> list[Claim]:
     return [attrs.evolve(c, id=f"c{i}", victim_id=f"v{i % 3}") for i, c in enumerate(population)]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(claims(), max_size=6))
 def test_columns_round_trip_to_claims(population: list[Claim]) -> None:
     population = _numbered(population)
@@ -30,7 +32,9 @@ def test_columns_round_trip_to_claims(population: list[Claim]) -> None:
     assert claims_from_columns(cols, range(len(population))) == population
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(claims(), min_size=1, max_size=6))
 def test_store_round_trip(tmp_path: Path, population: list[Claim]) -> None:
     population = _numbered(population)
@@ -41,8 +45,11 @@ def test_store_round_trip(tmp_path: Path, population: list[Claim]) -> None:
     stored = load_store(path)
     assert stored.meta["format"] == FORMAT and stored.meta["name"] == "t"
     assert claims_from_columns(stored.columns, range(len(population))) == population
-    chunked = [c for _, part in load_store(path).chunks(2)
-               for c in claims_from_columns(part, range(part.n_claims))]
+    chunked = [
+        c
+        for _, part in load_store(path).chunks(2)
+        for c in claims_from_columns(part, range(part.n_claims))
+    ]
     assert chunked == population
     assert [p.name for p in tmp_path.iterdir()] == ["pop.kzstore"]  # no temporary left
 

@@ -31,8 +31,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("explain", help="why a claim is (not) eligible, provision by provision")
     p.add_argument("claim_id", metavar="CLAIM_ID")
     p.add_argument("laws", nargs="+", metavar="LAW")
-    p.add_argument("--against", nargs="+", metavar="LAW",
-                   help="explain why the claim's status differs under these laws")
+    p.add_argument(
+        "--against",
+        nargs="+",
+        metavar="LAW",
+        help="explain why the claim's status differs under these laws",
+    )
     add_evaluating_options(p, ("text", "md", "json"))
     p.set_defaults(run=run_explain)
 
@@ -77,7 +81,9 @@ def run_explain(args: argparse.Namespace) -> int:
     claim = pop.claim(args.claim_id)
     result = fw.evaluate_claim(claim, as_of(args))
     if args.format == "json":
-        text = json.dumps(reports.explain_json(fw, claim, result, pop), indent=2, ensure_ascii=False)
+        text = json.dumps(
+            reports.explain_json(fw, claim, result, pop), indent=2, ensure_ascii=False
+        )
     else:
         text = reports.explain_text(fw, claim, result, pop, markdown=args.format == "md")
     emit(text, args.output)

@@ -41,7 +41,9 @@ class Population:
     #: a short name for reports (a file's stem, or ``synthetic-reference-SIZE-seedSEED``)
     name: str
     _claims: tuple[Claim, ...] | None = attrs.field(
-        default=None, alias="claims", repr=lambda c: "<stored>" if c is None else f"<{len(c)} claims>"
+        default=None,
+        alias="claims",
+        repr=lambda c: "<stored>" if c is None else f"<{len(c)} claims>",
     )
     #: True for generated populations: every report says so
     synthetic: bool = False

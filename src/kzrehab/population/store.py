@@ -17,6 +17,7 @@ __all__ = ["FORMAT", "save_store", "load_store", "is_store"]
 
 import functools
 import io
+import itertools
 import json
 import os
 import zipfile
@@ -44,7 +45,7 @@ def _pack(strings: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np
 
 def _unpack(blob: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]) -> list[str]:
     raw = blob.tobytes()
-    return [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    return [raw[a:b].decode("utf-8") for a, b in itertools.pairwise(offsets)]
 
 
 def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, Any]) -> None:
