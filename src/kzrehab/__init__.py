@@ -20,6 +20,7 @@ __all__ = [
     "PartialDate",
     "load_framework",
     "load_population",
+    "diff",
 ]
 
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from .errors import KzrehabError
 from .model import Claim, Event
 
 if TYPE_CHECKING:
+    from .diff import diff
     from .laws.framework import Framework, load_framework
     from .population import load_population
 
@@ -43,4 +45,9 @@ def __getattr__(name: str) -> Any:
         from .population import load_population
 
         return load_population
+    if name == "diff":
+        # the module kzrehab.diff is callable: kzrehab.diff(a, b) is kzrehab.diff.diff(a, b)
+        import importlib
+
+        return importlib.import_module(".diff", __name__)
     raise AttributeError(f"module 'kzrehab' has no attribute {name!r}")

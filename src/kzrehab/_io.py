@@ -18,17 +18,20 @@ def cache_dir() -> Path:
     else ``~/.cache/kzrehab``."""
     env = os.environ.get("KZREHAB_CACHE")
     if env:
-        return Path(env)
+        return Path(env).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "kzrehab"
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes | Iterable[str], *, durable: bool = True
+) -> None:
     """Write ``data`` (text, bytes, or text in chunks) to ``path`` atomically.
 
     A temporary file beside ``path`` is written, flushed to disk and renamed over it; on
     any failure the temporary file is removed and ``path`` is as it was. A new file gets
-    the usual permissions (umask); a replaced one keeps its own.
+    the usual permissions (umask); a replaced one keeps its own. ``durable=False`` skips
+    waiting for the disk, for caches: a file lost to a crash is simply made again.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
@@ -52,13 +55,15 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
                         buffer.clear()
                 out.write("".join(buffer).encode("utf-8"))
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
 
 
 def _create_beside(target: Path) -> tuple[int, Path]:

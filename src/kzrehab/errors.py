@@ -18,6 +18,7 @@ __all__ = [
     "RegistryError",
     "EvaluationError",
     "UsageError",
+    "GitError",
     "LimitError",
 ]
 
@@ -122,3 +123,8 @@ class EvaluationError(KzrehabError, ValueError):
 
 class UsageError(KzrehabError):
     """The command line was used wrongly (a bad option value, a missing argument)."""
+
+
+class GitError(KzrehabError, ValueError):
+    """A law reference cannot be read from git: not a repository, a bad revision, a path
+    outside the repository or missing at that revision."""

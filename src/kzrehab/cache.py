@@ -1,0 +1,320 @@
+"""A content-keyed cache of coverage results, so the tracker re-evaluates only what changed.
+
+An entry holds the arrays of a :class:`~kzrehab.coverage.Coverage` (status, grounds,
+exclusions, categories, components, amount ranges) in one ``.npz`` file, written
+atomically (a temporary file, then a rename; no fsync — a cache file is never trusted).
+Its key is a SHA-256 of:
+
+- the **content** of the framework's laws that evaluation reads — every law's id,
+  parameters, definitions and provisions with their rules, amendments already applied —
+  and not their prose (texts, headings, titles, versions, sources, article numbers), their
+  file names or commits; so two commits whose drafts differ only in wording share an entry,
+  and an entry can never be used for rules it was not computed from;
+- the population's :attr:`~kzrehab.population.Population.digest`;
+- the assessment date;
+- :data:`CACHE_FORMAT` and the kzrehab version.
+
+Small JSON **records** (:meth:`CoverageCache.record`) sit beside the arrays, keyed by any
+content ids — the tracker keys a commit's status counts by its drafts' git blob ids, then
+by the content of the laws as written (:func:`law_key`), then by the amended framework.
+
+Entries live in ``$KZREHAB_CACHE`` when set, else in ``$XDG_CACHE_HOME/kzrehab`` or
+``~/.cache/kzrehab``. A missing, corrupt, partial or mismatched entry is ignored and
+rewritten, never trusted; a cache directory that cannot be written only costs time.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CACHE_FORMAT",
+    "cache_dir",
+    "framework_key",
+    "law_key",
+    "coverage_key",
+    "CoverageCache",
+]
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from ._io import cache_dir, write_atomic
+from .laws.model import Amendment, Law
+
+if TYPE_CHECKING:
+    from .coverage import Coverage
+    from .laws.framework import Framework
+    from .population import Population
+
+Tri = np.ndarray[Any, np.dtype[np.int8]]
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+
+#: bumped whenever the layout of an entry or the meaning of its arrays changes
+CACHE_FORMAT = 1
+
+#: fields that evaluation never reads: left out of the key
+_PROSE = frozenset({
+    "origin", "node", "text", "heading", "title", "version", "sources", "ref", "commit",
+    "effective", "adopted", "published", "status", "amended_by", "article", "number",
+})  # fmt: skip
+
+
+def _canon(value: object, amendments: bool = False) -> Any:
+    """A JSON-able form of a law's content, prose left out.
+
+    A law's amendments are left out unless ``amendments``: once applied, what they did
+    is in the provisions they changed.
+    """
+    if isinstance(value, Law):
+        provisions = []
+        for p in value.provisions():
+            if isinstance(p, Amendment):
+                if amendments:
+                    changes = {k: v for k, v in p.changes.items() if k != "text"}
+                    provisions.append(["Amendment", {"id": p.id, "law": p.law,
+                                                     "target": p.target, "action": p.action,
+                                                     "changes": _canon(changes)}])  # fmt: skip
+            else:
+                provisions.append(_canon(p))
+        return {"id": value.id, "parameters": _canon(value.parameters),
+                "definitions": _canon(value.definitions), "provisions": provisions}  # fmt: skip
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]
+        return [type(value).__name__,
+                {f.name: _canon(getattr(value, f.name)) for f in fields if f.name not in _PROSE}]
+    if isinstance(value, Mapping):
+        return {str(k): _canon(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_canon(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return repr(value)
+
+
+def framework_key(framework: Framework) -> str:
+    """SHA-256 of the content of a framework's (amended) laws that evaluation reads."""
+    laws = sorted(framework.laws, key=lambda law: law.id)
+    text = json.dumps([_canon(law) for law in laws], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def law_key(law: Law) -> str:
+    """SHA-256 of the content of one law as written (amendments included) that evaluation
+    reads: equal for two versions that differ only in prose or layout."""
+    text = json.dumps(_canon(law, amendments=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date) -> str:
+    from . import __version__
+
+    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, *parts,
+                      population.digest, as_of.isoformat()])  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def coverage_key(framework: Framework, population: Population, as_of: dt.date) -> str:
+    """The key of the coverage of ``framework`` over ``population`` at ``as_of``."""
+    return _key("coverage", [framework_key(framework)], population, as_of)
+
+
+def _names(framework: Framework) -> dict[str, list[str]]:
+    return {
+        "grounds": list(framework.covering),
+        "exclusions": list(framework.exclusion_law),
+        "categories": list(framework.categories),
+        "components": list(framework.components),
+        "amounts": [c for c, (comp, _, _) in framework.components.items()
+                    if comp.amount is not None],
+    }  # fmt: skip
+
+
+class CoverageCache:
+    """Coverage results by content key: in this process, and on disk.
+
+    ``directory`` None means :func:`cache_dir`; ``disk=False`` keeps entries in memory
+    only. :attr:`hits` and :attr:`misses` count lookups.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, *,
+                 disk: bool = True) -> None:  # fmt: skip
+        self.directory = Path(directory) if directory is not None else cache_dir()
+        self.disk = disk
+        self.hits = 0
+        self.misses = 0
+        self._memory: dict[str, Coverage] = {}
+        self._records: dict[str, dict[str, Any]] = {}
+
+    def path(self, key: str) -> Path:
+        """The file of an entry."""
+        return self.directory / "coverage" / key[:2] / f"{key}.npz"
+
+    def evaluate(
+        self, framework: Framework, population: Population, as_of: dt.date
+    ) -> Coverage:
+        """The coverage of ``framework``: from the cache, or evaluated and stored."""
+        key = coverage_key(framework, population, as_of)
+        found = self._memory.get(key)
+        if found is not None:
+            self.hits += 1
+            return _rebind(found, framework)
+        found = self.load(key, framework, population, as_of) if self.disk else None
+        if found is not None:
+            self.hits += 1
+        else:
+            self.misses += 1
+            found = framework.evaluate(population, as_of)
+            if self.disk:
+                self.store(key, found)
+        self._memory[key] = found
+        return found
+
+    def record(
+        self,
+        parts: Iterable[str],
+        population: Population,
+        as_of: dt.date,
+        compute: Callable[[], dict[str, Any]],
+        valid: Callable[[dict[str, Any]], bool],
+    ) -> dict[str, Any]:
+        """A small JSON record keyed by ``parts`` (content ids), the population and date.
+
+        ``compute`` makes it on a miss; a stored record that ``valid`` rejects is ignored
+        and rewritten. The tracker keys a commit's status by its blob ids this way, so a
+        warm ``log`` does not even parse the drafts.
+        """
+        key = _key("record", parts, population, as_of)
+        found = self._records.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        path = self.directory / "records" / key[:2] / f"{key}.json"
+        if self.disk:
+            with contextlib.suppress(OSError, ValueError):
+                stored = json.loads(path.read_bytes().decode("utf-8"))
+                if (isinstance(stored, dict) and stored.get("key") == key
+                        and isinstance(stored.get("value"), dict) and valid(stored["value"])):
+                    self.hits += 1
+                    self._records[key] = stored["value"]
+                    return self._records[key]
+        self.misses += 1
+        value = compute()
+        self._records[key] = value
+        if self.disk:
+            with contextlib.suppress(OSError, TypeError, ValueError):
+                _write(path, json.dumps({"key": key, "value": value}).encode("utf-8"))
+        return value
+
+    # -- disk ------------------------------------------------------------------------------
+
+    def load(
+        self, key: str, framework: Framework, population: Population, as_of: dt.date
+    ) -> Coverage | None:
+        """The entry for ``key``, or None when it is missing or cannot be trusted."""
+        from .coverage import Coverage
+
+        path = self.path(key)
+        try:
+            raw = path.read_bytes()  # read whole: np.load leaks a file it fails to read
+            with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile,
+                UnicodeDecodeError):  # fmt: skip
+            return None
+        n = len(population)
+        expected = _names(framework)
+        if (not isinstance(meta, dict) or meta.get("format") != CACHE_FORMAT
+                or meta.get("key") != key or meta.get("claims") != n):  # fmt: skip
+            return None
+        names: dict[str, list[str]] = {}
+        for group, items in expected.items():
+            stored = meta.get(group)
+            if not isinstance(stored, list) or sorted(map(str, stored)) != sorted(items):
+                return None
+            names[group] = [str(x) for x in stored]
+
+        def tri(name: str) -> Tri | None:
+            a: Tri | None = arrays.get(name)
+            if a is None or a.dtype != np.int8 or a.shape != (n,):
+                return None
+            if n and (a.min() < 0 or a.max() > 2):
+                return None
+            return a
+
+        def floats(name: str) -> Floats | None:
+            a: Floats | None = arrays.get(name)
+            return a if a is not None and a.dtype == np.float64 and a.shape == (n,) else None
+
+        status = tri("status")
+        if status is None:
+            return None
+        groups: dict[str, dict[str, Tri]] = {}
+        for group in ("grounds", "exclusions", "categories", "components"):
+            found: dict[str, Tri] = {}
+            for i, item in enumerate(names[group]):
+                a = tri(f"{group}{i}")
+                if a is None:
+                    return None
+                found[item] = a
+            groups[group] = found  # in the order the evaluation gave
+        lo: dict[str, Floats] = {}
+        hi: dict[str, Floats] = {}
+        for i, c in enumerate(names["amounts"]):
+            low, high = floats(f"lo{i}"), floats(f"hi{i}")
+            if low is None or high is None:
+                return None
+            lo[c], hi[c] = low, high
+        return Coverage(framework, population, as_of, status, groups["grounds"],
+                        groups["exclusions"], groups["categories"], groups["components"],
+                        lo, hi)  # fmt: skip
+
+    def store(self, key: str, coverage: Coverage) -> None:
+        """Write an entry atomically; a directory that cannot be written is skipped."""
+        names = {group: list(getattr(coverage, group))
+                 for group in ("grounds", "exclusions", "categories", "components")}
+        names["amounts"] = list(coverage.amount_lo)
+        meta = {"format": CACHE_FORMAT, "key": key, "claims": len(coverage), **names}
+        arrays: dict[str, Any] = {
+            "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            "status": coverage.status.astype(np.int8, copy=False),
+        }
+        for group in ("grounds", "exclusions", "categories", "components"):
+            values = getattr(coverage, group)
+            for i, item in enumerate(names[group]):
+                arrays[f"{group}{i}"] = np.asarray(values[item], dtype=np.int8)
+        for i, c in enumerate(names["amounts"]):
+            arrays[f"lo{i}"] = np.asarray(coverage.amount_lo[c], dtype=np.float64)
+            arrays[f"hi{i}"] = np.asarray(coverage.amount_hi[c], dtype=np.float64)
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        with contextlib.suppress(OSError):
+            _write(self.path(key), buffer.getvalue())
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all, without waiting for the disk: a cache file
+    lost to a crash is ignored when read, and made again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data, durable=False)
+
+
+def _rebind(coverage: Coverage, framework: Framework) -> Coverage:
+    """The same arrays, for an equivalent framework (its laws' refs and commits)."""
+    if coverage.framework is framework:
+        return coverage
+    return attrs.evolve(coverage, framework=framework)
