@@ -20,6 +20,7 @@ __all__ = [
     "PartialDate",
     "load_framework",
     "load_population",
+    "reference_population",
     "diff",
 ]
 
@@ -32,7 +33,7 @@ from .model import Claim, Event
 if TYPE_CHECKING:
     from .diff import diff
     from .laws.framework import Framework, load_framework
-    from .population import load_population
+    from .population import load_population, reference_population
 
 
 def __getattr__(name: str) -> Any:
@@ -41,10 +42,10 @@ def __getattr__(name: str) -> Any:
         from .laws import framework
 
         return getattr(framework, name)
-    if name == "load_population":
-        from .population import load_population
+    if name in {"load_population", "reference_population"}:
+        from . import population
 
-        return load_population
+        return getattr(population, name)
     if name == "diff":
         # the module kzrehab.diff is callable: kzrehab.diff(a, b) is kzrehab.diff.diff(a, b)
         import importlib
