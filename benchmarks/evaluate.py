@@ -123,8 +123,14 @@ def hand_written(cols: Any, mci: float) -> dict[str, Any]:
 
 
 def peak_memory(code: str) -> float:
-    """Max RSS (MiB) of a fresh Python process running ``code``."""
-    wrapper = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak resident memory (MiB) of a fresh Python process running ``code``.
+
+    Read from ``VmHWM`` in ``/proc/self/status``, which starts anew at ``exec``
+    (``ru_maxrss`` would include the parent's memory, inherited through ``fork``).
+    """
+    wrapper = code + (
+        "\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    )
     out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True,
                          text=True, cwd=ROOT)  # fmt: skip
     return int(out.stdout.strip().splitlines()[-1]) / 1024

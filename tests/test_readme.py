@@ -17,7 +17,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def blocks(lang: str) -> list[str]:
     """The fenced code blocks of the README in a language (``""``: no language)."""
-    found, current, fence = [], [], None
+    found: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
     for line in README.splitlines():
         if fence is None and line.startswith("```"):
             fence, current = line[3:].strip(), []

@@ -61,3 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # a file that cannot be written (a directory, a read-only folder)
+        where = err.filename2 or err.filename
+        print(f"kzrehab: error: {f'{where}: ' if where else ''}{err.strerror or err}",
+              file=sys.stderr)  # fmt: skip
+        return 2

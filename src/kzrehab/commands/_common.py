@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:
     from ..laws.framework import Framework
     from ..population import Population

@@ -315,6 +315,9 @@ class _Parser:
             if value != value or value in (float("inf"), float("-inf")):
                 raise self.error(f"number {tok.text} is out of range", tok)
             return value
+        if float(tok.text) == float("inf"):  # beyond float64 (and Python's int digit limit)
+            shown = tok.text if len(tok.text) <= 20 else f"{tok.text[:20]}…"
+            raise self.error(f"number {shown} is out of range", tok)
         return int(tok.text)
 
 
@@ -329,7 +332,10 @@ def parse(source: str) -> Node:
         raise LimitError(
             MAX_EXPRESSION_LENGTH.message(f"an expression of {len(source)} characters")
         )
-    node = _Parser(source).parse()
+    try:
+        node = _Parser(source).parse()
+    except RecursionError:  # Python's stack ran out before the nesting limit was reached
+        raise LimitError(MAX_EXPRESSION_DEPTH.message("the expression's nesting")) from None
     if (n := size(node)) > MAX_EXPRESSION_NODES.value:
         raise LimitError(MAX_EXPRESSION_NODES.message(f"an expression of {n} nodes"))
     if (d := depth(node)) > MAX_EXPRESSION_DEPTH.value:

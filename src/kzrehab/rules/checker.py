@@ -137,6 +137,12 @@ class Checker:
         if name in self._visiting:
             cycle = " → ".join([*self._visiting[self._visiting.index(name) :], name])
             raise RuleTypeError(f"definitions form a cycle: {cycle}", expr.origin)
+        if len(self._visiting) >= MAX_EXPRESSION_DEPTH.value:
+            chain = " → ".join(self._visiting[:3])
+            raise LimitError(
+                MAX_EXPRESSION_DEPTH.message(f"a chain of definitions ({chain} → …)"),
+                expr.origin,
+            )
         self._visiting.append(name)
         try:
             try:
