@@ -26,18 +26,26 @@ __all__ = [
 
 from typing import TYPE_CHECKING, Any
 
-from .dates import PartialDate
 from .errors import KzrehabError
-from .model import Claim, Event
 
 if TYPE_CHECKING:
+    from .dates import PartialDate
+    from .model import Claim, Event
     from .diff import diff
     from .laws.framework import Framework, load_framework
     from .population import load_population, reference_population
 
 
 def __getattr__(name: str) -> Any:
-    """Import the heavier parts (the engine, NumPy) only when they are asked for."""
+    """Import the heavier parts (attrs, the engine, NumPy) only when they are asked for."""
+    if name in {"Claim", "Event"}:
+        from . import model
+
+        return getattr(model, name)
+    if name == "PartialDate":
+        from .dates import PartialDate
+
+        return PartialDate
     if name in {"Framework", "load_framework"}:
         from .laws import framework
 

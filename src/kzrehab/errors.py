@@ -23,13 +23,12 @@ __all__ = [
 ]
 
 import copy
-from typing import Self
-
-import attrs
+from typing import NamedTuple, Self
 
 
-@attrs.frozen
-class Location:
+# A NamedTuple, not attrs or a dataclass: the command line imports errors before anything
+# else, and ``kzrehab --help`` should not pay for importing attrs or inspect.
+class Location(NamedTuple):
     """Where a problem is: any of a file, a TOML key path, a line and a column (1-based)."""
 
     file: str | None = None
