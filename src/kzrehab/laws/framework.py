@@ -105,15 +105,7 @@ class Framework:
     """A set of laws evaluated together, amendments applied and every expression checked."""
 
     def __init__(self, laws: Sequence[Law]) -> None:
-        seen: dict[str, Law] = {}
-        for law in laws:
-            if law.id in seen:
-                raise DraftError(
-                    f"law '{law.id}' is given twice: {seen[law.id].ref} and {law.ref}",
-                    Location(file=law.ref),
-                )
-            seen[law.id] = law
-        amended = apply_amendments(laws)
+        amended = apply_amendments(laws)  # also refuses a law given twice
         self.laws: tuple[Law, ...] = amended.laws
         self.notices: list[str] = list(amended.notices)
         self._plans = {law.id: self._check_law(law) for law in self.laws}
