@@ -421,7 +421,7 @@ def log_text(rows: Sequence[dict[str, Any]], pop: Population, args: argparse.Nam
         ["commit", "date", "author", "law changed, version", "eligible", "undetermined",
          "ineligible", "Δ eligible", "Δ undetermined", "Δ ineligible", "message"],
         [[r["commit"][:7], r["date"][:16].replace("T", " "), r["author"],
-          "; ".join(r.get("_changed", [])) or "—",
+          _short("; ".join(r.get("_changed", [])) or "—", 48 if not markdown else 400),
           *cell(r["status"], False), *cell(r["change"], True),
           _short(r["message"], 60 if not markdown else 200)]
          for r in rows], markdown))  # fmt: skip
