@@ -237,9 +237,9 @@ def test_an_unknown_format_lists_the_supported_ones(tmp_path: Path) -> None:
 
 def test_the_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _jsonl(tmp_path, GOOD, GOOD.replace("c1", "c2"))
-    monkeypatch.setenv("KZREHAB_MAX_FILE_BYTES", "100")
+    monkeypatch.setenv("KZREHAB_MAX_REGISTRY_BYTES", "100")
     err = _error(path)
-    assert "KZREHAB_MAX_FILE_BYTES" in str(err)
+    assert "KZREHAB_MAX_REGISTRY_BYTES" in str(err)
     assert err.location.file == str(path)
 
 

@@ -30,9 +30,9 @@ from .errors import KzrehabError
 
 if TYPE_CHECKING:
     from .dates import PartialDate
-    from .model import Claim, Event
     from .diff import diff
     from .laws.framework import Framework, load_framework
+    from .model import Claim, Event
     from .population import load_population, reference_population
 
 

@@ -7,7 +7,7 @@ input is read, and the error says which limit was hit and how to raise it.
 from __future__ import annotations
 
 __all__ = ["Limit", "MAX_EXPRESSION_LENGTH", "MAX_EXPRESSION_DEPTH", "MAX_FILE_BYTES",
-           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES"]  # fmt: skip
+           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES", "MAX_REGISTRY_BYTES"]  # fmt: skip
 
 import os
 
@@ -43,4 +43,5 @@ MAX_EXPRESSION_LENGTH = Limit(
 MAX_EXPRESSION_DEPTH = Limit("expression depth", 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels")
 MAX_EXPRESSION_NODES = Limit("expression size", 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes")
 MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes")
+MAX_REGISTRY_BYTES = Limit("registry size", 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes")
 MAX_EVENTS_PER_CLAIM = Limit("events per claim", 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events")

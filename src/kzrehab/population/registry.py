@@ -61,7 +61,7 @@ from .._io import write_atomic
 from .._suggest import did_you_mean
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
-from ..limits import MAX_EVENTS_PER_CLAIM, MAX_FILE_BYTES
+from ..limits import MAX_EVENTS_PER_CLAIM, MAX_REGISTRY_BYTES
 from ..model import Claim, Event
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
 
@@ -558,9 +558,9 @@ def _open(path: Path, limited: bool) -> IO[bytes]:
         _fail(f"cannot read: {exc.strerror or exc}", name)
     if limited:
         size = os.fstat(f.fileno()).st_size
-        if size > MAX_FILE_BYTES.value:
+        if size > MAX_REGISTRY_BYTES.value:
             f.close()
-            _fail(MAX_FILE_BYTES.message(f"the registry ({size} bytes)"), name)
+            _fail(MAX_REGISTRY_BYTES.message(f"the registry ({size} bytes)"), name)
     return f
 
 
@@ -618,7 +618,7 @@ def read_jsonl_with_header(
 ) -> tuple[tuple[Claim, ...], PopulationHeader | None]:
     """The claims of a JSON Lines registry and its header line, if it has one.
 
-    ``limited=False`` lifts :data:`~kzrehab.limits.MAX_FILE_BYTES`, for files kzrehab wrote
+    ``limited=False`` lifts :data:`~kzrehab.limits.MAX_REGISTRY_BYTES`, for files kzrehab wrote
     itself (the cached reference population).
     """
     p = Path(path)
