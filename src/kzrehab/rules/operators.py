@@ -7,9 +7,10 @@ implementation (read by the compiler, registered by :mod:`kzrehab.rules.compiler
 fails when an operator lacks either implementation, so none can be half-added.
 
 Type rules receive the node and its argument types and return the result type, or raise
-:class:`TypeProblem`. Eager implementations receive the argument values; *lazy* ones
-(``filter``, ``project``) receive the evaluator and the node, because their second argument
-is evaluated once per event.
+:class:`TypeProblem`. Implementations receive the argument values. Three operators are
+structural — ``events``, ``filter`` and ``project`` (their second argument is evaluated once
+per event) — and each evaluator walks them itself; their registry entries hold their syntax
+and type rule, and their implementation slots are placeholders that refuse to be called.
 """
 
 from __future__ import annotations
@@ -85,8 +86,6 @@ class Operator:
     doc: str
     check: TypeRule = attrs.field(repr=False)
     interpret: Callable[..., Any] = attrs.field(repr=False)
-    #: receives the evaluator and the node instead of the argument values
-    lazy: bool = False
     #: for each argument, True when it is checked and evaluated per event
     per_event: tuple[bool, ...] = ()
     #: the vectorised implementation, registered by the compiler module
@@ -193,10 +192,6 @@ def _range(node: Op, types: Sequence[Type]) -> Type:
     if b.kind != a.kind:
         raise TypeProblem(f"a range from a {a} cannot end with a {b}", 1)
     return Type("range", a.kind, _event(types))
-
-
-def _set(node: Op, types: Sequence[Type]) -> Type:  # pragma: no cover - sets are SetLit
-    raise TypeProblem("sets are literals")
 
 
 def _events(node: Op, types: Sequence[Type]) -> Type:
@@ -421,9 +416,9 @@ _OPERATORS = [
     _op("/", "/", "infix", 7, "true division; unknown when the divisor may be 0", _arith, div),
     _op("neg", "-", "prefix", 8, "negation", _arith, neg),
     _op("filter", "[]", "postfix", 9, "E[COND]: the events of E for which COND holds",
-        _filter, _lazy_placeholder, lazy=True, per_event=(False, True)),
+        _filter, _lazy_placeholder, per_event=(False, True)),
     _op("project", ".", "postfix", 9, "E.FACT: a fact of every event of E (for sum, min, max)",
-        _project, _lazy_placeholder, lazy=True, per_event=(False, True)),
+        _project, _lazy_placeholder, per_event=(False, True)),
     _op("events", "events", "atom", 10, "all events of the claim", _events, lambda: ()),
     _op("exists", "exists", "call", 10, "true when some event is in the set", _exists,
         _exists_impl),
