@@ -44,11 +44,14 @@ DEFINITIONS = {
 }
 
 
-def _checked(tree: Node) -> tuple[dict[str, Node], Node]:
+def _checked(tree: Node) -> tuple[dict[str, Node], Node, list[str]]:
+    """Definitions and tree resolved, and the definitions that read the current event."""
     exprs = {n: _Expr(parse(s)) for n, s in DEFINITIONS.items()}
     checker = Checker(exprs, PARAMS)
-    defs = {n: r.node for n, r in checker.check_definitions().items()}
-    return defs, checker.check(_Expr(tree)).node
+    resolved = checker.check_definitions()
+    defs = {n: r.node for n, r in resolved.items()}
+    scoped = [n for n, r in resolved.items() if r.scope == "event"]
+    return defs, checker.check(_Expr(tree)).node, scoped
 
 
 def _agree(tree: Node, population: list[Claim]) -> None:
@@ -56,8 +59,8 @@ def _agree(tree: Node, population: list[Claim]) -> None:
     population = [
         attrs.evolve(c, id=f"c{i}", victim_id=f"c{i - i % 2}") for i, c in enumerate(population)
     ]
-    defs, node = _checked(tree)
-    vector = VectorEvaluator(Columns.from_claims(population), defs, PARAMS).evaluate(node)
+    defs, node, scoped = _checked(tree)
+    vector = VectorEvaluator(Columns.from_claims(population), defs, PARAMS, scoped).evaluate(node)
     scalar = Evaluator(defs, PARAMS)
     for i, claim in enumerate(population):
         expected: Any = scalar.evaluate(node, claim)
@@ -112,8 +115,7 @@ def test_claims_without_events() -> None:
 
 
 def test_vector_result_is_one_value_per_claim() -> None:
-    defs, node = _checked(parse("true"))
-    value = VectorEvaluator(Columns.from_claims([Claim("a"), Claim("b")]), defs, PARAMS).evaluate(
-        node
-    )
+    defs, node, scoped = _checked(parse("true"))
+    columns = Columns.from_claims([Claim("a"), Claim("b")])
+    value = VectorEvaluator(columns, defs, PARAMS, scoped).evaluate(node)
     assert isinstance(value, np.ndarray) and value.shape == (2,) and (value == 2).all()

@@ -64,12 +64,15 @@ def evaluate_columns(
 ) -> Part:
     """Evaluate a framework over columns; ``claim_id(i)`` names row ``i`` in errors."""
     n = columns.n_claims
-    evs = {
-        law.id: VectorEvaluator(
-            columns, {k: r.node for k, r in fw.plan(law.id).definitions.items()}, params[law.id]
+    evs = {}
+    for law in fw.laws:
+        defs = fw.plan(law.id).definitions
+        evs[law.id] = VectorEvaluator(
+            columns,
+            {k: r.node for k, r in defs.items()},
+            params[law.id],
+            [k for k, r in defs.items() if r.scope == "event"],
         )
-        for law in fw.laws
-    }
 
     def cond(law_id: str, node: Any) -> Tri:
         with np.errstate(all="ignore"):

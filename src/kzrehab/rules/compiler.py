@@ -22,7 +22,7 @@ __all__ = ["VectorEvaluator", "Iv", "Tx", "Ev", "Pj"]
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -272,13 +272,18 @@ class VectorEvaluator:
     """Evaluates resolved expressions of one law over a columnar population."""
 
     def __init__(
-        self, columns: Columns, definitions: Mapping[str, Node], parameters: Mapping[str, float]
+        self,
+        columns: Columns,
+        definitions: Mapping[str, Node],
+        parameters: Mapping[str, float],
+        event_scoped: Collection[str],
     ) -> None:
         self.columns = columns
         self.definitions = definitions
         self.parameters = parameters
         self._memo: dict[tuple[str, str], Any] = {}
-        self._event_scoped: dict[str, bool] = {}
+        #: definitions that read the current event (the checker's ``Resolved.scope``)
+        self.event_scoped = frozenset(event_scoped)
         c = columns
         self._starts = c.offsets[:-1][c.offsets[1:] > c.offsets[:-1]]
         self._nonempty = c.offsets[1:] > c.offsets[:-1]
@@ -380,7 +385,7 @@ class VectorEvaluator:
             return self._to_events(value) if scope == "event" else value
         assert node.ref == "def", f"unresolved name {node.name!r}"
         body = self.definitions[node.name]
-        own = "event" if self._reads_event(node.name) else "claim"
+        own = "event" if node.name in self.event_scoped else "claim"
         key = (node.name, own)
         if key not in self._memo:
             self._memo[key] = self._value(body, own)
@@ -388,26 +393,6 @@ class VectorEvaluator:
         if own == "claim" and scope == "event" and not isinstance(value, Ev):
             return self._to_events(value)
         return value
-
-    def _reads_event(self, name: str) -> bool:
-        if name not in self._event_scoped:
-            self._event_scoped[name] = _reads_event(self.definitions[name], self)
-        return self._event_scoped[name]
-
-
-def _reads_event(node: Node, ev: VectorEvaluator) -> bool:
-    """True when an expression reads the current event (outside any nested filter)."""
-    if isinstance(node, Name):
-        if node.ref == "event":
-            return True
-        return node.ref == "def" and ev._reads_event(node.name)
-    if isinstance(node, Op):
-        if node.op in {"filter", "project"}:
-            return _reads_event(node.args[0], ev)
-        if node.op in _PER_CLAIM or (node.op in {"min", "max"} and len(node.args) == 1):
-            return False
-        return any(_reads_event(a, ev) for a in node.args)
-    return False
 
 
 def _spread(values: Arr, index: Arr) -> Arr:
