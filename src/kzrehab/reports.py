@@ -97,24 +97,17 @@ def coverage_text(cov: Summaries, markdown: bool = False, claims: bool = False) 
         f"Coverage: {counts['eligible']:,} … {counts['eligible'] + counts['undetermined']:,} "
         "claims (eligible … eligible + undetermined)",
         "",
-        _heading("By category", markdown),
-        "",
-        table(["category", "eligible", "undetermined"],
-              [[r["category"], f"{r['eligible']:,}", f"{r['undetermined']:,}"]
-               for r in cov.by_category()], markdown),
-        "",
-        _heading("By ground", markdown),
-        "",
-        table(["ground", "applies", "undetermined"],
-              [[r["ground"], f"{r['applies']:,}", f"{r['undetermined']:,}"]
-               for r in cov.by_ground()], markdown),
-        "",
-        _heading("By exclusion", markdown),
-        "",
-        table(["exclusion", "holds", "undetermined"],
-              [[r["exclusion"], f"{r['holds']:,}", f"{r['undetermined']:,}"]
-               for r in cov.by_exclusion()], markdown),
-        "",
+    ]  # fmt: skip
+    sections = [
+        ("By category", ["category", "eligible", "undetermined"], cov.by_category()),
+        ("By ground", ["ground", "applies", "undetermined"], cov.by_ground()),
+        ("By exclusion", ["exclusion", "holds", "undetermined"], cov.by_exclusion()),
+    ]
+    for title, headers, rows in sections:
+        out += [_heading(title, markdown), "",
+                table(headers, [[r[headers[0]], f"{r[headers[1]]:,}", f"{r[headers[2]]:,}"]
+                                for r in rows], markdown), ""]  # fmt: skip
+    out += [
         _heading("By component", markdown),
         "",
         table(["component", "kind", "claims", "undetermined", "total amount (KZT)"],
