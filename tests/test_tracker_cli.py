@@ -69,15 +69,18 @@ def test_diff_between_revisions(repo: Path, capsys: pytest.CaptureFixture[str]) 
     doc = run_json(capsys, "diff", "drafts/bills/toy.toml", "--from", "HEAD~3", "--to", "HEAD~2")
     assert doc["schema"] == "kzrehab/1" and doc["as_of"] == AS_OF
     assert doc["population"]["claims"] == 8
-    assert doc["base"]["laws"] == [{"id": "toy", "ref": "HEAD~3:drafts/bills/toy.toml",
-                                    "commit": doc["base"]["laws"][0]["commit"]}]  # fmt: skip
+    law = doc["base"]["laws"][0]
+    assert len(doc["base"]["laws"]) == 1
+    assert {k: law[k] for k in ("id", "ref", "version")} == {
+        "id": "toy", "ref": "HEAD~3:drafts/bills/toy.toml", "version": "v1"}
+    assert len(law["commit"]) == 40
     assert doc["base"]["status"] == {"eligible": 1, "ineligible": 5, "undetermined": 2}
     assert doc["head"]["status"] == {"eligible": 2, "ineligible": 4, "undetermined": 2}
     assert {"from": "ineligible", "to": "eligible", "claims": 1} in doc["transitions"]
     assert doc["provisions"] == [{"id": "toy:deportation", "change": "added"}]
     assert doc["attribution"] == [
-        {"provision": "toy:deportation", "gained": 1, "lost": 0},
-        {"provision": "interaction", "gained": 0, "lost": 0},
+        {"provision": "toy:deportation", "gained": 1, "lost": 0, "evaluated": True},
+        {"provision": "interaction", "gained": 0, "lost": 0, "evaluated": True},
     ]
     assert "claims" not in doc
 
@@ -86,7 +89,7 @@ def test_diff_of_a_version_with_itself(repo: Path, capsys: pytest.CaptureFixture
     doc = run_json(capsys, "diff", "drafts", "--from", "HEAD")  # HEAD against the working tree
     assert all(t["from"] == t["to"] for t in doc["transitions"])
     assert doc["provisions"] == []
-    assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0}]
+    assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0, "evaluated": True}]
 
 
 def test_renumbering_is_reported_and_moves_nothing(

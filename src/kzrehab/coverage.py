@@ -187,11 +187,15 @@ class Summaries:
             "schema": SCHEMA,
             "as_of": self.as_of.isoformat(),
             "population": self.population_json(),
-            "laws": [{"id": law.id, "ref": law.ref, "commit": law.commit}
+            "laws": [{"id": law.id, "ref": law.ref, "commit": law.commit, "title": law.title,
+                      "kind": law.kind, "status": law.status, "version": law.version}
                      for law in self.framework.laws],
             "status": self.counts(),
             "by_category": self.by_category(),
             "by_component": self.by_component(),
+            "by_ground": self.by_ground(),
+            "by_exclusion": self.by_exclusion(),
+            "notices": list(self.framework.notices),
         }  # fmt: skip
 
 

@@ -54,7 +54,7 @@ import numpy as np
 from .cache import framework_key
 from .coverage import SCHEMA, Coverage
 from .errors import KzrehabError, UsageError
-from .lawdiff import LawDiff, diff_laws
+from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
 from .laws.framework import STATUSES, Framework
 from .laws.model import Amendment, Article, Component, Exclusion, Ground, Law
 
@@ -459,17 +459,41 @@ class Comparison:
         """The JSON document of ``kzrehab diff`` and ``kzrehab compare`` (SPEC §7)."""
         doc = self.coverage.to_json(claims=claims)
         doc["provisions"] = [{"id": i, "change": c} for i, c in self.provisions()]
-        doc["attribution"] = [{"provision": r.provision, "gained": r.gained, "lost": r.lost}
+        doc["attribution"] = [{"provision": r.provision, "gained": r.gained, "lost": r.lost,
+                               "evaluated": r.gained is not None}
                               for r in self.attribution]  # fmt: skip
-        doc["laws"] = [{"id": ld.id, "change": ld.status,
-                        **({"metadata": {f.field: {"base": f.old, "head": f.new}
-                                         for f in ld.metadata}} if ld.metadata else {}),
-                        "articles": [{"base": a.base_number, "head": a.head_number,
-                                      "change": a.change} for a in ld.articles]}
-                       for ld in self.laws if ld.status != "unchanged"]  # fmt: skip
+        doc["laws"] = [_law_diff_json(ld) for ld in self.laws if ld.status != "unchanged"]
+        doc["notices"] = list(dict.fromkeys([*self.base.framework.notices,
+                                             *self.head.framework.notices]))  # fmt: skip
         if claims:
             doc["claims"] = doc.pop("claims")  # keep claims last
         return doc
+
+
+def _edits_json(edits: Sequence[Edit]) -> list[dict[str, Any]]:
+    return [{"kind": e.kind, "text": e.text, "space": e.space} for e in edits]
+
+
+def _law_diff_json(ld: LawDiff) -> dict[str, Any]:
+    """What changed in one law: metadata, articles and provisions with their redlines."""
+
+    def named(n: NamedChange) -> dict[str, Any]:
+        return {"id": n.id, "change": n.change, "base": n.old, "head": n.new}
+
+    return {
+        "id": ld.id, "change": ld.status,
+        **({"metadata": {f.field: {"base": f.old, "head": f.new}
+                         for f in ld.metadata}} if ld.metadata else {}),
+        "articles": [{"base": a.base_number, "head": a.head_number, "change": a.change,
+                      "redline": _edits_json(a.text_redline)} for a in ld.articles],
+        "provisions": [{"id": p.id, "type": p.type, "change": p.change,
+                        "fields": [{"field": f.field, "base": f.old, "head": f.new}
+                                   for f in p.fields],
+                        "redline": [] if p.inherited_text else _edits_json(p.text_redline)}
+                       for p in ld.provisions],
+        "parameters": [named(n) for n in ld.parameters],
+        "definitions": [named(n) for n in ld.definitions],
+    }  # fmt: skip
 
 
 def compare(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["add_evaluating_options", "load_population_arg", "load_framework_arg", "emit",
-           "parse_date_arg", "as_of"]  # fmt: skip
+__all__ = ["add_evaluating_options", "add_privacy_options", "load_population_arg",
+           "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of"]  # fmt: skip
 
 import argparse
 import datetime as dt
@@ -11,9 +11,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:
     from ..laws.framework import Framework
     from ..population import Population
+    from ..reports import Report
 
 
 def parse_date_arg(text: str) -> dt.date:
@@ -24,7 +27,21 @@ def parse_date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+#: the report formats of every evaluating command
+FORMATS = ("text", "md", "html", "json")
+
+
+def _threshold(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
     """``--population``, ``--as-of``, ``--format`` and ``-o``, for every evaluating command."""
     p.add_argument(
         "--population",
@@ -48,6 +65,19 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str]) -
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")  # fmt: skip
 
 
+def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> None:
+    """``--suppress-below K`` (and ``--claims`` when ``claims_help`` is given)."""
+    if claims_help is not None:
+        p.add_argument("--claims", action="store_true", help=claims_help)
+    p.add_argument(
+        "--suppress-below",
+        type=_threshold,
+        metavar="K",
+        help="for publication: blank every cell counting fewer than K claims (JSON: null), "
+        "and say so in the report",
+    )
+
+
 def as_of(args: argparse.Namespace) -> dt.date:
     """The assessment date of a command: ``--as-of`` or today."""
     value: dt.date | None = getattr(args, "as_of", None)
@@ -68,6 +98,15 @@ def load_framework_arg(refs: Sequence[str]) -> Framework:
     from ..laws.framework import load_framework
 
     return load_framework(refs)
+
+
+def emit_report(report: Report, args: argparse.Namespace) -> None:
+    """Suppress small cells when asked, render in ``--format`` and write to ``-o`` or stdout."""
+    k = getattr(args, "suppress_below", None)
+    if k is not None and getattr(args, "claims", False):
+        raise UsageError("--claims lists individual claims and cannot be combined with "
+                         "--suppress-below, which prepares a report for publication")  # fmt: skip
+    emit(report.suppressed(k).render(args.format), args.output)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._common import (
     add_evaluating_options,
+    add_privacy_options,
     as_of,
-    emit,
+    emit_report,
     load_framework_arg,
     load_population_arg,
 )
+
+if TYPE_CHECKING:
+    from ..coverage import Coverage, CoverageSummary
+
+#: claims evaluated at a time by ``coverage`` (memory stays bounded; one progress step each)
+CHUNK = 1_000_000
 
 
 def register(sub: Any) -> None:
@@ -24,8 +30,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("coverage", help="coverage of a framework over a population")
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
-    add_evaluating_options(p, ("text", "md", "json"))
-    p.add_argument("--claims", action="store_true", help="include per-claim results")
+    add_evaluating_options(p)
+    add_privacy_options(p, "include per-claim results")
     p.set_defaults(run=run_coverage)
 
     p = sub.add_parser("explain", help="why a claim is (not) eligible, provision by provision")
@@ -37,7 +43,7 @@ def register(sub: Any) -> None:
         metavar="LAW",
         help="explain why the claim's status differs under these laws",
     )
-    add_evaluating_options(p, ("text", "md", "json"))
+    add_evaluating_options(p)
     p.set_defaults(run=run_explain)
 
 
@@ -54,22 +60,28 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    from .. import reports
+    from ..reports import Report
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)
     # without --claims only the summaries are needed: memory stays bounded by one chunk
-    cov = fw.evaluate(pop, as_of(args)) if args.claims else fw.summarize(pop, as_of(args))
-    if args.format == "json":
-        text = json.dumps(cov.to_json(claims=args.claims), indent=2, ensure_ascii=False)
+    date = as_of(args)
+    if args.claims:
+        cov: Coverage | CoverageSummary = fw.evaluate(pop, date)
     else:
-        text = reports.coverage_text(cov, markdown=args.format == "md", claims=args.claims)
-    emit(text, args.output)
+        from .._progress import Progress
+
+        with Progress(len(pop), "claims evaluated",
+                      enabled=args.format != "json" or bool(args.output)) as bar:
+            cov = fw.summarize(pop, date, chunk=CHUNK, progress=bar.update)
+    title = "Coverage of " + " + ".join(law.id for law in fw.laws)
+    emit_report(Report("coverage", title, cov.to_json(claims=args.claims)), args)
     return 0
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from .. import reports
+    from ..reports import Report
+    from ..reports.data import explain_data
 
     if args.against:
         from .tracker import run_explain_against
@@ -80,11 +92,6 @@ def run_explain(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population)
     claim = pop.claim(args.claim_id)
     result = fw.evaluate_claim(claim, as_of(args))
-    if args.format == "json":
-        text = json.dumps(
-            reports.explain_json(fw, claim, result, pop), indent=2, ensure_ascii=False
-        )
-    else:
-        text = reports.explain_text(fw, claim, result, pop, markdown=args.format == "md")
-    emit(text, args.output)
+    data = explain_data(fw, claim, result, pop)
+    emit_report(Report("explain", f"Claim {claim.id}: {result.status}", data), args)
     return 0

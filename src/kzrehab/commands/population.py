@@ -61,9 +61,11 @@ def _write(population: Any, output: str) -> str:
 
 
 def run_synth(args: argparse.Namespace) -> int:
+    from .._progress import Progress
     from ..population import synthesize
 
-    population = synthesize(args.size, args.seed)
+    with Progress(args.size, "synthetic claims made") as bar:
+        population = synthesize(args.size, args.seed, progress=bar.update)
     kind = _write(population, args.output)
     print(f"wrote {len(population):,} synthetic claims ({population.events:,} events) "
           f"to {args.output} ({kind})")  # fmt: skip

@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import KzrehabError, UsageError
-from ._common import add_evaluating_options, as_of, emit, load_population_arg
+from ._common import (
+    add_evaluating_options,
+    add_privacy_options,
+    as_of,
+    emit_report,
+    load_population_arg,
+)
 
 if TYPE_CHECKING:
     from ..cache import CoverageCache
     from ..coverage import Coverage
     from ..diff import Comparison
-    from ..laws.framework import ClaimResult, Framework
+    from ..laws.framework import Framework
     from ..laws.model import Law
     from ..population import Population
 
-FORMATS = ("text", "md", "json")
 _ORDER = ("eligible", "undetermined", "ineligible")
 
 
@@ -39,8 +42,8 @@ def register(sub: Any) -> None:
                    help="the base revision (a hash, tag, branch, HEAD~1, ...)")
     p.add_argument("--to", dest="rev_to", metavar="REV",
                    help="the head revision (default: the working tree)")  # fmt: skip
-    add_evaluating_options(p, FORMATS)
-    p.add_argument("--claims", action="store_true", help="list the claims that changed")
+    add_evaluating_options(p)
+    add_privacy_options(p, "list the claims that changed")
     p.set_defaults(run=run_diff)
 
     p = sub.add_parser("compare", help="a base framework vs the base with bills or proposals",
@@ -49,21 +52,23 @@ def register(sub: Any) -> None:
     p.add_argument("--base", nargs="+", required=True, metavar="LAW", help="the base laws")
     p.add_argument("--with", dest="with_", nargs="+", required=True, metavar="LAW",
                    help="the laws added to the base (PATH or REV:PATH)")
-    add_evaluating_options(p, FORMATS)
-    p.add_argument("--claims", action="store_true", help="list the claims that changed")
+    add_evaluating_options(p)
+    add_privacy_options(p, "list the claims that changed")
     p.set_defaults(run=run_compare)
 
     p = sub.add_parser("log", help="the tracker: coverage at every commit that touched the laws")
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
     p.add_argument("-n", "--max-count", type=_positive, metavar="N",
                    help="show the N newest commits only")  # fmt: skip
-    add_evaluating_options(p, FORMATS)
+    add_evaluating_options(p)
+    add_privacy_options(p, None)
     p.set_defaults(run=run_log)
 
     p = sub.add_parser("status", help="every law under DIR and the coverage it adds")
     p.add_argument("dir", nargs="?", default="drafts", metavar="DIR",
                    help="a directory of drafts (default: drafts/)")
-    add_evaluating_options(p, FORMATS)
+    add_evaluating_options(p)
+    add_privacy_options(p, None)
     p.set_defaults(run=run_status)
 
 
@@ -86,27 +91,6 @@ def _cache() -> CoverageCache:
 def _evaluator(pop: Population, args: argparse.Namespace) -> Callable[[Framework], Coverage]:
     cache, date = _cache(), as_of(args)
     return lambda fw: cache.evaluate(fw, pop, date)
-
-
-def _heading(text: str, markdown: bool, level: int = 2) -> str:
-    if markdown:
-        return f"{'#' * level} {text}"
-    return f"{text}\n{('=' if level == 1 else '-') * len(text)}"
-
-
-def _population_line(cov: Coverage) -> str:
-    p = cov.population
-    kind = "SYNTHETIC population" if p.synthetic else "population"
-    return (f"{kind} '{p.name}': {len(p):,} claims, {p.victims:,} victims, {p.events:,} events "
-            f"(digest {p.digest[:12]})")  # fmt: skip
-
-
-def _signed(n: int | None) -> str:
-    return "—" if n is None else f"{n:+,}"
-
-
-def _laws_line(fw: Framework) -> str:
-    return "; ".join(f"{law.id} ({law.version or law.status}; {law.ref})" for law in fw.laws) or "—"
 
 
 # -- diff and compare -------------------------------------------------------------------------
@@ -151,130 +135,9 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -> None:
-    if args.format == "json":
-        text = json.dumps(result.to_json(claims=args.claims), indent=2, ensure_ascii=False)
-    else:
-        text = comparison_text(result, title, args.format == "md", args.claims)
-    emit(text, args.output)
+    from ..reports import Report
 
-
-def _range(r: dict[str, Any] | None) -> str:
-    from ..reports import money
-
-    if r is None:
-        return "—"
-    return money(r["min"]) if r["min"] == r["max"] else f"{money(r['min'])} … {money(r['max'])}"
-
-
-def comparison_text(result: Comparison, title: str, markdown: bool, claims: bool) -> str:
-    """The text or Markdown report of ``diff`` and ``compare``."""
-    from ..lawdiff import render_redline
-    from ..reports import table
-
-    cd, base, head = result.coverage, result.base, result.head
-    b, h = base.counts(), head.counts()
-    out = [
-        _heading(title, markdown, 1), "",
-        f"Assessment date: {head.as_of.isoformat()}",
-        _population_line(head),
-        f"Base: {_laws_line(base.framework)}",
-        f"Head: {_laws_line(head.framework)}",
-        "", _heading("Status", markdown), "",
-        table(["status", "base", "head", "change"],
-              [[s, f"{b[s]:,}", f"{h[s]:,}", _signed(h[s] - b[s])] for s in _ORDER], markdown),
-        "",
-        f"Coverage: {b['eligible']:,} … {b['eligible'] + b['undetermined']:,} → "
-        f"{h['eligible']:,} … {h['eligible'] + h['undetermined']:,} claims "
-        "(eligible … eligible + undetermined)",
-        f"Gained: {cd.gained:,} claims; lost: {cd.lost:,} claims",
-        "", _heading("Transitions", markdown), "",
-        table(["from", "to", "claims"],
-              [[t.from_, t.to, f"{t.claims:,}"] for t in cd.transitions()
-               if t.claims and t.from_ != t.to] or [["—", "—", "0"]], markdown),
-        "", _heading("By category", markdown), "",
-        table(["category", "base eligible", "base undetermined", "head eligible",
-               "head undetermined"],
-              [[r["category"], f"{r['base']['eligible']:,}", f"{r['base']['undetermined']:,}",
-                f"{r['head']['eligible']:,}", f"{r['head']['undetermined']:,}"]
-               for r in cd.by_category()], markdown),
-        "", _heading("By component", markdown), "",
-        table(["component", "kind", "base claims", "head claims", "base amount (KZT)",
-               "head amount (KZT)"],
-              [[r["component"], r["kind"], f"{r['base']['claims']:,}",
-                f"{r['head']['claims']:,}", _range(r["base"]["amount"]),
-                _range(r["head"]["amount"])] for r in cd.by_component()], markdown),
-    ]  # fmt: skip
-    unbounded = [r["component"] for r in cd.by_component()
-                 if r["base"]["unbounded"] or r["head"]["unbounded"]]  # fmt: skip
-    if unbounded:
-        out += ["", "Amounts leave out claims whose amount has no upper bound: "
-                + ", ".join(unbounded)]  # fmt: skip
-    rows = {r.provision: r for r in result.attribution}
-    changes = result.provisions()
-    out += ["", _heading("Changed provisions and attribution", markdown), ""]
-    if changes:
-        out.append(table(
-            ["provision", "change", "gained", "lost"],
-            [[i, c, *(("—", "—") if rows[i].gained is None else
-                      (f"{rows[i].gained:,}", f"{rows[i].lost:,}"))] for i, c in changes]
-            + [["interaction", "", f"{rows['interaction'].gained:,}",
-                f"{rows['interaction'].lost:,}"]], markdown))  # fmt: skip
-        out += ["", "gained/lost: the claims whose status rises/falls when only that provision "
-                "changes; interaction: the changes no single provision reproduces."]
-    else:
-        out.append("No provision changed.")
-    for ld in result.laws:
-        if ld.status == "unchanged":
-            continue
-        out += ["", _heading(f"{ld.id} ({ld.status})", markdown, 3), ""]
-        for f in ld.metadata:
-            out.append(f"- {f.field}: {f.old} → {f.new}")
-        for a in ld.articles:
-            label = (f"article {a.base_number} → {a.head_number}" if a.base_number
-                     and a.head_number and a.base_number != a.head_number
-                     else f"article {a.head_number or a.base_number}")  # fmt: skip
-            out.append(f"- {label}: {a.change}")
-            if a.text_redline:
-                out.append(f"  > {render_redline(a.text_redline, markdown)}")
-        for p in ld.provisions:
-            out.append(f"- {p.type} {p.id}: {p.change}")
-            for fc in p.fields:
-                out += _was_now(fc.field, fc.old, fc.new, markdown)
-            if p.text_redline and not p.inherited_text:
-                out.append(f"  > {render_redline(p.text_redline, markdown)}")
-        for n in (*ld.parameters, *ld.definitions):
-            out.append(f"- {n.id}: {n.change}")
-            out += _was_now("value", n.old, n.new, markdown)
-    notices = list(dict.fromkeys([*base.framework.notices, *head.framework.notices]))
-    if notices:
-        out += ["", _heading("Notices", markdown), ""] + [f"- {m}" for m in notices]
-    if claims:
-        out += ["", _heading("Claims that changed", markdown), ""]
-        changed = cd.claim_changes()
-        out.append(table(
-            ["claim", "from", "to", "categories", "components"],
-            [[c.id, c.base, c.head,
-              " ".join([*(f"+{x}" for x in c.categories_added),
-                        *(f"-{x}" for x in c.categories_removed)]) or "—",
-              " ".join([*(f"+{x}" for x in c.components_added),
-                        *(f"-{x}" for x in c.components_removed),
-                        *(f"~{x}" for x, _, _ in c.amounts)]) or "—"]
-             for c in changed] or [["—", "", "", "", ""]], markdown))  # fmt: skip
-    return "\n".join(out) + "\n"
-
-
-def _was_now(field: str, old: str | None, new: str | None, markdown: bool) -> list[str]:
-    """A changed value: ``- old`` / ``+ new`` lines (Markdown: struck out and code)."""
-    if markdown:
-        was = f"~~`{old}`~~ → " if old is not None else ""
-        now = f"`{new}`" if new is not None else "(none)"
-        return [f"  - {field}: {was}{now}"]
-    out = [f"    {field}:"]
-    if old is not None:
-        out.append(f"      - {old}")
-    if new is not None:
-        out.append(f"      + {new}")
-    return out
+    emit_report(Report("comparison", title, result.to_json(claims=args.claims)), args)
 
 
 # -- log ----------------------------------------------------------------------------------------
@@ -287,24 +150,6 @@ def _status_change(new: dict[str, int] | None, old: dict[str, int] | None
     if old is None:
         return dict(new)
     return {k: new[k] - old[k] for k in new}
-
-
-class _Progress:
-    """A one-line progress indicator on a terminal's standard error; nothing in a pipe."""
-
-    def __init__(self, total: int, what: str) -> None:
-        self.total, self.what = total, what
-        self.on = sys.stderr.isatty() and total > 1
-
-    def step(self, i: int) -> None:
-        if self.on:
-            sys.stderr.write(f"\r{self.what} {i}/{self.total}")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.on:
-            sys.stderr.write("\r" + " " * (len(self.what) + 24) + "\r")
-            sys.stderr.flush()
 
 
 def _valid_status(value: object) -> bool:
@@ -320,10 +165,12 @@ def _valid_entry(value: dict[str, Any]) -> bool:
 def run_log(args: argparse.Namespace) -> int:
     """``log``: a commit's status counts are keyed by its drafts' blob ids, then by the laws'
     content (so rewordings share an entry), then by the amended framework's content."""
+    from .._progress import Progress
     from ..cache import law_key
     from ..diff import status_framework
     from ..gitstore import GitStore
     from ..laws.framework import Framework
+    from ..reports import Report
 
     pop = load_population_arg(args.population)
     cache, date = _cache(), as_of(args)
@@ -332,7 +179,8 @@ def run_log(args: argparse.Namespace) -> int:
     with GitStore(args.laws[0]) as store:
         relpaths = [store.relative(p) for p in args.laws]
         commits = store.log(relpaths, args.max_count)
-        progress = _Progress(len(commits), "evaluating commit")
+        progress = Progress(len(commits), "commits evaluated",
+                            enabled=args.format != "json" or bool(args.output))
 
         def by_content(rev: str, files: list[tuple[str, Any]]) -> dict[str, Any]:
             loaded = [(store.law(rev, path, blob), blob.hexsha) for path, blob in files]
@@ -351,8 +199,8 @@ def run_log(args: argparse.Namespace) -> int:
             return {"status": status, "versions": {law.id: law.version for law in laws},
                     "laws": {law.id: blob for law, blob in loaded}}  # fmt: skip
 
-        for i, c in enumerate(commits, 1):
-            progress.step(i)
+        progress.update(0)
+        for c in commits:
             row: dict[str, Any] = {"commit": c.hexsha, "date": c.date.isoformat(),
                                    "author": c.author, "message": c.message}  # fmt: skip
             try:
@@ -369,67 +217,27 @@ def run_log(args: argparse.Namespace) -> int:
             except KzrehabError as err:
                 row["status"], row["error"] = None, str(err)
             rows.append(row)
+            progress.advance()
         progress.done()
     for i, row in enumerate(rows):
         older = rows[i + 1]["status"] if i + 1 < len(rows) else None
         row["change"] = _status_change(row["status"], older)
         if older is None and i + 1 < len(rows):
             row["change"] = None
-        # the laws this commit changed, for the text report
+        # the laws this commit changed, and their versions
         before = rows[i + 1].get("_blobs", {}) if i + 1 < len(rows) else {}
-        row["_changed"] = [f"{law} {row['versions'][law]}".strip()
-                           for law, blob in row.get("_blobs", {}).items()
-                           if before.get(law) != blob]  # fmt: skip
-    if args.format == "json":
-        from ..coverage import SCHEMA, population_json
+        row["changed"] = [f"{law} {row['versions'][law]}".strip()
+                          for law, blob in row.get("_blobs", {}).items()
+                          if before.get(law) != blob]  # fmt: skip
+    from ..coverage import SCHEMA, population_json
 
-        doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),
-               "population": population_json(pop), "laws": list(args.laws),
-               "commits": [{k: r.get(k) for k in ("commit", "date", "author", "message",
-                                                  "versions", "status", "change", "error")
-                            if k in r} for r in rows]}  # fmt: skip
-        text = json.dumps(doc, indent=2, ensure_ascii=False)
-    else:
-        text = log_text(rows, pop, args, args.format == "md")
-    emit(text, args.output)
+    doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),
+           "population": population_json(pop), "laws": list(args.laws),
+           "commits": [{k: r.get(k) for k in ("commit", "date", "author", "message", "versions",
+                                              "changed", "status", "change", "error")
+                        if k in r} for r in rows]}  # fmt: skip
+    emit_report(Report("log", f"Log of {', '.join(args.laws)}", doc), args)
     return 0
-
-
-def _short(text: str, width: int) -> str:
-    text = text.replace("|", "/")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def log_text(rows: Sequence[dict[str, Any]], pop: Population, args: argparse.Namespace,
-             markdown: bool) -> str:  # fmt: skip
-    """The text or Markdown report of ``log``."""
-    from ..reports import table
-
-    def cell(status: dict[str, int] | None, signed: bool) -> list[str]:
-        if status is None:
-            return ["—"] * 3
-        return [_signed(status[s]) if signed else f"{status[s]:,}" for s in _ORDER]
-
-    kind = "SYNTHETIC population" if pop.synthetic else "population"
-    out = [_heading(f"Log of {', '.join(args.laws)}", markdown, 1), "",
-           f"Assessment date: {as_of(args).isoformat()}",
-           f"{kind} '{pop.name}': {len(pop):,} claims (digest {pop.digest[:12]})", ""]  # fmt: skip
-    if not rows:
-        out.append("No commit touched these files.")
-        return "\n".join(out) + "\n"
-    out.append(table(
-        ["commit", "date", "author", "law changed, version", "eligible", "undetermined",
-         "ineligible", "Δ eligible", "Δ undetermined", "Δ ineligible", "message"],
-        [[r["commit"][:7], r["date"][:16].replace("T", " "), r["author"],
-          _short("; ".join(r.get("_changed", [])) or "—", 48 if not markdown else 400),
-          *cell(r["status"], False), *cell(r["change"], True),
-          _short(r["message"], 60 if not markdown else 200)]
-         for r in rows], markdown))  # fmt: skip
-    out += ["", "Δ: the change from the next older commit listed (the oldest: its status)."]
-    errors = [f"- {r['commit'][:7]}: {r['error']}" for r in rows if "error" in r]
-    if errors:
-        out += ["", "Commits that could not be evaluated:", *errors]
-    return "\n".join(out) + "\n"
 
 
 # -- status -------------------------------------------------------------------------------------
@@ -440,6 +248,7 @@ def run_status(args: argparse.Namespace) -> int:
     from ..diff import diff
     from ..laws.framework import Framework
     from ..laws.loader import expand_paths, load_law_file
+    from ..reports import Report
 
     pop = load_population_arg(args.population)
     evaluate = _evaluator(pop, args)
@@ -472,14 +281,10 @@ def run_status(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
-    if args.format == "json":
-        doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),
-               "population": population_json(pop), "directory": args.dir,
-               "in_force": [law.id for law in in_force], "laws": rows}  # fmt: skip
-        text = json.dumps(doc, indent=2, ensure_ascii=False)
-    else:
-        text = status_text(rows, pop, args, [law.id for law in in_force], args.format == "md")
-    emit(text, args.output)
+    doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),
+           "population": population_json(pop), "directory": args.dir,
+           "in_force": [law.id for law in in_force], "laws": rows}  # fmt: skip
+    emit_report(Report("status", f"Status of {args.dir}", doc), args)
     return 0
 
 
@@ -501,105 +306,21 @@ def with_store(store: Any, file: str, row: dict[str, Any]) -> None:
     row["uncommitted"] = store.uncommitted(file)
 
 
-def status_text(rows: Sequence[dict[str, Any]], pop: Population, args: argparse.Namespace,
-                in_force: Sequence[str], markdown: bool) -> str:  # fmt: skip
-    """The text or Markdown report of ``status``."""
-    from ..reports import table
-
-    def last(r: dict[str, Any]) -> str:
-        lc = r["last_change"]
-        if lc is None:
-            return "uncommitted"
-        text = f"{lc['date'][:10]} {_short(lc['message'], 50)}"
-        return text + (" (+ uncommitted changes)" if r["uncommitted"] else "")
-
-    def adds(r: dict[str, Any]) -> list[str]:
-        a = r.get("adds")
-        if a is None:
-            return ["error", "", ""]
-        return [f"{a['gained']:,}", _signed(a["eligible"]), _signed(a["undetermined"])]
-
-    kind = "SYNTHETIC population" if pop.synthetic else "population"
-    out = [_heading(f"Status of {args.dir}", markdown, 1), "",
-           f"Assessment date: {as_of(args).isoformat()}",
-           f"{kind} '{pop.name}': {len(pop):,} claims (digest {pop.digest[:12]})",
-           f"In force: {', '.join(in_force) or 'none'}", "",
-           table(["law", "kind", "status", "version", "last change", "gained",
-                  "Δ eligible", "Δ undetermined"],
-                 [[r["id"], r["kind"], r["status"], r["version"] or "—", last(r), *adds(r)]
-                  for r in rows], markdown),
-           "", "gained, Δ: what the law adds over the laws in force (an in-force law: over "
-           "the other laws in force)."]  # fmt: skip
-    errors = [f"- {r['id']}: {r['error']}" for r in rows if "error" in r]
-    if errors:
-        out += ["", "Errors:", *errors]
-    return "\n".join(out) + "\n"
-
-
 # -- explain --against ----------------------------------------------------------------------------
 
 
 def run_explain_against(args: argparse.Namespace) -> int:
     """``explain CLAIM_ID LAW… --against LAW…``: why the claim's status differs."""
-    from ..coverage import SCHEMA
     from ..laws.framework import load_framework
+    from ..reports import Report
+    from ..reports.data import explain_against_data
 
     fw, other = load_framework(args.laws), load_framework(args.against)
     pop = load_population_arg(args.population)
     claim = pop.claim(args.claim_id)
     date = as_of(args)
     mine, theirs = fw.evaluate_claim(claim, date), other.evaluate_claim(claim, date)
-    differences = explain_differences(mine, theirs)
-    if args.format == "json":
-        doc = {"schema": SCHEMA, "as_of": date.isoformat(), "claim": claim.id,
-               "laws": list(fw.ids), "status": mine.status,
-               "categories": dict(mine.categories),
-               "against": {"laws": list(other.ids), "status": theirs.status,
-                           "categories": dict(theirs.categories)},
-               "differences": differences}  # fmt: skip
-        text = json.dumps(doc, indent=2, ensure_ascii=False)
-    else:
-        md = args.format == "md"
-        out = [_heading(f"Claim {claim.id}: {mine.status} against {theirs.status}", md, 1), "",
-               f"Assessment date: {date.isoformat()}",
-               f"Laws: {', '.join(fw.ids)} → {mine.status}",
-               f"Against: {', '.join(other.ids)} → {theirs.status}", ""]  # fmt: skip
-        if not differences:
-            out.append("No provision has a different value.")
-        for d in differences:
-            out.append(f"- {d['kind']} {d['id']}: {d['value'] or 'absent'} "
-                       f"(against: {d['against'] or 'absent'})")  # fmt: skip
-            for side in ("decided_by", "against_decided_by"):
-                if d.get(side):
-                    label = "decided by" if side == "decided_by" else "against, decided by"
-                    out.append(f"  {label}: "
-                               + "; ".join(f"{f['fact']} = {f['value']}" for f in d[side]))
-        text = "\n".join(out) + "\n"
-    emit(text, args.output)
+    data = explain_against_data(fw, other, claim, mine, theirs, pop)
+    title = f"Claim {claim.id}: {mine.status} against {theirs.status}"
+    emit_report(Report("explain-against", title, data), args)
     return 0
-
-
-def explain_differences(mine: ClaimResult, theirs: ClaimResult) -> list[dict[str, Any]]:
-    """The grounds, exclusions, categories and components whose values differ, by id."""
-    out: list[dict[str, Any]] = []
-
-    def facts(r: Any) -> list[dict[str, str]]:
-        if r is None or r.trace is None:
-            return []
-        return [{"fact": f, "value": v} for f, v in r.trace.decisive_facts()[:12]]
-
-    for kind, a, b in (("ground", mine.grounds, theirs.grounds),
-                       ("exclusion", mine.exclusions, theirs.exclusions)):  # fmt: skip
-        for pid in sorted(set(a) | set(b)):
-            x, y = a.get(pid), b.get(pid)
-            vx, vy = (str(x.value) if x else None), (str(y.value) if y else None)
-            if vx != vy:
-                out.append({"id": pid, "kind": kind, "value": vx, "against": vy,
-                            "decided_by": facts(x), "against_decided_by": facts(y)})  # fmt: skip
-    for kind, m, n in (("category", mine.categories, theirs.categories),
-                       ("component", mine.components, theirs.components)):  # fmt: skip
-        for key in sorted(set(m) | set(n)):
-            if m.get(key) != n.get(key):
-                out.append({"id": key, "kind": kind, "value": m.get(key),
-                            "against": n.get(key)})  # fmt: skip
-    return out

@@ -19,7 +19,7 @@ __all__ = ["Framework", "ClaimResult", "ProvisionResult", "load_framework", "STA
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from typing import TYPE_CHECKING
 
@@ -398,11 +398,17 @@ class Framework:
                     )
 
     def summarize(
-        self, population: Population, as_of: dt.date | None = None, *, chunk: int = 1_000_000
+        self,
+        population: Population,
+        as_of: dt.date | None = None,
+        *,
+        chunk: int = 1_000_000,
+        progress: Callable[[int], None] | None = None,
     ) -> CoverageSummary:
         """The summaries of :meth:`evaluate` (counts, categories, components, amount totals)
         without keeping any claim's result: memory stays bounded by one chunk, so ten
-        million claims evaluate in well under 2 GiB."""
+        million claims evaluate in well under 2 GiB. ``progress``, if given, is called
+        with the number of claims evaluated after each chunk."""
         from ..coverage import CoverageSummary, Tally
         from ..population.columns import columns_of
         from ._vector import evaluate_columns
@@ -422,6 +428,8 @@ class Framework:
                 total = tally
             else:
                 total.add(tally)
+            if progress is not None:
+                progress(first + part.n_claims)
         if total is None:
             raise ValueError("the population has no claims")
         return CoverageSummary(self, population, as_of, total)

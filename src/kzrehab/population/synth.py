@@ -27,6 +27,8 @@ __all__ = [
     "synthesize",
 ]
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..dates import PartialDate
@@ -59,8 +61,13 @@ def allocate(size: int) -> dict[str, int]:
     return dict(zip(names, (counts + base).tolist(), strict=True))
 
 
-def synthesize(size: int, seed: int) -> Population:
+def synthesize(
+    size: int, seed: int, progress: Callable[[int], None] | None = None
+) -> Population:
     """A synthetic population of ``size`` claims, the same for the same ``seed``.
+
+    ``progress``, if given, is called with the number of claims made so far after each
+    archetype (the command line draws a progress bar with it).
 
     Archetypes come in the order of :data:`CALIBRATION`, each with :func:`allocate`'s
     share of the claims; within one, facts are drawn vectorised from one
@@ -79,6 +86,8 @@ def synthesize(size: int, seed: int) -> Population:
         batch = Batch(rng, n, archetype, dates)
         ARCHETYPES[archetype](batch)
         claims.extend(batch.build())
+        if progress is not None:
+            progress(len(claims))
     return Population(
         name=f"synthetic-reference-{size}-seed{seed}",
         claims=tuple(claims),

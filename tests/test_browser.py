@@ -1,0 +1,174 @@
+"""HTML reports in a real browser: headless Chromium through Selenium.
+
+A realistic report (every kind of block, every kind of chart) is opened from a file: each
+chart must be laid out and draw visible shapes, and the console must stay free of errors
+(a Content-Security-Policy violation, say). A second page with an external image proves
+the console check can fail. Needs Debian's ``chromium`` and ``chromium-driver`` (installed
+by ``.ci/run``); the module is skipped, saying which is missing, where they are not.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from kzrehab.reports.blocks import (
+    Block,
+    Bullets,
+    Edit,
+    Flow,
+    Flows,
+    Heading,
+    Item,
+    Line,
+    Para,
+    RangeBar,
+    RangeBars,
+    Series,
+    Table,
+)
+from kzrehab.reports.html import render_html
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+_MISSING = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+if _MISSING:
+    pytest.skip(f"no browser for the HTML report test: {', '.join(_MISSING)} missing "
+                "(Debian packages chromium and chromium-driver; .ci/run installs them)",
+                allow_module_level=True)
+
+TITLE = "Coverage of draft 2024-05 & bill 17"
+OPTIONS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+           "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync")
+
+#: for every svg: its box, and how many of its data shapes (those with a tooltip) are
+#: drawn with a non-empty box
+_MEASURE = """
+return Array.from(document.querySelectorAll('svg')).map(function (svg) {
+  var r = svg.getBoundingClientRect();
+  var shapes = svg.querySelectorAll('rect, path, polyline, polygon, circle');
+  var drawn = Array.from(shapes).filter(function (s) {
+    var b = s.getBBox();
+    return s.querySelector('title') !== null && (b.width > 0 || b.height > 0);
+  });
+  return [r.width, r.height, drawn.length];
+});
+"""
+
+
+def report() -> list[Block]:
+    """A report with one block of each kind and one chart of each kind."""
+    commits = tuple(f"{i * 2654435761 % 16**7:07x}" for i in range(14))
+    return [
+        Heading(TITLE, 1),
+        Para("Population: 12,000 synthetic claims <registry v3>, assessed on 2024-05-01."),
+        Heading("Status"),
+        Table(("Status", "Claims", "Share", "Compensation (KZT)"),
+              (("eligible", "8,123", "67.7%", "1,234.00 … 5,678.00"),
+               ("undetermined", "", "", "—"),
+               ("ineligible", "3,400", "28.3%", "0.00"))),
+        Heading("By category", 3),
+        RangeBars("Eligible claims by category", "claims", ("base", "head"),
+                  ("deported peoples", "special settlers", "children born in exile"),
+                  ((RangeBar("", 4000, 5200), RangeBar("", 4500, 5600)),
+                   (RangeBar("", 1200, 1200), RangeBar("", 1900, 2600)),
+                   (RangeBar("", 300, 800), RangeBar("", None, None)))),
+        Heading("Transitions"),
+        Flows("Status changes from base to head", ("eligible", "undetermined", "ineligible"),
+              (Flow("eligible", "eligible", 7900), Flow("eligible", "undetermined", 120),
+               Flow("eligible", "ineligible", None), Flow("undetermined", "eligible", 400),
+               Flow("undetermined", "undetermined", 500), Flow("ineligible", "eligible", 300),
+               Flow("ineligible", "ineligible", 2700), Flow("undetermined", "ineligible", 0))),
+        Heading("Changed provisions"),
+        Bullets((Item("Article 3 amended",
+                      redline=(Edit("keep", "victims"), Edit("delete", "of"),
+                               Edit("insert", "of political"), Edit("keep", "repression"),
+                               Edit("keep", ",", space=False)),
+                      children=(Item("min_age", was="16", now="14", changed_value=True),
+                                Item("new parameter", now="3", changed_value=True),
+                                Item("repealed", was="5", changed_value=True))),
+                 Item("Article 7 added"))),
+        Heading("History"),
+        Series("Eligible claims by commit", "claims", commits,
+               (Line("eligible", tuple(None if i == 5 else 7000 + 90 * i for i in range(14))),
+                Line("eligible + undetermined",
+                     tuple(None if i == 5 else 8000 + 130 * i for i in range(14))),
+                Line("ineligible", tuple(3000 - 40 * i for i in range(14)))),
+               band=("eligible", "eligible + undetermined")),
+        Series("Share eligible (first commit)", "%", ("2024-01-01",),
+               (Line("share", (12.5,)),)),
+    ]
+
+
+def charts(blocks: list[Block]) -> int:
+    return sum(isinstance(b, RangeBars | Flows | Series) for b in blocks)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in OPTIONS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument("--window-size=1200,2400")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        browser.set_page_load_timeout(30)
+        browser.set_script_timeout(10)
+        yield browser
+    finally:
+        browser.quit()
+
+
+def console(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    """The browser console's entries since the last call (reading them clears them)."""
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return entries
+
+
+def open_page(driver: webdriver.Chrome, path: Path, html: str) -> None:
+    """Open ``html`` from ``path``; the console entries logged before it are dropped."""
+    console(driver)
+    path.write_text(html, encoding="utf-8")
+    driver.get(path.as_uri())
+
+
+def severe(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    return [e for e in console(driver) if e.get("level") == "SEVERE"]
+
+
+def test_report_renders_in_chromium(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    blocks = report()
+    open_page(driver, tmp_path / "report.html", render_html(TITLE, blocks, footer="kzrehab"))
+    assert driver.title == TITLE
+    assert driver.find_element(By.TAG_NAME, "h1").text == TITLE
+    assert len(driver.find_elements(By.CSS_SELECTOR, "td.suppressed")) == 2
+    boxes = driver.execute_script(_MEASURE)
+    assert len(boxes) == charts(blocks) == 4
+    for i, (width, height, drawn) in enumerate(boxes):
+        assert width > 0 and height > 0, f"svg {i} has an empty box"
+        assert drawn >= 1, f"svg {i} draws nothing visible"
+    assert severe(driver) == []
+
+
+def test_console_check_catches_errors(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    html = render_html(TITLE, report()).replace(
+        "</main>", '<img src="http://example.invalid/x.png" alt="x"/></main>')
+    open_page(driver, tmp_path / "broken.html", html)
+    errors: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 5
+    while not errors and time.monotonic() < deadline:
+        errors = severe(driver)
+        time.sleep(0.1)
+    assert errors, "a blocked external image must log an error in the console"
+    assert any("example.invalid" in str(e.get("message")) for e in errors)

@@ -1,0 +1,292 @@
+"""Reports: one object per command, four renderings of the same figures, small-cell
+suppression for publication, and progress bars only on a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kzrehab._progress import Progress
+from kzrehab.cli import main
+from kzrehab.reports import FORMATS, Report
+from kzrehab.reports.privacy import COUNT_KEYS, suppress
+
+from .test_gitstore import commit, make_repo, toy
+from .test_tracker_cli import BASE
+
+ROOT = Path(__file__).resolve().parent.parent
+POPULATION = str(Path(__file__).parent / "data" / "tracker.jsonl")
+AS_OF = "2025-06-01"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A law in force and three commits of a toy bill: v1, v2 (a ground added), v3
+    (renumbered and reworded)."""
+    root = make_repo(tmp_path / "repo")
+    commit(root, {"drafts/current/base.toml": BASE, "drafts/bills/toy.toml": toy()}, "toy v1")
+    commit(root, {"drafts/bills/toy.toml": toy(version="v2", deportation=True)}, "toy v2")
+    commit(root, {"drafts/bills/toy.toml": toy(version="v3", deportation=True, renumber=True,
+                                               reword=True)}, "toy v3")  # fmt: skip
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "cache"))
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([*args, "--population", POPULATION, "--as-of", AS_OF])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+COMMANDS = {
+    "coverage": ["coverage", "drafts/bills/toy.toml"],
+    "diff": ["diff", "drafts/bills/toy.toml", "--from", "HEAD~2"],
+    "compare": ["compare", "--base", "drafts/current", "--with", "drafts/bills/toy.toml"],
+    "log": ["log", "drafts/bills/toy.toml"],
+    "status": ["status", "drafts"],
+}  # fmt: skip
+
+
+def _counts(doc: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every value under a count key, outside the population object."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(doc, list):
+        for i, v in enumerate(doc):
+            out += _counts(v, f"{path}[{i}]")
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            if k == "population":
+                continue
+            if k in COUNT_KEYS and (v is None or type(v) is int):
+                out.append((f"{path}.{k}", v))
+            else:
+                out += _counts(v, f"{path}.{k}")
+    return out
+
+
+# -- suppression, unit ----------------------------------------------------------------------------
+
+
+def test_counts_below_k_become_null_and_zero_counts_too() -> None:
+    doc: dict[str, Any] = {"population": {"claims": 3}, "status": {"eligible": 2, "undetermined": 0,
+                                                   "ineligible": 40},
+           "by_component": [{"component": "a", "claims": 3, "undetermined": 12,
+                             "amount": {"min": 10.0, "max": 20.0}}]}  # fmt: skip
+    out = suppress(doc, 5)
+    assert out["population"] == {"claims": 3}  # the population's size is kept
+    assert out["status"] == {"eligible": None, "undetermined": None, "ineligible": 40}
+    assert out["by_component"][0] == {"component": "a", "claims": None, "undetermined": 12,
+                                      "amount": None}  # fmt: skip
+    assert out["suppressed_below"] == 5
+    assert doc["status"]["eligible"] == 2  # the input is not changed
+
+
+def test_one_blank_status_cell_takes_the_smallest_other_with_it() -> None:
+    out = suppress({"status": {"eligible": 3, "undetermined": 50, "ineligible": 900}}, 10)
+    assert out["status"] == {"eligible": None, "undetermined": None, "ineligible": 900}
+
+
+def test_changes_are_blanked_by_magnitude_and_by_their_operands() -> None:
+    commits = [
+        {"status": {"eligible": 100, "undetermined": 4, "ineligible": 300},
+         "change": {"eligible": 50, "undetermined": -30, "ineligible": -20}},
+        {"status": {"eligible": 50, "undetermined": 34, "ineligible": 320},
+         "change": {"eligible": 50, "undetermined": 34, "ineligible": 3}},
+    ]  # fmt: skip
+    out = suppress({"commits": commits}, 10)["commits"]
+    # undetermined 4 is blank, so the smaller other cell (eligible 100) goes with it
+    assert out[0]["status"] == {"eligible": None, "undetermined": None, "ineligible": 300}
+    # a change is blank where its own row's count is blank ...
+    assert out[0]["change"] == {"eligible": None, "undetermined": None, "ineligible": -20}
+    # ... and by its magnitude
+    assert out[1]["change"] == {"eligible": 50, "undetermined": 34, "ineligible": None}
+    # an older row's blank count blanks the newer row's change computed from it
+    older = [commits[1], {"status": {"eligible": 5, "undetermined": 500, "ineligible": 500},
+                          "change": {"eligible": 5, "undetermined": 500, "ineligible": 500}}]
+    out = suppress({"commits": older}, 10)["commits"]
+    assert out[0]["change"]["eligible"] is None and out[0]["status"]["eligible"] == 50
+
+
+def test_changes_are_not_completed_like_a_status_breakdown() -> None:
+    doc: dict[str, Any] = {"laws": [{"adds": {"gained": 12, "lost": 0, "eligible": 12,
+                                              "undetermined": 0}}]}  # fmt: skip
+    out = suppress(doc, 5)
+    assert out["laws"][0]["adds"] == {"gained": 12, "lost": None, "eligible": 12,
+                                      "undetermined": None}  # fmt: skip
+
+
+# -- suppression, through the commands ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_suppressed_json_has_no_count_below_k(
+    name: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, *COMMANDS[name], "--format", "json", "--suppress-below", "2")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["suppressed_below"] == 2
+    counts = _counts(doc)
+    assert counts, "the report has counts"
+    assert all(v is None or abs(v) >= 2 for _, v in counts), counts
+    assert any(v is None for _, v in counts), "the toy population has cells below 2"
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_every_format_says_it_is_suppressed(
+    name: str, fmt: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, *COMMANDS[name], "--format", fmt, "--suppress-below", "3")
+    assert code == 0, err
+    assert re.search(r"fewer\s+than\s+3\s+claims", out), out[:2000]
+
+
+def test_text_blanks_the_cells_json_nulls(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [*COMMANDS["coverage"], "--suppress-below", "3"]
+    doc = json.loads(run(capsys, *args, "--format", "json")[1])
+    text = run(capsys, *args, "--format", "text")[1]
+    status = doc["status"]
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()
+            if line.split()[:1] and line.split()[0] in status}  # fmt: skip
+    for s, n in status.items():
+        assert (rows[s] == []) if n is None else (rows[s][0] == f"{n:,}"), (s, rows[s])
+
+
+def test_claims_cannot_be_published(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *COMMANDS["coverage"], "--claims", "--suppress-below", "5")
+    assert code == 2
+    assert "--claims" in err and "--suppress-below" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_bad_thresholds_exit_2(value: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *COMMANDS["coverage"], "--suppress-below", value)
+    assert code == 2 and "--suppress-below" in err and "Traceback" not in err
+
+
+# -- one report, four formats ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_all_formats_show_the_same_status_counts(
+    name: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outs = {fmt: run(capsys, *COMMANDS[name], "--format", fmt)[1] for fmt in FORMATS}
+    doc = json.loads(outs["json"])
+    numbers = [v for _, v in _counts(doc) if v not in (None, 0)]
+    assert numbers
+    for fmt in ("text", "md", "html"):
+        for n in numbers:
+            assert re.search(rf"(?<![\d,]){n:,}(?![\d,])", outs[fmt]) or \
+                re.search(rf"(?<![\d,])\+{n:,}(?![\d,])", outs[fmt]), (fmt, n)
+
+
+def test_no_personal_fact_without_claims(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [json.loads(line)["id"] for line in Path(POPULATION).read_text().splitlines()]
+    for name, args in COMMANDS.items():
+        for fmt in FORMATS:
+            out = run(capsys, *args, "--format", fmt)[1]
+            assert not [i for i in ids if re.search(rf"\b{re.escape(i)}\b", out)], (name, fmt)
+    out = run(capsys, *COMMANDS["coverage"], "--claims")[1]
+    assert all(i in out for i in ids)
+
+
+def test_markdown_is_pasteable(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, *COMMANDS["diff"], "--format", "md")[1]
+    assert out.startswith("# Diff of drafts/bills/toy.toml")
+    assert "| status | base | head | change |" in out
+    assert "|---|---:|---:|---:|" in out
+    assert "~~sent into exile~~ **exiled by the authorities**" in out  # the redline
+
+
+def test_report_kinds_are_checked() -> None:
+    with pytest.raises(ValueError):
+        Report("nonsense", "t", {})
+    with pytest.raises(ValueError):
+        Report("log", "t", {"as_of": "2020-01-01", "commits": []}).render("pdf")
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_on_a_terminal_and_erases_itself() -> None:
+    term = Terminal()
+    with Progress(4, "things", stream=term) as bar:
+        for i in range(1, 5):
+            bar.update(i)
+    text = term.getvalue()
+    assert "4/4 things" in text and "[########################]" in text
+    assert text.endswith("\r")  # erased
+
+
+def test_progress_is_silent_in_a_pipe_or_when_disabled() -> None:
+    pipe = io.StringIO()
+    with Progress(4, "things", stream=pipe) as bar:
+        bar.update(4)
+    assert pipe.getvalue() == ""
+    term = Terminal()
+    with Progress(4, "things", stream=term, enabled=False) as bar:
+        bar.update(4)
+    assert term.getvalue() == ""
+
+
+def test_synth_draws_nothing_in_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["population", "synth", "--size", "300", "--seed", "2",
+                 "-o", str(tmp_path / "p.npz")]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert err == "" and "\r" not in out
+
+
+def test_synth_draws_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    assert main(["population", "synth", "--size", "300", "--seed", "2",
+                 "-o", str(tmp_path / "p.npz")]) == 0  # fmt: skip
+    assert "300/300 synthetic claims made" in term.getvalue()
+
+
+def test_log_draws_on_a_terminal_but_not_in_json_mode(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    run(capsys, "log", "drafts/bills/toy.toml")
+    assert "commits evaluated" in term.getvalue()
+    term.seek(0)
+    term.truncate()
+    run(capsys, "log", "drafts/bills/toy.toml", "--format", "json")
+    assert term.getvalue() == ""
+
+
+def test_coverage_draws_one_step_per_chunk_on_a_terminal(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    monkeypatch.setattr("kzrehab.commands.core.CHUNK", 3)
+    monkeypatch.setattr("kzrehab._progress.Progress.update", _unthrottled)
+    run(capsys, *COMMANDS["coverage"])
+    steps = re.findall(r"(\d+)/8 claims evaluated", term.getvalue())
+    assert steps == ["3", "6", "8"]
+    term.seek(0)
+    term.truncate()
+    run(capsys, *COMMANDS["coverage"], "--format", "json")
+    assert term.getvalue() == ""
+
+
+def _unthrottled(self: Progress, count: int) -> None:
+    """``Progress.update`` without its ten-a-second limit, so every step is seen."""
+    self._drawn = -1.0
+    Progress.__dict__["_draw"](self, count)
