@@ -147,12 +147,12 @@ class Summaries:
     def by_ground(self) -> list[dict[str, Any]]:
         """Per ground: claims it applies to, and claims it may apply to."""
         return [{"ground": g, "applies": v[0], "undetermined": v[1]}
-                for g, v in self.tally.grounds.items()]  # fmt: skip
+                for g, v in sorted(self.tally.grounds.items())]  # fmt: skip
 
     def by_exclusion(self) -> list[dict[str, Any]]:
         """Per exclusion: claims it holds for, and claims it may hold for."""
         return [{"exclusion": e, "holds": v[0], "undetermined": v[1]}
-                for e, v in self.tally.exclusions.items()]  # fmt: skip
+                for e, v in sorted(self.tally.exclusions.items())]  # fmt: skip
 
     def amount_total(self, component: str) -> tuple[float, float] | None:
         """The range of the total amount over the claims that surely receive a component."""
@@ -165,7 +165,7 @@ class Summaries:
     def by_component(self) -> list[dict[str, Any]]:
         """Per component: claims that surely / may receive it, and the total amount range."""
         rows = []
-        for cid, (sure, maybe) in self.tally.components.items():
+        for cid, (sure, maybe) in sorted(self.tally.components.items()):
             total = self.amount_total(cid)
             rows.append({
                 "component": cid,
@@ -312,7 +312,7 @@ class Coverage(Summaries):
         rows = []
         for i, claim in enumerate(self.population.claims):
             comps = []
-            for cid, a in self.components.items():
+            for cid, a in sorted(self.components.items()):
                 if a[i] != 2:
                     continue
                 rng = None

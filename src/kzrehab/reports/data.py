@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["explain_data", "explain_against_data", "explain_differences"]
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..coverage import SCHEMA, population_json
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 
 #: how many decisive facts and events an explanation lists per provision
 MAX_FACTS, MAX_EVENTS = 12, 10
+
+
+def _bound(x: float) -> float | None:
+    """An amount bound for JSON: ``None`` for an unbounded side (SPEC §7)."""
+    return None if math.isinf(x) or math.isnan(x) else x
 
 
 def _trace_json(trace: Trace) -> dict[str, Any]:
@@ -55,7 +61,7 @@ def explain_data(
     decided it, and the full trace."""
     where = {law.full_id(g.id): (law, g) for law in fw.laws for g in law.grounds}
     grounds = []
-    for gid, r in result.grounds.items():
+    for gid, r in sorted(result.grounds.items()):
         law, g = where[gid]
         grounds.append({
             "id": gid, "law": law.id, "article": g.article or None, "category": g.category,
@@ -80,11 +86,11 @@ def explain_data(
         "exclusions": [{"id": e, "holds": str(r.value),
                         "decided_by": [] if r.trace is None else _facts(list(r.trace.children)),
                         "trace": _trace_json(r.trace) if r.trace else None}
-                       for e, r in result.exclusions.items()],
+                       for e, r in sorted(result.exclusions.items())],
         "components": [{"id": c, "kind": fw.components[c][0].kind, "receives": how,
                         "amount_range": None if (a := result.amounts.get(c)) is None
-                        else {"min": a.lo, "max": a.hi}}
-                       for c, how in result.components.items()],
+                        else {"min": _bound(a.lo), "max": _bound(a.hi)}}
+                       for c, how in sorted(result.components.items())],
         "notices": list(fw.notices),
     }  # fmt: skip
 
