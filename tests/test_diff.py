@@ -172,7 +172,8 @@ def test_json(pop: Population) -> None:
     assert {"from": "ineligible", "to": "eligible", "claims": 1} in doc["transitions"]
     assert all(t["claims"] > 0 for t in doc["transitions"])
     assert doc["provisions"] == [{"id": "toy:deportation", "change": "added"}]
-    assert doc["attribution"][-1] == {"provision": "interaction", "gained": 0, "lost": 0, "evaluated": True}
+    assert doc["attribution"][-1] == {"provision": "interaction", "gained": 0, "lost": 0,
+                                      "evaluated": True}  # fmt: skip
     assert "claims" not in doc
     with_claims = run(fw(toy()), fw(toy(deportation=True)), pop).to_json(claims=True)
     assert [c["id"] for c in with_claims["claims"]] == ["t3"]

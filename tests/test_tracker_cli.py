@@ -89,7 +89,8 @@ def test_diff_of_a_version_with_itself(repo: Path, capsys: pytest.CaptureFixture
     doc = run_json(capsys, "diff", "drafts", "--from", "HEAD")  # HEAD against the working tree
     assert all(t["from"] == t["to"] for t in doc["transitions"])
     assert doc["provisions"] == []
-    assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0, "evaluated": True}]
+    assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0,
+                                   "evaluated": True}]  # fmt: skip
 
 
 def test_renumbering_is_reported_and_moves_nothing(

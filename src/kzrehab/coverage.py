@@ -310,9 +310,14 @@ class Coverage(Summaries):
     def claim_rows(self) -> list[dict[str, Any]]:
         """Per claim, in population order: what it is eligible for and receives (§7)."""
         rows = []
-        for i, claim in enumerate(self.population.claims):
+        components = sorted(self.components.items())
+        categories = sorted(self.categories.items())
+        grounds = sorted(self.grounds.items())
+        exclusions = sorted(self.exclusions.items())
+        kinds = {cid: self.framework.components[cid][0].kind for cid, _ in components}
+        for i in range(len(self)):
             comps = []
-            for cid, a in sorted(self.components.items()):
+            for cid, a in components:
                 if a[i] != 2:
                     continue
                 rng = None
@@ -320,14 +325,14 @@ class Coverage(Summaries):
                     lo, hi = float(self.amount_lo[cid][i]), float(self.amount_hi[cid][i])
                     rng = {"min": _bound(lo), "max": _bound(hi)}
                 amount = rng["min"] if rng and lo == hi else None
-                comps.append({"id": cid, "kind": self.framework.components[cid][0].kind,
-                              "amount": amount, "amount_range": rng})  # fmt: skip
+                comps.append({"id": cid, "kind": kinds[cid], "amount": amount,
+                              "amount_range": rng})  # fmt: skip
             rows.append({
-                "id": claim.id,
+                "id": self.population.claim_id(i),
                 "status": STATUSES[self.status[i]],
-                "categories": sorted(c for c, a in self.categories.items() if a[i] == 2),
-                "grounds": sorted(g for g, a in self.grounds.items() if a[i] == 2),
-                "exclusions": sorted(e for e, a in self.exclusions.items() if a[i] == 2),
+                "categories": [c for c, a in categories if a[i] == 2],
+                "grounds": [g for g, a in grounds if a[i] == 2],
+                "exclusions": [e for e, a in exclusions if a[i] == 2],
                 "components": comps,
             })  # fmt: skip
         return rows

@@ -61,7 +61,7 @@ def explain_data(
     decided it, and the full trace."""
     where = {law.full_id(g.id): (law, g) for law in fw.laws for g in law.grounds}
     grounds = []
-    for gid, r in sorted(result.grounds.items()):
+    for gid, r in result.grounds.items():  # in framework order: law by law, article by article
         law, g = where[gid]
         grounds.append({
             "id": gid, "law": law.id, "article": g.article or None, "category": g.category,
@@ -86,7 +86,7 @@ def explain_data(
         "exclusions": [{"id": e, "holds": str(r.value),
                         "decided_by": [] if r.trace is None else _facts(list(r.trace.children)),
                         "trace": _trace_json(r.trace) if r.trace else None}
-                       for e, r in sorted(result.exclusions.items())],
+                       for e, r in result.exclusions.items()],
         "components": [{"id": c, "kind": fw.components[c][0].kind, "receives": how,
                         "amount_range": None if (a := result.amounts.get(c)) is None
                         else {"min": _bound(a.lo), "max": _bound(a.hi)}}

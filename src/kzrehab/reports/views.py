@@ -74,6 +74,10 @@ def _share(n: int | None, total: int) -> str:
     return BLANK if n is None else f"{100 * n / max(total, 1):.1f}%"
 
 
+def _claims(n: int | None) -> str:
+    return "suppressed" if n is None else f"{n:,} claims"
+
+
 def _edits(raw: Sequence[dict[str, Any]]) -> tuple[Edit, ...]:
     return tuple(Edit(e["kind"], e["text"], e["space"]) for e in raw)
 
@@ -209,8 +213,7 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                  tuple((s, count(b[s]), count(h[s]), signed(_minus(h[s], b[s])))
                        for s in STATUSES)),
            Para(f"Base {_coverage_line(b).lower()}"), Para(f"Head {_coverage_line(h).lower()}"),
-           Para(f"Gained: {count(data['gained']) or '(suppressed)'} claims; "
-                f"lost: {count(data['lost']) or '(suppressed)'} claims"),
+           Para(f"Gained: {_claims(data['gained'])}; lost: {_claims(data['lost'])}"),
            Heading("Transitions")]  # fmt: skip
     moves = [t for t in data["transitions"] if t["from"] != t["to"]]
     out.append(Flows("Claims by status: base → head", STATUSES,
