@@ -232,3 +232,32 @@ def test_very_long_expression_is_a_limit_error() -> None:
 def test_limits_can_be_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KZREHAB_MAX_EXPRESSION_DEPTH", "1000")
     assert parse(" and ".join(["pensioner"] * 500)) is not None
+
+
+def _explain(source: str, claim: Claim) -> Any:
+    checker = Checker(DEFS, PARAMS)
+    defs = {n: r.node for n, r in checker.check_definitions().items()}
+    return Evaluator(defs, PARAMS).explain(checker.check(Expr(source)).node, claim)
+
+
+def test_an_event_is_shown_as_it_fared_in_the_narrowest_filter() -> None:
+    """``repression[place == 'KZ']``: the 1937 exile is in ``repression`` but its place is
+    unknown, so it is *maybe* in the narrower filter; the third event is out of
+    ``repression`` (its measure is unknown: maybe) and its place is unknown too."""
+    value, trace = _explain("exists(repression[place == 'KZ'])", DEPORTED)
+    assert value is K.TRUE
+    marks = {m.index: m.membership for m in trace.decisive_events()}
+    assert marks == {0: "in", 1: "maybe", 2: "maybe"}
+    value, trace = _explain("exists(repression[place == 'RU'])", DEPORTED)
+    assert value is K.UNKNOWN
+    # the deportation is in `repression` but out of the narrower filter: not listed
+    assert {m.index: m.membership for m in trace.decisive_events()} == {1: "maybe", 2: "maybe"}
+
+
+def test_events_are_numbered_as_their_facts_are() -> None:
+    claim = Claim("c", events=(Event(id="E-7", measure="exile", start=D(1937)), Event()))
+    _, trace = _explain("exists(events[measure == 'exile'])", claim)
+    shown = [m.describe() for m in trace.decisive_events()]
+    assert shown == ["event 1 (E-7: exile, 1937)", "event 2 (no facts)"]
+    facts = dict(trace.decisive_facts())
+    assert "event 1: measure" in facts

@@ -101,11 +101,13 @@ class EventMark:
     membership: str
 
     def describe(self) -> str:
-        """``event 2 (deportation, 1931-05)``."""
+        """``event 2 (deportation, 1931-05)``: numbered from 1 in the claim's order, as the
+        facts are (``event 2: year``); the registry's own id, when it gives one, comes first
+        in the parentheses (``event 2 (E-7: deportation, 1931-05)``)."""
         e = self.event
         parts = [p for p in (e.measure, e.episode, str(e.start) if e.start else None) if p]
-        label = e.id or str(self.index + 1)
-        return f"event {label} ({', '.join(parts) or 'no facts'})"
+        facts = ", ".join(parts) or "no facts"
+        return f"event {self.index + 1} ({f'{e.id}: ' if e.id else ''}{facts})"
 
 
 @attrs.frozen
@@ -121,6 +123,8 @@ class Trace:
     fact: str | None = None
     #: for an event filter: how each event of the base set fared
     events: tuple[EventMark, ...] = ()
+    #: an event filter's trace: its first child is the base set it filters
+    filter: bool = False
 
     def decisive_facts(self) -> list[tuple[str, str]]:
         """The facts (name, value) read by the decisive path, in order, without repeats."""
@@ -134,13 +138,17 @@ class Trace:
         return out
 
     def decisive_events(self) -> list[EventMark]:
-        """The events that were in or maybe in the filters on the decisive path."""
+        """The events that were in or maybe in the filters on the decisive path.
+
+        A filter's own marks say how each event of its base set fared; the base set's own
+        filters are not looked into (an event in ``A`` but out of ``A[C]`` is out)."""
         out: list[EventMark] = []
         stack = [self]
         while stack:
             t = stack.pop()
             out.extend(m for m in t.events if m.membership != "out" and m not in out)
-            stack.extend(reversed([c for c in t.children if c.decisive]))
+            kids = t.children[1:] if t.filter else t.children
+            stack.extend(reversed([c for c in kids if c.decisive]))
         return out
 
 
@@ -292,8 +300,9 @@ class Evaluator:
         es: EventSet = tuple(members)
         if not self._tracing:
             return es, None
-        children = (base_trace,) if base_trace is not None else ()
-        return es, Trace(unparse(node), display(es), (*children, *cond_traces), events=tuple(marks))
+        assert base_trace is not None
+        return es, Trace(unparse(node), display(es), (base_trace, *cond_traces),
+                         events=tuple(marks), filter=True)  # fmt: skip
 
     def _project(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
         base_node, fact = node.args
