@@ -261,3 +261,23 @@ def test_events_are_numbered_as_their_facts_are() -> None:
     assert shown == ["event 1 (E-7: exile, 1937)", "event 2 (no facts)"]
     facts = dict(trace.decisive_facts())
     assert "event 1: measure" in facts
+
+
+def test_the_structural_operators_are_implemented_in_the_registry() -> None:
+    """``events``, ``filter`` and ``project`` have real per-claim implementations in the one
+    registry (the evaluators only iterate); the compiler's are tested equal to them."""
+    import kzrehab.rules.compiler  # noqa: F401  (registers the vectorised implementations)
+    from kzrehab.rules.operators import REGISTRY
+
+    assert REGISTRY["events"].interpret(2) == ((0, K.TRUE), (1, K.TRUE))
+    assert REGISTRY["events"].interpret(0) == ()
+    base = ((0, K.TRUE), (1, K.UNKNOWN), (3, K.TRUE))
+    kept = REGISTRY["filter"].interpret(base, [K.FALSE, K.TRUE, K.UNKNOWN])
+    assert kept == ((1, K.UNKNOWN), (3, K.UNKNOWN))  # in ∧ false is out: dropped
+    one, two = Interval.point(1.0), Interval(2.0, 5.0)
+    assert REGISTRY["project"].interpret(base[:2], [one, two]) == ((K.TRUE, one),
+                                                                   (K.UNKNOWN, two))
+    with pytest.raises(ValueError):  # one value per event of the base, no fewer
+        REGISTRY["filter"].interpret(base, [K.TRUE])
+    for name in ("events", "filter", "project"):
+        assert REGISTRY[name].compile is not None

@@ -247,8 +247,19 @@ def v_sum(ev: VectorEvaluator, p: Pj) -> Iv:
     return _clean(ev.per_claim_sum(w_lo), ev.per_claim_sum(w_hi))
 
 
-def _lazy(*_: Any) -> Any:  # pragma: no cover - the evaluator special-cases lazies
-    raise AssertionError("lazy operators are compiled by the evaluator itself")
+def v_events(ev: VectorEvaluator) -> Ev:
+    """Every event of every claim, surely in."""
+    return Ev(np.full(ev.columns.n_events, 2, np.int8))
+
+
+def v_filter(ev: VectorEvaluator, base: Ev, cond: Arr) -> Ev:
+    """Membership ``base and cond`` per event (Kleene ``and`` is the minimum)."""
+    return Ev(np.minimum(base.member, np.broadcast_to(cond, base.member.shape)).astype(np.int8))
+
+
+def v_project(ev: VectorEvaluator, base: Ev, fact: Iv) -> Pj:
+    """A fact of every event, with the event's membership."""
+    return Pj(base.member, fact.lo, fact.hi)
 
 
 _COMPILED: dict[str, Callable[..., Any]] = {
@@ -256,7 +267,7 @@ _COMPILED: dict[str, Callable[..., Any]] = {
     **{o: _v_cmp(o) for o in ("==", "!=", "<", "<=", ">", ">=")},
     "in": v_in, "not in": v_not_in, "range": v_range,
     "+": v_add, "-": v_sub, "*": v_mul, "/": v_div, "neg": v_neg,
-    "filter": _lazy, "project": _lazy, "events": _lazy,
+    "filter": v_filter, "project": v_project, "events": v_events,
     "exists": v_exists, "count": v_count, "sum": v_sum,
     "min": _v_minmax(False), "max": _v_minmax(True),
     "known": v_known, "surely": v_surely, "possibly": v_possibly, "startswith": v_startswith,
@@ -354,21 +365,13 @@ class VectorEvaluator:
         if isinstance(node, Name):
             return self._name(node, scope)
         assert isinstance(node, Op)
-        if node.op == "events":
-            return Ev(np.full(self.columns.n_events, 2, np.int8))
-        if node.op == "filter":
-            base = self._value(node.args[0], scope)
-            cond = self._value(node.args[1], "event")
-            member = np.minimum(base.member, np.broadcast_to(cond, base.member.shape))
-            return Ev(member.astype(np.int8))
-        if node.op == "project":
-            base = self._value(node.args[0], scope)
-            fact = self._value(node.args[1], "event")
-            return Pj(base.member, fact.lo, fact.hi)
         op = REGISTRY[node.op]
         aggregate = node.op in _PER_CLAIM or (node.op in {"min", "max"} and len(node.args) == 1)
         arg_scope = "claim" if aggregate else scope
-        args = [self._value(a, arg_scope) for a in node.args]
+        # an argument evaluated per event (a filter's condition, a projected fact) is
+        # evaluated once over every event of the population
+        args = [self._value(a, "event" if op.per_event and op.per_event[i] else arg_scope)
+                for i, a in enumerate(node.args)]  # fmt: skip
         assert op.compile is not None
         value = op.compile(self, *args)
         return self._to_events(value) if aggregate and scope == "event" else value

@@ -26,7 +26,7 @@ from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .ast import Lit, Name, Node, Op, SetLit
 from .operators import REGISTRY, EventSet, Projection
 from .printer import unparse
-from .values import UNBOUNDED, Interval, K, kand
+from .values import UNBOUNDED, Interval, K
 
 Value = Any
 
@@ -219,7 +219,7 @@ class Evaluator:
             return self._project(node, event)
         if node.op == "events":
             assert self._claim is not None
-            es: EventSet = tuple((i, K.TRUE) for i in range(len(self._claim.events)))
+            es: EventSet = op.interpret(len(self._claim.events))
             return es, (self._events_trace(node, es) if self._tracing else None)
         if not self._tracing and node.op in {"and", "or"}:
             left = self._eval(node.args[0], event)[0]
@@ -284,22 +284,19 @@ class Evaluator:
         assert self._claim is not None
         base_node, cond = node.args
         base, base_trace = self._eval(base_node, event)
-        members: list[tuple[int, K]] = []
-        marks: list[EventMark] = []
-        cond_traces: list[Trace] = []
-        for index, m in base:
-            k, t = self._eval(cond, index)
-            both = kand((m, k))
-            if both is not K.FALSE:
-                members.append((index, both))
-            if self._tracing:
-                membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
-                marks.append(EventMark(index, self._claim.events[index], membership))
-                if t is not None and both is not K.FALSE:
-                    cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
-        es: EventSet = tuple(members)
+        per_event = [self._eval(cond, index) for index, _ in base]
+        es: EventSet = REGISTRY["filter"].interpret(base, [k for k, _ in per_event])
         if not self._tracing:
             return es, None
+        kept = dict(es)
+        marks: list[EventMark] = []
+        cond_traces: list[Trace] = []
+        for (index, _), (_, t) in zip(base, per_event, strict=True):
+            both = kept.get(index, K.FALSE)
+            membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
+            marks.append(EventMark(index, self._claim.events[index], membership))
+            if t is not None and both is not K.FALSE:
+                cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
         assert base_trace is not None
         return es, Trace(unparse(node), display(es), (base_trace, *cond_traces),
                          events=tuple(marks), filter=True)  # fmt: skip
@@ -307,7 +304,8 @@ class Evaluator:
     def _project(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
         base_node, fact = node.args
         base, base_trace = self._eval(base_node, event)
-        proj: Projection = tuple((m, self._eval(fact, index)[0]) for index, m in base)
+        values = [self._eval(fact, index)[0] for index, _ in base]
+        proj: Projection = REGISTRY["project"].interpret(base, values)
         if not self._tracing:
             return proj, None
         assert base_trace is not None

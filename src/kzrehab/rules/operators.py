@@ -7,10 +7,12 @@ implementation (read by the compiler, registered by :mod:`kzrehab.rules.compiler
 fails when an operator lacks either implementation, so none can be half-added.
 
 Type rules receive the node and its argument types and return the result type, or raise
-:class:`TypeProblem`. Implementations receive the argument values. Three operators are
-structural — ``events``, ``filter`` and ``project`` (their second argument is evaluated once
-per event) — and each evaluator walks them itself; their registry entries hold their syntax
-and type rule, and their implementation slots are placeholders that refuse to be called.
+:class:`TypeProblem`. Implementations receive the argument values. An argument marked in
+``per_event`` (the condition of a filter ``E[C]``, the fact of a projection ``E.F``) is
+evaluated once per event: the interpreter evaluates it for each event of the base set, in
+order, and passes the list of values; the compiler evaluates it once over every event of the
+population. ``events`` receives the claim's number of events (the interpreter) or nothing
+(the compiler, which reads it from the columns).
 """
 
 from __future__ import annotations
@@ -367,8 +369,25 @@ def _startswith_impl(s: Textual, prefix: str) -> K:
     return K.UNKNOWN if s is None else K.of(s.startswith(prefix))
 
 
-def _lazy_placeholder(*_: Any) -> Any:  # pragma: no cover - evaluators special-case lazies
-    raise AssertionError("lazy operators are evaluated by the evaluator itself")
+def _events_impl(n_events: int) -> EventSet:
+    """All events of a claim with ``n_events`` events, each surely in."""
+    return tuple((i, K.TRUE) for i in range(n_events))
+
+
+def _filter_impl(base: EventSet, conditions: Sequence[K]) -> EventSet:
+    """The events of ``base`` whose condition holds: membership is ``m and c`` (Kleene);
+    events surely out are dropped. ``conditions[j]`` is the condition for ``base[j]``."""
+    out = []
+    for (index, member), cond in zip(base, conditions, strict=True):
+        both = kand((member, cond))
+        if both is not K.FALSE:
+            out.append((index, both))
+    return tuple(out)
+
+
+def _project_impl(base: EventSet, values: Sequence[Any]) -> Projection:
+    """A fact of each event of ``base``, with the event's membership."""
+    return tuple((member, v) for (_, member), v in zip(base, values, strict=True))
 
 
 def _op(
@@ -416,10 +435,10 @@ _OPERATORS = [
     _op("/", "/", "infix", 7, "true division; unknown when the divisor may be 0", _arith, div),
     _op("neg", "-", "prefix", 8, "negation", _arith, neg),
     _op("filter", "[]", "postfix", 9, "E[COND]: the events of E for which COND holds",
-        _filter, _lazy_placeholder, per_event=(False, True)),
+        _filter, _filter_impl, per_event=(False, True)),
     _op("project", ".", "postfix", 9, "E.FACT: a fact of every event of E (for sum, min, max)",
-        _project, _lazy_placeholder, per_event=(False, True)),
-    _op("events", "events", "atom", 10, "all events of the claim", _events, lambda: ()),
+        _project, _project_impl, per_event=(False, True)),
+    _op("events", "events", "atom", 10, "all events of the claim", _events, _events_impl),
     _op("exists", "exists", "call", 10, "true when some event is in the set", _exists,
         _exists_impl),
     _op("count", "count", "call", 10, "the number of events: [#in, #in + #maybe]", _count,
