@@ -26,8 +26,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the command line.
+
+    Given the ``command`` about to run, the command modules are registered in order only up
+    to the one that defines it, so that ``kzrehab check`` imports no other command module
+    (start-up time). Without one, or when it is no command (``--help``, a typo, whose error
+    lists every command), every command is registered.
+    """
     from . import __version__
 
     parser = _Parser(
@@ -40,13 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
+        if command in sub.choices:
+            break
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        # the command is the first argument (before it, kzrehab takes only --help and
+        # --version); when the first argument is no command, every command is registered
+        args = build_parser(argv[0] if argv else None).parse_args(argv)
         status: int = args.run(args)
         return status
     except KzrehabError as err:

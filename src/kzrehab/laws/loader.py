@@ -7,9 +7,10 @@ Loading a file goes in three steps, each reporting every problem it finds at onc
    gives the file, line and column.
 2. **Structure.** This module's own cattrs converter structures the TOML document into
    private attrs classes that mirror the file key for key (``_RawDraft``, ``_RawLaw``,
-   ``_RawArticle``, ``_RawGround``, …). Unknown keys are errors with a did-you-mean;
-   wrong types, bad ids, unknown kinds, statuses, recipients and actions, bad dates and
-   missing keys are found here, all of them in one pass.
+   ``_RawArticle``, ``_RawGround``, …); it is a plain :class:`cattrs.BaseConverter` with
+   only this module's hooks, built on the first load. Unknown keys are errors with a
+   did-you-mean; wrong types, bad ids, unknown kinds, statuses, recipients and actions, bad
+   dates and missing keys are found here, all of them in one pass.
 3. **Meaning.** The raw classes become the model: names of parameters and definitions,
    duplicate ids and article numbers, the keys an amendment may give for its action, and
    every expression, parsed by :func:`kzrehab.rules.parse`.
@@ -53,6 +54,7 @@ __all__ = ["load_law_text", "load_law_file", "expand_paths", "load_laws"]
 import bisect
 import contextlib
 import datetime as dt
+import functools
 import math
 import re
 import tomllib
@@ -396,8 +398,15 @@ _NOUNS: dict[type, str] = {
 }
 
 
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+@functools.cache
+def _converter() -> cattrs.BaseConverter:
+    """The converter from a TOML document to ``_RawDraft``, built on the first load.
+
+    A :class:`cattrs.BaseConverter` with only the hooks the raw classes need: every type
+    they use has its hook here, and the hooks :class:`cattrs.Converter` adds for many more
+    types would only cost start-up time.
+    """
+    conv = cattrs.BaseConverter(detailed_validation=True)
     conv.register_structure_hook(str, _string)
     conv.register_structure_hook(dt.date, _date)
     conv.register_structure_hook(_Values, _values)
@@ -423,11 +432,13 @@ def _make_converter() -> cattrs.Converter:
 
     def list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
         (item,) = get_args(tp)
-        structure = conv.get_structure_hook(item)
 
         def hook(value: object, _: Any) -> list[Any]:
             if not isinstance(value, list):
                 raise _Problem(f"expected an array, found {_toml_type(value)}")
+            # the item's hook is found (and, for a raw class, generated) on first use: a
+            # draft without amendments never pays for generating _RawAmend's
+            structure = conv.get_structure_hook(item)
             out: list[Any] = []
             errors: list[Exception] = []
             for i, element in enumerate(value):
@@ -464,7 +475,7 @@ def _make_converter() -> cattrs.Converter:
         return hook
 
     def class_hook(cl: Any) -> Callable[[object, Any], Any]:
-        structure = make_dict_structure_fn(cl, conv)
+        structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
 
         def hook(value: object, _: Any) -> Any:
             if not isinstance(value, dict):
@@ -481,9 +492,6 @@ def _make_converter() -> cattrs.Converter:
 
 def _origin(tp: Any) -> Any:
     return get_origin(tp)
-
-
-_CONVERTER = _make_converter()
 
 
 def _structure_problems(
@@ -1137,7 +1145,7 @@ def load_law_text(
         raise DraftError("the TOML nests too deeply", Location(file=file)) from None
     builder = _Builder(file, source)
     try:
-        raw = _CONVERTER.structure(doc, _RawDraft)
+        raw = _converter().structure(doc, _RawDraft)
     except (CattrsError, ValueError, TypeError, KeyError) as exc:
         for key, message, _ in _structure_problems(exc, "", None):
             if key:
