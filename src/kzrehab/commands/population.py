@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
@@ -51,6 +49,8 @@ def register(sub: Any) -> None:
 
 
 def _write(population: Any, output: str) -> str:
+    from pathlib import Path
+
     from ..population.registry import write_jsonl
 
     if Path(output).suffix.lower() in {".jsonl", ".ndjson"}:
@@ -73,6 +73,8 @@ def run_synth(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..population import load_population
 
     population = load_population(args.registry)
@@ -121,6 +123,8 @@ def info(population: Any) -> dict[str, Any]:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    import json
+
     from ._common import load_population_arg
 
     population = load_population_arg(args.population)
