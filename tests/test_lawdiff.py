@@ -8,11 +8,11 @@ from kzrehab.lawdiff import (
     diff_laws,
     match_articles,
     redline,
-    render_redline,
 )
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
 from kzrehab.laws.model import Law
+from kzrehab.reports.text import render_redline
 
 from .test_gitstore import toy
 

@@ -241,7 +241,7 @@ def test_explain_against(repo: Path, capsys: pytest.CaptureFixture[str]) -> None
          "does not exist at revision HEAD"),
         (["explain", "t1", "drafts/bills", "--against", "nosuchrev:drafts/bills"],
          "unknown revision"),
-        (["log", "drafts", "-n", "0"], "must be at least 1"),
+        (["log", "drafts", "-n", "0"], "is not a whole number of at least 1"),
     ],
 )
 def test_bad_input_exits_2(repo: Path, capsys: pytest.CaptureFixture[str], args: list[str],

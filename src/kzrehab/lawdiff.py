@@ -30,7 +30,6 @@ from __future__ import annotations
 __all__ = [
     "Edit",
     "redline",
-    "render_redline",
     "CHANGE_ORDER",
     "FieldChange",
     "ProvisionChange",
@@ -131,25 +130,6 @@ def redline(old: str, new: str) -> tuple[Edit, ...]:
             out.append(Edit("insert", _joined(b[j1:j2]), bool(out) and (op == "replace"
                                                                        or b[j1][1])))
     return tuple(out)
-
-
-def _md_escape(text: str) -> str:
-    for ch in "\\*_~|`":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def render_redline(edits: Iterable[Edit], markdown: bool = False) -> str:
-    """A redline as text (``[-old-]{+new+}``) or as Markdown (``~~old~~ **new**``)."""
-    parts: list[str] = []
-    for e in edits:
-        text = _md_escape(e.text) if markdown else e.text
-        if e.kind == "delete":
-            text = f"~~{text}~~" if markdown else f"[-{text}-]"
-        elif e.kind == "insert":
-            text = f"**{text}**" if markdown else f"{{+{text}+}}"
-        parts.append((" " if parts and e.space else "") + text)
-    return "".join(parts)
 
 
 # -- records ----------------------------------------------------------------------------------

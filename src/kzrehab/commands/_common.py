@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["add_evaluating_options", "add_privacy_options", "load_population_arg",
+__all__ = ["add_evaluating_options", "add_privacy_options", "positive", "load_population_arg",
            "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of"]  # fmt: skip
 
 import argparse
@@ -31,14 +31,12 @@ def parse_date_arg(text: str) -> dt.date:
 FORMATS = ("text", "md", "html", "json")
 
 
-def _threshold(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def positive(text: str) -> int:
+    """A whole number of at least 1, for options such as ``-n``, ``--size`` and
+    ``--suppress-below``."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
 
 
 def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
@@ -71,7 +69,7 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
         p.add_argument("--claims", action="store_true", help=claims_help)
     p.add_argument(
         "--suppress-below",
-        type=_threshold,
+        type=positive,
         metavar="K",
         help="for publication: blank every cell counting fewer than K claims (JSON: null), "
         "and say so in the report",

@@ -6,13 +6,7 @@ import argparse
 from typing import Any
 
 from ..errors import UsageError
-from ._common import emit
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
-    return int(text)
+from ._common import emit, positive
 
 
 def _seed(text: str) -> int:
@@ -29,7 +23,7 @@ def register(sub: Any) -> None:
     actions.required = True
 
     s = actions.add_parser("synth", help="make the calibrated synthetic population")
-    s.add_argument("--size", type=_positive, required=True, help="number of claims")
+    s.add_argument("--size", type=positive, required=True, help="number of claims")
     s.add_argument("--seed", type=_seed, default=1993, help="random seed (default 1993)")
     s.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip

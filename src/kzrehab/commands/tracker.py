@@ -19,6 +19,7 @@ from ._common import (
     as_of,
     emit_report,
     load_population_arg,
+    positive,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("log", help="the tracker: coverage at every commit that touched the laws")
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
-    p.add_argument("-n", "--max-count", type=_positive, metavar="N",
+    p.add_argument("-n", "--max-count", type=positive, metavar="N",
                    help="show the N newest commits only")  # fmt: skip
     add_evaluating_options(p)
     add_privacy_options(p, None)
@@ -70,16 +71,6 @@ def register(sub: Any) -> None:
     add_evaluating_options(p)
     add_privacy_options(p, None)
     p.set_defaults(run=run_status)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _cache() -> CoverageCache:

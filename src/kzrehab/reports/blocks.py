@@ -16,6 +16,8 @@ from typing import TypeAlias
 
 import attrs
 
+from ..lawdiff import Edit
+
 #: what a suppressed cell shows (an empty cell; the report says why)
 BLANK = ""
 
@@ -43,16 +45,6 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...] | None = None
-
-
-@attrs.frozen
-class Edit:
-    """One step of a redline: ``kind`` is ``keep``, ``insert`` or ``delete``; ``space``
-    tells whether white space separates it from the step before."""
-
-    kind: str
-    text: str
-    space: bool = True
 
 
 @attrs.frozen

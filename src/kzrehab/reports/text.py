@@ -4,10 +4,10 @@ carry the same figures."""
 
 from __future__ import annotations
 
-__all__ = ["render_text", "render_markdown", "table", "is_number"]
+__all__ = ["render_text", "render_markdown", "render_redline", "table", "is_number"]
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .blocks import Block, Bullets, Edit, Heading, Item, Para, Table
 
@@ -63,7 +63,7 @@ def _text_table(t: Table) -> str:
     return "\n".join([line(t.headers), line(["-" * w for w in widths]), *map(line, t.rows)])
 
 
-def redline_text(edits: Sequence[Edit], markdown: bool) -> str:
+def render_redline(edits: Iterable[Edit], markdown: bool = False) -> str:
     """A redline as text (``[-old-]{+new+}``) or as Markdown (``~~old~~ **new**``)."""
     parts: list[str] = []
     for e in edits:
@@ -92,7 +92,7 @@ def _item(item: Item, markdown: bool, depth: int) -> list[str]:
     else:
         out = [f"{pad}- {_md_escape(item.text) if markdown else item.text}"]
     if item.redline:
-        out.append(f"{pad}  > {redline_text(item.redline, markdown)}")
+        out.append(f"{pad}  > {render_redline(item.redline, markdown)}")
     for child in item.children:
         out += _item(child, markdown, depth + 1)
     return out
