@@ -435,7 +435,8 @@ def test_missing_targets_of_every_kind(target: str, action: str, fields: str, hi
 
 def test_an_amendment_of_a_law_not_in_the_framework_is_noticed() -> None:
     result = apply(bill(amend("cpc-no-bar", "voluntary", "repeal", law="cpc")))
-    assert result.notices == ("cpc is not in the framework: amendment bill:cpc-no-bar not applied",)
+    assert result.notices == ("cpc is not in the framework: amendment bill:cpc-no-bar not applied"
+                              " (nor its expressions checked: give the law it amends too)",)
 
 
 def test_amendments_cannot_be_amended() -> None:
@@ -463,5 +464,6 @@ def test_the_bill_amends_the_current_law() -> None:
     assert isinstance(torture, Ground) and torture.article == "1"
     assert torture.amended_by == ("prisoners-of-conscience:new-torture-ground",)
     assert result.notices == (
-        "cpc is not in the framework: amendment prisoners-of-conscience:cpc-no-bar not applied",
+        "cpc is not in the framework: amendment prisoners-of-conscience:cpc-no-bar not applied"
+        " (nor its expressions checked: give the law it amends too)",
     )

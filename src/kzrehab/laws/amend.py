@@ -174,7 +174,8 @@ def _collect(laws: Sequence[Law], work: Mapping[str, _Work], notices: list[str])
         for a in law.amendments:
             full = law.full_id(a.id)
             if a.law not in work:
-                notices.append(f"{a.law} is not in the framework: amendment {full} not applied")
+                notices.append(f"{a.law} is not in the framework: amendment {full} not applied "
+                               "(nor its expressions checked: give the law it amends too)")
                 continue
             groups.setdefault((a.law, a.target), []).append((full, a))
     merged: list[_Merged] = []
