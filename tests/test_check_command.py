@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def test_lint_findings_exit_1(
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
     assert finding in out
-    assert "definition 'unused' is never used" in out
+    # each finding says where: file, line and column, and the key
+    assert re.search(r"\.toml:\d+:\d+: definitions\.unused: definition 'unused' is never used",
+                     out), out
 
 
 def test_explain_names_its_population(capsys: pytest.CaptureFixture[str]) -> None:

@@ -448,22 +448,30 @@ class Framework:
             exprs += [r.node for r in plan.amounts.values()]
             for node in exprs:
                 used.update(n.name for n in walk(node) if isinstance(n, Name) and n.ref == "def")
-            for name in law.definitions:
+            origins = {law.full_id(p.id): p.origin for p in law.provisions()}
+
+            def at(origin: Location | None, law: Law = law) -> str:
+                return str(origin) if origin is not None and origin.line else law.ref
+
+            for name, d in law.definitions.items():
                 if name not in used:
-                    findings.append(f"{law.ref}: definition '{name}' is never used")
+                    findings.append(f"{at(d.expr.origin)}: definition '{name}' is never used")
             for full, r in plan.grounds.items():
                 if _constant(r.node, plan):
-                    findings.append(f"{law.ref}: the condition of ground '{full}' is constant")
+                    findings.append(f"{at(origins.get(full))}: the condition of ground "
+                                    f"'{full}' is constant")  # fmt: skip
             for node in exprs:
                 findings.extend(f"{law.ref}: {m}" for m in _whole_enum_sets(node))
             for full, (w, _) in plan.exclusions.items():
                 if _constant(w.node, plan):
-                    findings.append(f"{law.ref}: the condition of exclusion '{full}' is constant")
+                    findings.append(f"{at(origins.get(full))}: the condition of exclusion "
+                                    f"'{full}' is constant")  # fmt: skip
                 if not self.exclusion_grounds[full]:
-                    findings.append(f"{law.ref}: exclusion '{full}' covers no ground")
-        for full, (_, law, gs) in self.components.items():
+                    findings.append(f"{at(origins.get(full))}: exclusion '{full}' covers no ground")
+        for full, (comp, law, gs) in self.components.items():
             if not gs:
-                findings.append(f"{law.ref}: component '{full}' is granted by no ground")
+                where = str(comp.origin) if comp.origin.line else law.ref
+                findings.append(f"{where}: component '{full}' is granted by no ground")
         return findings
 
 
