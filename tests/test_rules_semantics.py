@@ -281,3 +281,19 @@ def test_the_structural_operators_are_implemented_in_the_registry() -> None:
         REGISTRY["filter"].interpret(base, [K.TRUE])
     for name in ("events", "filter", "project"):
         assert REGISTRY[name].compile is not None
+
+
+def test_an_empty_filter_is_explained_by_every_event_failing_it() -> None:
+    """``exists(events[measure == 'exile'])`` is false for a claim whose events are both
+    deportations: the explanation names each event's measure, not nothing."""
+    claim = Claim("c", events=(Event(measure="deportation"), Event(measure="confiscation")))
+    value, trace = _explain("exists(events[measure == 'exile'])", claim)
+    assert value is K.FALSE
+    facts = dict(trace.decisive_facts())
+    assert facts == {"event 1: measure": "'deportation'", "event 2: measure": "'confiscation'"}
+    assert trace.decisive_events() == []
+    # when an event is kept, only the kept events' conditions explain the set
+    claim = Claim("c", events=(Event(measure="exile"), Event(measure="confiscation")))
+    value, trace = _explain("exists(events[measure == 'exile'])", claim)
+    assert value is K.TRUE
+    assert dict(trace.decisive_facts()) == {"event 1: measure": "'exile'"}

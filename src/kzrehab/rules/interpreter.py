@@ -291,11 +291,13 @@ class Evaluator:
         kept = dict(es)
         marks: list[EventMark] = []
         cond_traces: list[Trace] = []
+        # the conditions of the events kept decide the set; when none is kept, every
+        # event's condition does (why the set is empty: each event failed it)
         for (index, _), (_, t) in zip(base, per_event, strict=True):
             both = kept.get(index, K.FALSE)
             membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
             marks.append(EventMark(index, self._claim.events[index], membership))
-            if t is not None and both is not K.FALSE:
+            if t is not None and (both is not K.FALSE or not kept):
                 cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
         assert base_trace is not None
         return es, Trace(unparse(node), display(es), (base_trace, *cond_traces),
