@@ -297,3 +297,19 @@ def test_an_empty_filter_is_explained_by_every_event_failing_it() -> None:
     value, trace = _explain("exists(events[measure == 'exile'])", claim)
     assert value is K.TRUE
     assert dict(trace.decisive_facts()) == {"event 1: measure": "'exile'"}
+
+
+@pytest.mark.parametrize(
+    ("source", "member"),
+    [
+        ("exists(events[measure in {'exile', 'deportaton', 'special_settlement'}])",
+         "'deportaton'"),
+        ("exists(events[place not in {'KZ', 'KAZ'}])", "'KAZ'"),
+    ],
+)
+def test_a_wrong_set_member_is_pointed_at_itself(source: str, member: str) -> None:
+    with pytest.raises(RuleTypeError) as info:
+        run(source, UNKNOWN_CLAIM)
+    assert info.value.location.column == 8 + source.index(member)
+    assert "^" * len(member) + "\n" in str(info.value) + "\n"
+    assert "^" * (len(member) + 1) not in str(info.value)

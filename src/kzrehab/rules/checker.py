@@ -201,7 +201,7 @@ class Checker:
             t = op.check(node, types)
         except TypeProblem as tp:
             at = node.args[tp.arg] if tp.arg is not None and tp.arg < len(node.args) else node
-            raise _Problem(tp.message, at) from None
+            raise _Problem(tp.message, tp.at or at) from None
         return Op(node.op, tuple(args), span=node.span), t
 
     def _projected(self, name: Name) -> tuple[Node, Type]:

@@ -63,12 +63,14 @@ Projection = tuple[tuple[K, Interval], ...]
 
 
 class TypeProblem(Exception):
-    """Raised by a type rule; the checker adds where (``arg``: which argument, if any)."""
+    """Raised by a type rule; the checker adds where: ``at``, the node at fault (e.g. one
+    member of a set), else ``arg``, which argument, else the whole operation."""
 
-    def __init__(self, message: str, arg: int | None = None) -> None:
+    def __init__(self, message: str, arg: int | None = None, at: Node | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.arg = arg
+        self.at = at
 
 
 TypeRule = Callable[[Op, Sequence[Type]], Type]
@@ -123,11 +125,13 @@ def _check_literal(value_node: Node, t: Type, arg: int) -> None:
             allowed = vocabulary.ENUMS[t.of]
             if item.value not in allowed:
                 raise TypeProblem(
-                    f"'{item.value}' is not a {t.of}{did_you_mean(item.value, allowed)}", arg
+                    f"'{item.value}' is not a {t.of}{did_you_mean(item.value, allowed)}", arg,
+                    at=item,
                 )
         elif t.kind == "country" and not vocabulary.is_country_code(item.value):
             raise TypeProblem(
-                f"'{item.value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')", arg
+                f"'{item.value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')", arg,
+                at=item,
             )
 
 
