@@ -17,11 +17,7 @@ from kzrehab.reports import FORMATS, Report
 from kzrehab.reports.privacy import COUNT_KEYS, suppress
 
 from .test_gitstore import commit, make_repo, toy
-from .test_tracker_cli import BASE
-
-ROOT = Path(__file__).resolve().parent.parent
-POPULATION = str(Path(__file__).parent / "data" / "tracker.jsonl")
-AS_OF = "2025-06-01"
+from .test_tracker_cli import BASE, POPULATION, run
 
 
 @pytest.fixture
@@ -36,12 +32,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "cache"))
     return root
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--population", POPULATION, "--as-of", AS_OF])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 COMMANDS = {
