@@ -8,7 +8,7 @@ framework and its population, and summarises itself as counts and ranges (SPEC ย
 
 from __future__ import annotations
 
-__all__ = ["Coverage", "CoverageSummary", "Summaries", "Tally", "SCHEMA"]
+__all__ = ["Coverage", "CoverageSummary", "Summaries", "Tally", "SCHEMA", "amount_json"]
 
 import datetime as dt
 import functools
@@ -36,6 +36,12 @@ Floats = npt.NDArray[np.float64]
 
 def _bound(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else round(float(x), 2)
+
+
+def amount_json(lo: float, hi: float) -> dict[str, float | None]:
+    """An amount range as JSON (SPEC ยง7): ``{"min": x, "max": y}`` in tenge rounded to
+    cents, ``None`` for an unbounded side."""
+    return {"min": _bound(lo), "max": _bound(hi)}
 
 
 def population_json(p: Population) -> dict[str, Any]:
@@ -172,8 +178,7 @@ class Summaries:
                 "kind": self.framework.components[cid][0].kind,
                 "claims": sure,
                 "undetermined": maybe,
-                "amount": None if total is None else {"min": _bound(total[0]),
-                                                      "max": _bound(total[1])},
+                "amount": None if total is None else amount_json(*total),
             })  # fmt: skip
         return rows
 
@@ -323,7 +328,7 @@ class Coverage(Summaries):
                 rng = None
                 if cid in self.amount_lo:
                     lo, hi = float(self.amount_lo[cid][i]), float(self.amount_hi[cid][i])
-                    rng = {"min": _bound(lo), "max": _bound(hi)}
+                    rng = amount_json(lo, hi)
                 amount = rng["min"] if rng and lo == hi else None
                 comps.append({"id": cid, "kind": kinds[cid], "amount": amount,
                               "amount_range": rng})  # fmt: skip

@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 import datetime as dt
-import math
 import sys
 import types
 from collections.abc import Callable, Iterable, Sequence
@@ -52,7 +51,7 @@ import attrs
 import numpy as np
 
 from .cache import framework_key
-from .coverage import SCHEMA, Coverage
+from .coverage import SCHEMA, Coverage, amount_json
 from .errors import KzrehabError, UsageError
 from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
 from .laws.framework import STATUSES, Framework
@@ -88,22 +87,15 @@ class ClaimChange:
     amounts: tuple[tuple[str, tuple[float, float], tuple[float, float]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        def rng(r: tuple[float, float]) -> dict[str, float | None]:
-            return {"min": _bound(r[0]), "max": _bound(r[1])}
-
         return {
             "id": self.id, "from": self.base, "to": self.head,
             "categories": {"added": list(self.categories_added),
                            "removed": list(self.categories_removed)},
             "components": {"added": list(self.components_added),
                            "removed": list(self.components_removed)},
-            "amounts": [{"component": c, "base": rng(b), "head": rng(h)}
+            "amounts": [{"component": c, "base": amount_json(*b), "head": amount_json(*h)}
                         for c, b, h in self.amounts],
         }  # fmt: skip
-
-
-def _bound(x: float) -> float | None:
-    return None if math.isinf(x) or math.isnan(x) else round(float(x), 2)
 
 
 class CoverageDiff:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["add_evaluating_options", "add_privacy_options", "positive", "load_population_arg",
-           "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of"]  # fmt: skip
+           "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of",
+           "progress_wanted"]  # fmt: skip
 
 import argparse
 import datetime as dt
@@ -27,7 +28,8 @@ def parse_date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-#: the report formats of every evaluating command
+#: the report formats of every evaluating command: :data:`kzrehab.reports.FORMATS`, spelt
+#: out here so that building the parser (``--help``) does not import the reports
 FORMATS = ("text", "md", "html", "json")
 
 
@@ -74,6 +76,12 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
         help="for publication: blank every cell counting fewer than K claims (JSON: null), "
         "and say so in the report",
     )
+
+
+def progress_wanted(args: argparse.Namespace) -> bool:
+    """Whether a progress bar may be drawn: not while a JSON report goes to standard
+    output (the bar itself appears only when standard error is a terminal)."""
+    return args.format != "json" or bool(args.output)
 
 
 def as_of(args: argparse.Namespace) -> dt.date:

@@ -12,6 +12,7 @@ from ._common import (
     emit_report,
     load_framework_arg,
     load_population_arg,
+    progress_wanted,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         from .._progress import Progress
 
         with Progress(len(pop), "claims evaluated",
-                      enabled=args.format != "json" or bool(args.output)) as bar:
+                      enabled=progress_wanted(args)) as bar:
             cov = fw.summarize(pop, date, chunk=CHUNK, progress=bar.update)
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("coverage", title, cov.to_json(claims=args.claims)), args)

@@ -20,6 +20,7 @@ from ._common import (
     emit_report,
     load_population_arg,
     positive,
+    progress_wanted,
 )
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def run_log(args: argparse.Namespace) -> int:
         relpaths = [store.relative(p) for p in args.laws]
         commits = store.log(relpaths, args.max_count)
         progress = Progress(len(commits), "commits evaluated",
-                            enabled=args.format != "json" or bool(args.output))
+                            enabled=progress_wanted(args))
 
         def by_content(rev: str, files: list[tuple[str, Any]]) -> dict[str, Any]:
             loaded = [(store.law(rev, path, blob), blob.hexsha) for path, blob in files]

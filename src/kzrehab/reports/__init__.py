@@ -24,16 +24,17 @@ No commit touched these files.
 
 from __future__ import annotations
 
-__all__ = ["Report", "FORMATS", "KINDS", "money", "table"]
+__all__ = ["Report", "FORMATS", "KINDS"]
 
 import json
 from typing import Any
 
 import attrs
 
+from .blocks import Block
 from .privacy import suppress
-from .text import render_markdown, render_text, table
-from .views import VIEWS, money
+from .text import render_markdown, render_text
+from .views import VIEWS
 
 #: the formats every evaluating command offers
 FORMATS = ("text", "md", "html", "json")
@@ -55,7 +56,7 @@ class Report:
             return self
         return attrs.evolve(self, data=suppress(self.data, k))
 
-    def blocks(self) -> list[Any]:
+    def blocks(self) -> list[Block]:
         """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data."""
         return VIEWS[self.kind](self.title, self.data)
 

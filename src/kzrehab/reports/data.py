@@ -10,10 +10,9 @@ from __future__ import annotations
 
 __all__ = ["explain_data", "explain_against_data", "explain_differences"]
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from ..coverage import SCHEMA, population_json
+from ..coverage import SCHEMA, amount_json, population_json
 from ..rules.values import K
 
 if TYPE_CHECKING:
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
 
 #: how many decisive facts and events an explanation lists per provision
 MAX_FACTS, MAX_EVENTS = 12, 10
-
-
-def _bound(x: float) -> float | None:
-    """An amount bound for JSON: ``None`` for an unbounded side (SPEC §7)."""
-    return None if math.isinf(x) or math.isnan(x) else x
 
 
 def _trace_json(trace: Trace) -> dict[str, Any]:
@@ -89,7 +83,7 @@ def explain_data(
                        for e, r in result.exclusions.items()],
         "components": [{"id": c, "kind": fw.components[c][0].kind, "receives": how,
                         "amount_range": None if (a := result.amounts.get(c)) is None
-                        else {"min": _bound(a.lo), "max": _bound(a.hi)}}
+                        else amount_json(a.lo, a.hi)}
                        for c, how in sorted(result.components.items())],
         "notices": list(fw.notices),
     }  # fmt: skip

@@ -4,7 +4,7 @@ carry the same figures."""
 
 from __future__ import annotations
 
-__all__ = ["render_text", "render_markdown", "render_redline", "table", "is_number"]
+__all__ = ["render_text", "render_markdown", "render_redline", "numeric_columns", "is_number"]
 
 import re
 from collections.abc import Iterable, Sequence
@@ -29,12 +29,6 @@ def numeric_columns(t: Table) -> tuple[bool, ...]:
         cells = [r[i] for r in t.rows if r[i] not in ("", "—")]
         out.append(bool(cells) and all(is_number(c) for c in cells))
     return tuple(out)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], markdown: bool) -> str:
-    """An aligned text table, or a Markdown table; numbers are right-aligned."""
-    t = Table(tuple(headers), tuple(tuple(str(c) for c in r) for r in rows))
-    return _markdown_table(t) if markdown else _text_table(t)
 
 
 def _md_escape(text: str) -> str:
