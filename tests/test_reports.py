@@ -149,6 +149,19 @@ def test_text_blanks_the_cells_json_nulls(repo: Path, capsys: pytest.CaptureFixt
         assert (rows[s] == []) if n is None else (rows[s][0] == f"{n:,}"), (s, rows[s])
 
 
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_only_suppressed_cells_are_blank(
+    name: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank cell means "suppressed" (HTML hatches it and says so): a cell that has
+    nothing to show for another reason shows "—"."""
+    code, out, err = run(capsys, *COMMANDS[name], "--format", "html")
+    assert code == 0, err
+    assert 'class="suppressed"' not in out and 'class="num suppressed"' not in out
+    code, out, err = run(capsys, *COMMANDS[name], "--format", "html", "--suppress-below", "3")
+    assert "suppressed" in out
+
+
 def test_claims_cannot_be_published(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, *COMMANDS["coverage"], "--claims", "--suppress-below", "5")
     assert code == 2
@@ -194,6 +207,12 @@ def test_markdown_is_pasteable(repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert "| status | base | head | change |" in out
     assert "|---|---:|---:|---:|" in out
     assert "~~sent into exile~~ **exiled by the authorities**" in out  # the redline
+
+
+def test_every_evaluating_command_offers_every_format() -> None:
+    from kzrehab.commands import _common
+
+    assert _common.FORMATS == FORMATS  # spelt out twice, so that --help stays light
 
 
 def test_report_kinds_are_checked() -> None:

@@ -258,7 +258,7 @@ def comparison_view(title: str, data: Data) -> list[Block]:
         out += [Table(("provision", "change", "gained", "lost"),
                       (*((p["id"], p["change"], *moved(rows[p["id"]]))
                          for p in data["provisions"]),
-                       ("interaction", "", *moved(rows["interaction"])))),
+                       ("interaction", "—", *moved(rows["interaction"])))),
                 Para("gained/lost: the claims whose status rises/falls when only that "
                      "provision changes; interaction: the changes no single provision "
                      "reproduces.")]  # fmt: skip
@@ -276,7 +276,7 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                              " ".join([*(f"+{x}" for x in c["components"]["added"]),
                                        *(f"-{x}" for x in c["components"]["removed"]),
                                        *(f"~{a['component']}" for a in c["amounts"])]) or "—")
-                            for c in data["claims"]) or (("—", "", "", "", ""),))]  # fmt: skip
+                            for c in data["claims"]) or (("—",) * 5,))]  # fmt: skip
     return out
 
 
@@ -340,7 +340,7 @@ def status_view(title: str, data: Data) -> list[Block]:
     def adds(r: Data) -> tuple[str, ...]:
         a = r.get("adds")
         if a is None:
-            return ("error", "", "")
+            return ("error", "—", "—")
         return (count(a["gained"]), signed(a["eligible"]), signed(a["undetermined"]))
 
     out = [*_preamble(title, data), Para(f"In force: {', '.join(data['in_force']) or 'none'}"),
