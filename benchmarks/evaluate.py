@@ -184,6 +184,7 @@ def main() -> None:
     parser.add_argument("--ten-million", action="store_true")
     args = parser.parse_args()
 
+    from kzrehab.evaluation import evaluate, summarize
     from kzrehab.laws.framework import load_framework
     from kzrehab.population import Population, load_population
     from kzrehab.population.columns import columns_of
@@ -203,7 +204,7 @@ def main() -> None:
     # -- the benchmark law against the hand-written NumPy version --------------------------
     bench = load_framework(BENCH)
     mci = bench.parameters_at(AS_OF)["bench-peasants"]["MCI"]
-    t_engine, cov = best(lambda: bench.evaluate(pop, AS_OF))
+    t_engine, cov = best(lambda: evaluate(bench, pop, AS_OF))
     with np.errstate(all="ignore"):
         t_hand, hand = best(lambda: hand_written(cols, mci))
     np.testing.assert_array_equal(cov.status, hand["status"])
@@ -218,13 +219,13 @@ def main() -> None:
 
     # -- the full modelled framework against the interpreter ---------------------------------
     full = load_framework(FULL)
-    t_full, _ = best(lambda: full.evaluate(pop, AS_OF))
-    t_summary, _ = best(lambda: full.summarize(pop, AS_OF))
+    t_full, _ = best(lambda: evaluate(full, pop, AS_OF))
+    t_summary, _ = best(lambda: summarize(full, pop, AS_OF))
     from kzrehab.population.columns import claims_from_columns
 
     rows = range(0, len(pop), max(1, len(pop) // args.sample))
     sample = Population("sample", tuple(claims_from_columns(cols, rows)))
-    t_interp, _ = best(lambda: full.evaluate(sample, AS_OF, engine="interpreter"), repeat=1)
+    t_interp, _ = best(lambda: evaluate(full, sample, AS_OF, engine="interpreter"), repeat=1)
     per_claim = t_interp / len(sample)
     extrapolated = per_claim * len(pop)
     results["full_framework"] = {
@@ -242,11 +243,12 @@ def main() -> None:
 
     # -- peak memory --------------------------------------------------------------------------
     load = (f"from kzrehab.laws.framework import load_framework\n"
+            f"from kzrehab.evaluation import evaluate, summarize\n"
             f"from kzrehab.population import load_population\nimport datetime as dt\n"
             f"fw = load_framework({[str(p) for p in FULL]!r})\n"
             f"pop = load_population({str(path)!r})\n")  # fmt: skip
-    mem_full = peak_memory(load + "fw.evaluate(pop, dt.date(2025, 6, 1))")
-    mem_summary = peak_memory(load + "fw.summarize(pop, dt.date(2025, 6, 1))")
+    mem_full = peak_memory(load + "evaluate(fw, pop, dt.date(2025, 6, 1))")
+    mem_summary = peak_memory(load + "summarize(fw, pop, dt.date(2025, 6, 1))")
     base = peak_memory("import numpy, kzrehab.laws.framework, kzrehab.population")
     results["peak_memory_mib"] = {"evaluate": round(mem_full), "summarize": round(mem_summary),
                                   "python_and_imports": round(base)}  # fmt: skip
@@ -258,7 +260,7 @@ def main() -> None:
         big = tiled_store(path, times)
         code = load.replace(repr(str(path)), repr(str(big)))
         t = time.perf_counter()
-        mem_big = peak_memory(code + "s = fw.summarize(pop, dt.date(2025, 6, 1))\n"
+        mem_big = peak_memory(code + "s = summarize(fw, pop, dt.date(2025, 6, 1))\n"
                                      "assert len(s) == pop.stored_columns.n_claims")  # fmt: skip
         elapsed = time.perf_counter() - t
         results["ten_million"] = {"claims": args.claims * times, "seconds": round(elapsed, 1),

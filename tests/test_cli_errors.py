@@ -47,6 +47,7 @@ text = "Persons exiled are victims."
   kind = "compensation"
   recipients = ["victim"]
   amount = "10 * MCI"
+  period = "once"
 """
 
 BILL = """\

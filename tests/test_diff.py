@@ -22,14 +22,20 @@ from kzrehab.cache import CoverageCache, coverage_key, framework_key
 from kzrehab.coverage import Coverage
 from kzrehab.diff import Comparison, CoverageDiff, compare, diff
 from kzrehab.errors import UsageError
+from kzrehab.evaluation import evaluate
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text, load_laws
 from kzrehab.population import Population, load_population
 from kzrehab.rules.ast import Node
 from kzrehab.rules.printer import unparse
+from kzrehab.rules.values import K
 
 from .rule_strategies import PARAMS, claim_cond, claims
-from .test_gitstore import toy
+from .test_gitstore import DEPORTATION, toy
+
+#: two grounds for deportation, each enough alone
+DEPORTATION_TWICE = DEPORTATION.lstrip("\n") + DEPORTATION.replace(
+    'id = "deportation"', 'id = "deported"').replace('number = "1-1"', 'number = "1-2"')
 
 AS_OF = dt.date(2025, 6, 1)
 DATA = Path(__file__).parent / "data"
@@ -79,17 +85,28 @@ def test_added_ground(pop: Population) -> None:
     assert c.provisions() == [("toy:deportation", "added")]
     assert rows(c) == {"toy:deportation": (1, 0), "interaction": (0, 0)}
     (change,) = c.coverage.claim_changes()
-    assert (change.id, change.base, change.head) == ("t3", "ineligible", "eligible")
-    assert change.categories_added == ("victim",)
-    assert change.components_added == ()  # t3's claimant is a child: no payment
+    assert (change.id, change.base, change.head) == ("t3", K.FALSE, K.TRUE)
+    assert change.categories_gained == ("victim",)
+    assert change.components_gained == ()  # t3's claimant is a child: no payment
+    assert change.levels_gained == ("status", "categories") and not change.loses
+
+
+def test_each_provision_is_credited_with_what_taking_it_back_undoes(pop: Population) -> None:
+    c = run(fw(toy()), fw(toy(deportation=True, no_exclusion=True)), pop)
+    # without the new ground, t3 and t6 lose again; with the exclusion back, t2, t4 and t6
+    # do: t6 needs both, and each row counts it
+    assert rows(c) == {"toy:deportation": (2, 0), "toy:confession": (3, 0),
+                       "interaction": (0, 0)}  # fmt: skip
+    assert c.coverage.gained == 4
 
 
 def test_interaction(pop: Population) -> None:
-    c = run(fw(toy()), fw(toy(deportation=True, no_exclusion=True)), pop)
-    # t3 gains by the new ground, t2 and t4 by the repeal, t6 only by both together
-    assert rows(c) == {"toy:deportation": (1, 0), "toy:confession": (2, 0),
-                       "interaction": (1, 0)}  # fmt: skip
-    assert c.coverage.gained == 4
+    twin = DEPORTATION_TWICE
+    c = run(fw(toy()), fw(toy().replace("[[article]]\nnumber = \"2", twin + "[[article]]\n"
+                                        "number = \"2")), pop)  # fmt: skip
+    # t3 gains by either of two new grounds: taking one back leaves the other
+    assert rows(c)["interaction"] == (1, 0)
+    assert rows(c)["toy:deportation"] == rows(c)["toy:deported"] == (0, 0)
 
 
 def test_mirror(pop: Population) -> None:
@@ -135,7 +152,9 @@ text = "A confession is no bar for persons sent into exile."
     c = run(fw(toy()), fw(toy(), bill), pop)
     assert dict(c.provisions()) == {"bill:narrow": "added",
                                     "toy:confession": "rule-changed+amended"}  # fmt: skip
-    assert rows(c) == {"bill:narrow": (2, 0), "toy:confession": (2, 0), "interaction": (0, 0)}
+    # one row, the amended provision's, naming the amendment
+    assert rows(c) == {"toy:confession": (2, 0), "interaction": (0, 0)}
+    assert c.attribution[0].amended_by == ("bill:narrow",)
 
 
 def test_provision_that_cannot_change_alone(pop: Population) -> None:
@@ -157,23 +176,27 @@ def test_breakdowns(pop: Population) -> None:
     assert cat == {"category": "victim", "base": {"eligible": 1, "undetermined": 2},
                    "head": {"eligible": 3, "undetermined": 1}}  # fmt: skip
     (comp,) = c.coverage.by_component()
-    assert comp["base"] == {"claims": 1, "undetermined": 2, "unbounded": 0,
-                            "amount": {"min": 100.0, "max": 100.0}}  # fmt: skip
-    assert comp["head"]["claims"] == 3 and comp["head"]["amount"] == {"min": 300.0, "max": 300.0}
+    # the total: at least what the sure recipients get, at most what every possible one could
+    assert comp["base"] == {"claims": 1, "undetermined": 2, "paying": 3,
+                            "amount": {"min": 100.0, "max": 300.0}}  # fmt: skip
+    assert comp["head"]["claims"] == 3 and comp["head"]["amount"] == {"min": 300.0, "max": 400.0}
+    assert comp["period"] == "once"
 
 
 def test_json(pop: Population) -> None:
     doc = run(fw(toy()), fw(toy(deportation=True)), pop).to_json()
     assert list(doc)[:7] == ["schema", "as_of", "population", "base", "head", "transitions",
                              "gained"]  # fmt: skip
-    assert doc["schema"] == "kzrehab/1" and doc["as_of"] == "2025-06-01"
+    assert doc["schema"] == "kzrehab/2" and doc["as_of"] == "2025-06-01"
     assert "claims" not in doc["base"] and "population" not in doc["base"]
     assert doc["base"]["status"] == {"eligible": 1, "ineligible": 5, "undetermined": 2}
     assert {"from": "ineligible", "to": "eligible", "claims": 1} in doc["transitions"]
     assert all(t["claims"] > 0 for t in doc["transitions"])
     assert doc["provisions"] == [{"id": "toy:deportation", "change": "added"}]
     assert doc["attribution"][-1] == {"provision": "interaction", "gained": 0, "lost": 0,
-                                      "evaluated": True}  # fmt: skip
+                                      "evaluated": True, "levels": None,
+                                      "amended_by": []}  # fmt: skip
+    assert doc["changes"]["status"] == {"gained": 1, "lost": 0}
     assert "claims" not in doc
     with_claims = run(fw(toy()), fw(toy(deportation=True)), pop).to_json(claims=True)
     assert [c["id"] for c in with_claims["claims"]] == ["t3"]
@@ -181,15 +204,15 @@ def test_json(pop: Population) -> None:
 
 def test_different_populations_are_refused(pop: Population) -> None:
     small = Population("small", pop.claims[:3])
-    a = fw(toy()).evaluate(pop, AS_OF)
-    b = fw(toy()).evaluate(small, AS_OF)
+    a = evaluate(fw(toy()), pop, AS_OF)
+    b = evaluate(fw(toy()), small, AS_OF)
     with pytest.raises(UsageError, match="different populations"):
         diff(a, b)
 
 
 def test_kzrehab_diff_is_callable(pop: Population) -> None:
-    a = fw(toy()).evaluate(pop, AS_OF)
-    b = fw(toy(deportation=True)).evaluate(pop, AS_OF)
+    a = evaluate(fw(toy()), pop, AS_OF)
+    b = evaluate(fw(toy(deportation=True)), pop, AS_OF)
     d = kzrehab.diff(a, b)
     assert isinstance(d, CoverageDiff) and d.gained == 1
     module = importlib.import_module("kzrehab.diff")  # the same name: a callable module
@@ -258,7 +281,7 @@ def test_repealing_each_exclusion_of_current_law_never_removes_coverage() -> Non
     sample = load_population(DATA / "sample.jsonl")
     current = load_laws([ROOT / "drafts" / "current"])
     base = Framework(current)
-    base_cov = base.evaluate(sample, AS_OF)
+    base_cov = evaluate(base, sample, AS_OF)
     for law in current:
         for ex in law.exclusions:
             repeal = (f'[law]\nid = "repeal"\ntitle = "Repeal"\nkind = "bill"\n'
@@ -266,7 +289,7 @@ def test_repealing_each_exclusion_of_current_law_never_removes_coverage() -> Non
                       f'  id = "r"\n  law = "{law.id}"\n  target = "{ex.id}"\n'
                       f'  action = "repeal"\n')  # fmt: skip
             head = Framework([*current, load_law_text(repeal, "repeal.toml")])
-            d = diff(base_cov, head.evaluate(sample, AS_OF))
+            d = diff(base_cov, evaluate(head, sample, AS_OF))
             assert d.lost == 0, (law.id, ex.id)
 
 
@@ -313,7 +336,7 @@ def test_corrupt_cache_entry_is_ignored_and_rewritten(pop: Population, tmp_path:
     entry.write_bytes({"garbage": b"not a zip file", "truncate": good[: len(good) // 2],
                        "empty": b""}[damage])  # fmt: skip
     cache = CoverageCache(tmp_path / "c")
-    _same(cache.evaluate(framework, pop, AS_OF), framework.evaluate(pop, AS_OF))
+    _same(cache.evaluate(framework, pop, AS_OF), evaluate(framework, pop, AS_OF))
     assert (cache.hits, cache.misses) == (0, 1)
     assert entry.read_bytes() == good  # rewritten whole
 
@@ -327,7 +350,7 @@ def test_cache_entry_for_other_rules_is_not_trusted(pop: Population, tmp_path: P
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(entry.read_bytes())  # a's arrays under b's key
     fresh = CoverageCache(tmp_path / "c")
-    _same(fresh.evaluate(b, pop, AS_OF), b.evaluate(pop, AS_OF))
+    _same(fresh.evaluate(b, pop, AS_OF), evaluate(b, pop, AS_OF))
     assert fresh.misses == 1
 
 

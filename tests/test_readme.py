@@ -78,10 +78,10 @@ def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     new = kzrehab.load_framework(["drafts/peasants.toml"])
     old = kzrehab.load_framework(["HEAD~1:drafts/peasants.toml"])
     pop = kzrehab.load_population(ROOT / "tests/data/sample.jsonl")
-    cov_after = new.evaluate(pop, as_of=dt.date(2025, 6, 1))
-    cov_before = old.evaluate(pop, as_of=dt.date(2025, 6, 1))
-    res = new.evaluate_claim(pop.claims[0], as_of=dt.date(2025, 6, 1))
-    assert res.status in {"eligible", "ineligible", "undetermined"}
+    cov_after = kzrehab.evaluate(new, pop, as_of=dt.date(2025, 6, 1))
+    cov_before = kzrehab.evaluate(old, pop, as_of=dt.date(2025, 6, 1))
+    res = kzrehab.evaluate_claim(new, pop.claims[0], as_of=dt.date(2025, 6, 1))
+    assert res.status_name in {"eligible", "ineligible", "undetermined"}
     d = kzrehab.diff(cov_before, cov_after)
     moved = [t for t in d.to_json()["transitions"] if t["from"] != t["to"]]
     # widening the period from 1928..1934 to 1926..1938 only ever gains claims
@@ -90,4 +90,9 @@ def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         > ["ineligible", "undetermined", "eligible"].index(t["from"])
         for t in moved
     )
+    assert d.lost == 0 and d.gained == sum(t["claims"] for t in moved) > 0
+    assert d.changes()["status"]["gained"] == d.gained
+    cmp = kzrehab.compare(old, new, pop, dt.date(2025, 6, 1))
+    assert {r.provision for r in cmp.attribution if r.gained} == {
+        "peasants:peasant-victim", "peasants:one-time-payment"}  # both read the years
     assert callable(kzrehab.reference_population)

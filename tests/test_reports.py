@@ -63,13 +63,14 @@ def _counts(doc: Any, path: str = "") -> list[tuple[str, Any]]:
 # -- suppression, unit ----------------------------------------------------------------------------
 
 
-def test_counts_below_k_become_null_and_zero_counts_too() -> None:
+def test_counts_below_k_become_null_and_a_zero_only_by_complement() -> None:
     doc: dict[str, Any] = {"population": {"claims": 3}, "status": {"eligible": 2, "undetermined": 0,
                                                    "ineligible": 40},
            "by_component": [{"component": "a", "claims": 3, "undetermined": 12,
                              "amount": {"min": 10.0, "max": 20.0}}]}  # fmt: skip
     out = suppress(doc, 5)
     assert out["population"] == {"claims": 3}  # the population's size is kept
+    # eligible 2 is blank; the zero would give it back (42 - 40), so it goes with it
     assert out["status"] == {"eligible": None, "undetermined": None, "ineligible": 40}
     assert out["by_component"][0] == {"component": "a", "claims": None, "undetermined": 12,
                                       "amount": None}  # fmt: skip
@@ -107,8 +108,34 @@ def test_changes_are_not_completed_like_a_status_breakdown() -> None:
     doc: dict[str, Any] = {"laws": [{"adds": {"gained": 12, "lost": 0, "eligible": 12,
                                               "undetermined": 0}}]}  # fmt: skip
     out = suppress(doc, 5)
-    assert out["laws"][0]["adds"] == {"gained": 12, "lost": None, "eligible": 12,
-                                      "undetermined": None}  # fmt: skip
+    # a zero is published: no claim lost anything (a statement about every claim alike)
+    assert out["laws"][0]["adds"] == {"gained": 12, "lost": 0, "eligible": 12,
+                                      "undetermined": 0}  # fmt: skip
+
+
+def test_zero_is_published_and_amounts_need_k_contributors() -> None:
+    doc: dict[str, Any] = {
+        "gained": 0, "lost": 3,
+        "by_component": [
+            # 50 recipients, but only one paid a non-zero amount: the total is one person's
+            {"component": "a", "claims": 50, "undetermined": 0, "paying": 1,
+             "amount": {"min": 1917.0, "max": 1917.0}},
+            {"component": "b", "claims": 50, "undetermined": 0, "paying": 0,
+             "amount": {"min": 0.0, "max": 0.0}},
+        ],
+        "changes": {"amounts": {"by_period": [
+            {"period": "once", "higher": 1, "lower": 0, "uncertain": 0,
+             "change": {"min": 5.0, "max": 5.0}},
+            {"period": "month", "higher": 0, "lower": 0, "uncertain": 0,
+             "change": {"min": 0.0, "max": 0.0}}]}},
+    }  # fmt: skip
+    out = suppress(doc, 10)
+    assert (out["gained"], out["lost"]) == (0, None)
+    a, b = out["by_component"]
+    assert a["amount"] is None and a["paying"] is None and a["claims"] == 50
+    assert b["amount"] == {"min": 0.0, "max": 0.0} and b["paying"] == 0
+    once, month = out["changes"]["amounts"]["by_period"]
+    assert once["change"] is None and month["change"] == {"min": 0.0, "max": 0.0}
 
 
 # -- suppression, through the commands ----------------------------------------------------------
@@ -124,7 +151,7 @@ def test_suppressed_json_has_no_count_below_k(
     assert doc["suppressed_below"] == 2
     counts = _counts(doc)
     assert counts, "the report has counts"
-    assert all(v is None or abs(v) >= 2 for _, v in counts), counts
+    assert all(v is None or v == 0 or abs(v) >= 2 for _, v in counts), counts
     assert any(v is None for _, v in counts), "the toy population has cells below 2"
 
 

@@ -67,7 +67,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 
 def test_diff_between_revisions(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = run_json(capsys, "diff", "drafts/bills/toy.toml", "--from", "HEAD~3", "--to", "HEAD~2")
-    assert doc["schema"] == "kzrehab/1" and doc["as_of"] == AS_OF
+    assert doc["schema"] == "kzrehab/2" and doc["as_of"] == AS_OF
     assert doc["population"]["claims"] == 8
     law = doc["base"]["laws"][0]
     assert len(doc["base"]["laws"]) == 1
@@ -78,10 +78,12 @@ def test_diff_between_revisions(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert doc["head"]["status"] == {"eligible": 2, "ineligible": 4, "undetermined": 2}
     assert {"from": "ineligible", "to": "eligible", "claims": 1} in doc["transitions"]
     assert doc["provisions"] == [{"id": "toy:deportation", "change": "added"}]
-    assert doc["attribution"] == [
+    assert [{k: r[k] for k in ("provision", "gained", "lost", "evaluated")}
+            for r in doc["attribution"]] == [
         {"provision": "toy:deportation", "gained": 1, "lost": 0, "evaluated": True},
         {"provision": "interaction", "gained": 0, "lost": 0, "evaluated": True},
-    ]
+    ]  # fmt: skip
+    assert doc["attribution"][0]["levels"]["status"] == {"gained": 1, "lost": 0}
     assert "claims" not in doc
 
 
@@ -90,7 +92,8 @@ def test_diff_of_a_version_with_itself(repo: Path, capsys: pytest.CaptureFixture
     assert all(t["from"] == t["to"] for t in doc["transitions"])
     assert doc["provisions"] == []
     assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0,
-                                   "evaluated": True}]  # fmt: skip
+                                   "evaluated": True, "levels": None,
+                                   "amended_by": []}]  # fmt: skip
 
 
 def test_renumbering_is_reported_and_moves_nothing(
@@ -126,9 +129,10 @@ def test_compare(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert changes["toy:exile"] == "added" and changes["toy:deportation"] == "added"
     assert doc["attribution"][-1]["provision"] == "interaction"
     rows = {r["provision"]: (r["gained"], r["lost"]) for r in doc["attribution"]}
-    # each alone: without the toy law's exclusion, which is a provision of its own
-    assert rows["toy:exile"] == (3, 0) and rows["toy:deportation"] == (2, 0)
-    assert rows["toy:confession"] == (0, 0)
+    # what each does in the head: without the exile ground t1 and t4 lose (t7 may still be
+    # deported); the exclusion, a provision of its own, takes from t2, t4 and t6
+    assert rows["toy:exile"] == (2, 0) and rows["toy:deportation"] == (1, 0)
+    assert rows["toy:confession"] == (0, 3) and rows["toy:payment"] == (3, 0)
 
 
 def test_compare_with_a_revision(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,10 +153,26 @@ def test_log(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert commits[1]["change"] == {"eligible": 1, "ineligible": -1, "undetermined": 0}
     assert commits[0]["change"] == {"eligible": 0, "ineligible": 0, "undetermined": 0}
     assert [c["versions"] for c in commits] == [{"toy": "v3"}, {"toy": "v2"}, {"toy": "v1"}]
+    # t3 gains by v2's new ground; the oldest row, measured alone, has nothing to compare
+    assert [(c["gained"], c["lost"]) for c in commits] == [(0, 0), (1, 0), (None, None)]
+    assert doc["base"] is None
     doc = run_json(capsys, "log", "drafts", "-n", "2")
     assert [c["message"] for c in doc["commits"]] == ["toy v3: renumbered",
                                                       "toy v2: deported persons"]  # fmt: skip
     assert doc["commits"][1]["change"] == doc["commits"][1]["status"]
+
+
+def test_log_on_top_of_the_laws_in_force(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = run_json(capsys, "log", "drafts/bills/toy.toml", "--base", "drafts/current")
+    assert doc["base"] == ["drafts/current"]
+    commits = doc["commits"]
+    # measured with the base law, whose ground covers t5; the oldest row against the base
+    assert [c["status"]["eligible"] for c in commits] == [3, 3, 2]
+    assert [(c["gained"], c["lost"]) for c in commits] == [(0, 0), (1, 0), (3, 0)]
+    code, out, _ = run(capsys, "log", "drafts/bills/toy.toml", "--base", "drafts/current")
+    assert code == 0 and "on top of drafts/current" in out
+    code, out, _ = run(capsys, "log", "drafts/bills/toy.toml")
+    assert "alone" in out and "--base" in out  # the header says what it measured
 
 
 def test_log_survives_a_broken_commit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -204,7 +224,8 @@ def test_status(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert rows["toy"]["last_change"]["message"] == "toy v3: renumbered"
     assert rows["toy"]["uncommitted"] is False
     # t1 and t3 become eligible, t4 undetermined (t7 is undetermined already)
-    assert rows["toy"]["adds"] == {"gained": 3, "lost": 0, "eligible": 2, "undetermined": 1}
+    # t7 stays undetermined but may now be a victim: it gains a category and a component
+    assert rows["toy"]["adds"] == {"gained": 4, "lost": 0, "eligible": 2, "undetermined": 1}
     assert rows["new"]["last_change"] is None and rows["new"]["uncommitted"] is True
     assert rows["base"]["adds"]["eligible"] == 1  # over the other laws in force: none
     assert (rows["toy"]["kind"], rows["toy"]["status"], rows["toy"]["version"]) == (

@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from kzrehab import load_framework
 from kzrehab.dates import PartialDate
+from kzrehab.evaluation import evaluate_claim
 from kzrehab.model import Claim, Event
+from kzrehab.reports.data import categories_json, components_json
 
 AS_OF = dt.date(2025, 6, 1)
 
@@ -54,7 +57,10 @@ def evaluate(repo_root: Path) -> Evaluate:
     def run(name: str, claim: Claim) -> Any:
         if name not in cache:
             cache[name] = load_framework([str(repo_root / p) for p in FRAMEWORKS[name]])
-        return cache[name].evaluate_claim(claim, as_of=AS_OF)
+        res = evaluate_claim(cache[name], claim, as_of=AS_OF)
+        # the outcome in words, as the reports show it
+        return SimpleNamespace(status=res.status_name, categories=categories_json(res),
+                               components=components_json(res))
 
     return run
 

@@ -142,6 +142,7 @@ class OperatorsDirective(_TableDirective):
                 _rst(op.doc),
             )
             for name, op in REGISTRY.items()
+            if op.syntax != "internal"
         ]
         header = ("operator", "form", "binding", "meaning")
         return self.render_table(None, header, rows, (14, 10, 8, 68))

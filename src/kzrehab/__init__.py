@@ -4,7 +4,7 @@ political repression.
 >>> import kzrehab
 >>> fw = kzrehab.load_framework(["drafts/current"])          # doctest: +SKIP
 >>> pop = kzrehab.load_population("registry.jsonl")           # doctest: +SKIP
->>> cov = fw.evaluate(pop)                                     # doctest: +SKIP
+>>> cov = kzrehab.evaluate(fw, pop)                            # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ __all__ = [
     "load_framework",
     "load_population",
     "reference_population",
+    "evaluate",
+    "evaluate_claim",
+    "summarize",
     "diff",
+    "compare",
 ]
 
 from typing import TYPE_CHECKING, Any
@@ -30,7 +34,8 @@ from .errors import KzrehabError
 
 if TYPE_CHECKING:
     from .dates import PartialDate
-    from .diff import diff
+    from .diff import compare, diff
+    from .evaluation import evaluate, evaluate_claim, summarize
     from .laws.framework import Framework, load_framework
     from .model import Claim, Event
     from .population import load_population, reference_population
@@ -54,6 +59,14 @@ def __getattr__(name: str) -> Any:
         from . import population
 
         return getattr(population, name)
+    if name in {"evaluate", "evaluate_claim", "summarize"}:
+        from . import evaluation
+
+        return getattr(evaluation, name)
+    if name == "compare":
+        from .diff import compare
+
+        return compare
     if name == "diff":
         # the module kzrehab.diff is callable: kzrehab.diff(a, b) is kzrehab.diff.diff(a, b)
         import importlib

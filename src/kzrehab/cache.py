@@ -49,6 +49,7 @@ import attrs
 import numpy as np
 
 from ._io import cache_dir, write_atomic
+from .evaluation import evaluate
 from .laws.model import Amendment, Law
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ Tri = np.ndarray[Any, np.dtype[np.int8]]
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 
 #: bumped whenever the layout of an entry or the meaning of its arrays changes
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 #: fields that evaluation never reads: left out of the key
 _PROSE = frozenset({
@@ -177,7 +178,7 @@ class CoverageCache:
             self.hits += 1
         else:
             self.misses += 1
-            found = framework.evaluate(population, as_of)
+            found = evaluate(framework, population, as_of)
             if self.disk:
                 self.store(key, found)
         self._memory[key] = found

@@ -8,7 +8,20 @@ framework and its population, and summarises itself as counts and ranges (SPEC Â
 
 from __future__ import annotations
 
-__all__ = ["Coverage", "CoverageSummary", "Summaries", "Tally", "SCHEMA", "amount_json"]
+__all__ = [
+    "Coverage",
+    "CoverageSummary",
+    "Summaries",
+    "Tally",
+    "Part",
+    "SCHEMA",
+    "amount_json",
+    "cents_json",
+    "exact_cents",
+    "sum_cents",
+    "range_cents",
+    "received_arrays",
+]
 
 import datetime as dt
 import functools
@@ -20,18 +33,31 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .laws.framework import STATUSES, ClaimResult, Framework
-from .rules.values import K
+from .laws.framework import Framework
+from .laws.model import PERIODS
+from .outcome import STATUSES, ClaimResult
 
 if TYPE_CHECKING:
-    from .laws._vector import Part
     from .population import Population
 
 #: The version tag of every JSON document kzrehab writes.
-SCHEMA = "kzrehab/1"
+SCHEMA = "kzrehab/2"
 
 Tri = npt.NDArray[np.int8]
 Floats = npt.NDArray[np.float64]
+
+
+@attrs.frozen(eq=False)
+class Part:
+    """The per-claim arrays of one chunk of claims, as the vectorised engine gives them."""
+
+    status: Tri
+    grounds: dict[str, Tri]
+    exclusions: dict[str, Tri]
+    categories: dict[str, Tri]
+    components: dict[str, Tri]
+    amount_lo: dict[str, Floats]
+    amount_hi: dict[str, Floats]
 
 
 def _bound(x: float) -> float | None:
@@ -50,17 +76,58 @@ def population_json(p: Population) -> dict[str, Any]:
             "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
 
 
-def _cents(x: Floats) -> int:
-    """The exact sum of amounts already rounded to cents (order-independent)."""
-    return int(np.rint(x * 100.0).astype(np.int64).sum())
+_SPLIT = 1 << 24
+
+
+def sum_cents(cents: Floats) -> int | None:
+    """The exact sum of whole cents (floats holding integers); None when one is infinite.
+
+    Each value is at most a few times :data:`kzrehab.plan.MAX_AMOUNT` in cents, an exact
+    integer in an int64; the values are split into a high and a low part whose int64 sums
+    cannot overflow for any population size, and joined as a Python integer: totals are
+    exact however large, and never wrap. This is the one summation of every amount total,
+    of coverages and of diffs.
+    """
+    if not np.isfinite(cents).all():
+        return None
+    c = np.asarray(cents, np.float64).astype(np.int64)
+    high, low = np.divmod(c, _SPLIT)
+    return int(high.sum(dtype=np.int64)) * _SPLIT + int(low.sum(dtype=np.int64))
+
+
+def exact_cents(x: Floats) -> int:
+    """The exact sum, in whole cents, of finite amounts (tenge) already rounded to cents."""
+    total = sum_cents(np.rint(np.asarray(x, np.float64) * 100.0))
+    assert total is not None, "exact_cents takes finite amounts"
+    return total
+
+
+def range_cents(lo: Floats, hi: Floats) -> tuple[int | None, int | None]:
+    """The exact total of per-claim ranges in cents; None for a side that is unbounded."""
+    def cents(x: Floats) -> Floats:
+        return np.where(np.isfinite(x), np.rint(x * 100.0), x)
+
+    return sum_cents(cents(lo)), sum_cents(cents(hi))
+
+
+def received_arrays(receives: Tri, lo: Floats, hi: Floats) -> tuple[Floats, Floats]:
+    """Per claim, the range it may receive from a component: its amount when it surely
+    receives it, 0 â€¦ its upper end when it possibly does, 0 when it does not
+    (:func:`kzrehab.outcome.received`, vectorised)."""
+    r_lo = np.where(receives == 2, lo, 0.0)
+    r_hi = np.where(receives >= 1, hi, 0.0)
+    return r_lo, r_hi
 
 
 @attrs.define
 class Tally:
     """Counts and amount totals of a coverage: what summaries need, without the claims.
 
-    Amount totals are kept in whole cents (amounts are rounded to cents per claim first),
-    so chunks add up exactly whatever their order.
+    Amount totals are exact integers of cents (amounts are rounded to cents per claim
+    first, :func:`exact_cents`), so chunks add up exactly whatever their order. A
+    component's total is the range of what its recipients may receive: at least the sum
+    of the lower ends over the claims that surely receive it, at most the sum of the upper
+    ends over the claims that surely or possibly receive it (None: unbounded).
     """
 
     claims: int
@@ -69,8 +136,10 @@ class Tally:
     exclusions: dict[str, list[int]]  # holds, undetermined
     categories: dict[str, list[int]]  # eligible, undetermined
     components: dict[str, list[int]]  # claims, undetermined
-    amounts: dict[str, list[int]]  # lowest and highest total in cents; unbounded highs
-    unbounded: dict[str, bool]
+    #: lowest and highest total in cents (None: unbounded)
+    amounts: dict[str, list[int | None]]
+    #: claims that may receive a non-zero amount of the component (its contributors)
+    paying: dict[str, int] = attrs.field(factory=dict)
 
     @classmethod
     def of(
@@ -88,14 +157,12 @@ class Tally:
         def two(a: Tri) -> list[int]:
             return [int((a == 2).sum()), int((a == 1).sum())]
 
-        amounts: dict[str, list[int]] = {}
-        unbounded: dict[str, bool] = {}
+        amounts: dict[str, list[int | None]] = {}
+        paying: dict[str, int] = {}
         for cid, lo in amount_lo.items():
-            sure = components[cid] == 2
-            hi = amount_hi[cid][sure]
-            finite = np.isfinite(hi)
-            amounts[cid] = [_cents(lo[sure]), _cents(hi[finite])]
-            unbounded[cid] = bool((~finite).any())
+            r_lo, r_hi = received_arrays(components[cid], lo, amount_hi[cid])
+            amounts[cid] = list(range_cents(r_lo, r_hi))
+            paying[cid] = int((r_hi != 0).sum())
         return cls(
             int(status.shape[0]),
             [int(x) for x in np.bincount(status, minlength=3)],
@@ -104,7 +171,7 @@ class Tally:
             {k: two(v) for k, v in categories.items()},
             {k: two(v) for k, v in components.items()},
             amounts,
-            unbounded,
+            paying,
         )
 
     def add(self, other: Tally) -> None:
@@ -114,12 +181,20 @@ class Tally:
         for mine, theirs in (
             (self.grounds, other.grounds), (self.exclusions, other.exclusions),
             (self.categories, other.categories), (self.components, other.components),
-            (self.amounts, other.amounts),
         ):  # fmt: skip
             for k, v in theirs.items():
                 mine[k] = [a + b for a, b in zip(mine.get(k, [0] * len(v)), v, strict=True)]
-        for k, u in other.unbounded.items():
-            self.unbounded[k] = self.unbounded.get(k, False) or u
+        for k, (lo, hi) in other.amounts.items():
+            my_lo, my_hi = self.amounts.get(k, [0, 0])
+            self.amounts[k] = [None if lo is None or my_lo is None else my_lo + lo,
+                               None if hi is None or my_hi is None else my_hi + hi]  # fmt: skip
+        for k, n in other.paying.items():
+            self.paying[k] = self.paying.get(k, 0) + n
+
+
+def cents_json(lo: int | None, hi: int | None) -> dict[str, float | None]:
+    """A range of exact cents as JSON: tenge, None for an unbounded side."""
+    return {"min": None if lo is None else lo / 100, "max": None if hi is None else hi / 100}
 
 
 class Summaries:
@@ -161,26 +236,42 @@ class Summaries:
                 for e, v in sorted(self.tally.exclusions.items())]  # fmt: skip
 
     def amount_total(self, component: str) -> tuple[float, float] | None:
-        """The range of the total amount over the claims that surely receive a component."""
+        """The range of the total a component's recipients may receive (tenge)."""
         cents = self.tally.amounts.get(component)
         if cents is None:
             return None
-        hi = math.inf if self.tally.unbounded[component] else cents[1] / 100
-        return cents[0] / 100, hi
+        lo, hi = cents
+        return (-math.inf if lo is None else lo / 100), (math.inf if hi is None else hi / 100)
 
     def by_component(self) -> list[dict[str, Any]]:
-        """Per component: claims that surely / may receive it, and the total amount range."""
+        """Per component: claims that surely / may receive it, its period, and the range of
+        the total its recipients may receive."""
         rows = []
         for cid, (sure, maybe) in sorted(self.tally.components.items()):
-            total = self.amount_total(cid)
+            comp = self.framework.components[cid][0]
+            cents = self.tally.amounts.get(cid)
             rows.append({
                 "component": cid,
-                "kind": self.framework.components[cid][0].kind,
+                "kind": comp.kind,
+                "period": comp.pays if comp.amount is not None else None,
                 "claims": sure,
                 "undetermined": maybe,
-                "amount": None if total is None else amount_json(*total),
+                "paying": self.tally.paying.get(cid, 0) if cents is not None else None,
+                "amount": None if cents is None else cents_json(*cents),
             })  # fmt: skip
         return rows
+
+    def by_period(self) -> list[dict[str, Any]]:
+        """The total of every amount paid once, and of every amount paid per month: never
+        added together."""
+        totals: dict[str, list[int | None]] = {}
+        for cid, (lo, hi) in self.tally.amounts.items():
+            period = self.framework.components[cid][0].pays
+            t_lo, t_hi = totals.get(period, [0, 0])
+            totals[period] = [None if lo is None or t_lo is None else t_lo + lo,
+                              None if hi is None or t_hi is None else t_hi + hi]  # fmt: skip
+        return [{"period": p, "amount": cents_json(*totals[p])}
+                for p in PERIODS if p in totals]  # fmt: skip
 
     def population_json(self) -> dict[str, Any]:
         """The ``population`` object of every evaluating command's JSON."""
@@ -198,6 +289,7 @@ class Summaries:
             "status": self.counts(),
             "by_category": self.by_category(),
             "by_component": self.by_component(),
+            "by_period": self.by_period(),
             "by_ground": self.by_ground(),
             "by_exclusion": self.by_exclusion(),
             "notices": list(self.framework.notices),
@@ -248,28 +340,18 @@ class Coverage(Summaries):
     ) -> Coverage:
         """Assemble per-claim results of the interpreter into arrays."""
         n = len(results)
-        status = np.fromiter((STATUSES.index(r.status) for r in results), np.int8, n)
-        ground_ids = list(framework.covering)
-        grounds = {
-            g: np.fromiter((r.grounds[g].value for r in results), np.int8, n) for g in ground_ids
-        }
-        exclusions = {
-            e: np.fromiter((r.exclusions[e].value for r in results), np.int8, n)
-            for e in framework.exclusion_law
-        }
-        cat_code = {"eligible": K.TRUE, "undetermined": K.UNKNOWN}
-        categories = {
-            c: np.fromiter((cat_code.get(r.categories.get(c, ""), 0) for r in results), np.int8, n)
-            for c in framework.categories
-        }
-        comp_code = {"received": K.TRUE, "possible": K.UNKNOWN}
+        status = np.fromiter((r.status for r in results), np.int8, n)
+        grounds = {g: np.fromiter((r.grounds[g].value for r in results), np.int8, n)
+                   for g in framework.covering}  # fmt: skip
+        exclusions = {e: np.fromiter((r.exclusions[e].value for r in results), np.int8, n)
+                      for e in framework.exclusion_law}  # fmt: skip
+        categories = {c: np.fromiter((r.categories[c] for r in results), np.int8, n)
+                      for c in framework.categories}  # fmt: skip
         components: dict[str, Tri] = {}
         lo: dict[str, Floats] = {}
         hi: dict[str, Floats] = {}
         for cid, (comp, _, _) in framework.components.items():
-            components[cid] = np.fromiter(
-                (comp_code.get(r.components.get(cid, ""), 0) for r in results), np.int8, n
-            )
+            components[cid] = np.fromiter((r.components[cid] for r in results), np.int8, n)
             if comp.amount is not None:
                 ranges = [r.amounts.get(cid) for r in results]
                 lo[cid] = np.array([x.lo if x else np.nan for x in ranges], np.float64)

@@ -1,66 +1,78 @@
 """Coverage diffs: two coverages of one population side by side, and what explains them.
 
 :func:`diff` gives a :class:`CoverageDiff` of a base and a head coverage: the nine status
-transitions, breakdowns by category and by component for both sides, and per claim what
-changed. :func:`compare` adds the structural diff of the two frameworks' laws
-(:mod:`kzrehab.lawdiff`) and the **attribution** of the status changes to the changed
-provisions, as a :class:`Comparison` — what ``kzrehab diff`` and ``kzrehab compare`` report.
+transitions, breakdowns by category and by component for both sides, and what changed for
+every claim at every level — status, categories, components, amounts
+(:mod:`kzrehab.outcome` defines the levels per claim; this module is their vectorised
+twin). :func:`compare` adds the structural diff of the two frameworks' laws
+(:mod:`kzrehab.lawdiff`) and the **attribution** of the changes to the changed provisions,
+as a :class:`Comparison` — what ``kzrehab diff`` and ``kzrehab compare`` report.
 
-A claim *gains* when its status rises and *loses* when it falls, in the order ineligible <
-undetermined < eligible.
+A claim *gains* when it gains at any level and *loses* when it loses at any level; it can
+do both.
 
 **Attribution.** The laws compared are the frameworks' laws with their amendments applied,
-so a bill's amendment shows as the change it makes to the amended provision. For each
-changed provision P (and parameter or definition, ``LAW:parameters.NAME``), the base
-framework is evaluated with only P changed to its head form — added, removed or replaced
-— and the claims whose status then rises or falls are P's ``gained`` and ``lost``. An
-amendment is credited with what its target alone does. A change that cannot move a status
-is credited with nothing without evaluation: a component, a rewording, a renumbering, a
+so a bill's amendment shows as the change it makes to the amended provision (one row, the
+amended provision's, naming the amendment). For each changed provision P (and parameter or
+definition, ``LAW:parameters.NAME``), the head framework is evaluated with only P back in
+its base form — removed if P is new, restored if P was repealed, its old rule if P
+changed — and the claims that gain or lose from that variant to the head are P's
+``gained`` and ``lost``, broken down by level like the whole diff: what the head gives or
+takes *because of P*. A component's ``instead_of`` is the component's: a payment cut by a
+replacement is attributed to the replacing component. A change that cannot move an
+outcome is credited with nothing without evaluation: a rewording, a renumbering, a
 parameter or definition that is only added or removed (an unused name is inert; a removed
 one only matters with the provisions that stopped using it). The last row,
-``interaction``, counts the claims whose change of status no single-provision variant
-reproduces. A row is ``None`` when P cannot be evaluated alone (its head form needs a
-changed definition of another type, say).
+``interaction``, counts the claims that gain (lose) although no single provision makes
+them gain (lose): what only several changes together do. A row is ``None`` when P
+cannot be taken back alone (its base form needs a changed definition of another type,
+say).
 
-Attribution is one-at-a-time: with overlapping changes (two new grounds covering the same
-claim) each row counts the claim, and diff(b, a) does not mirror diff(a, b) row by row —
-the interaction row tells how much the rows leave unexplained.
+Attribution is one-at-a-time: provisions that work together (a new ground and the
+component it grants) each get the claims; with overlapping changes (two new grounds
+covering the same claim) neither row counts the claim's new status, since taking one back
+leaves the other; and diff(b, a) does not mirror diff(a, b) row by row. The interaction row tells
+how much the rows leave unexplained.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "Transition",
-    "ClaimChange",
     "CoverageDiff",
     "AttributionRow",
     "Comparison",
     "diff",
     "compare",
     "attribute",
-    "status_framework",
 ]
 
 import datetime as dt
+import functools
 import sys
 import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from .cache import framework_key
-from .coverage import SCHEMA, Coverage, amount_json
+from .coverage import SCHEMA, Coverage, amount_json, cents_json, received_arrays, sum_cents
 from .errors import KzrehabError, UsageError
 from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
-from .laws.framework import STATUSES, Framework
-from .laws.model import Amendment, Article, Component, Exclusion, Ground, Law
+from .laws.framework import Framework
+from .laws.model import PERIODS, Amendment, Article, Component, Exclusion, Law
+from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff
+from .rules.values import Interval, K
 
 if TYPE_CHECKING:
     from .population import Population
 
 Evaluate = Callable[[Framework], Coverage]
+Mask = npt.NDArray[np.bool_]
+Cents = npt.NDArray[np.float64]
 
 
 @attrs.frozen
@@ -72,34 +84,50 @@ class Transition:
     claims: int
 
 
-@attrs.frozen
-class ClaimChange:
-    """What changed for one claim: status, categories, components and their amounts."""
+@attrs.frozen(eq=False)
+class _Moves:
+    """Per claim, which way a range changed: masks and the change in cents."""
 
-    id: str
-    base: str
-    head: str
-    categories_added: tuple[str, ...] = ()
-    categories_removed: tuple[str, ...] = ()
-    components_added: tuple[str, ...] = ()
-    components_removed: tuple[str, ...] = ()
-    #: ``(component, base range, head range)`` for components received on both sides
-    amounts: tuple[tuple[str, tuple[float, float], tuple[float, float]], ...] = ()
+    lower: Mask
+    higher: Mask
+    uncertain: Mask
+    lo: Cents  # the least change (cents; 0 where nothing changed)
+    hi: Cents  # the greatest change
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "from": self.base, "to": self.head,
-            "categories": {"added": list(self.categories_added),
-                           "removed": list(self.categories_removed)},
-            "components": {"added": list(self.components_added),
-                           "removed": list(self.components_removed)},
-            "amounts": [{"component": c, "base": amount_json(*b), "head": amount_json(*h)}
-                        for c, b, h in self.amounts],
-        }  # fmt: skip
+
+def _cents(x: npt.NDArray[np.float64]) -> Cents:
+    return np.where(np.isfinite(x), np.rint(x * 100.0), x)
+
+
+def _moves(changed: Mask, lo: Cents, hi: Cents) -> _Moves:
+    lower = changed & (hi < 0)
+    higher = changed & (lo > 0)
+    return _Moves(lower, higher, changed & ~lower & ~higher, lo, hi)
+
+
+def _side(cov: Coverage, kind: str, name: str) -> npt.NDArray[np.int8]:
+    group: Mapping[str, npt.NDArray[np.int8]] = getattr(cov, kind)
+    a = group.get(name)
+    return np.zeros(len(cov), np.int8) if a is None else a
+
+
+def _received(cov: Coverage, c: str) -> tuple[Cents, Cents]:
+    if c not in cov.amount_lo:
+        z = np.zeros(len(cov))
+        return z, z
+    lo, hi = received_arrays(_side(cov, "components", c), cov.amount_lo[c], cov.amount_hi[c])
+    return _cents(lo), _cents(hi)
+
+
+def _period(fws: Sequence[Framework], c: str) -> str:
+    for fw in fws:
+        if c in fw.components:
+            return fw.components[c][0].pays
+    return "once"
 
 
 class CoverageDiff:
-    """Two coverages of the same population: base and head."""
+    """Two coverages of the same population: base and head, compared at every level."""
 
     def __init__(self, base: Coverage, head: Coverage) -> None:
         if len(base) != len(head) or base.population.digest != head.population.digest:
@@ -109,6 +137,12 @@ class CoverageDiff:
             )
         self.base = base
         self.head = head
+
+    def __repr__(self) -> str:
+        return (f"<CoverageDiff {len(self.base):,} claims: {self.gained:,} gain, "
+                f"{self.lost:,} lose>")  # fmt: skip
+
+    # -- status ------------------------------------------------------------------------------
 
     @property
     def matrix(self) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -122,100 +156,227 @@ class CoverageDiff:
         return [Transition(a, b, int(m[i, j]))
                 for i, a in enumerate(STATUSES) for j, b in enumerate(STATUSES)]  # fmt: skip
 
+    # -- levels ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def categories(self) -> dict[str, tuple[Mask, Mask]]:
+        """Per category (either side's), sorted: the claims that gain it and that lose it."""
+        out = {}
+        for c in sorted(set(self.base.categories) | set(self.head.categories)):
+            b, h = _side(self.base, "categories", c), _side(self.head, "categories", c)
+            out[c] = (h > b, h < b)
+        return out
+
+    @functools.cached_property
+    def components(self) -> dict[str, tuple[Mask, Mask]]:
+        """Per component (either side's), sorted: the claims that gain it (received or
+        possibly, from less) and that lose it."""
+        out = {}
+        for c in sorted(set(self.base.components) | set(self.head.components)):
+            b, h = _side(self.base, "components", c), _side(self.head, "components", c)
+            out[c] = (h > b, h < b)
+        return out
+
+    @functools.cached_property
+    def amounts(self) -> dict[str, _Moves]:
+        """Per component with an amount on either side, sorted: how what each claim may
+        receive from it changed."""
+        out = {}
+        for c in sorted(set(self.base.amount_lo) | set(self.head.amount_lo)):
+            b_lo, b_hi = _received(self.base, c)
+            h_lo, h_hi = _received(self.head, c)
+            changed = (b_lo != h_lo) | (b_hi != h_hi)
+            with np.errstate(invalid="ignore"):
+                lo = np.where(changed, h_lo - b_hi, 0.0)
+                hi = np.where(changed, h_hi - b_lo, 0.0)
+            out[c] = _moves(changed, lo, hi)
+        return out
+
+    @functools.cached_property
+    def periods(self) -> dict[str, str]:
+        """Each component's period (the head's, else the base's)."""
+        fws = (self.head.framework, self.base.framework)
+        return {c: _period(fws, c) for c in (*self.base.components, *self.head.components)}
+
+    @functools.cached_property
+    def money(self) -> dict[str, _Moves]:
+        """Per period (``once``, ``month``) in which some claim's component changed: how the
+        money each claim may receive in that period changed (the sum of its components'
+        changes)."""
+        out = {}
+        n = len(self.base)
+        for period in PERIODS:
+            comps = [m for c, m in self.amounts.items() if self.periods.get(c) == period]
+            if not comps:
+                continue
+            lo, hi, moved = np.zeros(n), np.zeros(n), np.zeros(n, bool)
+            with np.errstate(invalid="ignore"):
+                for m in comps:
+                    lo += m.lo
+                    hi += m.hi
+                    moved |= m.lower | m.higher | m.uncertain
+            if moved.any():
+                out[period] = _moves(moved & ~((lo == 0) & (hi == 0)), lo, hi)
+        return out
+
+    def _any(self, masks: Iterable[Mask]) -> Mask:
+        out: Mask = np.zeros(len(self.base), bool)
+        for m in masks:
+            out |= m
+        return out
+
+    @functools.cached_property
+    def gains(self) -> Mask:
+        """Per claim: does it gain at any level."""
+        return (self.head.status > self.base.status) | self._any(
+            [g for g, _ in self.categories.values()]
+            + [g for g, _ in self.components.values()]
+            + [m.higher for m in self.money.values()]
+        )
+
+    @functools.cached_property
+    def loses(self) -> Mask:
+        """Per claim: does it lose at any level."""
+        return (self.head.status < self.base.status) | self._any(
+            [x for _, x in self.categories.values()]
+            + [x for _, x in self.components.values()]
+            + [m.lower for m in self.money.values()]
+        )
+
+    @functools.cached_property
+    def changed(self) -> Mask:
+        """Per claim: does its outcome differ at all (status, a category, a component, an
+        amount range)."""
+        status: Mask = self.head.status != self.base.status
+        return status | self._any(
+            [g | x for g, x in (*self.categories.values(), *self.components.values())]
+            + [m.lower | m.higher | m.uncertain for m in self.amounts.values()]
+        )
+
     @property
     def gained(self) -> int:
-        """Claims whose status rose."""
-        return int(np.triu(self.matrix, 1).sum())
+        """Claims that gain at any level."""
+        return int(self.gains.sum())
 
     @property
     def lost(self) -> int:
-        """Claims whose status fell."""
-        return int(np.tril(self.matrix, -1).sum())
+        """Claims that lose at any level."""
+        return int(self.loses.sum())
+
+    def level_counts(self) -> dict[str, dict[str, int]]:
+        """Claims that gain and lose at each level (amounts: higher, lower, uncertain)."""
+        money = list(self.money.values())
+        return {
+            "status": {"gained": int((self.head.status > self.base.status).sum()),
+                       "lost": int((self.head.status < self.base.status).sum())},
+            "categories": {"gained": int(self._any(g for g, _ in self.categories.values()).sum()),
+                           "lost": int(self._any(x for _, x in self.categories.values()).sum())},
+            "components": {"gained": int(self._any(g for g, _ in self.components.values()).sum()),
+                           "lost": int(self._any(x for _, x in self.components.values()).sum())},
+            "amounts": {"higher": int(self._any(m.higher for m in money).sum()),
+                        "lower": int(self._any(m.lower for m in money).sum()),
+                        "uncertain": int(self._any(m.uncertain for m in money).sum())},
+        }  # fmt: skip
+
+    def changes(self) -> dict[str, Any]:
+        """The ``changes`` object: each level's gains and losses, with breakdowns."""
+        levels = self.level_counts()
+
+        def moves(m: _Moves) -> dict[str, Any]:
+            return {"higher": int(m.higher.sum()), "lower": int(m.lower.sum()),
+                    "uncertain": int(m.uncertain.sum()),
+                    "change": cents_json(sum_cents(m.lo), sum_cents(m.hi))}  # fmt: skip
+
+
+        def kinds(c: str) -> str:
+            for fw in (self.head.framework, self.base.framework):
+                if c in fw.components:
+                    return fw.components[c][0].kind
+            return ""
+
+        cats = self.base.categories, self.head.categories
+        return {
+            "status": levels["status"],
+            "categories": {**levels["categories"], "by_category": [
+                {"category": c, "gained": int(g.sum()), "lost": int(x.sum())}
+                for c, (g, x) in self.categories.items()]},
+            "components": {**levels["components"], "by_component": [
+                {"component": c, "kind": kinds(c), "gained": int(g.sum()), "lost": int(x.sum())}
+                for c, (g, x) in self.components.items()]},
+            "amounts": {**levels["amounts"],
+                        "by_period": [{"period": p, **moves(m)} for p, m in self.money.items()],
+                        "by_component": [{"component": c, "period": self.periods[c], **moves(m)}
+                                         for c, m in self.amounts.items()]},
+            "gained_by_category": _by_category(self.gains, self.head.categories),
+            "lost_by_category": _by_category(self.loses, cats[0]),
+        }  # fmt: skip
+
+    # -- breakdowns of each side -------------------------------------------------------------
 
     def by_category(self) -> list[dict[str, Any]]:
         """Per category (either side's), sorted: eligible and undetermined on both sides."""
-        def side(cov: Coverage, c: str) -> dict[str, int]:
-            a = cov.categories.get(c)
-            if a is None:
-                return {"eligible": 0, "undetermined": 0}
-            return {"eligible": int((a == 2).sum()), "undetermined": int((a == 1).sum())}
-
-        cats = sorted(set(self.base.categories) | set(self.head.categories))
-        return [{"category": c, "base": side(self.base, c), "head": side(self.head, c)}
-                for c in cats]  # fmt: skip
+        sides = [{r["category"]: r for r in cov.by_category()} for cov in (self.base, self.head)]
+        empty = {"eligible": 0, "undetermined": 0}
+        return [{"category": c,
+                 **{name: {k: side.get(c, empty)[k] for k in empty}
+                    for name, side in zip(("base", "head"), sides, strict=True)}}
+                for c in sorted(set(sides[0]) | set(sides[1]))]  # fmt: skip
 
     def by_component(self) -> list[dict[str, Any]]:
-        """Per component (either side's), sorted: claims and amounts on both sides.
+        """Per component (either side's), sorted: claims and the range of the total amount
+        on both sides, from each side's own tally (exact cents)."""
+        sides = [{r["component"]: r for r in cov.by_component()} for cov in (self.base, self.head)]
+        empty = {"claims": 0, "undetermined": 0, "paying": None, "amount": None}
+        rows = []
+        for c in sorted(set(sides[0]) | set(sides[1])):
+            some = sides[1].get(c) or sides[0][c]
+            rows.append({"component": c, "kind": some["kind"], "period": some["period"],
+                         **{name: {k: side.get(c, empty)[k] for k in empty}
+                            for name, side in zip(("base", "head"), sides, strict=True)}})
+        return rows
 
-        ``amount`` is the range of the total over the claims that surely receive the
-        component and whose amount is bounded; those whose amount has no upper bound are
-        counted apart in ``unbounded``.
-        """
-        def side(cov: Coverage, c: str) -> dict[str, Any]:
-            a = cov.components.get(c)
-            if a is None:
-                return {"claims": 0, "undetermined": 0, "amount": None, "unbounded": 0}
-            sure = a == 2
-            out: dict[str, Any] = {"claims": int(sure.sum()), "undetermined": int((a == 1).sum()),
-                                   "amount": None, "unbounded": 0}  # fmt: skip
-            if c in cov.amount_lo:
-                lo, hi = cov.amount_lo[c][sure], cov.amount_hi[c][sure]
-                bounded = np.isfinite(lo) & np.isfinite(hi)
-                out["amount"] = {"min": round(float(lo[bounded].sum()), 2),
-                                 "max": round(float(hi[bounded].sum()), 2)}  # fmt: skip
-                out["unbounded"] = int((~bounded).sum())
-            return out
+    # -- per claim ---------------------------------------------------------------------------
 
-        comps = sorted(set(self.base.components) | set(self.head.components))
-        kinds = {c: fw.components[c][0].kind for fw in (self.base.framework, self.head.framework)
-                 for c in fw.components}  # fmt: skip
-        return [{"component": c, "kind": kinds[c], "base": side(self.base, c),
-                 "head": side(self.head, c)} for c in comps]  # fmt: skip
-
-    def claim_changes(self) -> list[ClaimChange]:
-        """Per claim whose status, categories, components or amounts changed, in order."""
+    def claim_changes(self) -> list[ClaimDiff]:
+        """Per claim whose outcome changed, in population order: its changes at every level
+        (equal to :func:`kzrehab.outcome.diff_claim` of the claim's two results)."""
         base, head = self.base, self.head
-        n = len(base)
-        changed = base.status != head.status
-
-        def sure(groups: Any, name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
-            a = groups.get(name)
-            return np.zeros(n, bool) if a is None else np.asarray(a == 2)
-
-        cats = sorted(set(base.categories) | set(head.categories))
-        comps = sorted(set(base.components) | set(head.components))
-        cat_pairs = {c: (sure(base.categories, c), sure(head.categories, c)) for c in cats}
-        comp_pairs = {c: (sure(base.components, c), sure(head.components, c)) for c in comps}
-        for b, h in (*cat_pairs.values(), *comp_pairs.values()):
-            changed |= b != h
-        amount_diff: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
-        for c in comps:
-            if c in base.amount_lo and c in head.amount_lo:
-                both = comp_pairs[c][0] & comp_pairs[c][1]
-                d = both & ((base.amount_lo[c] != head.amount_lo[c])
-                            | (base.amount_hi[c] != head.amount_hi[c]))  # fmt: skip
-                amount_diff[c] = d
-                changed |= d
-        out = []
-        for i in np.flatnonzero(changed):
-            out.append(ClaimChange(
-                id=base.population.claims[i].id,
-                base=STATUSES[base.status[i]],
-                head=STATUSES[head.status[i]],
-                categories_added=tuple(c for c, (b, h) in cat_pairs.items() if h[i] and not b[i]),
-                categories_removed=tuple(c for c, (b, h) in cat_pairs.items() if b[i] and not h[i]),
-                components_added=tuple(c for c, (b, h) in comp_pairs.items() if h[i] and not b[i]),
-                components_removed=tuple(
-                    c for c, (b, h) in comp_pairs.items() if b[i] and not h[i]),
-                amounts=tuple(
-                    (c, (float(base.amount_lo[c][i]), float(base.amount_hi[c][i])),
-                     (float(head.amount_lo[c][i]), float(head.amount_hi[c][i])))
-                    for c, d in amount_diff.items() if d[i]),
+        rows = []
+        comp_arrays = {c: (_side(base, "components", c), _side(head, "components", c))
+                       for c in self.components}  # fmt: skip
+        received = {c: (_received(base, c), _received(head, c)) for c in self.amounts}
+        for i in np.flatnonzero(self.changed):
+            amounts = []
+            for c, m in self.amounts.items():
+                if m.lower[i] or m.higher[i] or m.uncertain[i]:
+                    (b_lo, b_hi), (h_lo, h_hi) = received[c]
+                    amounts.append(AmountChange(
+                        c, self.periods[c], Interval(b_lo[i] / 100, b_hi[i] / 100),
+                        Interval(h_lo[i] / 100, h_hi[i] / 100),
+                        Interval(m.lo[i] / 100, m.hi[i] / 100), _way(m, i)))  # fmt: skip
+            money = [AmountChange(p, p, Interval(0.0, 0.0), Interval(0.0, 0.0),
+                                  Interval(m.lo[i] / 100, m.hi[i] / 100), _way(m, i))
+                     for p, m in self.money.items()
+                     if m.lower[i] or m.higher[i] or m.uncertain[i]]  # fmt: skip
+            rows.append(ClaimDiff(
+                id=base.population.claim_id(int(i)),
+                base=K(int(base.status[i])),
+                head=K(int(head.status[i])),
+                categories_gained=tuple(c for c, (g, _) in self.categories.items() if g[i]),
+                categories_lost=tuple(c for c, (_, x) in self.categories.items() if x[i]),
+                components_gained=tuple((c, K(int(b[i])), K(int(h[i])))
+                                        for c, (b, h) in comp_arrays.items() if h[i] > b[i]),
+                components_lost=tuple((c, K(int(b[i])), K(int(h[i])))
+                                      for c, (b, h) in comp_arrays.items() if h[i] < b[i]),
+                amounts=tuple(amounts),
+                money=tuple(money),
             ))  # fmt: skip
-        return out
+        return rows
 
     def to_json(self, claims: bool = False) -> dict[str, Any]:
-        """``schema``, ``as_of``, ``population``, ``base``, ``head`` and ``transitions``."""
+        """``schema``, ``as_of``, ``population``, ``base``, ``head``, ``transitions``,
+        ``gained``, ``lost``, ``changes`` and the breakdowns; with ``claims``, every claim
+        that changed with its changes."""
         doc: dict[str, Any] = {
             "schema": SCHEMA,
             "as_of": self.head.as_of.isoformat(),
@@ -226,12 +387,54 @@ class CoverageDiff:
                             for t in self.transitions() if t.claims > 0],
             "gained": self.gained,
             "lost": self.lost,
+            "changes": self.changes(),
             "by_category": self.by_category(),
             "by_component": self.by_component(),
         }  # fmt: skip
         if claims:
-            doc["claims"] = [c.to_json() for c in self.claim_changes()]
+            doc["claims"] = [claim_diff_json(c) for c in self.claim_changes()]
         return doc
+
+
+def _way(m: _Moves, i: Any) -> str:
+    return "lower" if m.lower[i] else "higher" if m.higher[i] else "uncertain"
+
+
+def _by_category(mask: Mask,
+                 categories: Mapping[str, npt.NDArray[np.int8]]) -> list[dict[str, Any]]:
+    """The claims of ``mask`` by the categories they are surely in (a claim in several
+    counts in each), sorted by id; ``(none)`` for those in no category."""
+    rows = []
+    in_some = np.zeros(mask.shape, bool)
+    for c, a in sorted(categories.items()):
+        sure = a == 2
+        in_some |= sure
+        rows.append({"category": c, "claims": int((mask & sure).sum())})
+    rows.append({"category": "(none)", "claims": int((mask & ~in_some).sum())})  # none surely
+    return rows
+
+
+def _range_json(r: Interval) -> dict[str, float | None]:
+    return amount_json(r.lo, r.hi)
+
+
+def claim_diff_json(c: ClaimDiff) -> dict[str, Any]:
+    """One claim's changes, as in the ``claims`` list of ``diff`` and ``compare``."""
+    return {
+        "id": c.id, "from": STATUSES[c.base], "to": STATUSES[c.head],
+        "gains": list(c.levels_gained), "loses": list(c.levels_lost),
+        "categories": {"gained": list(c.categories_gained), "lost": list(c.categories_lost)},
+        "components": {
+            "gained": [{"component": x, "from": RECEIVES[b], "to": RECEIVES[h]}
+                       for x, b, h in c.components_gained],
+            "lost": [{"component": x, "from": RECEIVES[b], "to": RECEIVES[h]}
+                     for x, b, h in c.components_lost]},
+        "amounts": [{"component": a.id, "period": a.period, "base": _range_json(a.base),
+                     "head": _range_json(a.head), "change": _range_json(a.change),
+                     "direction": a.direction} for a in c.amounts],
+        "money": [{"period": m.period, "change": _range_json(m.change),
+                   "direction": m.direction} for m in c.money],
+    }  # fmt: skip
 
 
 def _side_json(cov: Coverage) -> dict[str, Any]:
@@ -256,59 +459,78 @@ class AttributionRow:
     provision: str
     gained: int | None
     lost: int | None
+    #: the claims it moves at each level (as :meth:`CoverageDiff.level_counts`)
+    levels: Mapping[str, Mapping[str, int]] | None = None
+    #: the amendments that made this change (an amended provision's row is theirs too)
+    amended_by: tuple[str, ...] = ()
 
 
-#: what a unit of change is: (row id, change, swaps as (law id, key), may it move a status)
-_Unit = tuple[str, str, tuple[tuple[str, str], ...], bool]
+#: what a unit of change is: (row id, swaps as (law id, key), may it move an outcome,
+#: the amendments behind it)
+_Unit = tuple[str, tuple[tuple[str, str], ...], bool, tuple[str, ...]]
 
 
-def _units(laws: Sequence[LawDiff], head: Framework) -> list[_Unit]:
+def _units(laws: Sequence[LawDiff]) -> list[_Unit]:
     units: list[_Unit] = []
-    moving = {"added", "removed", "rule-changed"}
+    moving = {"added", "removed", "rule-changed", "amended"}
+    changed = {p.id for ld in laws for p in ld.provisions if p.type != "amendment"}
+    changed |= {n.id for ld in laws for n in (*ld.parameters, *ld.definitions)}
+    amenders: dict[str, list[str]] = {}
+    for ld in laws:
+        for p in ld.provisions:
+            for side in (p.head, p.base):
+                if isinstance(side, Amendment):
+                    amenders.setdefault(f"{side.law}:{side.target}", []).append(p.id)
+    ids = {ld.id for ld in laws}
     for ld in laws:
         for p in ld.provisions:
             law_id, _, pid = p.id.partition(":")
             matters = bool(moving & set(p.changes))
-            if all(x is None or isinstance(x, Component) for x in (p.base, p.head)):
-                units.append((p.id, p.change, (), False))  # a component moves no status
-            elif p.type == "amendment":
+            by = tuple(dict.fromkeys(amenders.get(p.id, ())))
+            if p.type == "amendment":
                 amend = p.head if isinstance(p.head, Amendment) else p.base
                 assert isinstance(amend, Amendment)
-                units.append((p.id, p.change, ((amend.law, amend.target),), matters))
+                target = f"{amend.law}:{amend.target}"
+                if target in changed:
+                    continue  # the amended provision's own row tells what it does
+                inert = amend.law not in ids  # it amends a law outside the framework
+                units.append((p.id, ((amend.law, amend.target),), matters and not inert, ()))
             else:
-                units.append((p.id, p.change, ((law_id, pid),), matters))
+                units.append((p.id, ((law_id, pid),), matters, by))
         for n in (*ld.parameters, *ld.definitions):
             law_id, _, key = n.id.partition(":")
-            units.append((n.id, n.change, ((law_id, key),), n.change == "rule-changed"))
+            by = tuple(dict.fromkeys(amenders.get(n.id, ())))
+            units.append((n.id, ((law_id, key),), n.change == "rule-changed", by))
     return units
-
-
-def _strip(law: Law) -> Law:
-    """A law without components and amendments: what decides statuses, amendments applied."""
-    return attrs.evolve(law, articles=tuple(
-        attrs.evolve(a, provisions=tuple(p for p in a.provisions
-                                         if isinstance(p, Ground | Exclusion)))
-        for a in law.articles))  # fmt: skip
-
-
-def status_framework(framework: Framework) -> Framework:
-    """The framework without components and amendments (applied already): the same
-    statuses, categories, grounds and exclusions, evaluated faster."""
-    return Framework([_strip(law) for law in framework.laws])
 
 
 def _ground_ids(laws: Iterable[Law]) -> set[str]:
     return {law.full_id(g.id) for law in laws for g in law.grounds}
 
 
+def _swap(law: Law, key: str, head: Law | None) -> Law:
+    """``law`` with the provision ``key`` in its form in ``head`` (removed when absent)."""
+    found = [p for p in head.provisions() if p.id == key] if head is not None else []
+    new = found[0] if found else None
+    articles = [attrs.evolve(a, provisions=tuple(p for p in a.provisions if p.id != key))
+                for a in law.articles]  # fmt: skip
+    if new is not None:
+        for i, a in enumerate(articles):
+            if a.number == new.article:
+                articles[i] = attrs.evolve(a, provisions=(*a.provisions, new))
+                break
+        else:
+            articles.append(Article(number=new.article, provisions=(new,)))
+    return attrs.evolve(law, articles=tuple(articles))
+
+
 def _variant(base: Sequence[Law], head: Sequence[Law],
              swaps: Sequence[tuple[str, str]]) -> list[Law] | None:  # fmt: skip
-    """The base laws (stripped) with the items named by ``swaps`` in their head form."""
-    laws = {law.id: _strip(law) for law in base}
+    """The laws ``base`` (amendments applied already, and left out) with the items named
+    by ``swaps`` in their form in ``head``."""
+    laws = {law.id: _without_amendments(law) for law in base}
     order = [law.id for law in base]
     heads = {law.id: law for law in head}
-    bases = {law.id: law for law in base}
-    head_grounds, base_grounds = _ground_ids(head), _ground_ids(base)
     changed = False
     for law_id, key in swaps:
         h = heads.get(law_id)
@@ -332,29 +554,12 @@ def _variant(base: Sequence[Law], head: Sequence[Law],
                 table.pop(name, None)
             law = attrs.evolve(law, parameters=params, definitions=defs)
         else:
-            found = [p for p in h.provisions() if p.id == key] if h is not None else []
-            new = found[0] if found else None
-            if new is not None and not isinstance(new, Ground | Exclusion):
-                continue  # a component or an amendment: no status effect
-            if isinstance(new, Exclusion) and new.grounds:
-                old = [p for p in bases[law_id].provisions() if p.id == key] if (
-                    law_id in bases) else []  # fmt: skip
-                # references dropped only because their ground is gone from the head
-                kept = [g for g in (old[0].grounds if old and isinstance(old[0], Exclusion)
-                                    else ()) if law.full_id(g) not in head_grounds
-                        and law.full_id(g) in base_grounds]  # fmt: skip
-                new = attrs.evolve(new, grounds=new.grounds + tuple(kept))
-            articles = [attrs.evolve(a, provisions=tuple(p for p in a.provisions if p.id != key))
-                        for a in law.articles]  # fmt: skip
-            if new is not None:
-                for i, a in enumerate(articles):
-                    if a.number == new.article:
-                        articles[i] = attrs.evolve(a, provisions=(*a.provisions, new))
-                        break
-                else:
-                    articles.append(Article(number=new.article, provisions=(new,)))
-            law = attrs.evolve(law, articles=tuple(articles), parameters=params,
-                               definitions=defs)  # fmt: skip
+            h_amended = _without_amendments(h) if h is not None else None
+            if h_amended is not None and any(
+                p.id == key and isinstance(p, Amendment) for p in h.provisions()  # type: ignore[union-attr]
+            ):
+                continue  # an amendment alone: its target's row carries it
+            law = attrs.evolve(_swap(law, key, h_amended), parameters=params, definitions=defs)
         laws[law_id] = law
         changed = True
     if not changed:
@@ -362,24 +567,38 @@ def _variant(base: Sequence[Law], head: Sequence[Law],
     return _sanitize([laws[i] for i in order])
 
 
+def _without_amendments(law: Law) -> Law:
+    return attrs.evolve(law, articles=tuple(
+        attrs.evolve(a, provisions=tuple(p for p in a.provisions if not isinstance(p, Amendment)))
+        for a in law.articles))  # fmt: skip
+
+
 def _sanitize(laws: list[Law]) -> list[Law]:
-    """Drop references to grounds absent from the variant; an exclusion left covering
-    nothing (its explicit grounds all gone) is left out, as a repeal would."""
+    """Drop references to grounds and components absent from the variant; an exclusion or
+    a component left referring to nothing (its explicit grounds all gone) is left out, as
+    a repeal would."""
     present = _ground_ids(laws)
+    comps = {law.full_id(c.id) for law in laws for c in law.components}
     ids = {law.id for law in laws}
+
+    def here(law: Law, ref: str, known: set[str]) -> bool:
+        full = law.full_id(ref)
+        return full in known or full.split(":", 1)[0] not in ids
+
     out = []
     for law in laws:
         articles = []
         for a in law.articles:
-            kept: list[Ground | Exclusion] = []
+            kept: list[Any] = []
             for p in a.provisions:
-                if isinstance(p, Exclusion) and p.grounds:
-                    refs = tuple(g for g in p.grounds if law.full_id(g) in present
-                                 or law.full_id(g).split(":", 1)[0] not in ids)  # fmt: skip
+                if isinstance(p, Exclusion | Component) and p.grounds:
+                    refs = tuple(g for g in p.grounds if here(law, g, present))
                     if not refs:
                         continue
                     p = attrs.evolve(p, grounds=refs)
-                assert isinstance(p, Ground | Exclusion)
+                if isinstance(p, Component) and p.instead_of:
+                    p = attrs.evolve(p, instead_of=tuple(
+                        c for c in p.instead_of if here(law, c, comps)))
                 kept.append(p)
             articles.append(attrs.evolve(a, provisions=tuple(kept)))
         out.append(attrs.evolve(law, articles=tuple(articles)))
@@ -388,38 +607,48 @@ def _sanitize(laws: list[Law]) -> list[Law]:
 
 def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_cov: Coverage,
               head_cov: Coverage, evaluate: Evaluate) -> list[AttributionRow]:  # fmt: skip
-    """Attribution rows for the changed provisions (sorted by id), then ``interaction``."""
-    before, after = base_cov.status, head_cov.status
-    base_key = framework_key(status_framework(base))
+    """Attribution rows for the changed provisions (sorted by id), then ``interaction``.
+
+    A provision's row compares the head with the head in which only that provision is
+    back in its base form: the claims that gain and lose because of it.
+    """
+    whole = CoverageDiff(base_cov, head_cov)
+    head_key = framework_key(head)
     rows: list[AttributionRow] = []
-    explained = np.zeros(len(before), bool)
-    results: dict[str, np.ndarray[Any, np.dtype[np.int8]] | None] = {}
-    for row_id, _, swaps, matters in sorted(_units(laws, head), key=lambda u: u[0]):
+    explained_gain = np.zeros(len(base_cov), bool)
+    explained_loss = np.zeros(len(base_cov), bool)
+    results: dict[str, CoverageDiff] = {}
+    for row_id, swaps, matters, by in sorted(_units(laws), key=lambda u: u[0]):
         if not matters:
-            rows.append(AttributionRow(row_id, 0, 0))
+            rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by))
             continue
-        status: np.ndarray[Any, np.dtype[np.int8]] | None = before
+        d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
         try:
-            variant = _variant(base.laws, head.laws, swaps)
+            variant = _variant(head.laws, base.laws, swaps)
             if variant is not None:
                 fw = Framework(variant)
                 key = framework_key(fw)
-                if key != base_key:
+                if key != head_key:
                     if key not in results:
-                        results[key] = evaluate(fw).status
-                    status = results[key]
+                        results[key] = CoverageDiff(evaluate(fw), head_cov)
+                    d = results[key]
         except KzrehabError:
-            status = None
-        if status is None:
-            rows.append(AttributionRow(row_id, None, None))
+            d = None
+        if d is None:
+            rows.append(AttributionRow(row_id, None, None, None, by))
             continue
-        explained |= (status == after) & (status != before)
-        rows.append(AttributionRow(row_id, int((status > before).sum()),
-                                   int((status < before).sum())))  # fmt: skip
-    moved = (after != before) & ~explained
-    rows.append(AttributionRow("interaction", int((moved & (after > before)).sum()),
-                               int((moved & (after < before)).sum())))  # fmt: skip
+        explained_gain |= d.gains
+        explained_loss |= d.loses
+        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by))
+    rows.append(AttributionRow("interaction", int((whole.gains & ~explained_gain).sum()),
+                               int((whole.loses & ~explained_loss).sum())))  # fmt: skip
     return rows
+
+
+def _no_levels() -> dict[str, dict[str, int]]:
+    return {"status": {"gained": 0, "lost": 0}, "categories": {"gained": 0, "lost": 0},
+            "components": {"gained": 0, "lost": 0},
+            "amounts": {"higher": 0, "lower": 0, "uncertain": 0}}  # fmt: skip
 
 
 # -- comparisons ----------------------------------------------------------------------------------
@@ -452,7 +681,9 @@ class Comparison:
         doc = self.coverage.to_json(claims=claims)
         doc["provisions"] = [{"id": i, "change": c} for i, c in self.provisions()]
         doc["attribution"] = [{"provision": r.provision, "gained": r.gained, "lost": r.lost,
-                               "evaluated": r.gained is not None}
+                               "evaluated": r.gained is not None,
+                               "levels": None if r.levels is None else dict(r.levels),
+                               "amended_by": list(r.amended_by)}
                               for r in self.attribution]  # fmt: skip
         doc["laws"] = [_law_diff_json(ld) for ld in self.laws if ld.status != "unchanged"]
         doc["notices"] = list(dict.fromkeys([*self.base.framework.notices,
@@ -500,7 +731,9 @@ def compare(
     ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
     coverages, e.g. :meth:`kzrehab.cache.CoverageCache.evaluate`.
     """
-    run: Evaluate = evaluate or (lambda fw: fw.evaluate(population, as_of))
+    from .evaluation import evaluate as evaluate_
+
+    run: Evaluate = evaluate or (lambda fw: evaluate_(fw, population, as_of))
     base_cov, head_cov = run(base), run(head)
     laws = tuple(diff_laws(base.laws, head.laws))
     rows = attribute(base, head, laws, base_cov, head_cov, run)
@@ -513,6 +746,9 @@ class _CallableModule(types.ModuleType):
 
     def __call__(self, base: Coverage, head: Coverage) -> CoverageDiff:
         return diff(base, head)
+
+    def __repr__(self) -> str:
+        return "<function kzrehab.diff(base, head) and module kzrehab.diff>"
 
 
 sys.modules[__name__].__class__ = _CallableModule

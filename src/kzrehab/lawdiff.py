@@ -69,7 +69,7 @@ CHANGE_ORDER = ("added", "removed", "reworded", "rule-changed", "renumbered", "a
 _RULE_FIELDS: dict[type, tuple[str, ...]] = {
     Ground: ("category", "when"),
     Exclusion: ("when", "unless", "grounds"),
-    Component: ("kind", "grounds", "recipients", "amount", "instead_of"),
+    Component: ("kind", "grounds", "recipients", "amount", "period", "instead_of"),
     Amendment: ("law", "target", "action", "changes"),
 }
 #: list fields that hold ids, compared as sets of full ids

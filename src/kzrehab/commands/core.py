@@ -49,8 +49,10 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from ..evaluation import check_amounts
+
     fw = load_framework_arg(args.paths)
-    fw.check_amounts()
+    check_amounts(fw)
     findings = fw.lint()
     for f in findings:
         print(f"warning: {f}")
@@ -61,6 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
+    from ..evaluation import evaluate, summarize
     from ..reports import Report
 
     fw = load_framework_arg(args.laws)
@@ -68,19 +71,20 @@ def run_coverage(args: argparse.Namespace) -> int:
     # without --claims only the summaries are needed: memory stays bounded by one chunk
     date = as_of(args)
     if args.claims:
-        cov: Coverage | CoverageSummary = fw.evaluate(pop, date)
+        cov: Coverage | CoverageSummary = evaluate(fw, pop, date)
     else:
         from .._progress import Progress
 
         with Progress(len(pop), "claims evaluated",
                       enabled=progress_wanted(args)) as bar:
-            cov = fw.summarize(pop, date, chunk=CHUNK, progress=bar.update)
+            cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update)
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("coverage", title, cov.to_json(claims=args.claims)), args)
     return 0
 
 
 def run_explain(args: argparse.Namespace) -> int:
+    from ..evaluation import evaluate_claim
     from ..reports import Report
     from ..reports.data import explain_data
 
@@ -92,7 +96,7 @@ def run_explain(args: argparse.Namespace) -> int:
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)
     claim = pop.claim(args.claim_id)
-    result = fw.evaluate_claim(claim, as_of(args))
+    result = evaluate_claim(fw, claim, as_of(args))
     data = explain_data(fw, claim, result, pop)
-    emit_report(Report("explain", f"Claim {claim.id}: {result.status}", data), args)
+    emit_report(Report("explain", f"Claim {claim.id}: {result.status_name}", data), args)
     return 0

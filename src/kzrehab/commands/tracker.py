@@ -62,6 +62,9 @@ def register(sub: Any) -> None:
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
     p.add_argument("-n", "--max-count", type=positive, metavar="N",
                    help="show the N newest commits only")  # fmt: skip
+    p.add_argument("--base", nargs="+", metavar="LAW",
+                   help="measure the laws on top of these (e.g. the laws in force): each "
+                        "commit's laws are evaluated together with them")  # fmt: skip
     add_evaluating_options(p)
     add_privacy_options(p, None)
     p.set_defaults(run=run_log)
@@ -151,21 +154,29 @@ def _valid_status(value: object) -> bool:
 
 def _valid_entry(value: dict[str, Any]) -> bool:
     return (_valid_status(value.get("status")) and isinstance(value.get("versions"), dict)
-            and isinstance(value.get("laws"), dict))  # fmt: skip
+            and isinstance(value.get("laws"), dict)
+            and isinstance(value.get("rules"), list))  # fmt: skip
+
+
+def _valid_step(value: dict[str, Any]) -> bool:
+    return all(type(value.get(k)) is int for k in ("gained", "lost"))
 
 
 def run_log(args: argparse.Namespace) -> int:
     """``log``: a commit's status counts are keyed by its drafts' blob ids, then by the laws'
-    content (so rewordings share an entry), then by the amended framework's content."""
+    content (so rewordings share an entry), then by the amended framework's content; the
+    gains and losses from one commit to the next by the two commits' contents."""
     from .._progress import Progress
     from ..cache import law_key
-    from ..diff import status_framework
-    from ..gitstore import GitStore
+    from ..diff import diff
+    from ..gitstore import GitStore, load_refs
     from ..laws.framework import Framework
     from ..reports import Report
 
     pop = load_population_arg(args.population)
     cache, date = _cache(), as_of(args)
+    base = load_refs(args.base) if args.base else []
+    base_keys = sorted(law_key(law) for law in base)
     rules_of_blob: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     with GitStore(args.laws[0]) as store:
@@ -174,22 +185,25 @@ def run_log(args: argparse.Namespace) -> int:
         progress = Progress(len(commits), "commits evaluated",
                             enabled=progress_wanted(args))
 
-        def by_content(rev: str, files: list[tuple[str, Any]]) -> dict[str, Any]:
+        def load(rev: str, files: list[tuple[str, Any]]) -> list[tuple[Law, str]]:
             loaded = [(store.law(rev, path, blob), blob.hexsha) for path, blob in files]
             for law, blob in loaded:
                 if blob not in rules_of_blob:
                     rules_of_blob[blob] = law_key(law)
+            return loaded
+
+        def by_content(rev: str, files: list[tuple[str, Any]]) -> dict[str, Any]:
+            loaded = load(rev, files)
             laws = [law for law, _ in loaded]
 
             def evaluate() -> dict[str, Any]:
-                fw = status_framework(Framework(laws))  # the log needs statuses only
-                return {"status": cache.evaluate(fw, pop, date).counts()}
+                return {"status": cache.evaluate(Framework([*base, *laws]), pop, date).counts()}
 
             rules = sorted(rules_of_blob[blob] for _, blob in loaded)
-            status = cache.record(["rules", *rules], pop, date, evaluate,
+            status = cache.record(["rules", *base_keys, "|", *rules], pop, date, evaluate,
                                   lambda v: _valid_status(v.get("status")))["status"]
             return {"status": status, "versions": {law.id: law.version for law in laws},
-                    "laws": {law.id: blob for law, blob in loaded}}  # fmt: skip
+                    "laws": {law.id: blob for law, blob in loaded}, "rules": rules}  # fmt: skip
 
         progress.update(0)
         for c in commits:
@@ -200,17 +214,49 @@ def run_log(args: argparse.Namespace) -> int:
                 for rel in relpaths:
                     files.update(store.files(c.hexsha, rel, missing_ok=True))
                 entry = cache.record(
-                    ["blobs", *sorted(blob.hexsha for blob in files.values())], pop, date,
-                    functools.partial(by_content, c.hexsha, list(files.items())),
+                    ["blobs", *base_keys, "|", *sorted(b.hexsha for b in files.values())], pop,
+                    date, functools.partial(by_content, c.hexsha, list(files.items())),
                     _valid_entry,
                 )  # fmt: skip
                 row.update(status=entry["status"], versions=entry["versions"],
-                           _blobs=entry["laws"])  # fmt: skip
+                           _blobs=entry["laws"], _rules=entry["rules"],
+                           _files=(c.hexsha, list(files.items())))  # fmt: skip
             except KzrehabError as err:
                 row["status"], row["error"] = None, str(err)
             rows.append(row)
             progress.advance()
         progress.done()
+
+        def framework(row: dict[str, Any] | None) -> Framework:
+            if row is None:
+                return Framework(base)
+            rev, files = row["_files"]
+            return Framework([*base, *(law for law, _ in load(rev, files))])
+
+        def step(new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any] | None:
+            """Claims that gain and lose from the older row (or the base alone) to this one."""
+            if new["status"] is None or (old is not None and old["status"] is None):
+                return None
+            if old is None and not base:
+                return None  # the oldest commit, measured alone: nothing to compare with
+
+            def compute() -> dict[str, Any]:
+                d = diff(cache.evaluate(framework(old), pop, date),
+                         cache.evaluate(framework(new), pop, date))
+                return {"gained": d.gained, "lost": d.lost}
+
+            old_rules = old["_rules"] if old is not None else []
+            try:
+                return cache.record(["step", *base_keys, "|", *old_rules, "|", *new["_rules"]],
+                                    pop, date, compute, _valid_step)  # fmt: skip
+            except KzrehabError:
+                return None
+
+        for i, row in enumerate(rows):
+            older = rows[i + 1] if i + 1 < len(rows) else None
+            moved = step(row, older) if "error" not in row else None
+            row["gained"] = None if moved is None else moved["gained"]
+            row["lost"] = None if moved is None else moved["lost"]
     for i, row in enumerate(rows):
         older = rows[i + 1]["status"] if i + 1 < len(rows) else None
         row["change"] = _status_change(row["status"], older)
@@ -225,8 +271,10 @@ def run_log(args: argparse.Namespace) -> int:
 
     doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),
            "population": population_json(pop), "laws": list(args.laws),
+           "base": list(args.base) if args.base else None,
            "commits": [{k: r.get(k) for k in ("commit", "date", "author", "message", "versions",
-                                              "changed", "status", "change", "error")
+                                              "changed", "status", "change", "gained", "lost",
+                                              "error")
                         if k in r} for r in rows]}  # fmt: skip
     emit_report(Report("log", f"Log of {', '.join(args.laws)}", doc), args)
     return 0
@@ -303,6 +351,7 @@ def with_store(store: Any, file: str, row: dict[str, Any]) -> None:
 
 def run_explain_against(args: argparse.Namespace) -> int:
     """``explain CLAIM_ID LAW… --against LAW…``: why the claim's status differs."""
+    from ..evaluation import evaluate_claim
     from ..laws.framework import load_framework
     from ..reports import Report
     from ..reports.data import explain_against_data
@@ -311,8 +360,8 @@ def run_explain_against(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population)
     claim = pop.claim(args.claim_id)
     date = as_of(args)
-    mine, theirs = fw.evaluate_claim(claim, date), other.evaluate_claim(claim, date)
+    mine, theirs = evaluate_claim(fw, claim, date), evaluate_claim(other, claim, date)
     data = explain_against_data(fw, other, claim, mine, theirs, pop)
-    title = f"Claim {claim.id}: {mine.status} against {theirs.status}"
+    title = f"Claim {claim.id}: {mine.status_name} against {theirs.status_name}"
     emit_report(Report("explain-against", title, data), args)
     return 0

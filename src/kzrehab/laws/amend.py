@@ -75,7 +75,8 @@ _TYPES: dict[str, type[Ground] | type[Exclusion] | type[Component]] = {
 _FIELDS: dict[type, tuple[str, ...]] = {
     Ground: ("category", "when", "text"),
     Exclusion: ("when", "unless", "grounds", "text"),
-    Component: ("kind", "title", "grounds", "recipients", "amount", "instead_of", "text"),
+    Component: ("kind", "title", "grounds", "recipients", "amount", "period", "instead_of",
+                "text"),
 }
 
 

@@ -1,93 +1,38 @@
-"""Frameworks: a set of laws evaluated together, amendments applied first (SPEC §5).
+"""Frameworks: a set of laws read together, amendments applied first.
 
 A :class:`Framework` applies the amendments, type-checks every expression of every law and
-resolves which exclusions cover which grounds and which grounds grant which components. It
-then evaluates claims: :meth:`Framework.evaluate_claim` one claim with its trace,
-:meth:`Framework.evaluate` a whole population into a :class:`~kzrehab.coverage.Coverage`.
-
-Semantics: a ground *applies* when ``when AND NOT (OR of the exclusions covering it)``, an
-exclusion *holds* when ``when AND NOT unless``. A claim is eligible when some ground
-applies, ineligible when every ground's value is false, undetermined otherwise. It receives
-a component when one of the component's grounds applies and its claimant is among the
-recipients (Kleene), and ``instead_of`` drops replaced components from a claim that
-receives the replacing one.
+indexes the provisions: which exclusions cover which grounds, which grounds grant which
+components, which category each ground gives. It is a value: it evaluates nothing. What
+the framework means — a ground applies when its condition holds and no exclusion covering
+it holds, the status, the categories, who receives which component, ``instead_of``, the
+rounding of amounts — is written once, as trees, in its evaluation plan
+(:mod:`kzrehab.plan`), which both engines run (:mod:`kzrehab.evaluation`).
 """
 
 from __future__ import annotations
 
-__all__ = ["Framework", "ClaimResult", "ProvisionResult", "load_framework", "STATUSES"]
+__all__ = ["Framework", "CheckedLaw", "load_framework", "is_constant"]
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
-from typing import TYPE_CHECKING
 
 import attrs
 
 from .. import vocabulary
 from .._suggest import did_you_mean
 from ..errors import DraftError, EvaluationError, Location
-from ..model import Claim
 from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
-from ..rules.interpreter import Evaluator, Trace, display
 from ..rules.printer import unparse
-from ..rules.values import Interval, K, kand, knot, kor, round2
 from .amend import apply_amendments
 from .loader import load_laws
 from .model import Component, Exclusion, Ground, Law
 
-if TYPE_CHECKING:
-    from ..coverage import Coverage, CoverageSummary
-    from ..population import Population
-
-#: Claim statuses in rising order; a status's index is its Kleene value.
-STATUSES = ("ineligible", "undetermined", "eligible")
-
 
 @attrs.frozen
-class ProvisionResult:
-    """The value of one provision for one claim, with its trace when explained."""
-
-    id: str
-    value: K
-    trace: Trace | None = None
-    #: for a ground: its ``when`` value before exclusions
-    when: K | None = None
-
-
-@attrs.frozen
-class ClaimResult:
-    """What a framework gives one claim."""
-
-    claim_id: str
-    status: str
-    #: category → ``eligible`` or ``undetermined`` (categories it is in or may be in)
-    categories: Mapping[str, str]
-    #: full ground id → whether it applies
-    grounds: Mapping[str, ProvisionResult]
-    #: full exclusion id → whether it holds
-    exclusions: Mapping[str, ProvisionResult]
-    #: full component id → ``received`` or ``possible``
-    components: Mapping[str, str]
-    #: full component id → its amount range (rounded), for components received or possible
-    amounts: Mapping[str, Interval | None]
-    as_of: dt.date
-
-    @property
-    def applying(self) -> list[str]:
-        """Full ids of the grounds that apply (true)."""
-        return [g for g, r in self.grounds.items() if r.value is K.TRUE]
-
-    @property
-    def holding(self) -> list[str]:
-        """Full ids of the exclusions that hold (true)."""
-        return [e for e, r in self.exclusions.items() if r.value is K.TRUE]
-
-
-@attrs.frozen
-class _Plan:
+class CheckedLaw:
     """One law, checked: resolved trees of its provisions and definitions."""
 
     law: Law
@@ -108,13 +53,13 @@ class Framework:
         amended = apply_amendments(laws)  # also refuses a law given twice
         self.laws: tuple[Law, ...] = amended.laws
         self.notices: list[str] = list(amended.notices)
-        self._plans = {law.id: self._check_law(law) for law in self.laws}
+        self._checked = {law.id: self._check_law(law) for law in self.laws}
         self._index_provisions()
 
     # -- building ---------------------------------------------------------------------------
 
     @staticmethod
-    def _check_law(law: Law) -> _Plan:
+    def _check_law(law: Law) -> CheckedLaw:
         checker = Checker(
             {name: d.expr for name, d in law.definitions.items()}, law.parameters.keys()
         )
@@ -136,11 +81,11 @@ class Framework:
                 exclusions[full] = (when, unless)
             elif isinstance(p, Component) and p.amount is not None:
                 amounts[full] = checker.check(p.amount, "num", f"the amount of '{full}'")
-        return _Plan(law, definitions, grounds, exclusions, amounts)
+        return CheckedLaw(law, definitions, grounds, exclusions, amounts)
 
     def _index_provisions(self) -> None:
         law_ids = {law.id for law in self.laws}
-        all_grounds = {g for plan in self._plans.values() for g in plan.grounds}
+        all_grounds = {g for plan in self._checked.values() for g in plan.grounds}
         self.ground_law: dict[str, Law] = {}
         self.ground_category: dict[str, str] = {}
         for law in self.laws:
@@ -219,8 +164,9 @@ class Framework:
         """Every category a ground of the framework grants, sorted."""
         return sorted(set(self.ground_category.values()))
 
-    def plan(self, law_id: str) -> _Plan:
-        return self._plans[law_id]
+    def checked(self, law_id: str) -> CheckedLaw:
+        """The checked trees of one law's provisions and definitions."""
+        return self._checked[law_id]
 
     def parameters_at(self, as_of: dt.date) -> dict[str, dict[str, float]]:
         """Every law's parameter values on ``as_of``; a missing value is an error naming it."""
@@ -242,205 +188,13 @@ class Framework:
             out[law.id] = values
         return out
 
-    def evaluators(self, as_of: dt.date) -> dict[str, Evaluator]:
-        """One evaluator per law, with its parameters read at ``as_of``."""
-        params = self.parameters_at(as_of)
-        return {
-            law.id: Evaluator(
-                {n: r.node for n, r in self._plans[law.id].definitions.items()}, params[law.id]
-            )
-            for law in self.laws
-        }
-
-    # -- evaluation -------------------------------------------------------------------------
-
-    def evaluate_claim(
-        self,
-        claim: Claim,
-        as_of: dt.date | None = None,
-        *,
-        explain: bool = True,
-        evaluators: Mapping[str, Evaluator] | None = None,
-    ) -> ClaimResult:
-        """Evaluate one claim with the per-claim interpreter, with traces when ``explain``."""
-        as_of = as_of or dt.date.today()
-        evs = evaluators or self.evaluators(as_of)
-
-        def run(law_id: str, node: Node) -> tuple[object, Trace | None]:
-            ev = evs[law_id]
-            if explain:
-                return ev.explain(node, claim)
-            return ev.evaluate(node, claim), None
-
-        exclusions: dict[str, ProvisionResult] = {}
-        for plan in self._plans.values():
-            for full, (when, unless) in plan.exclusions.items():
-                w, wt = run(plan.law.id, when.node)
-                value = w
-                children = [wt] if wt else []
-                if unless is not None:
-                    u, ut = run(plan.law.id, unless.node)
-                    value = kand((w, knot(u)))  # type: ignore[arg-type]
-                    children += [ut] if ut else []
-                trace = Trace(full, str(value), tuple(children)) if explain else None
-                exclusions[full] = ProvisionResult(full, value, trace)  # type: ignore[arg-type]
-        grounds: dict[str, ProvisionResult] = {}
-        for plan in self._plans.values():
-            for full, when in plan.grounds.items():
-                w, wt = run(plan.law.id, when.node)
-                barred = kor(exclusions[e].value for e in self.covering[full])
-                value = kand((w, knot(barred)))  # type: ignore[arg-type]
-                grounds[full] = ProvisionResult(full, value, wt, when=w)  # type: ignore[arg-type]
-        status = STATUSES[kor(r.value for r in grounds.values())]
-        categories: dict[str, str] = {}
-        for cat in self.categories:
-            k = kor(r.value for g, r in grounds.items() if self.ground_category[g] == cat)
-            if k is not K.FALSE:
-                categories[cat] = "eligible" if k is K.TRUE else "undetermined"
-        receive: dict[str, K] = {}
-        for full, (comp, _, gs) in self.components.items():
-            by_ground = kor(grounds[g].value for g in gs)
-            claimant = (
-                K.UNKNOWN if claim.claimant is None else K.of(claim.claimant in comp.recipients)
-            )
-            receive[full] = kand((by_ground, claimant))
-        for full, (comp, law, _) in self.components.items():
-            for replaced in comp.instead_of:
-                target = _full(law, replaced)
-                if target in receive:
-                    receive[target] = kand((receive[target], knot(receive[full])))
-        components: dict[str, str] = {}
-        amounts: dict[str, Interval | None] = {}
-        for full, k in receive.items():
-            if k is K.FALSE:
-                continue
-            components[full] = "received" if k is K.TRUE else "possible"
-            amounts[full] = self._amount(full, claim, evs)
-        return ClaimResult(
-            claim.id, status, categories, grounds, exclusions, components, amounts, as_of
-        )
-
-    def _amount(self, full: str, claim: Claim, evs: Mapping[str, Evaluator]) -> Interval | None:
-        comp, law, _ = self.components[full]
-        resolved = self._plans[law.id].amounts.get(full)
-        if resolved is None:
-            return None
-        value = evs[law.id].evaluate(resolved.node, claim)
-        assert isinstance(value, Interval)
-        if value.lo < 0:
-            raise EvaluationError(
-                f"the amount of component '{full}' can be negative ({display(value)}) for claim "
-                f"'{claim.id}'; a law's amounts must not be negative (use max(0, …))",
-                comp.amount.origin if comp.amount else Location(file=law.ref),
-            )
-        return Interval(round2(value.lo), round2(value.hi))
-
-    def evaluate(
-        self,
-        population: Population,
-        as_of: dt.date | None = None,
-        *,
-        engine: str = "vector",
-        chunk: int = 1_000_000,
-    ) -> Coverage:
-        """The coverage of this framework over a population at ``as_of`` (default today).
-
-        ``engine="vector"`` compiles every expression to NumPy over the columnar population,
-        ``chunk`` claims at a time (so memory stays bounded on ten million claims);
-        ``engine="interpreter"`` runs the per-claim interpreter on each claim (slow; the
-        reference the vectorised engine is tested against).
-        """
-        from ..coverage import Coverage
-
-        as_of = as_of or dt.date.today()
-        if engine == "interpreter":
-            evs = self.evaluators(as_of)
-            results = [
-                self.evaluate_claim(c, as_of, explain=False, evaluators=evs)
-                for c in population.claims
-            ]
-            return Coverage.from_results(self, population, as_of, results)
-        if engine != "vector":
-            raise ValueError(f"unknown engine {engine!r}")
-        from ..population.columns import columns_of
-        from ._vector import evaluate_columns
-
-        params = self.parameters_at(as_of)
-        columns = columns_of(population)
-        parts = []
-        for first, part in columns.chunks(max(1, chunk)):
-
-            def claim_id(i: int, first: int = first) -> str:
-                return population.claim_id(first + i)
-
-            parts.append(evaluate_columns(self, part, params, claim_id))
-        return Coverage.from_parts(self, population, as_of, parts)
-
-    def check_amounts(self) -> None:
-        """Raise :class:`EvaluationError` for an amount that is negative for every claim —
-        one that reads no fact — on any date a parameter of its law takes a new value."""
-        for full, (comp, law, _) in self.components.items():
-            resolved = self._plans[law.id].amounts.get(full)
-            if resolved is None or not _constant(resolved.node, self._plans[law.id]):
-                continue
-            dates = {d for p in law.parameters.values() for d, _ in p.values if d is not None}
-            for day in sorted(dates) or [dt.date.today()]:
-                try:
-                    evs = self.evaluators(day)
-                except EvaluationError:
-                    continue  # some parameter has no value yet on that date
-                value = evs[law.id].evaluate(resolved.node, Claim("check"))
-                if isinstance(value, Interval) and value.lo < 0:
-                    raise EvaluationError(
-                        f"the amount of component '{full}' is negative ({display(value)}) "
-                        f"from {day.isoformat()}; a law's amounts must not be negative",
-                        comp.amount.origin if comp.amount else Location(file=law.ref),
-                    )
-
-    def summarize(
-        self,
-        population: Population,
-        as_of: dt.date | None = None,
-        *,
-        chunk: int = 1_000_000,
-        progress: Callable[[int], None] | None = None,
-    ) -> CoverageSummary:
-        """The summaries of :meth:`evaluate` (counts, categories, components, amount totals)
-        without keeping any claim's result: memory stays bounded by one chunk, so ten
-        million claims evaluate in well under 2 GiB. ``progress``, if given, is called
-        with the number of claims evaluated after each chunk."""
-        from ..coverage import CoverageSummary, Tally
-        from ..population.columns import columns_of
-        from ._vector import evaluate_columns
-
-        as_of = as_of or dt.date.today()
-        params = self.parameters_at(as_of)
-        total: Tally | None = None
-        for first, part in columns_of(population).chunks(max(1, chunk)):
-
-            def claim_id(i: int, first: int = first) -> str:
-                return population.claim_id(first + i)
-
-            p = evaluate_columns(self, part, params, claim_id)
-            tally = Tally.of(p.status, p.grounds, p.exclusions, p.categories, p.components,
-                             p.amount_lo, p.amount_hi)  # fmt: skip
-            if total is None:
-                total = tally
-            else:
-                total.add(tally)
-            if progress is not None:
-                progress(first + part.n_claims)
-        if total is None:
-            raise ValueError("the population has no claims")
-        return CoverageSummary(self, population, as_of, total)
-
     # -- lint -------------------------------------------------------------------------------
 
     def lint(self) -> list[str]:
         """Findings that are not errors: what a drafter should look at (``kzrehab check``)."""
         findings = list(self.notices)
         for law in self.laws:
-            plan = self._plans[law.id]
+            plan = self._checked[law.id]
             used: set[str] = set()
             exprs: list[Node] = [r.node for r in plan.definitions.values()]
             exprs += [r.node for r in plan.grounds.values()]
@@ -457,21 +211,24 @@ class Framework:
                 if name not in used:
                     findings.append(f"{at(d.expr.origin)}: definition '{name}' is never used")
             for full, r in plan.grounds.items():
-                if _constant(r.node, plan):
+                if is_constant(r.node, plan):
                     findings.append(f"{at(origins.get(full))}: the condition of ground "
                                     f"'{full}' is constant")  # fmt: skip
             for node in exprs:
                 findings.extend(f"{law.ref}: {m}" for m in _whole_enum_sets(node))
             for full, (w, _) in plan.exclusions.items():
-                if _constant(w.node, plan):
+                if is_constant(w.node, plan):
                     findings.append(f"{at(origins.get(full))}: the condition of exclusion "
                                     f"'{full}' is constant")  # fmt: skip
                 if not self.exclusion_grounds[full]:
                     findings.append(f"{at(origins.get(full))}: exclusion '{full}' covers no ground")
         for full, (comp, law, gs) in self.components.items():
+            where = str(comp.origin) if comp.origin.line else law.ref
             if not gs:
-                where = str(comp.origin) if comp.origin.line else law.ref
                 findings.append(f"{where}: component '{full}' is granted by no ground")
+            if comp.amount is not None and comp.period is None:
+                findings.append(f"{where}: component '{full}' has an amount but no period: it "
+                                "is read as paid once; say period = \"once\" or \"month\"")
         return findings
 
 
@@ -493,7 +250,7 @@ def _whole_enum_sets(node: Node) -> list[str]:
     return out
 
 
-def _constant(node: Node, plan: _Plan) -> bool:
+def is_constant(node: Node, plan: CheckedLaw) -> bool:
     """True when an expression reads no fact and no event (directly or via definitions)."""
     stack = [node]
     seen: set[str] = set()

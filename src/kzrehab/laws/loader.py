@@ -90,6 +90,7 @@ from ..vocabulary import (
     REPARATION_KINDS,
 )
 from .model import (
+    PERIODS,
     Amendment,
     AnyProvision,
     Article,
@@ -119,7 +120,8 @@ PROVISION_TYPES = ("ground", "exclusion", "component")
 _PROVISION_FIELDS: dict[str, tuple[str, ...]] = {
     "ground": ("category", "when", "text"),
     "exclusion": ("when", "unless", "grounds", "text"),
-    "component": ("kind", "title", "grounds", "recipients", "amount", "instead_of", "text"),
+    "component": ("kind", "title", "grounds", "recipients", "amount", "period", "instead_of",
+                  "text"),
 }
 _REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "ground": ("category", "when"),
@@ -138,6 +140,7 @@ _REPLACEABLE = (
     "title",
     "instead_of",
     "kind",
+    "period",
 )
 _EXPRESSION_FIELDS = ("when", "unless", "amount")
 
@@ -164,6 +167,7 @@ _ReparationKind = NewType("_ReparationKind", str)
 _Claimant = NewType("_Claimant", str)
 _Action = NewType("_Action", str)
 _ProvisionType = NewType("_ProvisionType", str)
+_Period = NewType("_Period", str)
 
 _Pairs = tuple[tuple[dt.date | None, float], ...]
 
@@ -338,6 +342,7 @@ class _RawComponent:
     title: str = ""
     grounds: list[_Ref] | None = None
     amount: str | None = None
+    period: _Period | None = None
     instead_of: list[_Ref] | None = None
     text: str | None = None
 
@@ -360,6 +365,7 @@ class _RawAmend:
     title: str | None = None
     instead_of: list[_Ref] | None = None
     kind: _ReparationKind | None = None
+    period: _Period | None = None
     value: _AnyValue | None = None
 
 
@@ -429,6 +435,7 @@ def _converter() -> cattrs.BaseConverter:
     conv.register_structure_hook(_Claimant, _choice(CLAIMANTS, "a claimant"))
     conv.register_structure_hook(_Action, _choice(ACTIONS, "an action"))
     conv.register_structure_hook(_ProvisionType, _choice(PROVISION_TYPES, "a provision type"))
+    conv.register_structure_hook(_Period, _choice(PERIODS, "a period"))
 
     def list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
         (item,) = get_args(tp)
@@ -954,6 +961,7 @@ class _Builder:
             recipients=tuple(raw.recipients),
             amount=amount,
             instead_of=instead_of,
+            period=raw.period,
         )
 
     def amendment(self, key: str, raw: _RawAmend, common: dict[str, Any], text: str) -> Amendment:

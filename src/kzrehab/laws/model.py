@@ -7,6 +7,7 @@ Expressions are kept both as their source text and as the parsed tree. A provisi
 from __future__ import annotations
 
 __all__ = [
+    "PERIODS",
     "Expression",
     "Parameter",
     "Definition",
@@ -27,6 +28,9 @@ import attrs
 
 from ..errors import Location
 from ..rules.ast import Node
+
+#: How often a component's amount is paid: a lump sum, or an allowance per month.
+PERIODS = ("once", "month")
 
 
 @attrs.frozen
@@ -115,8 +119,16 @@ class Component(Provision):
     amount: Expression | None = None
     #: full ids of the components this one replaces when both are received
     instead_of: tuple[str, ...] = ()
+    #: ``once`` (a lump sum) or ``month`` (an allowance per month) for an amount; None when
+    #: the draft does not say (read as ``once``, and ``check`` says so)
+    period: str | None = None
 
     kind_name = "component"
+
+    @property
+    def pays(self) -> str:
+        """The period of the amount: ``once`` or ``month`` (``once`` when not given)."""
+        return self.period or "once"
 
 
 @attrs.frozen(kw_only=True)

@@ -56,6 +56,15 @@ class Report:
             return self
         return attrs.evolve(self, data=suppress(self.data, k))
 
+    def json_data(self) -> dict[str, Any]:
+        """The JSON document: the data, and for a comparison its summary in sentences
+        (made from the data as it is, suppressed or not, as the other formats are)."""
+        if self.kind != "comparison":
+            return self.data
+        from .words import summary
+
+        return {**self.data, "summary": summary(self.data)}
+
     def blocks(self) -> list[Block]:
         """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data."""
         return VIEWS[self.kind](self.title, self.data)
@@ -63,7 +72,7 @@ class Report:
     def render(self, fmt: str) -> str:
         """The report as ``text``, ``md``, ``html`` or ``json``."""
         if fmt == "json":
-            return _json(self.data)
+            return _json(self.json_data())
         if fmt == "text":
             return render_text(self.blocks())
         if fmt == "md":

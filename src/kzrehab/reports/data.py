@@ -13,11 +13,13 @@ __all__ = ["explain_data", "explain_against_data", "explain_differences"]
 from typing import TYPE_CHECKING, Any
 
 from ..coverage import SCHEMA, amount_json, population_json
+from ..outcome import RECEIVES, STATUSES
 from ..rules.values import K
 
 if TYPE_CHECKING:
-    from ..laws.framework import ClaimResult, Framework, ProvisionResult
+    from ..laws.framework import Framework
     from ..model import Claim
+    from ..outcome import ClaimResult, ProvisionResult
     from ..population import Population
     from ..rules.interpreter import Trace
 
@@ -42,6 +44,16 @@ def _facts(traces: list[Trace]) -> list[dict[str, str]]:
     for t in traces:
         seen += [f for f in t.decisive_facts() if f not in seen]
     return [{"fact": f, "value": v} for f, v in seen[:MAX_FACTS]]
+
+
+def categories_json(result: ClaimResult) -> dict[str, str]:
+    """The categories a claim is in (``eligible``) or may be in (``undetermined``)."""
+    return {c: STATUSES[k] for c, k in result.categories.items() if k is not K.FALSE}
+
+
+def components_json(result: ClaimResult) -> dict[str, str]:
+    """The components a claim receives (``received``) or may receive (``possible``)."""
+    return {c: RECEIVES[k] for c, k in sorted(result.components.items()) if k is not K.FALSE}
 
 
 def _decided(r: ProvisionResult | None) -> list[dict[str, str]]:
@@ -74,8 +86,8 @@ def explain_data(
         "population": population_json(population),
         "claim": claim.id,
         "laws": [{"id": law.id, "title": law.title} for law in fw.laws],
-        "status": result.status,
-        "categories": dict(result.categories),
+        "status": result.status_name,
+        "categories": categories_json(result),
         "grounds": grounds,
         "exclusions": [{"id": e, "holds": str(r.value),
                         "decided_by": [] if r.trace is None else _facts(list(r.trace.children)),
@@ -84,13 +96,16 @@ def explain_data(
         "components": [{"id": c, "kind": fw.components[c][0].kind, "receives": how,
                         "amount_range": None if (a := result.amounts.get(c)) is None
                         else amount_json(a.lo, a.hi)}
-                       for c, how in sorted(result.components.items())],
+                       for c, how in components_json(result).items()],
         "notices": list(fw.notices),
     }  # fmt: skip
 
 
-def explain_differences(mine: ClaimResult, theirs: ClaimResult) -> list[dict[str, Any]]:
-    """The grounds, exclusions, categories and components whose values differ, by id."""
+def explain_differences(
+    fw: Framework, other: Framework, mine: ClaimResult, theirs: ClaimResult
+) -> list[dict[str, Any]]:
+    """The grounds, exclusions, categories and components whose values differ, by id; a
+    component also when what it pays differs, with both amount ranges and its causes."""
     out: list[dict[str, Any]] = []
     for kind, a, b in (("ground", mine.grounds, theirs.grounds),
                        ("exclusion", mine.exclusions, theirs.exclusions)):  # fmt: skip
@@ -101,12 +116,55 @@ def explain_differences(mine: ClaimResult, theirs: ClaimResult) -> list[dict[str
                 out.append({"id": pid, "kind": kind, "value": vx, "against": vy,
                             "decided_by": _decided(x),
                             "against_decided_by": _decided(y)})  # fmt: skip
-    for kind, m, n in (("category", mine.categories, theirs.categories),
-                       ("component", mine.components, theirs.components)):  # fmt: skip
-        for key in sorted(set(m) | set(n)):
-            if m.get(key) != n.get(key):
-                out.append({"id": key, "kind": kind, "value": m.get(key),
-                            "against": n.get(key)})  # fmt: skip
+    cats, their_cats = categories_json(mine), categories_json(theirs)
+    for key in sorted(set(cats) | set(their_cats)):
+        if cats.get(key) != their_cats.get(key):
+            out.append({"id": key, "kind": "category", "value": cats.get(key),
+                        "against": their_cats.get(key)})  # fmt: skip
+    comps, their_comps = components_json(mine), components_json(theirs)
+    for key in sorted(set(mine.components) | set(theirs.components)):
+        amount, against = mine.amounts.get(key), theirs.amounts.get(key)
+        if comps.get(key) == their_comps.get(key) and amount == against:
+            continue
+        out.append({"id": key, "kind": "component", "value": comps.get(key),
+                    "against": their_comps.get(key),
+                    "amount": None if amount is None else amount_json(amount.lo, amount.hi),
+                    "against_amount": None if against is None
+                    else amount_json(against.lo, against.hi),
+                    "causes": _causes(key, fw, other, mine, theirs)})  # fmt: skip
+    return out
+
+
+def _causes(component: str, fw: Framework, other: Framework, mine: ClaimResult,
+            theirs: ClaimResult) -> list[dict[str, Any]]:  # fmt: skip
+    """Why a component's outcome differs: the components that replace it (``instead_of``)
+    on either side, its grounds whose values differ, and a changed amount rule."""
+    out: list[dict[str, Any]] = []
+    for side, f, r in (("laws", fw, mine), ("against", other, theirs)):
+        for rid, (comp, law, _) in f.components.items():
+            if component in {law.full_id(x) for x in comp.instead_of} and \
+                    r.components.get(rid, K.FALSE) is not K.FALSE:
+                out.append({"provision": rid, "why": "instead_of", "side": side,
+                            "text": f"{rid} replaces it ({RECEIVES[r.components[rid]]}) "
+                                    f"under the {'laws' if side == 'laws' else 'against laws'}",
+                            "decided_by": []})  # fmt: skip
+    grounds = set()
+    for f in (fw, other):
+        if component in f.components:
+            grounds.update(f.components[component][2])
+    for gid in sorted(grounds):
+        x, y = mine.grounds.get(gid), theirs.grounds.get(gid)
+        vx, vy = (str(x.value) if x else None), (str(y.value) if y else None)
+        if vx != vy:
+            out.append({"provision": gid, "why": "ground", "side": "both",
+                        "text": f"its ground {gid} applies: {vx or 'absent'} "
+                                f"(against: {vy or 'absent'})",
+                        "decided_by": _decided(x) or _decided(y)})  # fmt: skip
+    rules = [f.components[component][0].amount for f in (fw, other) if component in f.components]
+    sources = {r.source if r is not None else None for r in rules}
+    if len(rules) == 2 and len(sources) == 2:
+        out.append({"provision": component, "why": "amount", "side": "both",
+                    "text": "the rule of its amount differs", "decided_by": []})
     return out
 
 
@@ -125,9 +183,9 @@ def explain_against_data(
         "population": population_json(population),
         "claim": claim.id,
         "laws": list(fw.ids),
-        "status": mine.status,
-        "categories": dict(mine.categories),
-        "against": {"laws": list(other.ids), "status": theirs.status,
-                    "categories": dict(theirs.categories)},
-        "differences": explain_differences(mine, theirs),
+        "status": mine.status_name,
+        "categories": categories_json(mine),
+        "against": {"laws": list(other.ids), "status": theirs.status_name,
+                    "categories": categories_json(theirs)},
+        "differences": explain_differences(fw, other, mine, theirs),
     }  # fmt: skip

@@ -1,11 +1,14 @@
 """Small-cell suppression for publication (``--suppress-below K``).
 
 Suppression works on a report's JSON data, before any rendering, so every format blanks
-the same cells:
+the same cells (the rules, their reasons and their limits: ``docs/reports.rst``):
 
 - every count of claims — and every signed change of such counts — whose magnitude is
-  below K becomes ``null`` (zero included: "no claim" is as telling as "one claim");
-- the amount range of a component whose claim count is blanked becomes ``null``;
+  from 1 to K - 1 becomes ``null``; a zero is published on purpose (a zero says that no
+  claim at all has the property, which singles out no one);
+- an amount is blanked when fewer than K claims contribute a non-zero amount to it: a
+  component's total by its ``paying`` count, a change of money by the claims whose money
+  changes (``higher`` + ``lower`` + ``uncertain``), and always with a blank claim count;
 - a change is blanked when a count it is computed from is blanked (so the blank count
   cannot be recovered by subtraction);
 - in a status breakdown (eligible, undetermined, ineligible — they add up to the
@@ -24,7 +27,8 @@ from typing import Any
 
 #: keys whose integer values count claims (or are changes of such counts)
 COUNT_KEYS = frozenset({"eligible", "undetermined", "ineligible", "claims", "gained", "lost",
-                        "applies", "holds", "unbounded"})  # fmt: skip
+                        "applies", "holds", "unbounded", "paying", "higher", "lower",
+                        "uncertain"})  # fmt: skip
 _STATUS = ("eligible", "undetermined", "ineligible")
 #: objects left as they are: the population's size and the per-claim explanation
 _KEEP = frozenset({"population"})
@@ -40,7 +44,16 @@ def suppress(data: dict[str, Any], k: int) -> dict[str, Any]:
 
 
 def _small(v: object, k: int) -> bool:
-    return type(v) is int and abs(v) < k
+    return type(v) is int and 0 < abs(v) < k
+
+
+#: the counts of claims whose money moved, which contribute to a change of money
+_MOVES = ("higher", "lower", "uncertain")
+
+
+def _few(n: object, k: int) -> bool:
+    """Fewer than ``k`` contributors, but some (a sum over no claim is an exact zero)."""
+    return type(n) is int and 0 < n < k
 
 
 #: objects holding changes of counts, which add up to no known total
@@ -62,6 +75,11 @@ def _walk(value: Any, k: int, parent: str | None = None) -> Any:
             out[key] = _walk(v, k, key)
     if "amount" in out and "claims" in out and out["claims"] is None:
         out["amount"] = None
+    if "amount" in out and "paying" in out and _few(value.get("paying"), k):
+        out["amount"] = None
+    if ("change" in out and isinstance(out["change"], dict)
+            and all(m in value for m in _MOVES) and _few(sum(value[m] for m in _MOVES), k)):
+        out["change"] = None
     if parent not in _CHANGES and all(s in value for s in _STATUS):
         _complement(out, value)
     return out

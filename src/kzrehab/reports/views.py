@@ -29,6 +29,7 @@ from .blocks import (
     Series,
     Table,
 )
+from .words import PERIOD_UNITS, level_words, money_words, summary
 
 STATUSES = ("eligible", "undetermined", "ineligible")
 Data = dict[str, Any]
@@ -199,22 +200,131 @@ def _law_changes(law: Data) -> list[Block]:
     return [Heading(f"{law['id']} ({law['change']})", 3), Bullets(tuple(items))]
 
 
+def _amount_label(period: str | None) -> str:
+    return "—" if period is None else PERIOD_UNITS[period]
+
+
+def _levels_text(levels: Data | None) -> str:
+    """A row's changes by level, compactly: ``status +5; components +9 -2; money ↑3 ↓1 ?4``."""
+    if levels is None:
+        return "—"
+    parts = []
+    for level, label in (("status", "status"), ("categories", "categories"),
+                         ("components", "components")):  # fmt: skip
+        g, x = levels[level]["gained"], levels[level]["lost"]
+        if g != 0 or x != 0:
+            parts.append(f"{label} +{count(g)} -{count(x)}")
+    a = levels["amounts"]
+    if a["higher"] != 0 or a["lower"] != 0 or a["uncertain"] != 0:
+        parts.append(f"money ↑{count(a['higher'])} ↓{count(a['lower'])} ?{count(a['uncertain'])}")
+    return "; ".join(parts) or "—"
+
+
+def _who_loses(data: Data) -> list[Block]:
+    """Who loses, before the breakdowns: by level, component, category and provision."""
+    changes = data["changes"]
+    lost = data["lost"]
+    who = "A suppressed number of claims" if lost is None else _claims(lost)
+    out: list[Block] = [Heading("Who loses"), Para(
+        f"{who} lose something: "
+        + ("; ".join(level_words(changes, losses=True)) or "suppressed") + ".")]  # fmt: skip
+    amounts = {r["component"]: r for r in changes["amounts"]["by_component"]}
+    comps = [r for r in changes["components"]["by_component"] if r["lost"] != 0]
+    if comps:
+        def change(c: str) -> str:
+            r = amounts.get(c)
+            if r is None or (r["lower"] == 0 and r["uncertain"] == 0):
+                return "—"
+            return f"{amount_range(r['change'], blank=True)} ({_amount_label(r['period'])})"
+
+        out.append(Table(("component lost", "kind", "claims", "its amounts change by"),
+                         tuple((r["component"], r["kind"], count(r["lost"]), change(r["component"]))
+                               for r in comps)))  # fmt: skip
+    cats = [r for r in changes["lost_by_category"] if r["claims"] != 0]
+    if cats:
+        out.append(Table(("category under the base", "claims that lose"),
+                         tuple((r["category"] if r["category"] != "(none)"
+                                else "(in no category for sure)", count(r["claims"]))
+                               for r in cats)))  # fmt: skip
+    rows = [r for r in data["attribution"] if r["lost"] != 0]
+    if rows:
+        out.append(Table(("responsible provision", "claims that lose", "how", "amended by"),
+                         tuple((r["provision"], count(r["lost"]) if r["evaluated"] else "—",
+                                _levels_text(r.get("levels")),
+                                ", ".join(r.get("amended_by", ())) or "—") for r in rows)))
+    return out
+
+
+def _attribution(data: Data) -> list[Block]:
+    rows = {r["provision"]: r for r in data["attribution"]}
+    if not data["provisions"]:
+        return [Para("No provision changed.")]
+    moving, idle, folded = [], [], []
+    for p in data["provisions"]:
+        r = rows.get(p["id"])
+        if r is None:
+            folded.append(p["id"])
+        elif r["evaluated"] and r["gained"] == 0 and r["lost"] == 0:
+            idle.append(p["id"])
+        else:
+            moving.append((p, r))
+
+    def moved(r: Data) -> tuple[str, str]:
+        if not r.get("evaluated", True):
+            return ("—", "—")  # the provision could not be taken back alone
+        return (count(r["gained"]), count(r["lost"]))
+
+    inter = rows["interaction"]
+    out: list[Block] = [Table(
+        ("provision", "change", "gained", "lost", "by level", "amended by"),
+        (*((p["id"], p["change"], *moved(r), _levels_text(r.get("levels")),
+            ", ".join(r.get("amended_by", ())) or "—") for p, r in moving),
+         ("interaction", "—", *moved(inter), "—", "—")))]  # fmt: skip
+    if idle:
+        n = len(idle)
+        out.append(Para(f"{n} provision{'s' if n != 1 else ''} changed nothing on this "
+                        f"population: {', '.join(idle)}."))
+    if folded:
+        out.append(Para("Amendments counted in the row of the provision they amend: "
+                        + ", ".join(folded) + "."))
+    out.append(Para("gained/lost: the claims that gain/lose at any level because of that "
+                    "provision (the head against the head with only that provision taken "
+                    "back); interaction: the claims that gain/lose although no single "
+                    "provision makes them."))
+    return out
+
+
 def comparison_view(title: str, data: Data) -> list[Block]:
-    """``kzrehab diff`` and ``kzrehab compare``."""
+    """``kzrehab diff`` and ``kzrehab compare``: the summary and who loses first."""
     base, head = data["base"], data["head"]
     b, h = base["status"], head["status"]
-    out = [*_preamble(title, data),
-           Para(f"Base: {_laws_line(base)}"), Para(f"Head: {_laws_line(head)}"),
-           *_suppression(data), Heading("Status"),
-           RangeBars("Claims covered and left out (surely … possibly)", "claims",
-                     ("base", "head"), ("covered", "left out"),
-                     tuple(zip(_status_bars(b), _status_bars(h), strict=True))),
-           Table(("status", "base", "head", "change"),
-                 tuple((s, count(b[s]), count(h[s]), signed(_minus(h[s], b[s])))
-                       for s in STATUSES)),
-           Para(f"Base {_coverage_line(b).lower()}"), Para(f"Head {_coverage_line(h).lower()}"),
-           Para(f"Gained: {_claims(data['gained'])}; lost: {_claims(data['lost'])}"),
-           Heading("Transitions")]  # fmt: skip
+    changes = data["changes"]
+    out: list[Block] = [*_preamble(title, data), Heading("Summary"),
+                        Bullets(tuple(Item(t) for t in summary(data))),
+                        Para(f"Base: {_laws_line(base)}"), Para(f"Head: {_laws_line(head)}"),
+                        *_suppression(data)]  # fmt: skip
+    if data["lost"] != 0:
+        out += _who_loses(data)
+    levels = (("status", "gained", "lost"), ("categories", "gained", "lost"),
+              ("components", "gained", "lost"))
+    out += [Heading("Changes by level"),
+            Table(("level", "claims that gain", "claims that lose", "may gain or lose"),
+                  (*((lv, count(changes[lv][g]), count(changes[lv][x]), "—")
+                     for lv, g, x in levels),
+                   ("amounts (money)", count(changes["amounts"]["higher"]),
+                    count(changes["amounts"]["lower"]),
+                    count(changes["amounts"]["uncertain"])))),
+            Para(f"Gained: {_claims(data['gained'])}; lost: {_claims(data['lost'])} "
+                 "(at any level)."),
+            Heading("Status"),
+            RangeBars("Claims covered and left out (surely … possibly)", "claims",
+                      ("base", "head"), ("covered", "left out"),
+                      tuple(zip(_status_bars(b), _status_bars(h), strict=True))),
+            Table(("status", "base", "head", "change"),
+                  tuple((s, count(b[s]), count(h[s]), signed(_minus(h[s], b[s])))
+                        for s in STATUSES)),
+            Para(f"Base {_coverage_line(b).lower()}"), Para(f"Head {_coverage_line(h).lower()}"),
+            Heading("Transitions")]  # fmt: skip
     moves = [t for t in data["transitions"] if t["from"] != t["to"]]
     out.append(Flows("Claims by status: base → head", STATUSES,
                      tuple(Flow(t["from"], t["to"], t["claims"]) for t in data["transitions"])))
@@ -222,6 +332,7 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                      tuple((t["from"], t["to"], count(t["claims"])) for t in moves)
                      or (("—", "—", "0"),)))  # fmt: skip
     cats = data["by_category"]
+    gained_cat = {r["category"]: r for r in changes["categories"]["by_category"]}
     out += [Heading("By category")]
     if cats:
         out.append(RangeBars("Claims by category (eligible … eligible + undetermined)",
@@ -229,54 +340,81 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                              tuple(tuple(RangeBar(r["category"], r[s]["eligible"],
                                                   _plus(r[s]["eligible"], r[s]["undetermined"]))
                                          for s in ("base", "head")) for r in cats)))  # fmt: skip
+    none = {"gained": 0, "lost": 0}
     out += [Table(("category", "base eligible", "base undetermined", "head eligible",
-                   "head undetermined"),
+                   "head undetermined", "gained", "lost"),
                   tuple((r["category"], count(r["base"]["eligible"]),
                          count(r["base"]["undetermined"]), count(r["head"]["eligible"]),
-                         count(r["head"]["undetermined"])) for r in cats)),
-            Heading("By component"),
-            Table(("component", "kind", "base claims", "head claims", "base amount (KZT)",
-                   "head amount (KZT)"),
+                         count(r["head"]["undetermined"]),
+                         count(gained_cat.get(r["category"], none)["gained"]),
+                         count(gained_cat.get(r["category"], none)["lost"])) for r in cats))]
+    comp_moves = {r["component"]: r for r in changes["components"]["by_component"]}
+    out += [Heading("By component"),
+            Table(("component", "kind", "base claims", "head claims", "gained", "lost",
+                   "paid", "base total", "head total"),
                   tuple((r["component"], r["kind"], count(r["base"]["claims"]),
                          count(r["head"]["claims"]),
+                         count(comp_moves.get(r["component"], none)["gained"]),
+                         count(comp_moves.get(r["component"], none)["lost"]),
+                         _amount_label(r["period"]),
                          amount_range(r["base"]["amount"], r["base"]["claims"] is None),
                          amount_range(r["head"]["amount"], r["head"]["claims"] is None))
-                        for r in data["by_component"]))]  # fmt: skip
-    unbounded = [r["component"] for r in data["by_component"]
-                 if r["base"].get("unbounded") or r["head"].get("unbounded")]  # fmt: skip
-    if unbounded:
-        out.append(Para("Amounts leave out claims whose amount has no upper bound: "
-                        + ", ".join(unbounded)))  # fmt: skip
+                        for r in data["by_component"])),
+            Para("Totals are ranges of what the recipients may receive: at least what those "
+                 "who surely receive a component surely get, at most what every possible "
+                 "recipient could get. One-time and monthly amounts are never added "
+                 "together.")]  # fmt: skip
+    out += _money_tables(data)
     out.append(Heading("Changed provisions and attribution"))
-    rows = {r["provision"]: r for r in data["attribution"]}
-    if data["provisions"]:
-        def moved(r: Data) -> tuple[str, str]:
-            if not r.get("evaluated", True):
-                return ("—", "—")  # the variant could not be evaluated
-            return (count(r["gained"]), count(r["lost"]))
-
-        out += [Table(("provision", "change", "gained", "lost"),
-                      (*((p["id"], p["change"], *moved(rows[p["id"]]))
-                         for p in data["provisions"]),
-                       ("interaction", "—", *moved(rows["interaction"])))),
-                Para("gained/lost: the claims whose status rises/falls when only that "
-                     "provision changes; interaction: the changes no single provision "
-                     "reproduces.")]  # fmt: skip
-    else:
-        out.append(Para("No provision changed."))
+    out += _attribution(data)
     for law in data["laws"]:
         out += _law_changes(law)
     out += _notices(data.get("notices", ()))
     if "claims" in data:
         out += [Heading("Claims that changed"),
-                Table(("claim", "from", "to", "categories", "components"),
-                      tuple((c["id"], c["from"], c["to"],
-                             " ".join([*(f"+{x}" for x in c["categories"]["added"]),
-                                       *(f"-{x}" for x in c["categories"]["removed"])]) or "—",
-                             " ".join([*(f"+{x}" for x in c["components"]["added"]),
-                                       *(f"-{x}" for x in c["components"]["removed"]),
-                                       *(f"~{a['component']}" for a in c["amounts"])]) or "—")
-                            for c in data["claims"]) or (("—",) * 5,))]  # fmt: skip
+                Table(("claim", "from", "to", "gains", "loses", "categories", "components",
+                       "money"),
+                      tuple((c["id"], c["from"], c["to"], ", ".join(c["gains"]) or "—",
+                             ", ".join(c["loses"]) or "—",
+                             " ".join([*(f"+{x}" for x in c["categories"]["gained"]),
+                                       *(f"-{x}" for x in c["categories"]["lost"])]) or "—",
+                             " ".join([*(f"+{x['component']}" for x in c["components"]["gained"]),
+                                       *(f"-{x['component']}" for x in c["components"]["lost"])])
+                             or "—",
+                             "; ".join(f"{m['period']} {money_words(m['change'])}"
+                                       for m in c["money"]) or "—")
+                            for c in data["claims"]) or (("—",) * 8,))]  # fmt: skip
+    return out
+
+
+def _money_tables(data: Data) -> list[Block]:
+    """Money by period (base and head totals, and the change), then by component."""
+    changes = data["changes"]["amounts"]
+    base = {r["period"]: r["amount"] for r in data["base"].get("by_period", ())}
+    head = {r["period"]: r["amount"] for r in data["head"].get("by_period", ())}
+    moved = {r["period"]: r for r in changes["by_period"]}
+    periods = [p for p in ("once", "month") if p in base or p in head]
+    if not periods:
+        return []
+    zero = {"higher": 0, "lower": 0, "uncertain": 0, "change": {"min": 0.0, "max": 0.0}}
+    out: list[Block] = [Heading("Money by period"), Table(
+        ("paid", "base total", "head total", "change of the total", "claims: more", "less",
+         "may change"),
+        tuple((_amount_label(p), amount_range(base.get(p)), amount_range(head.get(p)),
+               amount_range(moved.get(p, zero)["change"], blank=True),
+               count(moved.get(p, zero)["higher"]), count(moved.get(p, zero)["lower"]),
+               count(moved.get(p, zero)["uncertain"])) for p in periods))]  # fmt: skip
+    rows = [r for r in changes["by_component"]
+            if r["higher"] != 0 or r["lower"] != 0 or r["uncertain"] != 0]  # fmt: skip
+    if rows:
+        out.append(Table(("component", "paid", "claims: more", "less", "may change",
+                          "change of its total"),
+                         tuple((r["component"], _amount_label(r["period"]), count(r["higher"]),
+                                count(r["lower"]), count(r["uncertain"]),
+                                amount_range(r["change"], blank=True)) for r in rows)))
+    out.append(Para("A claim's money changes by a range: from what it may receive under the "
+                    "base to what it may receive under the head, component by component; "
+                    "'may change' when that range spans zero."))
     return out
 
 
@@ -294,6 +432,16 @@ def log_view(title: str, data: Data) -> list[Block]:
     rows = data["commits"]
     if not rows:
         return [*out, Para("No commit touched these files.")]
+    laws, base = ", ".join(data.get("laws", ())), data.get("base")
+    if base:
+        out.append(Para(f"Each row measures {laws} as committed at that commit, on top of "
+                        f"{', '.join(base)} (as given); gained/lost of the oldest row: against "
+                        "those base laws alone."))
+    else:
+        out.append(Para(f"Each row measures {laws} as committed at that commit, alone: laws "
+                        "outside it are not included, so amendments of them are not applied. "
+                        "To measure bills on top of the laws in force, give --base (e.g. "
+                        "--base drafts/current)."))
     old = rows[::-1]
 
     def line(name: str, get: Callable[[Data], int | None]) -> Line:
@@ -311,15 +459,23 @@ def log_view(title: str, data: Data) -> list[Block]:
             return ("—",) * 3
         return tuple(signed(status[s]) if change else count(status[s]) for s in STATUSES)
 
+    def moved(r: Data) -> tuple[str, str]:
+        if "gained" not in r or r["status"] is None:
+            return ("—", "—")  # an error, or the oldest commit measured alone
+        if r["gained"] is None and not data.get("suppressed_below"):
+            return ("—", "—")
+        return (count(r["gained"]), count(r["lost"]))
+
     out += [Table(("commit", "date", "author", "law changed, version", "eligible",
                    "undetermined", "ineligible", "Δ eligible", "Δ undetermined",
-                   "Δ ineligible", "message"),
+                   "Δ ineligible", "gained", "lost", "message"),
                   tuple((r["commit"][:7], r["date"][:16].replace("T", " "), r["author"],
                          _short("; ".join(r.get("changed", [])) or "—", 48),
-                         *cells(r["status"], False), *cells(r["change"], True),
+                         *cells(r["status"], False), *cells(r["change"], True), *moved(r),
                          _short(r["message"], 60)) for r in rows)),
-            Para("Δ: the change from the next older commit listed "
-                 "(the oldest: its status).")]  # fmt: skip
+            Para("Δ: the change from the next older commit listed (the oldest: its status). "
+                 "gained/lost: the claims that gain/lose at any level (status, category, "
+                 "component, money) from the next older commit.")]  # fmt: skip
     errors = [Item(f"{r['commit'][:7]}: {r['error']}") for r in rows if "error" in r]
     if errors:
         out += [Para("Commits that could not be evaluated:"), Bullets(tuple(errors))]
@@ -418,6 +574,12 @@ def explain_against_view(title: str, data: Data) -> list[Block]:
                     for side, label in (("decided_by", "decided by"),
                                         ("against_decided_by", "against, decided by"))
                     if d.get(side)]  # fmt: skip
+        if d["kind"] == "component" and (d.get("amount") or d.get("against_amount")):
+            children += [Item(f"amount: {amount_range(d.get('amount'))} KZT (against: "
+                              f"{amount_range(d.get('against_amount'))} KZT)")]
+            children += [Item("because " + c["text"],
+                              children=(Item("decided by: " + _decided(c["decided_by"])),)
+                              if c["decided_by"] else ()) for c in d.get("causes", ())]
         items.append(Item(f"{d['kind']} {d['id']}: {d['value'] or 'absent'} "
                           f"(against: {d['against'] or 'absent'})", children=tuple(children)))
     return [*out, Bullets(tuple(items))]

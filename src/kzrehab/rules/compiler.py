@@ -223,6 +223,16 @@ def v_possibly(_: VectorEvaluator, c: Arr) -> Arr:
     return _tri(c != 0, c == 0)
 
 
+def round_cents(x: Arr) -> Arr:
+    """Half-to-even rounding to two decimals, exactly as :func:`kzrehab.rules.values.round2`."""
+    y = x * 100.0
+    return np.where(np.isfinite(y), np.rint(y) / 100.0, x)
+
+
+def v_cents(_: VectorEvaluator, a: Iv) -> Iv:
+    return Iv(round_cents(np.asarray(a.lo, np.float64)), round_cents(np.asarray(a.hi, np.float64)))
+
+
 def v_startswith(ev: VectorEvaluator, s: Tx, prefix: str) -> Arr:
     table = np.array([t.startswith(prefix) for t in ev.columns.table(s.table)] + [False], bool)
     codes = s.codes
@@ -271,6 +281,7 @@ _COMPILED: dict[str, Callable[..., Any]] = {
     "exists": v_exists, "count": v_count, "sum": v_sum,
     "min": _v_minmax(False), "max": _v_minmax(True),
     "known": v_known, "surely": v_surely, "possibly": v_possibly, "startswith": v_startswith,
+    "cents": v_cents,
 }  # fmt: skip
 for _name, _fn in _COMPILED.items():
     register_compiled(_name, _fn)
@@ -292,6 +303,8 @@ class VectorEvaluator:
         self.columns = columns
         self.definitions = definitions
         self.parameters = parameters
+        #: the values of the plan's outputs read so far (``Name`` with ``ref == "out"``)
+        self.outputs: dict[str, Any] = {}
         self._memo: dict[tuple[str, str], Any] = {}
         #: definitions that read the current event (the checker's ``Resolved.scope``)
         self.event_scoped = frozenset(event_scoped)
@@ -385,6 +398,9 @@ class VectorEvaluator:
             return _fact(c.event[node.name])
         if node.ref == "claim":
             value = _fact(c.claim[node.name], OWN_TABLES.get(node.name, ""))
+            return self._to_events(value) if scope == "event" else value
+        if node.ref == "out":
+            value = self.outputs[node.name]
             return self._to_events(value) if scope == "event" else value
         assert node.ref == "def", f"unresolved name {node.name!r}"
         body = self.definitions[node.name]

@@ -163,6 +163,8 @@ class Evaluator:
     def __init__(self, definitions: Mapping[str, Node], parameters: Mapping[str, float]) -> None:
         self.definitions = definitions
         self.parameters = parameters
+        #: the values of the plan's outputs for the bound claim (``Name`` with ``ref == "out"``)
+        self.outputs: dict[str, Value] = {}
         self._claim: Claim | None = None
         self._claim_cache: dict[str, Value] = {}
         self._event_cache: dict[tuple[int, str], Value] = {}
@@ -263,6 +265,9 @@ class Evaluator:
             label = f"event {event + 1}: {n}"
         elif node.ref == "param":
             value = Interval.point(self.parameters[n])
+            label = n
+        elif node.ref == "out":
+            value = self.outputs[n]
             label = n
         else:
             assert node.ref == "def", f"unresolved name {n!r}"

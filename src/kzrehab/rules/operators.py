@@ -53,6 +53,7 @@ from .values import (
     kor,
     mul,
     neg,
+    round2,
     sub,
 )
 
@@ -83,7 +84,8 @@ class Operator:
     name: str
     #: how it is written: the symbol or keyword, or the function name
     spelling: str
-    #: ``infix``, ``prefix``, ``call``, ``postfix`` or ``atom``
+    #: ``infix``, ``prefix``, ``call``, ``postfix`` or ``atom``; ``internal`` for an
+    #: operator only the evaluation plan writes (no syntax: drafts cannot use it)
     syntax: str
     #: binding power for infix and prefix operators (higher binds tighter)
     precedence: int
@@ -285,6 +287,12 @@ def _certainty(node: Op, types: Sequence[Type]) -> Type:
     return BOOL.at_event(types[0].event)
 
 
+@_arity(1)
+def _cents(node: Op, types: Sequence[Type]) -> Type:
+    _expect(types[0], {"num"}, 0, "cents")
+    return NUM
+
+
 @_arity(2)
 def _startswith(node: Op, types: Sequence[Type]) -> Type:
     if types[0].kind != "str":
@@ -460,6 +468,9 @@ _OPERATORS = [
         lambda c: K.of(c is not K.FALSE)),
     _op("startswith", "startswith", "call", 10, "true when the string fact starts with 'prefix'",
         _startswith, _startswith_impl),
+    _op("cents", "cents", "internal", 10, "an amount rounded half-to-even to whole cents: "
+        "written by the evaluation plan around every amount, not by drafts", _cents,
+        lambda x: Interval(round2(x.lo), round2(x.hi))),
 ]  # fmt: skip
 
 _BY_NAME: dict[str, Operator] = {o.name: o for o in _OPERATORS}

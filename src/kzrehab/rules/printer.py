@@ -60,7 +60,7 @@ def unparse(node: Node) -> str:
     op = REGISTRY[node.op]
     if op.syntax == "atom":
         return op.spelling
-    if op.syntax == "call":
+    if op.syntax in {"call", "internal"}:
         return f"{op.spelling}(" + ", ".join(unparse(a) for a in node.args) + ")"
     if op.syntax == "postfix":
         base, arg = node.args

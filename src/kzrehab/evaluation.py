@@ -1,0 +1,274 @@
+"""Evaluation: the plan of a framework (:mod:`kzrehab.plan`) run by either engine.
+
+- :func:`evaluate_claim` runs the per-claim interpreter on one claim, with traces;
+- :func:`evaluate` runs the NumPy compiler over a whole population, chunk by chunk, into a
+  :class:`~kzrehab.coverage.Coverage` (or the interpreter on each claim, the reference the
+  compiler is tested against);
+- :func:`summarize` keeps only the counts and totals, so memory stays bounded by a chunk;
+- :func:`check_amounts` evaluates the amounts that read no fact on every date their
+  parameters change.
+
+Both engines evaluate the plan's trees in the plan's order and nothing else. Each output
+reads the values of the outputs before it; an amount is read only where its component is
+not surely withheld, and it must be neither negative nor above :data:`~kzrehab.plan.MAX_AMOUNT`
+there (the errors name the component and the claim).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "evaluate",
+    "evaluate_claim",
+    "evaluate_columns",
+    "summarize",
+    "check_amounts",
+    "evaluators",
+]
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import EvaluationError
+from .laws.framework import Framework, is_constant
+from .model import Claim
+from .outcome import ClaimResult, ProvisionResult
+from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
+from .rules.interpreter import Evaluator, Trace, display
+from .rules.values import Interval, K
+
+if TYPE_CHECKING:
+    from .coverage import Coverage, CoverageSummary, Part
+    from .population import Population
+    from .population.columns import Columns
+
+#: The outputs whose traces an explanation shows (a provision's own conditions).
+_TRACED = frozenset({"when", "excl", "unless"})
+
+
+def evaluators(fw: Framework, as_of: dt.date) -> dict[str | None, Evaluator]:
+    """One interpreter per law, its parameters read at ``as_of``, and one (key ``None``)
+    for the framework-wide outputs, which read only other outputs and the claimant."""
+    params = fw.parameters_at(as_of)
+    evs: dict[str | None, Evaluator] = {
+        law.id: Evaluator(
+            {n: r.node for n, r in fw.checked(law.id).definitions.items()}, params[law.id]
+        )
+        for law in fw.laws
+    }
+    evs[None] = Evaluator({}, {})
+    return evs
+
+
+def evaluate_claim(
+    fw: Framework,
+    claim: Claim,
+    as_of: dt.date | None = None,
+    *,
+    explain: bool = True,
+    evaluators_: Mapping[str | None, Evaluator] | None = None,
+) -> ClaimResult:
+    """Evaluate one claim with the per-claim interpreter; with ``explain``, the traces of
+    every ground's and exclusion's conditions are kept."""
+    as_of = as_of or dt.date.today()
+    evs = evaluators_ or evaluators(fw, as_of)
+    values: dict[str, Any] = {}
+    traces: dict[str, Trace] = {}
+    for ev in evs.values():
+        ev.outputs = values
+    for o in plan_of(fw):
+        if o.given is not None and values[o.given] is K.FALSE:
+            continue
+        ev = evs[o.law]
+        if explain and o.kind in _TRACED:
+            value, traces[o.key] = ev.explain(o.node, claim)
+        else:
+            value = ev.evaluate(o.node, claim)
+        if o.kind == "amount":
+            assert isinstance(value, Interval) and o.subject is not None
+            problem = amount_problem(value)
+            if problem == "negative":
+                raise negative_amount(fw, o.subject, claim.id, display(value))
+            if problem is not None:
+                raise too_large_amount(fw, o.subject, claim.id, display(value))
+        values[o.key] = value
+    exclusions: dict[str, ProvisionResult] = {}
+    for e in fw.exclusion_law:
+        holds = values[f"holds:{e}"]
+        parts = [traces[k] for k in (f"excl:{e}", f"unless:{e}") if k in traces]
+        trace = Trace(e, str(holds), tuple(parts)) if explain else None
+        exclusions[e] = ProvisionResult(e, holds, trace)
+    grounds = {
+        g: ProvisionResult(g, values[f"applies:{g}"], traces.get(f"when:{g}"),
+                           when=values[f"when:{g}"])
+        for g in fw.covering
+    }  # fmt: skip
+    return ClaimResult(
+        claim.id,
+        values["status"],
+        {c: values[f"category:{c}"] for c in fw.categories},
+        grounds,
+        exclusions,
+        {c: values[f"receives:{c}"] for c in fw.components},
+        {c: values[f"amount:{c}"] for c in fw.components if f"amount:{c}" in values},
+        as_of,
+    )
+
+
+def evaluate_columns(
+    fw: Framework,
+    columns: Columns,
+    params: Mapping[str, Mapping[str, float]],
+    claim_id: Callable[[int], str],
+) -> Part:
+    """Run the plan over columns with the compiler; ``claim_id(i)`` names row ``i`` in
+    errors."""
+    import numpy as np
+
+    from .coverage import Part
+    from .rules.compiler import Iv, VectorEvaluator
+    evs: dict[str | None, VectorEvaluator] = {}
+    for law in fw.laws:
+        defs = fw.checked(law.id).definitions
+        evs[law.id] = VectorEvaluator(
+            columns,
+            {k: r.node for k, r in defs.items()},
+            params[law.id],
+            [k for k, r in defs.items() if r.scope == "event"],
+        )
+    evs[None] = VectorEvaluator(columns, {}, {}, [])
+    values: dict[str, Any] = {}
+    for ev in evs.values():
+        ev.outputs = values
+    for o in plan_of(fw):
+        with np.errstate(all="ignore"):
+            value = evs[o.law].evaluate(o.node)
+        if o.kind != "amount":
+            values[o.key] = np.ascontiguousarray(value, dtype=np.int8)
+            continue
+        assert isinstance(value, Iv) and o.given is not None and o.subject is not None
+        lo, hi = np.asarray(value.lo, np.float64), np.asarray(value.hi, np.float64)
+        gets = values[o.given] != 0
+        for bad, make in (
+            (gets & (lo < 0), negative_amount),
+            (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))), too_large_amount),
+        ):  # fmt: skip
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
+        values[o.key] = Iv(np.where(gets, lo, np.nan), np.where(gets, hi, np.nan))
+    amounts = {o.subject: values[o.key] for o in plan_of(fw).of_kind("amount")}
+    return Part(
+        values["status"],
+        {g: values[f"applies:{g}"] for g in fw.covering},
+        {e: values[f"holds:{e}"] for e in fw.exclusion_law},
+        {c: values[f"category:{c}"] for c in fw.categories},
+        {c: values[f"receives:{c}"] for c in fw.components},
+        {c: a.lo for c, a in amounts.items() if c is not None},
+        {c: a.hi for c, a in amounts.items() if c is not None},
+    )
+
+
+def _chunks(
+    fw: Framework, population: Population, as_of: dt.date, chunk: int
+) -> Any:
+    from .population.columns import columns_of
+
+    params = fw.parameters_at(as_of)
+    for first, part in columns_of(population).chunks(max(1, chunk)):
+
+        def claim_id(i: int, first: int = first) -> str:
+            return population.claim_id(first + i)
+
+        yield first + part.n_claims, evaluate_columns(fw, part, params, claim_id)
+
+
+def evaluate(
+    fw: Framework,
+    population: Population,
+    as_of: dt.date | None = None,
+    *,
+    engine: str = "vector",
+    chunk: int = 1_000_000,
+) -> Coverage:
+    """The coverage of a framework over a population at ``as_of`` (default today).
+
+    ``engine="vector"`` compiles the plan to NumPy over the columnar population, ``chunk``
+    claims at a time (memory stays bounded on ten million claims); ``engine="interpreter"``
+    runs the per-claim interpreter on each claim (slow; the reference the vectorised engine
+    is tested against).
+    """
+    from .coverage import Coverage
+
+    as_of = as_of or dt.date.today()
+    if engine == "interpreter":
+        evs = evaluators(fw, as_of)
+        results = [evaluate_claim(fw, c, as_of, explain=False, evaluators_=evs)
+                   for c in population.claims]  # fmt: skip
+        return Coverage.from_results(fw, population, as_of, results)
+    if engine != "vector":
+        raise ValueError(f"unknown engine {engine!r}")
+    parts = [p for _, p in _chunks(fw, population, as_of, chunk)]
+    return Coverage.from_parts(fw, population, as_of, parts)
+
+
+def summarize(
+    fw: Framework,
+    population: Population,
+    as_of: dt.date | None = None,
+    *,
+    chunk: int = 1_000_000,
+    progress: Callable[[int], None] | None = None,
+) -> CoverageSummary:
+    """The summaries of :func:`evaluate` (counts, categories, components, amount totals)
+    without keeping any claim's result: memory stays bounded by one chunk. ``progress``,
+    if given, is called with the number of claims evaluated after each chunk."""
+    from .coverage import CoverageSummary, Tally
+
+    as_of = as_of or dt.date.today()
+    total: Tally | None = None
+    for done, p in _chunks(fw, population, as_of, chunk):
+        tally = Tally.of(p.status, p.grounds, p.exclusions, p.categories, p.components,
+                         p.amount_lo, p.amount_hi)  # fmt: skip
+        if total is None:
+            total = tally
+        else:
+            total.add(tally)
+        if progress is not None:
+            progress(done)
+    if total is None:
+        raise ValueError("the population has no claims")
+    return CoverageSummary(fw, population, as_of, total)
+
+
+def check_amounts(fw: Framework) -> None:
+    """Raise :class:`EvaluationError` for an amount that is negative (or above the
+    ceiling) for every claim — one that reads no fact — on any date a parameter of its
+    law takes a new value."""
+    for o in plan_of(fw).of_kind("amount"):
+        assert o.subject is not None and o.law is not None
+        comp, law, _ = fw.components[o.subject]
+        assert comp.amount is not None
+        if not is_constant(fw.checked(law.id).amounts[o.subject].node, fw.checked(law.id)):
+            continue
+        dates = {d for p in law.parameters.values() for d, _ in p.values if d is not None}
+        for day in sorted(dates) or [dt.date.today()]:
+            try:
+                evs = evaluators(fw, day)
+            except EvaluationError:
+                continue  # some parameter has no value yet on that date
+            value = evs[o.law].evaluate(o.node, Claim("check"))
+            assert isinstance(value, Interval)
+            problem = amount_problem(value)
+            if problem == "negative":
+                raise EvaluationError(
+                    f"the amount of component '{o.subject}' is negative ({display(value)}) "
+                    f"from {day.isoformat()}; a law's amounts must not be negative",
+                    comp.amount.origin,
+                )
+            if problem is not None:
+                raise EvaluationError(
+                    f"the amount of component '{o.subject}' is {display(value)} tenge from "
+                    f"{day.isoformat()}, above the ceiling of {MAX_AMOUNT:,.0f} tenge a claim",
+                    comp.amount.origin,
+                )

@@ -1,0 +1,257 @@
+"""A claim's outcome under a framework, and what changes for it between two frameworks.
+
+A claim's **outcome** is its status, its categories (each a Kleene value), its components
+(each received, possibly received, or not) and the amount range of each component it may
+receive (:class:`ClaimResult`). Values stay Kleene values and ranges; words are made only
+when a report is rendered.
+
+Two outcomes of one claim differ at four **levels** (:func:`diff_claim`, documented in
+``docs/semantics.rst``):
+
+- **status**: gained when it rises (ineligible < undetermined < eligible), lost when it falls;
+- **categories**: a category gained when its value rises (false < unknown < true), lost
+  when it falls;
+- **components**: likewise, received > possibly received > not received;
+- **amounts**: what the claim may receive from each component is a range: the amount's
+  range when it surely receives it, from 0 to the amount's upper end when it possibly does,
+  0 when it does not (:func:`received`). Per period (``once``, ``month``) the claim's
+  change is the sum of the changes of the components it may receive with that period, as
+  a range (a component whose received range is the same on both sides changes by 0). The
+  claim's money is *surely lower* when the whole change range is below 0, *surely higher*
+  when it is above 0, and *uncertain* when it is neither but some component's range changed.
+
+A claim **loses** when it loses on any level (status or a category or a component falls,
+or its money is surely lower in some period) and **gains** when it gains on any level; it
+can do both. The vectorised twin over whole populations is
+:class:`kzrehab.diff.CoverageDiff`; a differential test holds the two equal.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "STATUSES",
+    "LEVELS",
+    "ProvisionResult",
+    "ClaimResult",
+    "AmountChange",
+    "ClaimDiff",
+    "received",
+    "diff_claim",
+    "cents",
+]
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+
+import attrs
+
+from .laws.model import PERIODS
+from .rules.interpreter import Trace
+from .rules.values import Interval, K
+
+#: Claim statuses in rising order; a status's index is its Kleene value.
+STATUSES = ("ineligible", "undetermined", "eligible")
+#: The levels at which two outcomes are compared, in the order reports show them.
+LEVELS = ("status", "categories", "components", "amounts")
+#: How a component is received, by Kleene value.
+RECEIVES = ("not", "possible", "received")
+
+_ZERO = Interval(0.0, 0.0)
+
+
+@attrs.frozen
+class ProvisionResult:
+    """The value of one provision for one claim, with its trace when explained."""
+
+    id: str
+    value: K
+    trace: Trace | None = None
+    #: for a ground: its ``when`` value before exclusions
+    when: K | None = None
+
+
+@attrs.frozen
+class ClaimResult:
+    """What a framework gives one claim: its outcome, provision by provision."""
+
+    claim_id: str
+    status: K
+    #: every category of the framework → whether the claim is in it
+    categories: Mapping[str, K]
+    #: full ground id → whether it applies
+    grounds: Mapping[str, ProvisionResult]
+    #: full exclusion id → whether it holds
+    exclusions: Mapping[str, ProvisionResult]
+    #: every full component id → whether the claim receives it
+    components: Mapping[str, K]
+    #: full component id → its amount range (rounded to cents), for the components with an
+    #: amount that the claim receives or possibly receives
+    amounts: Mapping[str, Interval]
+    as_of: dt.date
+
+    @property
+    def status_name(self) -> str:
+        """``eligible``, ``undetermined`` or ``ineligible``."""
+        return STATUSES[self.status]
+
+    @property
+    def applying(self) -> list[str]:
+        """Full ids of the grounds that apply (true)."""
+        return [g for g, r in self.grounds.items() if r.value is K.TRUE]
+
+    @property
+    def holding(self) -> list[str]:
+        """Full ids of the exclusions that hold (true)."""
+        return [e for e, r in self.exclusions.items() if r.value is K.TRUE]
+
+    def received(self, component: str) -> Interval:
+        """What the claim may receive from a component (0 … 0 when it does not)."""
+        return received(self.components.get(component, K.FALSE), self.amounts.get(component))
+
+
+def received(receives: K, amount: Interval | None) -> Interval:
+    """The range a claim may receive from a component: its amount when it surely receives
+    it, 0 to the amount's upper end when it possibly does, 0 when it does not or the
+    component has no amount."""
+    if receives is K.FALSE or amount is None:
+        return _ZERO
+    if receives is K.TRUE:
+        return amount
+    return Interval(0.0, amount.hi)
+
+
+def _direction(change: Interval, moved: bool) -> str | None:
+    if change.hi < 0:
+        return "lower"
+    if change.lo > 0:
+        return "higher"
+    return "uncertain" if moved else None
+
+
+@attrs.frozen
+class AmountChange:
+    """How what a claim may receive from one component (or in one period) changed."""
+
+    #: a full component id, or a period (``once``, ``month``) for the claim's money
+    id: str
+    period: str
+    base: Interval
+    head: Interval
+    #: the range of head - base (0 … 0 for a component whose range did not change)
+    change: Interval
+    #: ``lower``, ``higher`` or ``uncertain``
+    direction: str
+
+
+@attrs.frozen
+class ClaimDiff:
+    """What changed for one claim between a base and a head framework, level by level."""
+
+    id: str
+    base: K
+    head: K
+    categories_gained: tuple[str, ...] = ()
+    categories_lost: tuple[str, ...] = ()
+    #: ``(component, base value, head value)``, by id
+    components_gained: tuple[tuple[str, K, K], ...] = ()
+    components_lost: tuple[tuple[str, K, K], ...] = ()
+    #: per component whose received range changed, by id
+    amounts: tuple[AmountChange, ...] = ()
+    #: per period whose money changed (``once``, ``month``)
+    money: tuple[AmountChange, ...] = ()
+
+    @property
+    def levels_gained(self) -> tuple[str, ...]:
+        """The levels at which the claim gains."""
+        return tuple(level for level, hit in (
+            ("status", self.head > self.base),
+            ("categories", bool(self.categories_gained)),
+            ("components", bool(self.components_gained)),
+            ("amounts", any(m.direction == "higher" for m in self.money)),
+        ) if hit)  # fmt: skip
+
+    @property
+    def levels_lost(self) -> tuple[str, ...]:
+        """The levels at which the claim loses."""
+        return tuple(level for level, hit in (
+            ("status", self.head < self.base),
+            ("categories", bool(self.categories_lost)),
+            ("components", bool(self.components_lost)),
+            ("amounts", any(m.direction == "lower" for m in self.money)),
+        ) if hit)  # fmt: skip
+
+    @property
+    def gains(self) -> bool:
+        return bool(self.levels_gained)
+
+    @property
+    def loses(self) -> bool:
+        return bool(self.levels_lost)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.base != self.head or self.categories_gained or self.categories_lost
+            or self.components_gained or self.components_lost or self.amounts
+        )  # fmt: skip
+
+
+def cents(x: float) -> float:
+    """Tenge to whole cents (a float holding an integer, exact below 2**53; ±inf stays)."""
+    return x if math.isinf(x) else float(round(x * 100.0))
+
+
+def _sub(head: Interval, base: Interval) -> tuple[float, float]:
+    """head - base in cents, as a range."""
+    return cents(head.lo) - cents(base.hi), cents(head.hi) - cents(base.lo)
+
+
+def _tenge(lo: float, hi: float) -> Interval:
+    return Interval(lo / 100.0, hi / 100.0)
+
+
+def diff_claim(base: ClaimResult, head: ClaimResult, periods: Mapping[str, str]) -> ClaimDiff:
+    """The changes of one claim's outcome from ``base`` to ``head``; ``periods`` gives each
+    component's period (``once`` or ``month``)."""
+    cats = sorted(set(base.categories) | set(head.categories))
+    b_cat = {c: base.categories.get(c, K.FALSE) for c in cats}
+    h_cat = {c: head.categories.get(c, K.FALSE) for c in cats}
+    comps = sorted(set(base.components) | set(head.components))
+    b_comp = {c: base.components.get(c, K.FALSE) for c in comps}
+    h_comp = {c: head.components.get(c, K.FALSE) for c in comps}
+    amounts: list[AmountChange] = []
+    money: dict[str, tuple[float, float]] = {}  # in cents
+    for c in comps:
+        b, h = base.received(c), head.received(c)
+        if b == h:
+            continue
+        lo, hi = _sub(h, b)
+        period = periods.get(c, "once")
+        direction = _direction(Interval(lo, hi), True)
+        assert direction is not None
+        amounts.append(AmountChange(c, period, b, h, _tenge(lo, hi), direction))
+        m_lo, m_hi = money.get(period, (0.0, 0.0))
+        money[period] = (m_lo + lo, m_hi + hi)
+    money_changes = []
+    for period, (lo, hi) in sorted(money.items(), key=lambda kv: PERIODS.index(kv[0])):
+        direction = _direction(Interval(lo, hi), True)
+        if direction is not None and not (lo == 0 and hi == 0):
+            money_changes.append(
+                AmountChange(period, period, _ZERO, _ZERO, _tenge(lo, hi), direction))
+    return ClaimDiff(
+        id=base.claim_id,
+        base=base.status,
+        head=head.status,
+        categories_gained=tuple(c for c in cats if h_cat[c] > b_cat[c]),
+        categories_lost=tuple(c for c in cats if h_cat[c] < b_cat[c]),
+        components_gained=tuple((c, b_comp[c], h_comp[c]) for c in comps if h_comp[c] > b_comp[c]),
+        components_lost=tuple((c, b_comp[c], h_comp[c]) for c in comps if h_comp[c] < b_comp[c]),
+        amounts=tuple(amounts),
+        money=tuple(money_changes),
+    )
+
+
+def finite(x: float) -> float | None:
+    """A bound as JSON: None for an unbounded side."""
+    return None if math.isinf(x) or math.isnan(x) else x

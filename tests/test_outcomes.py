@@ -1,0 +1,353 @@
+"""Outcomes compared at every level: status, categories, components, amounts.
+
+Small hand-made frameworks hold each level; generated rules and claims hold the two
+implementations of the outcome diff equal (the per-claim :func:`kzrehab.outcome.diff_claim`
+and the vectorised :class:`kzrehab.diff.CoverageDiff`), and the evaluation plan is the only
+thing either engine evaluates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kzrehab.coverage import exact_cents, sum_cents
+from kzrehab.dates import parse_date
+from kzrehab.diff import CoverageDiff, compare
+from kzrehab.errors import EvaluationError
+from kzrehab.evaluation import check_amounts, evaluate, evaluate_claim, evaluators
+from kzrehab.laws.framework import Framework
+from kzrehab.laws.loader import load_law_text
+from kzrehab.model import Claim, Event
+from kzrehab.outcome import diff_claim
+from kzrehab.plan import MAX_AMOUNT, plan_of
+from kzrehab.population import Population
+from kzrehab.reports import Report
+from kzrehab.rules.compiler import VectorEvaluator
+from kzrehab.rules.interpreter import Evaluator
+from kzrehab.rules.printer import unparse
+from kzrehab.rules.values import K
+
+from .rule_strategies import PARAMS, claim_cond, claim_num, claims
+
+AS_OF = dt.date(2025, 6, 1)
+
+
+def law(text: str, name: str = "law.toml") -> Any:
+    return load_law_text(text, name)
+
+
+def fw(*texts: str) -> Framework:
+    return Framework([law(t, f"law{i}.toml") for i, t in enumerate(texts)])
+
+
+def ev(measure: str, start: str = "1931-05", end: str | None = "1932-05",
+       **facts: Any) -> Event:  # fmt: skip
+    return Event(measure=measure, start=parse_date(start),
+                 end=parse_date(end) if end else None, **facts)  # fmt: skip
+
+
+def pop_of(*claims: Claim) -> Population:
+    return Population("hand-made", claims)
+
+
+CURRENT = """
+[law]
+id = "old"
+title = "The law in force"
+kind = "law"
+status = "in-force"
+
+[[article]]
+number = "1"
+text = "Exiles are victims; relocated persons are relocated; a payment of 1,000 once."
+
+  [[article.ground]]
+  id = "exile"
+  category = "victim"
+  when = "exists(events[measure == 'exile'])"
+
+  [[article.ground]]
+  id = "relocated"
+  category = "relocated"
+  when = "exists(events[measure == 'exile' and year < 1935])"
+
+  [[article.component]]
+  id = "payment"
+  kind = "compensation"
+  recipients = ["victim"]
+  amount = "1000"
+  period = "once"
+
+  [[article.component]]
+  id = "allowance"
+  kind = "compensation"
+  recipients = ["victim"]
+  amount = "10"
+  period = "month"
+"""
+
+#: a bill whose payment replaces the old one, and is smaller
+SMALLER = """
+[law]
+id = "bill"
+title = "A bill"
+kind = "bill"
+status = "draft"
+
+[[article]]
+number = "1"
+text = "Exiles receive 100 instead of the old payment."
+
+  [[article.ground]]
+  id = "exile"
+  category = "exile"
+  when = "exists(events[measure == 'exile'])"
+
+  [[article.component]]
+  id = "payment"
+  kind = "compensation"
+  recipients = ["victim"]
+  amount = "100"
+  period = "once"
+  instead_of = ["old:payment"]
+"""
+
+EXILE = Claim("c1", claimant="victim", events=(ev("exile"),))
+
+
+def test_a_component_replaced_by_a_smaller_one_is_a_loss() -> None:
+    c = compare(fw(CURRENT), fw(CURRENT, SMALLER), pop_of(EXILE), AS_OF)
+    d = c.coverage
+    assert d.lost == 1 and d.gained == 1  # it loses the old payment, gains the new one
+    (change,) = d.claim_changes()
+    assert change.components_lost == (("old:payment", K.TRUE, K.FALSE),)
+    assert change.components_gained == (("bill:payment", K.FALSE, K.TRUE),)
+    (money,) = change.money
+    assert (money.period, money.direction) == ("once", "lower")
+    assert (money.change.lo, money.change.hi) == (-900.0, -900.0)
+    changes = d.changes()
+    assert changes["amounts"]["lower"] == 1 and changes["amounts"]["higher"] == 0
+    assert changes["amounts"]["by_period"] == [
+        {"period": "once", "higher": 0, "lower": 1, "uncertain": 0,
+         "change": {"min": -900.0, "max": -900.0}}]  # fmt: skip
+    # the cut is the replacing component's: taking it back gives the old payment back
+    rows = {r.provision: r for r in c.attribution}
+    assert (rows["bill:payment"].gained, rows["bill:payment"].lost) == (1, 1)
+    assert rows["bill:payment"].levels is not None
+    assert rows["bill:payment"].levels["amounts"]["lower"] == 1
+    # the report says so first, in words
+    text = Report("comparison", "t", c.to_json()).render("text")
+    head = text[: text.index("Changes by level")]
+    assert "1 lose something" in head and "Who loses" in head
+    assert "bill:payment (1 claims)" in head  # the provision responsible
+    assert "surely receive less money" in head
+
+
+def test_a_category_lost_while_the_status_stays() -> None:
+    later = CURRENT.replace("year < 1935", "year < 1930")
+    d = compare(fw(CURRENT), fw(later), pop_of(EXILE), AS_OF).coverage
+    (change,) = d.claim_changes()
+    assert change.base == change.head == K.TRUE
+    assert change.categories_lost == ("relocated",)
+    assert change.levels_lost == ("categories",) and not change.gains
+    assert d.changes()["categories"]["by_category"] == [
+        {"category": "relocated", "gained": 0, "lost": 1},
+        {"category": "victim", "gained": 0, "lost": 0}]  # fmt: skip
+    assert d.changes()["status"] == {"gained": 0, "lost": 0}
+
+
+def test_an_amount_that_may_change() -> None:
+    # the head pays by months of exile; the exile's end is unknown: less or more than 1,000
+    months = CURRENT.replace('amount = "1000"', 'amount = "100 * sum(events.months)"')
+    open_ended = Claim("c1", claimant="victim", events=(ev("exile", end=None),))
+    d = compare(fw(CURRENT), fw(months), pop_of(open_ended), AS_OF).coverage
+    (change,) = d.claim_changes()
+    (amount,) = change.amounts
+    assert amount.direction == "uncertain" and amount.change.lo < 0 < amount.change.hi
+    assert not change.loses and not change.gains  # may: neither surely
+    assert d.changes()["amounts"]["uncertain"] == 1
+
+
+def test_a_category_lost_to_a_narrower_ground_keeps_the_components_of_another() -> None:
+    head = CURRENT.replace("measure == 'exile'])\"\n\n  [[article.ground]]",
+                           "measure == 'imprisonment'])\"\n\n  [[article.ground]]", 1)
+    d = compare(fw(CURRENT), fw(head), pop_of(EXILE), AS_OF).coverage
+    assert d.changes()["status"] == {"gained": 0, "lost": 0}  # still relocated
+    assert d.changes()["categories"]["by_category"][1] == {"category": "victim",
+                                                          "gained": 0, "lost": 1}
+    # the payment is granted by every ground of the law: 'relocated' still grants it
+    assert d.changes()["components"]["lost"] == 0
+    assert d.lost == 1
+
+
+def formats(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    report = Report("comparison", "periods", data)
+    for fmt in ("text", "md", "html", "json"):
+        yield fmt, report.render(fmt)
+
+
+def test_once_and_monthly_totals_are_kept_apart_in_every_format() -> None:
+    more = CURRENT.replace('amount = "10"', 'amount = "30"')
+    people = pop_of(*(attrs.evolve(EXILE, id=f"c{i}") for i in range(3)))
+    data = compare(fw(CURRENT), fw(more), people, AS_OF).to_json()
+    periods = {r["period"]: r["amount"] for r in data["head"]["by_period"]}
+    assert periods == {"once": {"min": 3000.0, "max": 3000.0},
+                       "month": {"min": 90.0, "max": 90.0}}  # fmt: skip
+    moved = {r["period"]: r for r in data["changes"]["amounts"]["by_period"]}
+    assert set(moved) == {"month"} and moved["month"]["change"] == {"min": 60.0, "max": 60.0}
+    for fmt, text in formats(data):
+        assert "3,090" not in text and "3090" not in text, fmt  # never added together
+        if fmt != "json":
+            assert "KZT, once" in text and "KZT a month" in text, fmt
+            assert "Monthly allowances: the total changes by +60.00 KZT" in text, fmt
+            assert "One-time payments: no change." in text, fmt
+    assert json.loads(dict(formats(data))["json"])["summary"]
+
+
+def test_nothing_lost_is_said_in_words() -> None:
+    data = compare(fw(CURRENT), fw(CURRENT), pop_of(EXILE), AS_OF).to_json()
+    text = Report("comparison", "same", data).render("text")
+    assert "No claim loses anything" in text and "Who loses" not in text
+
+
+# -- totals are exact integers of cents ---------------------------------------------------------
+
+
+@given(st.lists(st.integers(-(10**15), 10**15), max_size=300))
+def test_the_total_is_the_exact_sum_of_the_cents(cents: list[int]) -> None:
+    values = np.array(cents, np.float64)
+    assert sum_cents(values) == sum(cents)
+    assert exact_cents(values / 100.0) == sum(cents)
+
+
+def test_a_large_total_does_not_wrap() -> None:
+    big = CURRENT.replace('amount = "1000"', 'amount = "9999999999999"')
+    people = pop_of(*(attrs.evolve(EXILE, id=f"c{i}") for i in range(5000)))
+    for engine in ("vector", "interpreter"):
+        cov = evaluate(fw(big), people, AS_OF, engine=engine)
+        row = next(r for r in cov.by_component() if r["component"] == "old:payment")
+        assert row["amount"]["min"] == 9_999_999_999_999 * 5000  # exact, no wrap
+        assert cov.tally.amounts["old:payment"][0] == 999_999_999_999_900 * 5000
+
+
+def test_an_amount_above_the_ceiling_is_an_error_naming_component_and_claim() -> None:
+    huge = CURRENT.replace('amount = "1000"', 'amount = "1000 * claimant_birth_year * 1e11"')
+    person = attrs.evolve(EXILE, claimant_birth_year=1920)
+    for engine in ("vector", "interpreter"):
+        with pytest.raises(EvaluationError, match="old:payment.*'c1'.*ceiling"):
+            evaluate(fw(huge), pop_of(person), AS_OF, engine=engine)
+    with pytest.raises(EvaluationError, match="ceiling"):
+        check_amounts(fw(CURRENT.replace('amount = "1000"', f'amount = "{MAX_AMOUNT * 2:.0f}"')))
+
+
+# -- one plan, two engines ----------------------------------------------------------------------
+
+
+def _with(text: str, condition: str, amount: str) -> str:
+    params = "[parameters]\n" + "".join(f"{k} = {v}\n" for k, v in PARAMS.items())
+    text = text.replace("[[article]]", params + "\n[[article]]", 1)
+    return text + (
+        '\n[[article]]\nnumber = "9"\ntext = "More."\n\n  [[article.ground]]\n'
+        f'  id = "new"\n  category = "new"\n  when = "{condition}"\n\n'
+        '  [[article.exclusion]]\n  id = "bar"\n  grounds = ["exile"]\n'
+        f'  when = "not ({condition})"\n\n'
+        '  [[article.component]]\n  id = "extra"\n  kind = "compensation"\n'
+        '  recipients = ["victim", "child"]\n'
+        f'  amount = "max(0, min({amount}, 1000000))"\n  period = "month"\n'
+        '  instead_of = ["payment"]\n'
+    )
+
+
+_SETTINGS = settings(max_examples=50, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+
+
+@_SETTINGS
+@given(condition=claim_cond(), amount=claim_num(),
+       people=st.lists(claims(), min_size=1, max_size=10))  # fmt: skip
+def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
+                                                   people: list[Claim]) -> None:  # fmt: skip
+    src = unparse(condition).replace('"', "'")
+    base = fw(CURRENT)
+    head = fw(_with(CURRENT, src, unparse(amount).replace('"', "'")))
+    population = Population("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
+                                            for i, c in enumerate(people)))  # fmt: skip
+    vector = CoverageDiff(evaluate(base, population, AS_OF), evaluate(head, population, AS_OF))
+    interp = CoverageDiff(evaluate(base, population, AS_OF, engine="interpreter"),
+                          evaluate(head, population, AS_OF, engine="interpreter"))
+    assert vector.changes() == interp.changes()
+    periods = vector.periods
+    expected = []
+    for claim in population.claims:
+        d = diff_claim(evaluate_claim(base, claim, AS_OF, explain=False),
+                       evaluate_claim(head, claim, AS_OF, explain=False), periods)
+        if d.changed:
+            expected.append(d)
+    assert vector.claim_changes() == expected
+    assert list(np.flatnonzero(vector.gains)) == [
+        i for i, c in enumerate(population.claims) if any(
+            d.id == c.id and d.gains for d in expected)]  # fmt: skip
+
+
+def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every tree either engine is asked to evaluate is one of the plan's outputs."""
+    seen: list[Any] = []
+    for cls, names in ((Evaluator, ("evaluate", "explain")), (VectorEvaluator, ("evaluate",))):
+        for name in names:
+            original = getattr(cls, name)
+
+            def spy(self: Any, node: Any, *args: Any, __original: Any = original) -> Any:
+                seen.append(node)
+                return __original(self, node, *args)
+
+            monkeypatch.setattr(cls, name, spy)
+    base, head = fw(CURRENT), fw(CURRENT, SMALLER)
+    people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
+    compare(base, head, people, AS_OF)
+    evaluate(head, people, AS_OF, engine="interpreter")
+    evaluate_claim(head, EXILE, AS_OF, explain=True)
+    check_amounts(head)
+    assert seen
+    plans = [plan_of(f) for f in (base, head)]
+    nodes = {id(o.node) for p in plans for o in p}
+    # compare evaluates variants too: each of their trees is its own plan's
+    from kzrehab.plan import _PLANS
+
+    nodes |= {id(o.node) for p in list(_PLANS.values()) for o in p}
+    assert all(id(n) in nodes for n in seen)
+
+
+def test_the_plan_has_one_output_per_rule() -> None:
+    plan = plan_of(fw(CURRENT, SMALLER))
+    kinds = [o.kind for o in plan]
+    assert kinds.count("status") == 1
+    assert {o.key for o in plan.of_kind("receives")} == {
+        "receives:old:payment", "receives:old:allowance", "receives:bill:payment"}
+    # instead_of is a condition of the replaced component's tree
+    replaced = plan.by_key["receives:old:payment"].node
+    assert "receives" not in unparse(replaced) and "applies:bill:exile" in unparse(replaced)
+    assert all(o.given == f"receives:{o.subject}" for o in plan.of_kind("amount"))
+
+
+def test_evaluators_are_per_law_plus_one_for_the_framework() -> None:
+    assert set(evaluators(fw(CURRENT, SMALLER), AS_OF)) == {"old", "bill", None}
+
+
+# -- the period of an amount --------------------------------------------------------------------
+
+
+def test_an_amount_without_a_period_is_read_as_once_and_linted() -> None:
+    silent = CURRENT.replace('  period = "once"\n', "", 1)
+    f = fw(silent)
+    assert f.components["old:payment"][0].pays == "once"
+    assert any("no period" in x and "old:payment" in x for x in f.lint())
+    assert not any("no period" in x for x in fw(CURRENT).lint())
