@@ -351,3 +351,11 @@ def test_an_amount_without_a_period_is_read_as_once_and_linted() -> None:
     assert f.components["old:payment"][0].pays == "once"
     assert any("no period" in x and "old:payment" in x for x in f.lint())
     assert not any("no period" in x for x in fw(CURRENT).lint())
+
+
+def test_a_framework_is_a_value() -> None:
+    f = fw(CURRENT)
+    with pytest.raises(AttributeError, match="value"):
+        f.laws = ()
+    assert repr(f) == "<Framework old>"
+    assert isinstance(f.notices, tuple)

@@ -47,14 +47,29 @@ def _full(law: Law, ref: str) -> str:
 
 
 class Framework:
-    """A set of laws evaluated together, amendments applied and every expression checked."""
+    """A set of laws read together, amendments applied and every expression checked: the
+    checked laws and an index of their provisions. A value: once built, nothing in it is
+    assigned again (assigning an attribute raises :class:`AttributeError`)."""
+
+    _built = False
 
     def __init__(self, laws: Sequence[Law]) -> None:
         amended = apply_amendments(laws)  # also refuses a law given twice
         self.laws: tuple[Law, ...] = amended.laws
-        self.notices: list[str] = list(amended.notices)
+        notices = list(amended.notices)
         self._checked = {law.id: self._check_law(law) for law in self.laws}
-        self._index_provisions()
+        self._index_provisions(notices)
+        #: what the drafter should know that is not an error (e.g. a reference not applied)
+        self.notices: tuple[str, ...] = tuple(notices)
+        self._built = True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self._built:
+            raise AttributeError(f"a Framework is a value: '{name}' cannot be assigned")
+        super().__setattr__(name, value)
+
+    def __repr__(self) -> str:
+        return f"<Framework {' + '.join(self.ids) or '(no law)'}>"
 
     # -- building ---------------------------------------------------------------------------
 
@@ -83,7 +98,7 @@ class Framework:
                 amounts[full] = checker.check(p.amount, "num", f"the amount of '{full}'")
         return CheckedLaw(law, definitions, grounds, exclusions, amounts)
 
-    def _index_provisions(self) -> None:
+    def _index_provisions(self, notices: list[str]) -> None:
         law_ids = {law.id for law in self.laws}
         all_grounds = {g for plan in self._checked.values() for g in plan.grounds}
         self.ground_law: dict[str, Law] = {}
@@ -101,7 +116,7 @@ class Framework:
                 full = _full(law, ref)
                 target_law = full.split(":", 1)[0]
                 if target_law not in law_ids:
-                    self.notices.append(
+                    notices.append(
                         f"{owner} names ground '{full}' of law '{target_law}', which is not "
                         "in the framework: that reference is not applied"
                     )
