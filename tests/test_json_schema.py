@@ -1,6 +1,6 @@
 """Every command's ``--format json`` document against the documented JSON Schema.
 
-The schema (``docs/schema/kzrehab-1.schema.json``) is the public contract of SPEC §7 made
+The schema (``docs/schema/kzrehab-2.schema.json``) is the public contract of SPEC §7 made
 checkable. Each command runs in process on a small synthetic population, against the real
 drafts and the real git history of this repository (read only), and its document must
 validate — both through the schema's own selection by shape and against the ``$defs`` entry
@@ -27,13 +27,21 @@ from kzrehab.cli import main
 from kzrehab.population import load_population
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_PATH = ROOT / "docs" / "schema" / "kzrehab-1.schema.json"
+SCHEMA_FILE = "kzrehab-2.schema.json"
+SCHEMA_PATH = ROOT / "docs" / "schema" / SCHEMA_FILE
+VERSION = "kzrehab/2"
 AS_OF = "2025-06-01"
 SUPPRESS = 1000
 RANK = {"ineligible": 0, "undetermined": 1, "eligible": 2}
+#: how a claim receives a component, in rising order
+RECEIPT = {"not": 0, "possible": 1, "received": 2}
+#: the levels of an outcome, in the order a claim's gains and loses list them
+LEVELS = ("status", "categories", "components", "amounts")
+PERIODS = ("once", "month")
 #: keys whose integer values count claims (or changes of such counts) outside ``population``
 COUNT_KEYS = frozenset({"eligible", "undetermined", "ineligible", "claims", "gained", "lost",
-                        "applies", "holds", "unbounded"})  # fmt: skip
+                        "applies", "holds", "paying", "higher", "lower",
+                        "uncertain"})  # fmt: skip
 
 Doc = dict[str, Any]
 Run = Callable[..., Doc]
@@ -177,24 +185,37 @@ def validators(schema: Doc) -> dict[str, Draft202012Validator]:
 _PARTIAL = frozenset({"if", "then", "else", "not", "contains"})
 
 
-def _closed(node: Any, partial: bool = False) -> Any:
+def _parts(schema: Doc) -> frozenset[str]:
+    """The ``$defs`` that are parts of an ``allOf`` somewhere (the envelope, the coverage,
+    the counts of a level…): alone they describe only some keys of an object."""
+    return frozenset(
+        sub["$ref"].removeprefix("#/$defs/")
+        for _, node in _walk(schema, "#") if isinstance(node, dict)
+        for sub in node.get("allOf", []) if isinstance(sub, dict) and "$ref" in sub
+    )  # fmt: skip
+
+
+def _closed(node: Any, partial: bool = False, parts: frozenset[str] = frozenset(),
+            condition: bool = False) -> Any:  # fmt: skip
     """The schema with ``unevaluatedProperties: false`` on every whole object it describes:
-    an instance key that no ``properties`` of the schema names is then an error."""
+    an instance key that no ``properties`` of the schema names is then an error. A
+    definition used as a part of an ``allOf`` is closed where it is used whole; nothing
+    under a condition (``if``, ``then``, ``not``…) is closed, it describes only some keys."""
     if isinstance(node, list):
-        return [_closed(v, partial) for v in node]
+        return [_closed(v, partial, parts, condition) for v in node]
     if not isinstance(node, dict):
         return node
     out: Doc = {}
     for key, value in node.items():
-        if key == "$defs":  # envelope and coverage are parts of the documents' allOf
-            out[key] = {name: _closed(d, name in ("envelope", "coverage"))
-                        for name, d in value.items()}  # fmt: skip
+        if key == "$defs":
+            out[key] = {name: _closed(d, name in parts, parts) for name, d in value.items()}
         elif key == "properties":
-            out[key] = {name: _closed(d) for name, d in value.items()}
+            out[key] = {name: _closed(d, False, parts, condition) for name, d in value.items()}
         else:
-            out[key] = _closed(value, key in _PARTIAL or key == "allOf")
-    if (("properties" in node or "allOf" in node) and "additionalProperties" not in node
-            and not partial):  # fmt: skip
+            out[key] = _closed(value, key == "allOf", parts, condition or key in _PARTIAL)
+    whole = "properties" in node or "allOf" in node
+    whole = whole or str(node.get("$ref", "")).removeprefix("#/$defs/") in parts
+    if whole and "additionalProperties" not in node and not partial and not condition:
         out["unevaluatedProperties"] = False
     return out
 
@@ -202,7 +223,7 @@ def _closed(node: Any, partial: bool = False) -> Any:
 @pytest.fixture(scope="module")
 def closed(schema: Doc) -> Draft202012Validator:
     """The schema with no room for keys it does not describe."""
-    return Draft202012Validator(_closed(schema))
+    return Draft202012Validator(_closed(schema, parts=_parts(schema)))
 
 
 def errors_of(validator: Draft202012Validator, doc: Doc) -> list[str]:
@@ -228,7 +249,9 @@ def test_schema_file_is_json_and_a_draft_2020_12_schema() -> None:
     schema = json.loads(text)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(schema)
-    assert schema["$defs"]["schema_version"]["const"] == "kzrehab/1"
+    assert schema["$defs"]["schema_version"]["const"] == VERSION
+    assert schema["title"] == VERSION
+    assert schema["$id"] == "urn:kzrehab:schema:" + SCHEMA_FILE.removesuffix(".schema.json")
 
 
 def _walk(node: Any, where: str) -> Iterator[tuple[str, Any]]:
@@ -279,6 +302,8 @@ CASES = [
                   "drafts/proposals", "--claims"), "comparison_document", id="compare --claims"),
     pytest.param(("log", "drafts/bills", "-n", "3"), "log_document", id="log",
                  marks=needs_history),
+    pytest.param(("log", "drafts/bills", "-n", "3", "--base", "drafts/current"), "log_document",
+                 id="log --base", marks=needs_history),
     pytest.param(("status", "drafts"), "status_document", id="status"),
 ]  # fmt: skip
 
@@ -386,8 +411,9 @@ def test_the_examples_of_the_docs_page_validate(
     closed: Draft202012Validator,
 ) -> None:  # fmt: skip
     text = (ROOT / "docs" / "json.rst").read_text(encoding="utf-8")
-    assert ".. literalinclude:: schema/kzrehab-1.schema.json" in text
-    coverage, comparison = _json_examples(text)
+    assert f".. literalinclude:: schema/{SCHEMA_FILE}" in text
+    assert f'"schema": "{VERSION}"' in text
+    coverage, comparison, claim = _json_examples(text)
     for doc, definition in ((coverage, "coverage_document"),
                             (comparison, "comparison_document")):  # fmt: skip
         assert_valid(validator, doc)
@@ -395,6 +421,9 @@ def test_the_examples_of_the_docs_page_validate(
         assert_valid(closed, doc)
     assert sum(coverage["status"].values()) == coverage["population"]["claims"]
     _check_comparison(comparison)
+    comparison["claims"] = [claim]  # one claim of the same comparison with --claims
+    assert_valid(closed, comparison)
+    assert claim["loses"] and claim["gains"], "the example claim both gains and loses"
 
 
 def test_population_info_validates(
@@ -430,12 +459,17 @@ def test_an_unbounded_amount_is_null_in_coverage_and_compare(
     (row,) = doc["by_component"]
     assert row["amount"]["min"] is not None and row["amount"]["max"] is None
     _unbounded_claim(run, uncapped)
+    (total,) = [r["amount"] for r in doc["by_period"] if r["period"] == row["period"]]
+    assert total["max"] is None, "a total with an unbounded part is unbounded"
     doc = run("compare", "--base", "drafts/current", "--with", uncapped)
     assert_valid(validator, doc)
     (head,) = [r["head"] for r in doc["by_component"] if r["component"] == "uncapped:payment"]
-    assert head["unbounded"] > 0 and head["amount"]["max"] is not None
     (row,) = [r for r in doc["head"]["by_component"] if r["component"] == "uncapped:payment"]
-    assert row["amount"]["max"] is None
+    assert head == {k: row[k] for k in head}, "one tally: the breakdown is the head's row"
+    assert head["amount"]["max"] is None
+    (change,) = [r["change"] for r in doc["changes"]["amounts"]["by_component"]
+                 if r["component"] == "uncapped:payment"]  # fmt: skip
+    assert change["max"] is None and change["min"] is not None
 
 
 def test_explain_writes_an_unbounded_amount_as_null(
@@ -445,6 +479,30 @@ def test_explain_writes_an_unbounded_amount_as_null(
     assert_valid(validator, doc)
     (component,) = doc["components"]
     assert component["amount_range"]["max"] is None
+
+
+def test_explain_against_tells_an_amount_that_differs_and_why(
+    run: Run, validator: Draft202012Validator, closed: Draft202012Validator, uncapped: str,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """The same component paying twice as much: it differs only in its amount."""
+    doubled = tmp_path / "doubled.toml"
+    doubled.write_text(UNCAPPED.replace("1000", "2000"), encoding="utf-8")
+    claims = run("coverage", uncapped, "--claims")["claims"]
+    claim, amount = next((c["id"], x["amount_range"]) for c in claims for x in c["components"]
+                         if x["amount_range"] and x["amount_range"]["min"]
+                         and x["amount_range"]["max"] is not None)  # fmt: skip
+    doc = run("explain", claim, str(doubled), "--against", uncapped)
+    assert_valid(validator, doc)
+    assert_valid(closed, doc)
+    (diff,) = doc["differences"]
+    assert (diff["kind"], diff["id"]) == ("component", "uncapped:payment")
+    assert diff["value"] == diff["against"] == "received"
+    assert diff["against_amount"] == amount
+    assert diff["amount"] == {k: 2 * v for k, v in amount.items()}
+    assert [c["why"] for c in diff["causes"]] == ["amount"]
+    diff["causes"][0]["why"] = "because"
+    assert errors_of(validator, doc), "a cause of an unknown kind validates"
 
 
 # -- --suppress-below -------------------------------------------------------------------------
@@ -487,23 +545,66 @@ def _objects(node: Any) -> Iterator[Doc]:
             yield from _objects(v)
 
 
+def _pairs(
+    raw: Any, shown: Any, parent: str | None = None
+) -> Iterator[tuple[Doc, Doc, str | None]]:
+    """Each object of a document with the same object of its suppressed copy, and the key
+    it is under (``population`` and free text left out)."""
+    if isinstance(raw, dict) and isinstance(shown, dict):
+        yield raw, shown, parent
+        for k, v in raw.items():
+            if k not in ("population", "summary") and k in shown:
+                yield from _pairs(v, shown[k], k)
+    elif isinstance(raw, list) and isinstance(shown, list):
+        assert len(raw) == len(shown), f"suppression changed the length of {parent}"
+        for a, b in zip(raw, shown, strict=True):
+            yield from _pairs(a, b, parent)
+
+
+_MOVES = ("higher", "lower", "uncertain")
+
+
 @pytest.mark.parametrize("argv", SUPPRESSED)
 def test_suppressed_output_validates_and_blanks_small_cells(
     run: Run, validator: Draft202012Validator, closed: Draft202012Validator,
     argv: tuple[str, ...],
 ) -> None:  # fmt: skip
-    doc = run(*argv, "--suppress-below", str(SUPPRESS))
+    """Counts of 1 to K - 1 claims are blanked, zeros published; an amount is blanked with
+    its claim count or when fewer than K claims pay into it; a change of money when fewer
+    than K claims' money changes."""
+    doc, raw = run(*argv, "--suppress-below", str(SUPPRESS)), run(*argv)
     assert_valid(validator, doc)
     assert_valid(closed, doc)
     assert doc.get("suppressed_below") == SUPPRESS, "the document must say it is suppressed"
     counts = list(_counts(doc))
     assert any(v is None for _, v in counts), "1,500 claims and K=1000: some cell is blanked"
-    small = [(k, v) for k, v in counts if v is not None and abs(v) < SUPPRESS]
+    small = [(k, v) for k, v in counts if v is not None and 0 < abs(v) < SUPPRESS]
     assert not small, f"counts below {SUPPRESS} left in: {small[:10]}"
-    for o in _objects(doc):
-        if "claims" in o and "amount" in o and o["claims"] is None:
-            assert o["amount"] is None, f"amount of a blanked count left in: {o}"
-    assert doc["population"] == run(*argv)["population"], "the population is never blanked"
+    assert any(v == 0 for _, v in counts), "a zero is published"
+    for before, after, parent in _pairs(raw, doc):
+        status_cells = all(s in before for s in RANK)  # blanked in pairs (complementary)
+        for k, v in before.items():
+            if k not in COUNT_KEYS or type(v) is not int:
+                continue
+            if 0 < abs(v) < SUPPRESS:
+                assert after[k] is None, (parent, k, v)
+            elif after[k] is not None:
+                assert after[k] == v, (parent, k)
+            elif v == 0:
+                assert status_cells or parent == "change", f"a zero {k} in {parent} is blanked"
+        if isinstance(before.get("amount"), dict):
+            few = type(before.get("paying")) is int and 0 < before["paying"] < SUPPRESS
+            if after.get("claims", 0) is None or few:
+                assert after["amount"] is None, f"amount of a blanked count left in: {after}"
+            elif "paying" in before:
+                assert after["amount"] == before["amount"], after
+        if all(m in before for m in _MOVES) and isinstance(before.get("change"), dict):
+            moved = sum(before[m] for m in _MOVES)
+            if 0 < moved < SUPPRESS:
+                assert after["change"] is None, f"change of few claims' money left in: {after}"
+            else:
+                assert after["change"] == before["change"], after
+    assert doc["population"] == raw["population"], "the population is never blanked"
 
 
 # -- the schema has teeth ---------------------------------------------------------------------
@@ -511,6 +612,7 @@ def test_suppressed_output_validates_and_blanks_small_cells(
 COVERAGE = ("coverage", "drafts/current")
 CLAIMS = ("coverage", "drafts/current", "drafts/bills", "--claims")
 COMPARE = ("compare", "--base", "drafts/current", "--with", "drafts/bills")
+CHANGES = (*COMPARE, "drafts/proposals", "--claims")
 LOG = ("log", "drafts/bills", "-n", "3")
 STATUS = ("status", "drafts")
 
@@ -530,6 +632,42 @@ def _first_component(doc: Doc) -> Doc:
     return component
 
 
+def _paid(doc: Doc) -> Doc:
+    row: Doc = next(r for r in doc["by_component"] if r["amount"] is not None)
+    return row
+
+
+def _claim_with(key: str) -> Callable[[Doc], Doc]:
+    def first(doc: Doc) -> Doc:
+        claim: Doc = next(c for c in doc["claims"] if c[key])
+        return claim
+
+    return first
+
+
+_with_money, _with_amounts = _claim_with("money"), _claim_with("amounts")
+
+
+def _money(doc: Doc) -> Doc:
+    money: Doc = _with_money(doc)["money"][0]
+    return money
+
+
+def _component_gained(doc: Doc) -> Doc:
+    move: Doc = next(c for c in doc["claims"] if c["components"]["gained"])["components"]
+    return move
+
+
+def _levels(doc: Doc) -> Doc:
+    levels: Doc = next(r["levels"] for r in doc["attribution"] if r["levels"] is not None)
+    return levels
+
+
+def _interaction(doc: Doc) -> Doc:
+    row: Doc = doc["attribution"][-1]
+    return row
+
+
 def _provision_change(change: str) -> Callable[[Doc], None]:
     def mutate(doc: Doc) -> None:
         doc["provisions"][0]["change"] = change
@@ -544,7 +682,7 @@ BROKEN: list[Any] = [
                  id="negative count"),
     pytest.param(COVERAGE, lambda d: d["status"].pop("undetermined"), id="status count missing"),
     pytest.param(COVERAGE, lambda d: d.pop("schema"), id="schema missing"),
-    pytest.param(COVERAGE, lambda d: d.update(schema="kzrehab/2"), id="schema wrong"),
+    pytest.param(COVERAGE, lambda d: d.update(schema="kzrehab/1"), id="schema of version 1"),
     pytest.param(COVERAGE, lambda d: d.pop("as_of"), id="as_of missing"),
     pytest.param(COVERAGE, lambda d: d.update(as_of="1 June 2025"), id="as_of not ISO"),
     pytest.param(COVERAGE, lambda d: d["population"].pop("digest"), id="digest missing"),
@@ -555,6 +693,16 @@ BROKEN: list[Any] = [
                  id="unknown reparation kind"),
     pytest.param(COVERAGE, lambda d: _set_amount(d, {"min": 1.0}), id="amount without max"),
     pytest.param(COVERAGE, lambda d: _set_amount(d, [1.0, 2.0]), id="amount as a pair"),
+    pytest.param(COVERAGE, lambda d: _paid(d).update(period="year"), id="period year"),
+    pytest.param(COVERAGE, lambda d: _paid(d).update(period=None),
+                 id="amount without a period"),
+    pytest.param(COVERAGE, lambda d: _paid(d).pop("paying"), id="component without paying"),
+    pytest.param(COVERAGE, lambda d: d.pop("by_period"), id="by_period missing"),
+    pytest.param(COVERAGE, lambda d: d["by_period"][0].update(period="weekly"),
+                 id="total of an unknown period"),
+    pytest.param(COVERAGE, lambda d: d["by_period"].append({"period": "once+month",
+                                                            "amount": None}),
+                 id="once and monthly added together"),
     pytest.param(COVERAGE, lambda d: d["laws"][0].update(commit="HEAD"),
                  id="commit not a sha"),
     pytest.param(COVERAGE, lambda d: d["laws"][0].pop("ref"), id="law without ref"),
@@ -579,15 +727,82 @@ BROKEN: list[Any] = [
                  id="two interaction rows"),
     pytest.param(COMPARE, lambda d: d["base"].update(claims=[]), id="claims in the base"),
     pytest.param(COMPARE, lambda d: d.pop("head"), id="head missing"),
+    pytest.param(COMPARE, lambda d: d.pop("changes"), id="changes missing"),
+    pytest.param(COMPARE, lambda d: d.pop("lost"), id="lost missing"),
+    pytest.param(COMPARE, lambda d: d["changes"].pop("amounts"), id="changes without amounts"),
+    pytest.param(COMPARE, lambda d: d["changes"]["status"].pop("lost"),
+                 id="changes of status without lost"),
+    pytest.param(COMPARE, lambda d: d["changes"]["amounts"].pop("uncertain"),
+                 id="amount changes without uncertain"),
+    pytest.param(COMPARE, lambda d: d["changes"]["amounts"]["by_period"][0].update(
+        period="year"), id="change of money in a year"),
+    pytest.param(COMPARE, lambda d: d["changes"]["amounts"]["by_component"][0].update(
+        change=[0, 1]), id="change of a component as a pair"),
+    pytest.param(COMPARE, lambda d: d["changes"]["lost_by_category"][-1].update(
+        category="(all)"), id="lost by an unknown category"),
+    pytest.param(COMPARE, lambda d: d["by_component"][0]["base"].pop("paying"),
+                 id="breakdown side without paying"),
+    pytest.param(COMPARE, lambda d: d["by_component"][0].pop("period"),
+                 id="breakdown without period"),
+    pytest.param(COMPARE, lambda d: d["attribution"][0].pop("levels"),
+                 id="attribution row without levels"),
+    pytest.param(COMPARE, lambda d: _levels(d)["amounts"].update(lower=-1),
+                 id="attribution levels with a negative count"),
+    pytest.param(COMPARE, lambda d: _levels(d).pop("categories"),
+                 id="attribution levels without categories"),
+    pytest.param(COMPARE, lambda d: d["attribution"][0].update(amended_by="a:b"),
+                 id="amended_by not a list"),
+    pytest.param(COMPARE, lambda d: d["attribution"][0].update(amended_by=["a"]),
+                 id="amended_by not a full id"),
+    pytest.param(COMPARE, lambda d: d["attribution"][0].update(evaluated=False),
+                 id="not evaluated but counted"),
+    pytest.param(COMPARE, lambda d: _interaction(d).update(levels=_levels(d)),
+                 id="interaction row with levels"),
+    pytest.param(COMPARE, lambda d: d.update(summary="Nobody loses."), id="summary as a string"),
+    pytest.param(CHANGES, lambda d: _money(d).update(direction="sideways"),
+                 id="claim change in an unknown direction"),
+    pytest.param(CHANGES, lambda d: _money(d).update(period="week"),
+                 id="claim money in an unknown period"),
+    pytest.param(CHANGES, lambda d: _money(d).update(direction="lower",
+                                                     change={"min": 1.0, "max": 2.0}),
+                 id="claim money lower but the change positive"),
+    pytest.param(CHANGES, lambda d: _money(d).update(direction="higher",
+                                                     change={"min": -1.0, "max": 2.0}),
+                 id="claim money higher but it may fall"),
+    pytest.param(CHANGES, lambda d: _money(d).update(direction="uncertain",
+                                                     change={"min": 1.0, "max": 2.0}),
+                 id="claim money uncertain but surely higher"),
+    pytest.param(CHANGES, lambda d: _with_amounts(d)["amounts"][0].pop("direction"),
+                 id="claim amount without direction"),
+    pytest.param(CHANGES, lambda d: _with_amounts(d)["amounts"][0].update(base=None),
+                 id="claim amount without a base range"),
+    pytest.param(CHANGES, lambda d: d["claims"][0].update(gains=["money"]),
+                 id="claim gains at an unknown level"),
+    pytest.param(CHANGES, lambda d: d["claims"][0].pop("loses"), id="claim without loses"),
+    pytest.param(CHANGES, lambda d: d["claims"][0].update(categories={"added": [],
+                                                                      "removed": []}),
+                 id="claim categories as in kzrehab/1"),
+    pytest.param(CHANGES, lambda d: _component_gained(d)["gained"][0].update(to="maybe"),
+                 id="component moved to maybe"),
+    pytest.param(CHANGES, lambda d: _component_gained(d).update(gained=["a:b"]),
+                 id="component gained as a bare id"),
     pytest.param(LOG, lambda d: d["commits"][0]["change"].update(eligible=1.5),
                  id="log change not an integer", marks=needs_history),
     pytest.param(LOG, lambda d: d["commits"][0].pop("status"), id="log commit without status",
                  marks=needs_history),
     pytest.param(LOG, lambda d: d["commits"][0].update(date="yesterday"),
                  id="log date not ISO", marks=needs_history),
+    pytest.param(LOG, lambda d: d["commits"][0].pop("lost"), id="log commit without lost",
+                 marks=needs_history),
+    pytest.param(LOG, lambda d: d["commits"][0].update(gained=-3),
+                 id="log commit gained negative", marks=needs_history),
+    pytest.param(LOG, lambda d: d.pop("base"), id="log without base", marks=needs_history),
+    pytest.param(LOG, lambda d: d.update(base="drafts/current"), id="log base not a list",
+                 marks=needs_history),
     pytest.param(STATUS, lambda d: d["laws"][0].update(kind="decree"), id="unknown law kind"),
     pytest.param(STATUS, lambda d: d["laws"][0].update(uncommitted="no"),
                  id="uncommitted not boolean"),
+    pytest.param(STATUS, lambda d: d["laws"][0]["adds"].pop("lost"), id="adds without lost"),
 ]  # fmt: skip
 
 
@@ -622,14 +837,35 @@ def test_schema_rejects_broken_explanations(run: Run, validator: Draft202012Vali
     doc["differences"].append(category)  # a category is eligible/undetermined, not true
     assert errors_of(validator, doc)
 
+    def component(doc: Doc) -> Doc:
+        found: Doc = next(x for x in doc["differences"] if x["kind"] == "component")
+        return found
+
+    doc = run(*argv)
+    component(doc).pop("causes")
+    assert errors_of(validator, doc), "a component's difference without causes"
+    doc = run(*argv)
+    component(doc)["against_amount"] = 12.0
+    assert errors_of(validator, doc), "an amount that is no range"
+    cause = {"provision": "a:b", "why": "ground", "side": "both", "text": "…", "decided_by": []}
+    doc = run(*argv)
+    component(doc)["causes"].append(dict(cause))
+    assert_valid(validator, doc)
+    for key, value in (("side", "neither"), ("why", "because"), ("provision", "interaction")):
+        doc = run(*argv)
+        component(doc)["causes"].append({**cause, key: value})
+        assert errors_of(validator, doc), f"a cause with {key} {value}"
+
 
 def _blank(node: Any) -> None:
-    """Every count and change of claims (outside ``population``) and every amount → null."""
+    """Every count and change of claims (outside ``population``), every amount and every
+    change of money → null."""
     if isinstance(node, dict):
         for k, v in node.items():
             if k == "population":
                 continue
-            if (k in COUNT_KEYS and type(v) is int) or (k == "amount" and isinstance(v, dict)):
+            money = k in ("amount", "change") and isinstance(v, dict) and "min" in v
+            if (k in COUNT_KEYS and type(v) is int) or money:
                 node[k] = None
             else:
                 _blank(v)
@@ -652,6 +888,9 @@ def test_every_count_and_change_may_be_null(
     _blank(doc)
     assert any(v is None for _, v in _counts(doc))
     assert_valid(validator, doc)
+    if argv == COMPARE:
+        assert doc["changes"]["amounts"]["by_period"][0]["change"] is None
+        assert doc["base"]["by_period"][0]["amount"] is None
     doc["population"]["claims"] = None
     assert errors_of(validator, doc), "the population's size is never blanked"
 
@@ -662,11 +901,23 @@ def test_unknown_keys_are_allowed(
     """SPEC §7: more keys may be added; tools ignore those they do not know. (The closed
     schema of this module's tests does not, so that new keys get documented.)"""
     Draft202012Validator.check_schema(closed.schema)
-    for where in ("document", "base", "category", "transition"):
-        doc = run(*COMPARE)
-        target = {"document": doc, "base": doc["base"], "transition": doc["transitions"][0],
-                  "category": doc["base"]["by_category"][0]}[where]  # fmt: skip
-        target["future"] = {"anything": [1, "two"]}
+    places: dict[str, Callable[[Doc], Doc]] = {
+        "document": lambda d: d,
+        "base": lambda d: d["base"],
+        "category": lambda d: d["base"]["by_category"][0],
+        "transition": lambda d: d["transitions"][0],
+        "changes": lambda d: d["changes"],
+        "amount changes": lambda d: d["changes"]["amounts"],  # an allOf of parts
+        "change of a period": lambda d: d["changes"]["amounts"]["by_period"][0],
+        "status changes": lambda d: d["changes"]["status"],  # a part used whole
+        "levels of a row": _levels,
+        "money of a row": lambda d: _levels(d)["amounts"],
+        "claim": lambda d: d["claims"][0],
+        "claim's money": _money,  # a part of a condition's allOf
+    }
+    for where, place in places.items():
+        doc = run(*CHANGES)
+        place(doc)["future"] = {"anything": [1, "two"]}
         assert_valid(validator, doc)
         assert errors_of(closed, doc), f"the closed schema accepts a new key in the {where}"
 
@@ -723,6 +974,10 @@ def test_coverage_claim_components_are_sorted_by_id(run: Run) -> None:
         assert ids == sorted(set(ids)), c["id"]
 
 
+def _cents(x: float) -> int:
+    return round(x * 100)
+
+
 def _check_comparison(doc: Doc) -> None:
     total = doc["population"]["claims"]
     pairs = [(t["from"], t["to"]) for t in doc["transitions"]]
@@ -735,7 +990,8 @@ def _check_comparison(doc: Doc) -> None:
             assert doc[side]["status"][s] == n, (side, s)
     rises = sum(t["claims"] for t in doc["transitions"] if RANK[t["to"]] > RANK[t["from"]])
     falls = sum(t["claims"] for t in doc["transitions"] if RANK[t["to"]] < RANK[t["from"]])
-    assert (doc.get("gained", rises), doc.get("lost", falls)) == (rises, falls)
+    changes = doc["changes"]
+    assert changes["status"] == {"gained": rises, "lost": falls}
 
     ranks = [(RANK[t["from"]], RANK[t["to"]]) for t in doc["transitions"]]
     assert ranks == sorted(ranks), "transitions by base status, then head status"
@@ -744,29 +1000,196 @@ def _check_comparison(doc: Doc) -> None:
     assert ids == sorted(set(ids))
     *rows, last = doc["attribution"]
     assert last["provision"] == "interaction"
-    assert [r["provision"] for r in rows] == ids, "one attribution row per changed provision"
+    own = [r["provision"] for r in rows]
+    assert own == sorted(set(own)) and set(own) <= set(ids), "rows of changed items, by id"
+    amenders = {a for r in rows for a in r["amended_by"]}
+    for i in set(ids) - set(own):  # an amendment whose target has a row: the target's row
+        assert i in amenders, f"{i} has no attribution row and amends no row"
+    for r in rows:
+        if r["levels"] is not None:
+            _check_levels(r["gained"], r["lost"], r["levels"])
+    _check_changes(doc)
+
+
+def _check_levels(gained: int, lost: int, levels: Doc) -> None:
+    """A claim gains (loses) when it gains (loses) at any level: at least as many as at
+    the busiest level, at most as many as at all levels together."""
+    gains = [levels[x]["gained"] for x in LEVELS[:3]] + [levels["amounts"]["higher"]]
+    losses = [levels[x]["lost"] for x in LEVELS[:3]] + [levels["amounts"]["lower"]]
+    assert max(gains) <= gained <= sum(gains), (gained, levels)
+    assert max(losses) <= lost <= sum(losses), (lost, levels)
+
+
+def _check_changes(doc: Doc) -> None:
+    """The ``changes`` object against the document's totals and breakdowns."""
+    changes = doc["changes"]
+    _check_levels(doc["gained"], doc["lost"], changes)
+    for level, rows, key in (("categories", doc["by_category"], "category"),
+                             ("components", doc["by_component"], "component")):  # fmt: skip
+        per = changes[level]["by_" + key]
+        assert [r[key] for r in per] == [r[key] for r in rows], f"{level}: as the breakdown"
+        for r in per:
+            assert r["gained"] <= changes[level]["gained"] and r["lost"] <= changes[level]["lost"]
+    kinds = {r["component"]: r["kind"] for r in doc["by_component"]}
+    assert all(r["kind"] == kinds[r["component"]] for r in changes["components"]["by_component"])
+
+    amounts = changes["amounts"]
+    paid = {r["component"]: r["period"] for r in doc["by_component"] if r["period"] is not None}
+    assert {r["component"]: r["period"] for r in amounts["by_component"]} == paid
+    assert [r["component"] for r in amounts["by_component"]] == sorted(paid)
+    periods = [r["period"] for r in amounts["by_period"]]
+    moved = {r["period"] for r in amounts["by_component"] if any(r[m] for m in _MOVES)}
+    assert periods == [p for p in PERIODS if p in moved], "once, then month, if they move"
+    for r in [*amounts["by_period"], *amounts["by_component"]]:
+        for way in ("higher", "lower", "uncertain"):
+            assert r[way] <= amounts[way]
+        if not r["higher"] + r["lower"] + r["uncertain"]:
+            assert r["change"] == {"min": 0.0, "max": 0.0}, r
+        elif None not in r["change"].values():
+            assert r["change"]["min"] <= r["change"]["max"], r
+    for r in amounts["by_component"]:  # the change's range holds the change of each end
+        (row,) = [c for c in doc["by_component"] if c["component"] == r["component"]]
+        base, head = row["base"]["amount"] or {}, row["head"]["amount"] or {}
+        for end, sign in (("min", -1), ("max", 1)):
+            ends = (head.get(end, 0.0), base.get(end, 0.0), r["change"][end])
+            if None not in ends:
+                assert sign * _cents(ends[2]) >= sign * (_cents(ends[0]) - _cents(ends[1])), r
+
+    for key, moved, side in (("gained_by_category", doc["gained"], "head"),
+                             ("lost_by_category", doc["lost"], "base")):  # fmt: skip
+        names = [r["category"] for r in changes[key]]
+        assert names == [r["category"] for r in doc[side]["by_category"]] + ["(none)"], key
+        assert all(r["claims"] <= moved for r in changes[key])
+        assert sum(r["claims"] for r in changes[key]) >= moved, f"{key}: a claim is in none"
+
+
+def _check_claims(doc: Doc, population: Path) -> None:
+    """Each changed claim's changes, and the document's totals as the sums of them."""
+    order = {c: i for i, c in enumerate(_ids(population))}
+    where = [order[c["id"]] for c in doc["claims"]]
+    assert where == sorted(where), "claims in population order"
+    count: dict[tuple[str, ...], int] = {}
+    cents: dict[tuple[str, ...], list[int | None]] = {}
+
+    def add(*key: str) -> None:
+        count[key] = count.get(key, 0) + 1
+
+    def add_change(key: tuple[str, ...], change: Doc) -> None:
+        now = cents.setdefault(key, [0, 0])
+        for i, end in enumerate(("min", "max")):
+            x, y = now[i], change[end]
+            now[i] = None if x is None or y is None else x + _cents(y)
+
+    for c in doc["claims"]:
+        cats, comps = c["categories"], c["components"]
+        assert (
+            c["from"] != c["to"]
+            or cats["gained"]
+            or cats["lost"]
+            or comps["gained"]
+            or comps["lost"]
+            or c["amounts"]
+        ), f"{c['id']} is listed but did not change"
+        gains = {
+            "status": RANK[c["to"]] > RANK[c["from"]],
+            "categories": bool(cats["gained"]),
+            "components": bool(comps["gained"]),
+            "amounts": any(m["direction"] == "higher" for m in c["money"]),
+        }
+        losses = {"status": RANK[c["to"]] < RANK[c["from"]], "categories": bool(cats["lost"]),
+                  "components": bool(comps["lost"]),
+                  "amounts": any(m["direction"] == "lower" for m in c["money"])}  # fmt: skip
+        assert c["gains"] == [x for x in LEVELS if gains[x]], c["id"]
+        assert c["loses"] == [x for x in LEVELS if losses[x]], c["id"]
+        for key in ("gained", "lost"):
+            assert cats[key] == sorted(set(cats[key])), c["id"]
+            moves = [m["component"] for m in comps[key]]
+            assert moves == sorted(set(moves)), c["id"]
+            for m in comps[key]:
+                up = RECEIPT[m["to"]] > RECEIPT[m["from"]]
+                assert up == (key == "gained"), (c["id"], m)
+                add("components", key, m["component"])
+            for x in cats[key]:
+                add("categories", key, x)
+        assert not set(cats["gained"]) & set(cats["lost"])
+        ids = [a["component"] for a in c["amounts"]]
+        assert ids == sorted(set(ids)), c["id"]
+        periods = [m["period"] for m in c["money"]]
+        assert periods == [p for p in PERIODS if p in periods], "money: once, then month"
+        for a in c["amounts"]:
+            assert a["base"] != a["head"], (c["id"], a)
+            add("amounts", a["direction"], a["component"])
+            add_change(("amounts", a["component"]), a["change"])
+        for m in c["money"]:
+            assert m["change"] != {"min": 0.0, "max": 0.0}, (c["id"], m)
+            assert m["period"] in {a["period"] for a in c["amounts"]}, (c["id"], m)
+            add("money", m["direction"], m["period"])
+            add_change(("money", m["period"]), m["change"])
+        for level in LEVELS:
+            if gains[level]:
+                add("gains", level)
+            if losses[level]:
+                add("loses", level)
+        if c["gains"]:
+            add("gained")
+        if c["loses"]:
+            add("lost")
+
+    changes = doc["changes"]
+    assert (doc["gained"], doc["lost"]) == (count.get(("gained",), 0), count.get(("lost",), 0))
+    for level in LEVELS[:3]:
+        assert changes[level]["gained"] == count.get(("gains", level), 0), level
+        assert changes[level]["lost"] == count.get(("loses", level), 0), level
+    assert changes["amounts"]["higher"] == count.get(("gains", "amounts"), 0)
+    assert changes["amounts"]["lower"] == count.get(("loses", "amounts"), 0)
+    for r in changes["categories"]["by_category"]:
+        for key in ("gained", "lost"):
+            assert r[key] == count.get(("categories", key, r["category"]), 0), (r, key)
+    for r in changes["components"]["by_component"]:
+        for key in ("gained", "lost"):
+            assert r[key] == count.get(("components", key, r["component"]), 0), (r, key)
+    for level, key, rows in (("amounts", "component", changes["amounts"]["by_component"]),
+                             ("money", "period", changes["amounts"]["by_period"])):  # fmt: skip
+        for r in rows:
+            for way in ("higher", "lower", "uncertain"):
+                assert r[way] == count.get((level, way, r[key]), 0), (r, way)
+            summed = cents.get((level, r[key]), [0, 0])
+            got = [None if x is None else _cents(x) for x in r["change"].values()]
+            assert got == summed, (r, "the change is the sum of the claims' changes")
 
 
 def test_compare_transitions_add_up_and_lists_are_sorted(run: Run, population: Path) -> None:
     doc = run(*COMPARE, "drafts/proposals", "--claims")
     _check_comparison(doc)
     assert doc["provisions"], "the drafts change current law"
-    order = {c: i for i, c in enumerate(_ids(population))}
-    where = [order[c["id"]] for c in doc["claims"]]
-    assert where == sorted(where), "claims in population order"
+    _check_claims(doc, population)
     moved = sum(c["from"] != c["to"] for c in doc["claims"])
-    assert moved == doc["gained"] + doc["lost"]
+    assert moved == doc["changes"]["status"]["gained"] + doc["changes"]["status"]["lost"]
+
+
+def test_compare_summary_opens_with_who_gains_and_loses(run: Run) -> None:
+    doc = run(*COMPARE, "drafts/proposals")
+    assert doc["summary"] and all(isinstance(s, str) and s.strip() for s in doc["summary"])
+    if doc["lost"]:
+        assert f"{doc['lost']:,}" in " ".join(doc["summary"][:2]), "the losers come first"
+    assert any("synthetic" in s for s in doc["summary"]) == doc["population"]["synthetic"]
+    assert "summary" not in run(*COVERAGE), "only diff and compare open with a summary"
 
 
 @needs_history
-def test_diff_transitions_add_up_and_lists_are_sorted(run: Run) -> None:
+def test_diff_transitions_add_up_and_lists_are_sorted(run: Run, population: Path) -> None:
     _check_comparison(run("diff", "drafts/bills", "--from", "HEAD~1"))
-    _check_comparison(run("diff", "drafts/bills", "--from", BILLS_HISTORY[-1], "--claims"))
+    doc = run("diff", "drafts/bills", "--from", BILLS_HISTORY[-1], "--claims")
+    _check_comparison(doc)
+    _check_claims(doc, population)
 
 
 @needs_history
-def test_log_is_newest_first_and_changes_are_differences(run: Run) -> None:
-    doc = run(*LOG)
+@pytest.mark.parametrize("base", [None, ["drafts/current"]], ids=["log", "log --base"])
+def test_log_is_newest_first_and_changes_are_differences(run: Run, base: list[str] | None) -> None:
+    argv = LOG if base is None else (*LOG, "--base", *base)
+    doc = run(*argv)
+    assert doc["base"] == base
     commits = doc["commits"]
     assert 1 <= len(commits) <= 3
     assert [c["commit"] for c in commits] == BILLS_HISTORY[: len(commits)]
@@ -776,8 +1199,26 @@ def test_log_is_newest_first_and_changes_are_differences(run: Run) -> None:
         assert row["status"] is not None, row.get("error")
         assert sum(row["status"].values()) == doc["population"]["claims"]
         expected = row["status"] if older is None else {
-            s: row["status"][s] - older["status"][s] for s in row["status"]}  # fmt: skip
+            s: row["status"][s] - older["status"][s]
+            for s in row["status"]}  # fmt: skip
         assert row["change"] == expected
+        if older is None and base is None:
+            assert (row["gained"], row["lost"]) == (None, None), "nothing older to compare with"
+            continue
+        assert type(row["gained"]) is int and type(row["lost"]) is int, row
+        if older is not None and any(row["change"].values()):
+            assert row["gained"] + row["lost"] > 0, "a status moved: some claim gains or loses"
+
+
+@needs_history
+def test_a_log_step_is_the_diff_of_its_two_commits(run: Run) -> None:
+    """log's gained and lost of a commit are diff's from the next older commit to it."""
+    commits = run(*LOG)["commits"]
+    if len(commits) < 2:
+        pytest.skip("needs two commits of drafts/bills")
+    doc = run("diff", "drafts/bills", "--from", commits[1]["commit"], "--to",
+              commits[0]["commit"])  # fmt: skip
+    assert (commits[0]["gained"], commits[0]["lost"]) == (doc["gained"], doc["lost"])
 
 
 def test_status_lists_every_law_and_the_laws_in_force(run: Run) -> None:
@@ -785,3 +1226,8 @@ def test_status_lists_every_law_and_the_laws_in_force(run: Run) -> None:
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "drafts").rglob("*.toml"))
     assert sorted(r["file"] for r in doc["laws"]) == files
     assert doc["in_force"] == [r["id"] for r in doc["laws"] if r["status"] == "in-force"]
+    for r in doc["laws"]:
+        adds = r["adds"]
+        assert adds is not None, r.get("error")
+        if adds["eligible"] or adds["undetermined"]:
+            assert adds["gained"] + adds["lost"] > 0, "a status moved: some claim gains or loses"

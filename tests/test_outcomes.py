@@ -243,7 +243,7 @@ def test_an_amount_above_the_ceiling_is_an_error_naming_component_and_claim() ->
     huge = CURRENT.replace('amount = "1000"', 'amount = "1000 * claimant_birth_year * 1e11"')
     person = attrs.evolve(EXILE, claimant_birth_year=1920)
     for engine in ("vector", "interpreter"):
-        with pytest.raises(EvaluationError, match="old:payment.*'c1'.*ceiling"):
+        with pytest.raises(EvaluationError, match=r"old:payment.*'c1'.*ceiling"):
             evaluate(fw(huge), pop_of(person), AS_OF, engine=engine)
     with pytest.raises(EvaluationError, match="ceiling"):
         check_amounts(fw(CURRENT.replace('amount = "1000"', f'amount = "{MAX_AMOUNT * 2:.0f}"')))

@@ -82,6 +82,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def info(population: Any) -> dict[str, Any]:
     """Aggregates only: sizes, digest, and the share of unknown facts and partial dates."""
+    from ..coverage import SCHEMA
     from ..population.columns import columns_of
 
     cols = columns_of(population)
@@ -106,7 +107,7 @@ def info(population: Any) -> dict[str, Any]:
         known = (lo != -float("inf")) & (hi != float("inf"))
         partial[f"event.{name}"] = round(int((known & (lo != hi)).sum()) / m, 4)
     return {
-        "schema": "kzrehab/1",
+        "schema": SCHEMA,
         "population": {"name": population.name, "claims": len(population),
                        "victims": population.victims, "events": population.events,
                        "synthetic": population.synthetic, "digest": population.digest},

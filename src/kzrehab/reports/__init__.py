@@ -10,7 +10,7 @@ Reports show aggregates. Per-claim results appear only when the command is asked
 them (``--claims``), and ``explain`` shows the one claim it is asked about by its id.
 
 >>> from kzrehab.reports import Report
->>> r = Report("log", "Log of drafts/bills", {"schema": "kzrehab/1", "as_of": "2026-01-01",
+>>> r = Report("log", "Log of drafts/bills", {"schema": "kzrehab/2", "as_of": "2026-01-01",
 ...            "commits": []})
 >>> print(r.render("text"))
 Log of drafts/bills
