@@ -27,7 +27,7 @@ from kzrehab.evaluation import check_amounts, evaluate, evaluate_claim, evaluato
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
 from kzrehab.model import Claim, Event
-from kzrehab.outcome import diff_claim
+from kzrehab.outcome import diff_claim, periods
 from kzrehab.plan import MAX_AMOUNT, plan_of
 from kzrehab.population import Population
 from kzrehab.reports import Report
@@ -213,6 +213,18 @@ def test_once_and_monthly_totals_are_kept_apart_in_every_format() -> None:
     assert json.loads(dict(formats(data))["json"])["summary"]
 
 
+def test_a_component_that_changes_its_period_is_not_subtracted_across_periods() -> None:
+    monthly = CURRENT.replace('amount = "1000"\n  period = "once"', 'amount = "1000"\n'
+                              '  period = "month"')
+    d = compare(fw(CURRENT), fw(monthly), pop_of(EXILE), AS_OF).coverage
+    (change,) = d.claim_changes()
+    assert [(m.period, m.change.lo, m.direction) for m in change.money] == [
+        ("once", -1000.0, "lower"), ("month", 1000.0, "higher")]
+    base_p, head_p = periods(fw(CURRENT)), periods(fw(monthly))
+    assert diff_claim(evaluate_claim(fw(CURRENT), EXILE, AS_OF),
+                      evaluate_claim(fw(monthly), EXILE, AS_OF), base_p, head_p) == change
+
+
 def test_nothing_lost_is_said_in_words() -> None:
     data = compare(fw(CURRENT), fw(CURRENT), pop_of(EXILE), AS_OF).to_json()
     text = Report("comparison", "same", data).render("text")
@@ -285,11 +297,11 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
     interp = CoverageDiff(evaluate(base, population, AS_OF, engine="interpreter"),
                           evaluate(head, population, AS_OF, engine="interpreter"))
     assert vector.changes() == interp.changes()
-    periods = vector.periods
     expected = []
     for claim in population.claims:
         d = diff_claim(evaluate_claim(base, claim, AS_OF, explain=False),
-                       evaluate_claim(head, claim, AS_OF, explain=False), periods)
+                       evaluate_claim(head, claim, AS_OF, explain=False), periods(base),
+                       periods(head))
         if d.changed:
             expected.append(d)
     assert vector.claim_changes() == expected

@@ -326,3 +326,22 @@ def _unthrottled(self: Progress, count: int) -> None:
     """``Progress.update`` without its ten-a-second limit, so every step is seen."""
     self._drawn = -1.0
     Progress.__dict__["_draw"](self, count)
+
+
+def test_a_period_total_is_blanked_with_any_of_its_components() -> None:
+    doc: dict[str, Any] = {
+        "by_component": [
+            {"component": "a", "period": "once", "claims": 50, "undetermined": 0,
+             "paying": 3, "amount": {"min": 30.0, "max": 30.0}},
+            {"component": "b", "period": "once", "claims": 50, "undetermined": 0,
+             "paying": 0, "amount": {"min": 0.0, "max": 0.0}},
+            {"component": "c", "period": "month", "claims": 50, "undetermined": 0,
+             "paying": 50, "amount": {"min": 500.0, "max": 500.0}},
+        ],
+        "by_period": [{"period": "once", "amount": {"min": 30.0, "max": 30.0}},
+                      {"period": "month", "amount": {"min": 500.0, "max": 500.0}}],
+    }  # fmt: skip
+    out = suppress(doc, 10)
+    # the once total is a's total (b pays nothing): published, it would give a's back
+    assert out["by_period"] == [{"period": "once", "amount": None},
+                                {"period": "month", "amount": {"min": 500.0, "max": 500.0}}]

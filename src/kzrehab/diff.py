@@ -64,7 +64,7 @@ from .errors import KzrehabError, UsageError
 from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
 from .laws.framework import Framework
 from .laws.model import PERIODS, Amendment, Article, Component, Exclusion, Law
-from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff
+from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
 from .rules.values import Interval, K
 
 if TYPE_CHECKING:
@@ -93,16 +93,27 @@ class _Moves:
     uncertain: Mask
     lo: Cents  # the least change (cents; 0 where nothing changed)
     hi: Cents  # the greatest change
+    #: what each claim may receive, base and head (cents), for a component
+    sides: tuple[Cents, Cents, Cents, Cents] | None = None
 
 
 def _cents(x: npt.NDArray[np.float64]) -> Cents:
     return np.where(np.isfinite(x), np.rint(x * 100.0), x)
 
 
-def _moves(changed: Mask, lo: Cents, hi: Cents) -> _Moves:
+def _moves(changed: Mask, lo: Cents, hi: Cents,
+           sides: tuple[Cents, Cents, Cents, Cents] | None = None) -> _Moves:  # fmt: skip
     lower = changed & (hi < 0)
     higher = changed & (lo > 0)
-    return _Moves(lower, higher, changed & ~lower & ~higher, lo, hi)
+    return _Moves(lower, higher, changed & ~lower & ~higher, lo, hi, sides)
+
+
+def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> _Moves:
+    changed = (b_lo != h_lo) | (b_hi != h_hi)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(changed, h_lo - b_hi, 0.0)
+        hi = np.where(changed, h_hi - b_lo, 0.0)
+    return _moves(changed, lo, hi, (b_lo, b_hi, h_lo, h_hi))
 
 
 def _side(cov: Coverage, kind: str, name: str) -> npt.NDArray[np.int8]:
@@ -119,11 +130,6 @@ def _received(cov: Coverage, c: str) -> tuple[Cents, Cents]:
     return _cents(lo), _cents(hi)
 
 
-def _period(fws: Sequence[Framework], c: str) -> str:
-    for fw in fws:
-        if c in fw.components:
-            return fw.components[c][0].pays
-    return "once"
 
 
 class CoverageDiff:
@@ -178,25 +184,25 @@ class CoverageDiff:
         return out
 
     @functools.cached_property
-    def amounts(self) -> dict[str, _Moves]:
-        """Per component with an amount on either side, sorted: how what each claim may
-        receive from it changed."""
+    def amounts(self) -> dict[tuple[str, str], _Moves]:
+        """Per component with an amount on either side, sorted, and its period: how what
+        each claim may receive from it changed. A component whose period differs between
+        the sides is two entries — what the base paid in its period going to 0, what the
+        head pays in its own coming from 0: one-time and monthly sums are never subtracted
+        from each other."""
         out = {}
+        base_p, head_p = periods(self.base.framework), periods(self.head.framework)
         for c in sorted(set(self.base.amount_lo) | set(self.head.amount_lo)):
             b_lo, b_hi = _received(self.base, c)
             h_lo, h_hi = _received(self.head, c)
-            changed = (b_lo != h_lo) | (b_hi != h_hi)
-            with np.errstate(invalid="ignore"):
-                lo = np.where(changed, h_lo - b_hi, 0.0)
-                hi = np.where(changed, h_hi - b_lo, 0.0)
-            out[c] = _moves(changed, lo, hi)
+            bp, hp = base_p.get(c), head_p.get(c)
+            if bp is None or hp is None or bp == hp:
+                out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi)
+            else:
+                zero = np.zeros(len(self.base))
+                out[(c, bp)] = _range_moves(b_lo, b_hi, zero, zero)
+                out[(c, hp)] = _range_moves(zero, zero, h_lo, h_hi)
         return out
-
-    @functools.cached_property
-    def periods(self) -> dict[str, str]:
-        """Each component's period (the head's, else the base's)."""
-        fws = (self.head.framework, self.base.framework)
-        return {c: _period(fws, c) for c in (*self.base.components, *self.head.components)}
 
     @functools.cached_property
     def money(self) -> dict[str, _Moves]:
@@ -206,7 +212,7 @@ class CoverageDiff:
         out = {}
         n = len(self.base)
         for period in PERIODS:
-            comps = [m for c, m in self.amounts.items() if self.periods.get(c) == period]
+            comps = [m for (_, p), m in self.amounts.items() if p == period]
             if not comps:
                 continue
             lo, hi, moved = np.zeros(n), np.zeros(n), np.zeros(n, bool)
@@ -305,8 +311,8 @@ class CoverageDiff:
                 for c, (g, x) in self.components.items()]},
             "amounts": {**levels["amounts"],
                         "by_period": [{"period": p, **moves(m)} for p, m in self.money.items()],
-                        "by_component": [{"component": c, "period": self.periods[c], **moves(m)}
-                                         for c, m in self.amounts.items()]},
+                        "by_component": [{"component": c, "period": p, **moves(m)}
+                                         for (c, p), m in self.amounts.items()]},
             "gained_by_category": _by_category(self.gains, self.head.categories),
             "lost_by_category": _by_category(self.loses, cats[0]),
         }  # fmt: skip
@@ -344,14 +350,14 @@ class CoverageDiff:
         rows = []
         comp_arrays = {c: (_side(base, "components", c), _side(head, "components", c))
                        for c in self.components}  # fmt: skip
-        received = {c: (_received(base, c), _received(head, c)) for c in self.amounts}
         for i in np.flatnonzero(self.changed):
             amounts = []
-            for c, m in self.amounts.items():
+            for (c, p), m in self.amounts.items():
                 if m.lower[i] or m.higher[i] or m.uncertain[i]:
-                    (b_lo, b_hi), (h_lo, h_hi) = received[c]
+                    assert m.sides is not None
+                    b_lo, b_hi, h_lo, h_hi = m.sides
                     amounts.append(AmountChange(
-                        c, self.periods[c], Interval(b_lo[i] / 100, b_hi[i] / 100),
+                        c, p, Interval(b_lo[i] / 100, b_hi[i] / 100),
                         Interval(h_lo[i] / 100, h_hi[i] / 100),
                         Interval(m.lo[i] / 100, m.hi[i] / 100), _way(m, i)))  # fmt: skip
             money = [AmountChange(p, p, Interval(0.0, 0.0), Interval(0.0, 0.0),

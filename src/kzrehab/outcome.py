@@ -37,18 +37,23 @@ __all__ = [
     "ClaimDiff",
     "received",
     "diff_claim",
+    "periods",
     "cents",
 ]
 
 import datetime as dt
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .laws.model import PERIODS
 from .rules.interpreter import Trace
 from .rules.values import Interval, K
+
+if TYPE_CHECKING:
+    from .laws.framework import Framework
 
 #: Claim statuses in rising order; a status's index is its Kleene value.
 STATUSES = ("ineligible", "undetermined", "eligible")
@@ -211,9 +216,17 @@ def _tenge(lo: float, hi: float) -> Interval:
     return Interval(lo / 100.0, hi / 100.0)
 
 
-def diff_claim(base: ClaimResult, head: ClaimResult, periods: Mapping[str, str]) -> ClaimDiff:
-    """The changes of one claim's outcome from ``base`` to ``head``; ``periods`` gives each
-    component's period (``once`` or ``month``)."""
+def periods(fw: Framework) -> dict[str, str]:
+    """The period (``once`` or ``month``) of each component of a framework with an amount."""
+    return {c: comp.pays for c, (comp, _, _) in fw.components.items() if comp.amount is not None}
+
+
+def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, str],
+               head_periods: Mapping[str, str]) -> ClaimDiff:  # fmt: skip
+    """The changes of one claim's outcome from ``base`` to ``head``; the periods give each
+    side's components' periods (:func:`periods`). A component whose period differs between
+    the sides counts as two: the base's amount going to 0 in the base's period, the head's
+    coming from 0 in the head's."""
     cats = sorted(set(base.categories) | set(head.categories))
     b_cat = {c: base.categories.get(c, K.FALSE) for c in cats}
     h_cat = {c: head.categories.get(c, K.FALSE) for c in cats}
@@ -222,12 +235,18 @@ def diff_claim(base: ClaimResult, head: ClaimResult, periods: Mapping[str, str])
     h_comp = {c: head.components.get(c, K.FALSE) for c in comps}
     amounts: list[AmountChange] = []
     money: dict[str, tuple[float, float]] = {}  # in cents
+    parts: list[tuple[str, str, Interval, Interval]] = []
     for c in comps:
         b, h = base.received(c), head.received(c)
+        bp, hp = base_periods.get(c), head_periods.get(c)
+        if bp is None or hp is None or bp == hp:
+            parts.append((c, hp or bp or "once", b, h))
+        else:
+            parts += [(c, bp, b, _ZERO), (c, hp, _ZERO, h)]
+    for c, period, b, h in parts:
         if b == h:
             continue
         lo, hi = _sub(h, b)
-        period = periods.get(c, "once")
         direction = _direction(Interval(lo, hi), True)
         assert direction is not None
         amounts.append(AmountChange(c, period, b, h, _tenge(lo, hi), direction))

@@ -154,12 +154,14 @@ def _causes(component: str, fw: Framework, other: Framework, mine: ClaimResult,
             grounds.update(f.components[component][2])
     for gid in sorted(grounds):
         x, y = mine.grounds.get(gid), theirs.grounds.get(gid)
-        vx, vy = (str(x.value) if x else None), (str(y.value) if y else None)
-        if vx != vy:
-            out.append({"provision": gid, "why": "ground", "side": "both",
-                        "text": f"its ground {gid} applies: {vx or 'absent'} "
-                                f"(against: {vy or 'absent'})",
-                        "decided_by": _decided(x) or _decided(y)})  # fmt: skip
+        kx = x.value if x else K.FALSE  # an absent ground applies to no one
+        ky = y.value if y else K.FALSE
+        if kx != ky:
+            side = "both" if x and y else "laws" if x else "against"
+            out.append({"provision": gid, "why": "ground", "side": side,
+                        "text": f"its ground {gid} applies: {kx if x else 'absent'} "
+                                f"(against: {ky if y else 'absent'})",
+                        "decided_by": _decided(x) if x else _decided(y)})  # fmt: skip
     rules = [f.components[component][0].amount for f in (fw, other) if component in f.components]
     sources = {r.source if r is not None else None for r in rules}
     if len(rules) == 2 and len(sources) == 2:

@@ -9,6 +9,8 @@ the same cells (the rules, their reasons and their limits: ``docs/reports.rst``)
 - an amount is blanked when fewer than K claims contribute a non-zero amount to it: a
   component's total by its ``paying`` count, a change of money by the claims whose money
   changes (``higher`` + ``lower`` + ``uncertain``), and always with a blank claim count;
+  the total (or change) of a period is blanked with any of its components' (it would give
+  that one back by subtraction);
 - a change is blanked when a count it is computed from is blanked (so the blank count
   cannot be recovered by subtraction);
 - in a status breakdown (eligible, undetermined, ineligible — they add up to the
@@ -82,7 +84,23 @@ def _walk(value: Any, k: int, parent: str | None = None) -> Any:
         out["change"] = None
     if parent not in _CHANGES and all(s in value for s in _STATUS):
         _complement(out, value)
+    _period_totals(out, value)
     return out
+
+
+def _period_totals(out: dict[str, Any], raw: dict[str, Any]) -> None:
+    """A period's total (or change) is blank when one of its components' is: it would
+    give the blank one back by subtraction (the other components of a period are shown)."""
+    rows, totals = out.get("by_component"), out.get("by_period")
+    if not isinstance(rows, list) or not isinstance(totals, list):
+        return
+    for key in ("amount", "change"):
+        blank = {r.get("period") for r, was in zip(rows, raw["by_component"], strict=True)
+                 if isinstance(r, dict) and r.get(key, 0) is None
+                 and was.get(key) is not None}  # fmt: skip
+        for t in totals:
+            if isinstance(t, dict) and key in t and t.get("period") in blank:
+                t[key] = None
 
 
 def _complement(out: dict[str, Any], raw: dict[str, Any]) -> None:

@@ -122,7 +122,7 @@ def summary(data: Data) -> list[str]:
         else:
             out.append(f"{label}: the total changes by {money_words(r['change'])} "
                        f"(claims that surely receive more: {_n(r['higher'])}; surely less: "
-                       f"{_n(r['lower'])}; may receive more or less: {_n(r['uncertain'])}).")
+                       f"{_n(r['lower'])}; may receive a different amount: {_n(r['uncertain'])}).")
     rows = [r for r in data.get("attribution", ()) if r["provision"] != "interaction"]
     gainers = _top(rows, "gained", "provision")
     if gainers:
