@@ -287,6 +287,7 @@ def test_the_typo_is_found_only_with_the_law_it_amends(
 
 
 def test_compare_attributes_the_amendment(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each amendment is counted in the row of what it amends, as the page says."""
     status, out = run([
         "compare", "--base", str(ROOT / "drafts/current"),
         "--with", str(EXAMPLES / "amend-children.toml"),
@@ -294,18 +295,24 @@ def test_compare_attributes_the_amendment(capsys: pytest.CaptureFixture[str]) ->
     ], capsys)  # fmt: skip
     assert status == 0, out
     report = json.loads(out)
-    attributed = [row["provision"] for row in report["attribution"]]
-    for provision in (
-        "children-of-victims:children-any-age",
-        "children-of-victims:payment-cap-150",
+    rows = {row["provision"]: row for row in report["attribution"]}
+    assert list(rows) == [
         "rehabilitation-1993:child-of-victim",
         "rehabilitation-1993:parameters.PAYMENT_CAP",
-    ):
-        assert provision in attributed
-    assert attributed[-1] == "interaction"
+        "interaction",
+    ]
+    assert rows["rehabilitation-1993:child-of-victim"]["amended_by"] == [
+        "children-of-victims:children-any-age"
+    ]
+    assert rows["rehabilitation-1993:parameters.PAYMENT_CAP"]["amended_by"] == [
+        "children-of-victims:payment-cap-150"
+    ]
+    assert report["lost"] == 0
     changes = {row["id"]: row["change"] for row in report["provisions"]}
     assert changes["children-of-victims:children-any-age"] == "added"
     assert "amended" in changes["rehabilitation-1993:child-of-victim"].split("+")
+    page = (HOWTO / "write-amendment.rst").read_text(encoding="utf-8")
+    assert "An amendment is counted in the row of what it amends." in page
 
 
 # --- the example registries -------------------------------------------------------------
