@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import kzrehab
 from kzrehab.coverage import exact_cents, sum_cents
 from kzrehab.dates import parse_date
 from kzrehab.diff import CoverageDiff, compare
@@ -39,6 +41,7 @@ from kzrehab.rules.values import K
 from .rule_strategies import PARAMS, claim_cond, claim_num, claims
 
 AS_OF = dt.date(2025, 6, 1)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def law(text: str, name: str = "law.toml") -> Any:
@@ -371,3 +374,17 @@ def test_a_framework_is_a_value() -> None:
         f.laws = ()
     assert repr(f) == "<Framework old>"
     assert isinstance(f.notices, tuple)
+
+
+def test_the_order_of_grounds_is_the_laws_order_whatever_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    code = ("import kzrehab; fw = kzrehab.load_framework(['drafts/current', 'drafts/bills']); "
+            "print(list(fw.covering))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True,
+                           cwd=ROOT).stdout for seed in ("1", "2", "3")}  # fmt: skip
+    assert len(outs) == 1
+    f = kzrehab.load_framework([ROOT / "drafts/current"])
+    assert list(f.covering) == [law.full_id(g.id) for law in f.laws for g in law.grounds]

@@ -100,7 +100,9 @@ class Framework:
 
     def _index_provisions(self, notices: list[str]) -> None:
         law_ids = {law.id for law in self.laws}
-        all_grounds = {g for plan in self._checked.values() for g in plan.grounds}
+        # in law and article order (a dict, not a set): the order of grounds in the plan
+        # and in every explanation does not depend on hashing
+        all_grounds = dict.fromkeys(g for plan in self._checked.values() for g in plan.grounds)
         self.ground_law: dict[str, Law] = {}
         self.ground_category: dict[str, str] = {}
         for law in self.laws:
