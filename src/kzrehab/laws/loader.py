@@ -107,6 +107,7 @@ _MAX_LISTED = 50
 
 _ID = re.compile(r"[a-z0-9-]+\Z")
 _CATEGORY = re.compile(r"[a-z0-9_-]+\Z")
+_ADILET = re.compile(r"[A-Z0-9_]{1,40}\Z")
 _REF = re.compile(r"(?:[a-z0-9-]+:)?[a-z0-9-]+\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TARGET = re.compile(r"(?:(parameters|definitions)\.([A-Za-z_][A-Za-z0-9_]*)|[a-z0-9-]+)\Z")
@@ -164,6 +165,7 @@ _ReparationKind = NewType("_ReparationKind", str)
 _Claimant = NewType("_Claimant", str)
 _Action = NewType("_Action", str)
 _ProvisionType = NewType("_ProvisionType", str)
+_Adilet = NewType("_Adilet", str)
 
 _Pairs = tuple[tuple[dt.date | None, float], ...]
 
@@ -310,7 +312,10 @@ class _RawLaw:
     effective: dt.date | None = None
     adopted: dt.date | None = None
     published: dt.date | None = None
+    number: str | None = None
+    adilet: _Adilet | None = None
     sources: list[str] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
 
 
 @attrs.define
@@ -412,6 +417,9 @@ def _converter() -> cattrs.BaseConverter:
     conv.register_structure_hook(_Values, _values)
     conv.register_structure_hook(_AnyValue, _any_value)
     conv.register_structure_hook(_Number, _number)
+    conv.register_structure_hook(
+        _Adilet, _pattern(_ADILET, "an Adilet document code: use A-Z, 0-9 and '_'")
+    )
     conv.register_structure_hook(_Id, _pattern(_ID, "an id: use a-z, 0-9 and '-'"))
     conv.register_structure_hook(
         _Category, _pattern(_CATEGORY, "a category: use a-z, 0-9, '_' and '-'")
@@ -906,7 +914,10 @@ class _Builder:
             effective=raw.law.effective,
             adopted=raw.law.adopted,
             published=raw.law.published,
+            number=raw.law.number.strip() if raw.law.number else None,
+            adilet=raw.law.adilet,
             sources=tuple(raw.law.sources),
+            notes=tuple(n.strip() for n in raw.law.notes),
             parameters=parameters,
             definitions=definitions,
             articles=tuple(articles),
