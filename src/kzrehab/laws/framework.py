@@ -35,6 +35,7 @@ from ..rules.interpreter import Evaluator, Trace, display
 from ..rules.printer import unparse
 from ..rules.values import Interval, K, kand, knot, kor, round2
 from .amend import apply_amendments
+from .lint_amounts import instead_of_findings
 from .loader import load_laws
 from .model import Component, Exclusion, Ground, Law
 
@@ -472,6 +473,7 @@ class Framework:
             if not gs:
                 where = str(comp.origin) if comp.origin.line else law.ref
                 findings.append(f"{where}: component '{full}' is granted by no ground")
+        findings.extend(instead_of_findings(self))
         return findings
 
 
