@@ -1188,14 +1188,16 @@ def load_law_file(path: str | PathLike[str]) -> Law:
 
 
 def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    """Hidden (``.git``), or under a ``cases`` directory: law test case files, not laws."""
+    return any(part.startswith(".") for part in relative.parts) or "cases" in relative.parts[:-1]
 
 
 def expand_paths(paths: Iterable[str | PathLike[str]]) -> list[Path]:
     """The draft files that ``paths`` stand for, in order and each once.
 
     A directory stands for every ``*.toml`` file under it, recursively and sorted, leaving
-    out hidden files and directories (``.git``). A missing path, or a directory without a
+    out hidden files and directories (``.git``) and directories named ``cases``, which hold
+    law test cases (:mod:`kzrehab.lawtests`). A missing path, or a directory without a
     draft, is a :class:`~kzrehab.errors.DraftError` naming it.
     """
     out: list[Path] = []
