@@ -9,8 +9,8 @@ import pytest
 
 from kzrehab.cli import main
 from kzrehab.errors import CaseError
-from kzrehab.lawtests import find_case_files, load_cases, run_cases
 from kzrehab.laws.loader import expand_paths
+from kzrehab.lawtests import find_case_files, load_cases, run_cases
 
 ROOT = Path(__file__).parent.parent
 

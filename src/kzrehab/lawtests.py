@@ -343,7 +343,8 @@ def _compare(case: Case, engine: str, got: _Outcome, explain: tuple[str, ...]) -
     if got.status != exp.status:
         fail("status", exp.status, got.status)
     if exp.categories is not None and got.categories != dict(exp.categories):
-        fail("categories", dict(sorted(exp.categories.items())), dict(sorted(got.categories.items())))
+        fail("categories", dict(sorted(exp.categories.items())),
+             dict(sorted(got.categories.items())))  # fmt: skip
     if exp.grounds is not None and set(got.grounds) != set(exp.grounds):
         fail("grounds that apply", sorted(exp.grounds), sorted(got.grounds))
     if exp.components is not None and got.components != dict(exp.components):
@@ -372,7 +373,8 @@ def explain_lines(fw: Framework, result: ClaimResult, wanted: Iterable[str] = ()
         facts = r.trace.decisive_facts()[:8] if r.trace else []
         line = f"ground {gid}: {r.value} (condition {r.when})"
         if barred:
-            line += f", barred by {', '.join(f'{e} ({result.exclusions[e].value})' for e in barred)}"
+            held = (f"{e} ({result.exclusions[e].value})" for e in barred)
+            line += f", barred by {', '.join(held)}"
         if facts:
             line += "; decided by " + ", ".join(f"{f} = {v}" for f, v in facts)
         lines.append(line)

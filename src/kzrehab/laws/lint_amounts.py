@@ -102,7 +102,7 @@ def instead_of_findings(fw: Framework) -> list[str]:
             target = law.full_id(replaced)
             if target not in fw.components:
                 continue  # its law is not in the framework (a notice says so)
-            old_comp, old_law, _ = fw.components[target]
+            _, old_law, _ = fw.components[target]
             if target not in fw.plan(old_law.id).amounts:
                 continue  # the replaced component pays no amount
             if full not in fw.plan(law.id).amounts:
@@ -114,9 +114,9 @@ def instead_of_findings(fw: Framework) -> list[str]:
             new, old = amount(full, law), amount(target, old_law)
             if isinstance(new, Op) and new.op == "max" and old in new.args:
                 continue
-            if not _reads_facts(new) and not _reads_facts(old):
-                if _constant_not_lower(fw, (full, law), (target, old_law)):
-                    continue
+            constant = not _reads_facts(new) and not _reads_facts(old)
+            if constant and _constant_not_lower(fw, (full, law), (target, old_law)):
+                continue
             findings.append(
                 f"{where}: the amount of component '{full}' may be lower than that of "
                 f"'{target}', which it replaces (instead_of); write max(..., <the replaced "

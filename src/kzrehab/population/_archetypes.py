@@ -579,7 +579,7 @@ def _december_1986(b: Batch) -> None:
                           0.05),
         confession=b.unknown(b.pick(("coerced", "none", "voluntary"), (5, 3, 2)), 0.2),
         grave_crime=np.where(grave, b.pick(("murder", "attack_on_police"), (1, 1)), "none"),
-        violence=np.where(grave, "used", b.unknown("none", 0.5)),
+        violence=np.where(grave, "used", np.asarray(b.unknown("none", 0.5), dtype=object)),
     )  # fmt: skip
     b.event(
         b.chance(0.20), measure="dismissal", episode="december-1986",
