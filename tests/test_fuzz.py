@@ -47,9 +47,9 @@ from kzrehab.vocabulary import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-DRAFT_FILES = sorted((ROOT / "drafts").rglob("*.toml")) + sorted(
-    (ROOT / "tests" / "data" / "laws").rglob("*.toml")
-)
+DRAFT_FILES = sorted(
+    p for p in (ROOT / "drafts").rglob("*.toml") if "cases" not in p.parts
+) + sorted((ROOT / "tests" / "data" / "laws").rglob("*.toml"))
 DRAFT_TEXTS = [p.read_bytes() for p in DRAFT_FILES]
 LAWS: list[Law] = [load_law_file(p) for p in DRAFT_FILES]
 CURRENT = [law_ for law_ in LAWS if Path(law_.ref).parent == ROOT / "drafts" / "current"]

@@ -1223,7 +1223,8 @@ def test_a_log_step_is_the_diff_of_its_two_commits(run: Run) -> None:
 
 def test_status_lists_every_law_and_the_laws_in_force(run: Run) -> None:
     doc = run(*STATUS)
-    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "drafts").rglob("*.toml"))
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "drafts").rglob("*.toml")
+                   if "cases" not in p.parts)
     assert sorted(r["file"] for r in doc["laws"]) == files
     assert doc["in_force"] == [r["id"] for r in doc["laws"] if r["status"] == "in-force"]
     for r in doc["laws"]:

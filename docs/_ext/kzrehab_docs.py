@@ -338,7 +338,17 @@ class LawDirective(SphinxDirective):
             raise self.error(
                 f"kzrehab-law: {given} does not load ({type(exc).__name__}): {exc}"
             ) from None
-        lines = _LawPage(law, relative).lines()
+        cases_file = path.parent.parent / "cases" / f"{path.stem}.toml"
+        cases: list[Any] = []
+        if cases_file.is_file():
+            from kzrehab.lawtests import load_case_file
+
+            self.env.note_dependency(str(cases_file))
+            try:
+                cases = load_case_file(cases_file)
+            except KzrehabError as exc:
+                raise self.error(f"kzrehab-law: the cases of {given} do not load: {exc}") from None
+        lines = _LawPage(law, relative, cases, cases_file.relative_to(root).as_posix()).lines()
         # Generated lines are attributed to the directive, so a message points at the page.
         source, line_number = self.get_source_info()
         content = StringList()
@@ -355,18 +365,62 @@ class LawDirective(SphinxDirective):
 class _LawPage:
     """The reStructuredText of one law's page."""
 
-    def __init__(self, law: Any, path: str) -> None:
+    def __init__(self, law: Any, path: str, cases: Sequence[Any] = (), cases_path: str = "") -> None:
         self.law = law
         self.path = path
+        self.cases = cases
+        self.cases_path = cases_path
 
     def lines(self) -> list[str]:
         return [
             *self.head(),
             *self.sources(),
+            *self.notes(),
             *self.parameters(),
             *self.definitions(),
             *[line for article in self.law.articles for line in self.article(article)],
+            *self.case_lines(),
         ]
+
+    def notes(self) -> list[str]:
+        if not self.law.notes:
+            return []
+        out = _title("Recorded choices and notes", "-")
+        for note in self.law.notes:
+            out.append("#. " + _with_links(" ".join(note.split())))
+        return [*out, ""]
+
+    def case_lines(self) -> list[str]:
+        out = _title("Test cases", "-")
+        if not self.cases:
+            return [*out, "*No test cases.*", ""]
+        out += [
+            f"The cases of {_literal(self.cases_path)}, which ``kzrehab test`` runs through",
+            "both engines (see :doc:`/howto/test-case`).",
+            "",
+        ]
+        for case in self.cases:
+            exp = case.expected
+            laws = ", ".join(_literal(Path(p).name) for p in case.laws)
+            out += _title(f"Case {case.id}", "~")
+            out += _field("Claim", _literal(case.claim.id))
+            out += _field("Laws", laws)
+            out += _field("As of", case.as_of.isoformat())
+            out += _field("Expected status", exp.status)
+            if exp.categories is not None:
+                cats = ", ".join(f"{c} ({v})" for c, v in sorted(exp.categories.items()))
+                out += _field("Expected categories", _escape(cats) if cats else "none")
+            if exp.grounds is not None:
+                out += _field("Grounds that apply", ", ".join(map(_literal, exp.grounds)) or "none")
+            if exp.components is not None:
+                comps = ", ".join(f"{_literal(c)} ({v})" for c, v in sorted(exp.components.items()))
+                out += _field("Components", comps or "none")
+            for comp, (lo, hi) in sorted(exp.amounts.items()):
+                out += _field(f"Amount of {comp}", f"{lo:,.2f} to {hi:,.2f}")
+            out += _field("Reasoning", _escape(" ".join(case.reasoning.split())))
+            out += _field("Source", _with_links(" ".join(case.source.split())))
+            out.append("")
+        return out
 
     # -- metadata ---------------------------------------------------------------------------
 
@@ -398,8 +452,15 @@ class _LawPage:
             )
             if isinstance(value, dt.date)
         ]
+        number = _escape(law.number) if law.number else "none recorded"
+        adilet = (
+            f"`{law.adilet} <https://adilet.zan.kz/rus/docs/{law.adilet}>`__"
+            if law.adilet else "none recorded"
+        )
         out += [
             *_field("Law id", _literal(law.id)),
+            *_field("Official number", number),
+            *_field("Adilet code", adilet),
             *_field("Kind", law.kind),
             *_field("Status", law.status),
             *_field("Version", _escape(law.version) if law.version else "not given"),
@@ -587,6 +648,8 @@ def _check_laws(app: Sphinx, env: BuildEnvironment) -> None:
             relative = path.relative_to(root)
             if any(part.startswith(".") for part in relative.parts):
                 continue
+            if "cases" in relative.parts[:-1]:
+                continue  # law test case files, rendered on the pages of their laws
             if relative.as_posix() not in rendered:
                 logger.warning(
                     "the draft %s has no page: add docs/laws/%s.rst holding "

@@ -52,6 +52,11 @@ derives them from what is stable across versions:
   ``hcontainer_definitions`` and ``hcontainer_parameters``;
 - an amendment's ``textualMod``: ``mod_ID``.
 
+**Official identifiers.** The Work's ``FRBRnumber`` is the law's official ``number``
+(``2143-XII``) when it has one, else its id; ``FRBRalias`` elements carry the id
+(``name="kzrehab"``) and, when the law gives one, its Adilet document code
+(``name="adilet"``) and the Adilet address (``name="adilet-uri"``).
+
 **URIs** follow the naming convention ``/akn/kz/DOCTYPE/DATE/NUMBER`` with the law's id as
 number (``/akn/kz/act/1993-04-14/rehabilitation-1993``). DATE, the Work's date, is the
 first of ``adopted``, ``published`` and ``effective`` that the law gives; failing those, the
@@ -315,11 +320,13 @@ def _fields(p: AnyProvision) -> list[tuple[str, Any]]:
 
 def _frbr(
     parent: ET.Element, level: str, this: str, uri: str, date: dt.date, date_name: str,
-    author: str,
+    author: str, aliases: tuple[tuple[str, str], ...] = (),
 ) -> ET.Element:  # fmt: skip
     el = _el(parent, level)
     _el(el, "FRBRthis", value=this)
     _el(el, "FRBRuri", value=uri)
+    for name, value in aliases:
+        _el(el, "FRBRalias", value=value, name=name)
     _el(el, "FRBRdate", date=date.isoformat(), name=date_name)
     _el(el, "FRBRauthor", href=author)
     return el
@@ -329,9 +336,14 @@ def _identification(meta: ET.Element, law: Law) -> None:
     ident = _el(meta, "identification", source="#kzrehab")
     wdate = _work_date(law)
     work = work_uri(law)
-    w = _frbr(ident, "FRBRWork", f"{work}/!main", work, wdate.date, wdate.name, "#legislator")
+    aliases = [("kzrehab", law.id)]
+    if law.adilet:
+        aliases.append(("adilet", law.adilet))
+        aliases.append(("adilet-uri", f"https://adilet.zan.kz/rus/docs/{law.adilet}"))
+    w = _frbr(ident, "FRBRWork", f"{work}/!main", work, wdate.date, wdate.name, "#legislator",
+              tuple(aliases))  # fmt: skip
     _el(w, "FRBRcountry", value=_COUNTRY)
-    _el(w, "FRBRnumber", value=law.id)
+    _el(w, "FRBRnumber", value=law.number or law.id)
     if law.title:
         _el(w, "FRBRname", value=law.title)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "KzrehabError",
+    "CaseError",
     "Location",
     "RuleError",
     "RuleSyntaxError",
@@ -114,6 +115,10 @@ class AmendmentError(DraftError):
 
 class RegistryError(KzrehabError, ValueError):
     """A registry (population) file has a bad row or cannot be read."""
+
+
+class CaseError(KzrehabError, ValueError):
+    """A law test case file (``kzrehab test``) that cannot be read or is malformed."""
 
 
 class EvaluationError(KzrehabError, ValueError):

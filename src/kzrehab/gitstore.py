@@ -293,7 +293,8 @@ def _info(c: Any) -> CommitInfo:
 
 
 def _hidden(relative: PurePosixPath) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    """Hidden, or under a ``cases`` directory (law test cases, not laws): as on disk."""
+    return any(part.startswith(".") for part in relative.parts) or "cases" in relative.parts[:-1]
 
 
 def _resolve_lexically(path: Path) -> Path:

@@ -32,6 +32,7 @@ class Event:
     termination: str | None = None
     confession: str | None = None
     grave_crime: str | None = None
+    violence: str | None = None
     as_family_member: bool | None = None
     #: an optional identifier of the event within its claim (not a fact), shown in traces
     id: str | None = None

@@ -81,7 +81,8 @@ AUTHORITIES = _enum(
 PROCEEDINGS = _enum("criminal", "administrative", "none")
 MOTIVES = _enum(
     "political", "class", "social", "national", "religious", "scientific", "creative",
-    "protest", "uprising", "famine",
+    "protest", "uprising", "famine", "belief", "ethnic", "sex", "sexual_orientation", "colour",
+    "language", "economic_status", "birth", "other_status",
 )  # fmt: skip
 OUTCOMES = _enum(
     "convicted", "acquitted", "terminated", "quashed", "served", "parole", "amnesty",
@@ -96,6 +97,7 @@ GRAVE_CRIMES = _enum(
     "none", "treason", "espionage", "terrorism", "sabotage", "punitive_operations",
     "war_crime", "banditry", "murder", "attack_on_police",
 )  # fmt: skip
+VIOLENCE = _enum("none", "advocated", "used")
 DOCUMENTATION = _enum("court_record", "archival", "testimony", "none")
 
 
@@ -117,7 +119,7 @@ CLAIM_FACTS: Mapping[str, Fact] = _facts(
     Fact("victim_alive", B, "the victim is alive"),
     Fact("victim_died", D, "when the victim died"),
     Fact("born_in_repression", B, "the victim was born in a camp, exile or special settlement"),
-    Fact("victim_citizenship", C, "ISO 3166-1 alpha-2 of the victim today or at death"),
+    Fact("victim_citizenship", C, "ISO 3166-1 alpha-2 of the victim today or at death; a victim who died a citizen of the Kazakh SSR (before 16 December 1991) is `KZ`, of another Soviet republic that republic's code"),
     Fact("citizenship", C, "the claimant's citizenship"),
     Fact("residence", C, "the claimant's country of residence"),
     Fact("lived_in_kz", B, "the victim lived on today's territory of Kazakhstan before the repression"),
@@ -148,6 +150,7 @@ EVENT_FACTS: Mapping[str, Fact] = _facts(
     Fact("termination", E, "why a case was terminated (Criminal Procedure Code art. 35(1))", TERMINATIONS),
     Fact("confession", E, "whether and how the victim confessed", CONFESSIONS),
     Fact("grave_crime", E, "a well-founded conviction for a grave crime", GRAVE_CRIMES),
+    Fact("violence", E, "whether the record establishes that the victim used or advocated violence in the acts the event concerns (`none`: established that they did not)", VIOLENCE),
     Fact("as_family_member", B, "repressed as a family member of a repressed person"),
 )  # fmt: skip
 

@@ -27,6 +27,7 @@ from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
 from ..rules.printer import unparse
 from .amend import apply_amendments
+from .lint_amounts import instead_of_findings
 from .loader import load_laws
 from .model import Component, Exclusion, Ground, Law
 
@@ -246,6 +247,10 @@ class Framework:
             if comp.amount is not None and comp.period is None:
                 findings.append(f"{where}: component '{full}' has an amount but no period: it "
                                 "is read as paid once; say period = \"once\" or \"month\"")
+            if comp.amount is None and comp.period is not None:
+                findings.append(f"{where}: component '{full}' has a period but no amount: the "
+                                "period says nothing")
+        findings.extend(instead_of_findings(self))
         return findings
 
 

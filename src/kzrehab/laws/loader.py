@@ -108,6 +108,7 @@ _MAX_LISTED = 50
 
 _ID = re.compile(r"[a-z0-9-]+\Z")
 _CATEGORY = re.compile(r"[a-z0-9_-]+\Z")
+_ADILET = re.compile(r"[A-Z0-9_]{1,40}\Z")
 _REF = re.compile(r"(?:[a-z0-9-]+:)?[a-z0-9-]+\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TARGET = re.compile(r"(?:(parameters|definitions)\.([A-Za-z_][A-Za-z0-9_]*)|[a-z0-9-]+)\Z")
@@ -168,6 +169,7 @@ _Claimant = NewType("_Claimant", str)
 _Action = NewType("_Action", str)
 _ProvisionType = NewType("_ProvisionType", str)
 _Period = NewType("_Period", str)
+_Adilet = NewType("_Adilet", str)
 
 _Pairs = tuple[tuple[dt.date | None, float], ...]
 
@@ -314,7 +316,10 @@ class _RawLaw:
     effective: dt.date | None = None
     adopted: dt.date | None = None
     published: dt.date | None = None
+    number: str | None = None
+    adilet: _Adilet | None = None
     sources: list[str] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
 
 
 @attrs.define
@@ -418,6 +423,9 @@ def _converter() -> cattrs.BaseConverter:
     conv.register_structure_hook(_Values, _values)
     conv.register_structure_hook(_AnyValue, _any_value)
     conv.register_structure_hook(_Number, _number)
+    conv.register_structure_hook(
+        _Adilet, _pattern(_ADILET, "an Adilet document code: use A-Z, 0-9 and '_'")
+    )
     conv.register_structure_hook(_Id, _pattern(_ID, "an id: use a-z, 0-9 and '-'"))
     conv.register_structure_hook(
         _Category, _pattern(_CATEGORY, "a category: use a-z, 0-9, '_' and '-'")
@@ -913,7 +921,10 @@ class _Builder:
             effective=raw.law.effective,
             adopted=raw.law.adopted,
             published=raw.law.published,
+            number=raw.law.number.strip() if raw.law.number else None,
+            adilet=raw.law.adilet,
             sources=tuple(raw.law.sources),
+            notes=tuple(n.strip() for n in raw.law.notes),
             parameters=parameters,
             definitions=definitions,
             articles=tuple(articles),
@@ -1185,14 +1196,16 @@ def load_law_file(path: str | PathLike[str]) -> Law:
 
 
 def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    """Hidden (``.git``), or under a ``cases`` directory: law test case files, not laws."""
+    return any(part.startswith(".") for part in relative.parts) or "cases" in relative.parts[:-1]
 
 
 def expand_paths(paths: Iterable[str | PathLike[str]]) -> list[Path]:
     """The draft files that ``paths`` stand for, in order and each once.
 
     A directory stands for every ``*.toml`` file under it, recursively and sorted, leaving
-    out hidden files and directories (``.git``). A missing path, or a directory without a
+    out hidden files and directories (``.git``) and directories named ``cases``, which hold
+    law test cases (:mod:`kzrehab.lawtests`). A missing path, or a directory without a
     draft, is a :class:`~kzrehab.errors.DraftError` naming it.
     """
     out: list[Path] = []

@@ -174,7 +174,13 @@ class Law:
     effective: dt.date | None = None
     adopted: dt.date | None = None
     published: dt.date | None = None
+    #: the official number, e.g. ``2143-XII`` (None when the law has none, or none was read)
+    number: str | None = None
+    #: the document code of the official text on Adilet (adilet.zan.kz), e.g. ``Z930002200_``
+    adilet: str | None = None
     sources: tuple[str, ...] = ()
+    #: the drafters' recorded choices and conflicts between sources, one a note
+    notes: tuple[str, ...] = ()
     parameters: Mapping[str, Parameter] = attrs.field(factory=dict, eq=False)
     definitions: Mapping[str, Definition] = attrs.field(factory=dict, eq=False)
     articles: tuple[Article, ...] = ()

@@ -569,6 +569,7 @@ def _december_1986(b: Batch) -> None:
         outcome=b.unknown(np.where(criminal, "convicted",
                                    b.pick(("none", "terminated", "served"), (5, 2, 3))), 0.1),
         confession=b.unknown(b.pick(("coerced", "none", "voluntary"), (3, 6, 1)), 0.3),
+        violence=b.unknown(b.pick(("none", "used"), (95, 5)), 0.4),
     )  # fmt: skip
     b.event(
         criminal, measure="imprisonment", episode="december-1986",
@@ -578,6 +579,7 @@ def _december_1986(b: Batch) -> None:
                           0.05),
         confession=b.unknown(b.pick(("coerced", "none", "voluntary"), (5, 3, 2)), 0.2),
         grave_crime=np.where(grave, b.pick(("murder", "attack_on_police"), (1, 1)), "none"),
+        violence=np.where(grave, "used", np.asarray(b.unknown("none", 0.5), dtype=object)),
     )  # fmt: skip
     b.event(
         b.chance(0.20), measure="dismissal", episode="december-1986",
@@ -621,6 +623,9 @@ def _january_2022(b: Batch) -> None:
     termination = when(criminal, termination)
     confession = b.pick(("coerced", "for_release", "voluntary", "none"), (25, 20, 15, 30))
     confession = np.where(tortured & b.chance(0.6), "coerced", confession)
+    # whether the record establishes that the detainee used (or advocated) violence:
+    # mostly not recorded either way; established for those charged with terrorism
+    violence = b.unknown(np.where(terror, "used", b.pick(("none", "used"), (9, 1))), 0.35)
     b.event(
         True, measure="detention", episode="january-2022", start=b.dates(detained, MODERN),
         end=b.dates(release, MODERN_END), place="KZ",
@@ -631,7 +636,7 @@ def _january_2022(b: Batch) -> None:
                          0.05),
         outcome=b.unknown(outcome, 0.05), termination=b.unknown(termination, 0.05),
         confession=b.unknown(np.where(criminal, confession, "none"), 0.10),
-        grave_crime=b.unknown("none", 0.15),
+        grave_crime=b.unknown("none", 0.15), violence=violence,
     )  # fmt: skip
     b.event(
         tortured, measure="torture", episode="january-2022",
@@ -649,12 +654,13 @@ def _january_2022(b: Batch) -> None:
         outcome=b.unknown(b.pick(("served", "parole", "pardon", "convicted"), (3, 3, 1, 3)),
                           0.1),
         confession=b.unknown(confession, 0.1), grave_crime=b.unknown("none", 0.2),
+        violence=violence,
     )  # fmt: skip
     b.event(
         convicted & ~prison, measure="restriction_of_freedom", episode="january-2022",
         start=b.dates(release, MODERN), end=b.dates(b.later(release, 12, 60), MODERN_END),
         place="KZ", authority="court", proceeding="criminal", outcome="convicted",
-        charge="KZ-CC-272", confession=b.unknown(confession, 0.1),
+        charge="KZ-CC-272", confession=b.unknown(confession, 0.1), violence=violence,
     )  # fmt: skip
     b.event(
         b.chance(0.10), measure="dismissal", episode="january-2022",
@@ -677,7 +683,8 @@ def _prisoner_of_conscience(b: Batch) -> None:
     release = b.later(arrest, 8, 84)
     outcome = b.pick(("served", "parole", "pardon", "amnesty", "mitigated"), (35, 30, 15, 10, 10))
     confession = b.pick(("for_release", "coerced", "none", "voluntary"), (40, 15, 35, 5))
-    motive = b.pick(("political", "religious", "protest", "creative"), (6, 2, 1, 1))
+    motive = b.pick(("political", "religious", "protest", "creative", "belief", "ethnic",
+                     "sexual_orientation"), (60, 20, 10, 6, 2, 1, 1))
     b.event(
         True, measure="imprisonment", start=b.dates(arrest, MODERN),
         end=b.dates(release, MODERN_END), place="KZ", authority="court",
@@ -685,7 +692,7 @@ def _prisoner_of_conscience(b: Batch) -> None:
         charge=b.unknown(b.pick(("KZ-CC-174", "KZ-CC-405", "KZ-CC-274", "KZ-CC-256"),
                                 (4, 3, 2, 1)), 0.05),
         outcome=b.unknown(outcome, 0.03), confession=b.unknown(confession, 0.10),
-        grave_crime=b.unknown("none", 0.1),
+        grave_crime=b.unknown("none", 0.1), violence=b.unknown("none", 0.25),
     )  # fmt: skip
     b.event(
         b.chance(0.10), measure="torture", start=b.dates(b.later(arrest, 0, 6), MODERN),
