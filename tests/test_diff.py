@@ -194,7 +194,8 @@ def test_json(pop: Population) -> None:
     assert all(t["claims"] > 0 for t in doc["transitions"])
     assert doc["provisions"] == [{"id": "toy:deportation", "change": "added"}]
     assert doc["attribution"][-1] == {"provision": "interaction", "gained": 0, "lost": 0,
-                                      "evaluated": True, "levels": None,
+                                      "gained_overall": 0, "lost_overall": 0,
+                                   "evaluated": True, "levels": None,
                                       "amended_by": []}  # fmt: skip
     assert doc["changes"]["status"] == {"gained": 1, "lost": 0}
     assert "claims" not in doc

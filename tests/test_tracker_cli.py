@@ -92,6 +92,7 @@ def test_diff_of_a_version_with_itself(repo: Path, capsys: pytest.CaptureFixture
     assert all(t["from"] == t["to"] for t in doc["transitions"])
     assert doc["provisions"] == []
     assert doc["attribution"] == [{"provision": "interaction", "gained": 0, "lost": 0,
+                                   "gained_overall": 0, "lost_overall": 0,
                                    "evaluated": True, "levels": None,
                                    "amended_by": []}]  # fmt: skip
 

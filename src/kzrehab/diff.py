@@ -301,13 +301,18 @@ class CoverageDiff:
             return ""
 
         cats = self.base.categories, self.head.categories
+        replacing: dict[str, list[str]] = {}
+        for rid, (comp, law, _) in sorted(self.head.framework.components.items()):
+            for target in comp.instead_of:
+                replacing.setdefault(law.full_id(target), []).append(rid)
         return {
             "status": levels["status"],
             "categories": {**levels["categories"], "by_category": [
                 {"category": c, "gained": int(g.sum()), "lost": int(x.sum())}
                 for c, (g, x) in self.categories.items()]},
             "components": {**levels["components"], "by_component": [
-                {"component": c, "kind": kinds(c), "gained": int(g.sum()), "lost": int(x.sum())}
+                {"component": c, "kind": kinds(c), "gained": int(g.sum()), "lost": int(x.sum()),
+                 "replaced_by": replacing.get(c, [])}
                 for c, (g, x) in self.components.items()]},
             "amounts": {**levels["amounts"],
                         "by_period": [{"period": p, **moves(m)} for p, m in self.money.items()],
@@ -469,6 +474,9 @@ class AttributionRow:
     levels: Mapping[str, Mapping[str, int]] | None = None
     #: the amendments that made this change (an amended provision's row is theirs too)
     amended_by: tuple[str, ...] = ()
+    #: of the claims that gain (lose) from base to head, those that do because of it
+    gained_overall: int | None = None
+    lost_overall: int | None = None
 
 
 #: what a unit of change is: (row id, swaps as (law id, key), may it move an outcome,
@@ -626,7 +634,7 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     results: dict[str, CoverageDiff] = {}
     for row_id, swaps, matters, by in sorted(_units(laws), key=lambda u: u[0]):
         if not matters:
-            rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by))
+            rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
         d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
         try:
@@ -645,9 +653,12 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
             continue
         explained_gain |= d.gains
         explained_loss |= d.loses
-        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by))
-    rows.append(AttributionRow("interaction", int((whole.gains & ~explained_gain).sum()),
-                               int((whole.loses & ~explained_loss).sum())))  # fmt: skip
+        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by,
+                                   int((d.gains & whole.gains).sum()),
+                                   int((d.loses & whole.loses).sum())))  # fmt: skip
+    gained = int((whole.gains & ~explained_gain).sum())
+    lost = int((whole.loses & ~explained_loss).sum())
+    rows.append(AttributionRow("interaction", gained, lost, None, (), gained, lost))
     return rows
 
 
@@ -687,6 +698,8 @@ class Comparison:
         doc = self.coverage.to_json(claims=claims)
         doc["provisions"] = [{"id": i, "change": c} for i, c in self.provisions()]
         doc["attribution"] = [{"provision": r.provision, "gained": r.gained, "lost": r.lost,
+                               "gained_overall": r.gained_overall,
+                               "lost_overall": r.lost_overall,
                                "evaluated": r.gained is not None,
                                "levels": None if r.levels is None else dict(r.levels),
                                "amended_by": list(r.amended_by)}

@@ -132,6 +132,7 @@ def _notices(notices: Sequence[str]) -> list[Block]:
 
 def coverage_view(title: str, data: Data) -> list[Block]:
     """``kzrehab coverage``."""
+    suppressed = "suppressed_below" in data
     status, total = data["status"], data["population"]["claims"]
     laws = "; ".join(f"{law['id']} ({law['kind']}, {law['status']}"
                      f"{', ' + law['version'] if law['version'] else ''})"
@@ -159,10 +160,20 @@ def coverage_view(title: str, data: Data) -> list[Block]:
         out.append(Table(head, tuple((r[head[0]], count(r[head[1]]), count(r[head[2]]))
                                      for r in data[key])))  # fmt: skip
     out += [Heading("By component"),
-            Table(("component", "kind", "claims", "undetermined", "total amount (KZT)"),
+            Table(("component", "kind", "claims", "undetermined", "paid", "total amount"),
                   tuple((r["component"], r["kind"], count(r["claims"]), count(r["undetermined"]),
-                         amount_range(r["amount"], blank=r["claims"] is None))
-                        for r in data["by_component"]))]  # fmt: skip
+                         _amount_label(r.get("period")), _total(r, suppressed))
+                        for r in data["by_component"])),
+            Para("A total is the range of what the recipients may receive: at least what "
+                 "those who surely receive the component surely get, at most what every "
+                 "possible recipient could get.")]  # fmt: skip
+    periods = data.get("by_period", ())
+    if periods:
+        out += [Heading("By period"),
+                Table(("paid", "total amount"),
+                      tuple((_amount_label(r["period"]),
+                             amount_range(r["amount"], blank=True)) for r in periods)),
+                Para("One-time and monthly amounts are never added together.")]  # fmt: skip
     out += _notices(data.get("notices", ()))
     if "claims" in data:
         out += [Heading("Claims"),
@@ -202,6 +213,13 @@ def _law_changes(law: Data) -> list[Block]:
 
 def _amount_label(period: str | None) -> str:
     return "—" if period is None else PERIOD_UNITS[period]
+
+
+def _total(side: Data, suppressed: bool, period: str | None = None) -> str:
+    """A component's total: blank when suppressed, ``—`` when it pays no amount (or the
+    side has no such component)."""
+    pays = (period or side.get("period")) is not None
+    return amount_range(side["amount"], blank=pays and suppressed)
 
 
 def _levels_text(levels: Data | None) -> str:
@@ -246,12 +264,16 @@ def _who_loses(data: Data) -> list[Block]:
                          tuple((r["category"] if r["category"] != "(none)"
                                 else "(in no category for sure)", count(r["claims"]))
                                for r in cats)))  # fmt: skip
-    rows = [r for r in data["attribution"] if r["lost"] != 0]
+    rows = [r for r in data["attribution"] if r.get("lost_overall") != 0]
     if rows:
         out.append(Table(("responsible provision", "claims that lose", "how", "amended by"),
-                         tuple((r["provision"], count(r["lost"]) if r["evaluated"] else "—",
+                         tuple((r["provision"],
+                                count(r["lost_overall"]) if r["evaluated"] else "—",
                                 _levels_text(r.get("levels")),
                                 ", ".join(r.get("amended_by", ())) or "—") for r in rows)))
+        out.append(Para("claims that lose: of the claims that lose anything, those that lose "
+                        "because of that provision (the head against the head without it); "
+                        "how: everything the provision does, gains included."))
     return out
 
 
@@ -296,6 +318,7 @@ def _attribution(data: Data) -> list[Block]:
 
 def comparison_view(title: str, data: Data) -> list[Block]:
     """``kzrehab diff`` and ``kzrehab compare``: the summary and who loses first."""
+    suppressed = "suppressed_below" in data
     base, head = data["base"], data["head"]
     b, h = base["status"], head["status"]
     changes = data["changes"]
@@ -357,8 +380,8 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                          count(comp_moves.get(r["component"], none)["gained"]),
                          count(comp_moves.get(r["component"], none)["lost"]),
                          _amount_label(r["period"]),
-                         amount_range(r["base"]["amount"], r["base"]["claims"] is None),
-                         amount_range(r["head"]["amount"], r["head"]["claims"] is None))
+                         _total(r["base"], suppressed, r["period"]),
+                         _total(r["head"], suppressed, r["period"]))
                         for r in data["by_component"])),
             Para("Totals are ranges of what the recipients may receive: at least what those "
                  "who surely receive a component surely get, at most what every possible "
@@ -496,8 +519,9 @@ def status_view(title: str, data: Data) -> list[Block]:
     def adds(r: Data) -> tuple[str, ...]:
         a = r.get("adds")
         if a is None:
-            return ("error", "—", "—")
-        return (count(a["gained"]), signed(a["eligible"]), signed(a["undetermined"]))
+            return ("error", "—", "—", "—")
+        return (count(a["gained"]), count(a["lost"]), signed(a["eligible"]),
+                signed(a["undetermined"]))
 
     out = [*_preamble(title, data), Para(f"In force: {', '.join(data['in_force']) or 'none'}"),
            *_suppression(data),
@@ -505,12 +529,13 @@ def status_view(title: str, data: Data) -> list[Block]:
                      ("gained",), tuple(r["id"] for r in rows),
                      tuple((RangeBar(r["id"], g, g),) for r in rows
                            for g in [None if r.get("adds") is None else r["adds"]["gained"]])),
-           Table(("law", "kind", "status", "version", "last change", "gained", "Δ eligible",
-                  "Δ undetermined"),
+           Table(("law", "kind", "status", "version", "last change", "gained", "lost",
+                  "Δ eligible", "Δ undetermined"),
                  tuple((r["id"], r["kind"], r["status"], r["version"] or "—", last(r),
                         *adds(r)) for r in rows)),
-           Para("gained, Δ: what the law adds over the laws in force (an in-force law: over "
-                "the other laws in force).")]  # fmt: skip
+           Para("gained, lost: the claims that gain or lose anything (status, category, "
+                "component, money) with the law over the laws in force (an in-force law: over "
+                "the other laws in force); Δ: the change of the status counts.")]  # fmt: skip
     errors = [Item(f"{r['id']}: {r['error']}") for r in rows if "error" in r]
     if errors:
         out += [Para("Errors:"), Bullets(tuple(errors))]

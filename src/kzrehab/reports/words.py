@@ -96,7 +96,10 @@ def summary(data: Data) -> list[str]:
         comps = _top(changes["components"]["by_component"], "lost", "component", k=5)
         if comps:
             out.append("Components lost or now only possible: " + ", ".join(
-                f"{r['component']} ({r['lost']:,} claims)" for r in comps) + ".")
+                f"{r['component']} ({r['lost']:,} claims"
+                + (f"; replaced by {', '.join(r['replaced_by'])} where both apply (instead_of):"
+                   " where the replacement is only possible, so is this one"
+                   if r.get("replaced_by") else "") + ")" for r in comps) + ".")
         cats = _top([r for r in changes["lost_by_category"] if r["category"] != "(none)"],
                     "claims", "category")
         if cats:
@@ -124,14 +127,14 @@ def summary(data: Data) -> list[str]:
                        f"(claims that surely receive more: {_n(r['higher'])}; surely less: "
                        f"{_n(r['lower'])}; may receive a different amount: {_n(r['uncertain'])}).")
     rows = [r for r in data.get("attribution", ()) if r["provision"] != "interaction"]
-    gainers = _top(rows, "gained", "provision")
+    gainers = _top(rows, "gained_overall", "provision")
     if gainers:
         out.append("The provisions that explain most of the gains: " + ", ".join(
-            f"{r['provision']} ({r['gained']:,} claims)" for r in gainers) + ".")
-    losers = _top(rows, "lost", "provision", k=5)
+            f"{r['provision']} ({r['gained_overall']:,} claims)" for r in gainers) + ".")
+    losers = _top(rows, "lost_overall", "provision", k=5)
     if losers:
         out.append("The losses come from: " + ", ".join(
-            f"{r['provision']} ({r['lost']:,} claims)" for r in losers) + ".")
+            f"{r['provision']} ({r['lost_overall']:,} claims)" for r in losers) + ".")
     if data["population"].get("synthetic"):
         out.append("The population is synthetic: these figures show what the drafts would do "
                    "to a made-up population calibrated to published totals, not to real "
