@@ -12,6 +12,8 @@ Its key is a SHA-256 of:
   and an entry can never be used for rules it was not computed from;
 - the population's :attr:`~kzrehab.population.Population.digest`;
 - the assessment date;
+- every limit in force (:func:`kzrehab.limits.fingerprint`): a result computed under raised
+  limits is never served to a run whose limits reject the drafts;
 - :data:`CACHE_FORMAT` and the kzrehab version.
 
 Small JSON **records** (:meth:`CoverageCache.record`) sit beside the arrays, keyed by any
@@ -121,8 +123,9 @@ def law_key(law: Law) -> str:
 
 def _key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date) -> str:
     from . import __version__
+    from .limits import fingerprint
 
-    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, *parts,
+    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,
                       population.digest, as_of.isoformat()])  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

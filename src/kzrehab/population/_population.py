@@ -12,6 +12,7 @@ from pathlib import Path
 
 import attrs
 
+from .._io import not_regular
 from .._suggest import did_you_mean
 from ..errors import Location, RegistryError, UsageError
 from ..model import Claim
@@ -183,6 +184,9 @@ def load_population(path: str | os.PathLike[str]) -> Population:
         return Population(name=p.name, claims=read_csv(claims_csv, events_csv), source=where)
     if not p.exists():
         raise RegistryError("no such file", Location(file=where))
+    what = not_regular(p.stat().st_mode)
+    if what is not None:  # checked before opening: a FIFO would block, a device never end
+        raise RegistryError(f"is {what}, not a registry file", Location(file=where))
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         claims, header = read_jsonl_with_header(p)

@@ -22,13 +22,12 @@ import json
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._io import write_atomic
+from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
 from .columns import Columns, Names
 
@@ -72,6 +71,8 @@ def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, A
 def is_store(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` is a zip file holding a kzrehab store's metadata."""
     try:
+        if not_regular(os.stat(path).st_mode) is not None:
+            return False
         with zipfile.ZipFile(path) as z:
             return "meta.npy" in z.namelist()
     except (OSError, zipfile.BadZipFile):
@@ -210,8 +211,13 @@ class StoredColumns:
 def load_store(path: str | os.PathLike[str]) -> StoredColumns:
     """Open a store; a file that is not one, or of another format, is a RegistryError."""
     where = str(path)
-    if not Path(path).is_file():
-        raise RegistryError("no such file", Location(file=where))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise RegistryError("no such file", Location(file=where)) from None
+    what = not_regular(mode)
+    if what is not None:
+        raise RegistryError(f"is {what}, not a store file", Location(file=where))
     try:
         return StoredColumns(path)
     except RegistryError:

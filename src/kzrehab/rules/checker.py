@@ -112,6 +112,9 @@ class Checker:
         self.parameters = frozenset(parameters)
         self.resolved: dict[str, Resolved] = {}
         self._visiting: list[str] = []
+        #: each checked definition's depth with the definitions it names written out: what
+        #: evaluation recurses through, bounded by MAX_EXPRESSION_DEPTH like one expression
+        self.depths: dict[str, int] = {}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class Checker:
             node, t = self._check(expr.node, event=False, depth=0)
         except _Problem as p:
             raise self._error(p, expr) from None
+        self._within_depth(node, expr, what)
         if want is not None and t.kind != want:
             need = {"bool": "a condition (true or false)", "num": "a number"}.get(want, want)
             raise located_error(
@@ -158,9 +162,32 @@ class Checker:
                 RuleTypeError, f"a definition cannot be a {t}", expr.source, expr.node.span,
                 expr.origin,
             )  # fmt: skip
+        self.depths[name] = self._within_depth(node, expr, f"the definition '{name}'")
         result = Resolved(node, t)
         self.resolved[name] = result
         return result
+
+    def _within_depth(self, node: Node, expr: Source, what: str) -> int:
+        """The depth of a resolved tree with its definitions written out; over the limit, a
+        LimitError located at the expression (not only when evaluation recurses)."""
+        depth = self._depth(node)
+        limit = MAX_EXPRESSION_DEPTH.value
+        if depth > limit:
+            raise located_error(
+                LimitError,
+                MAX_EXPRESSION_DEPTH.message(
+                    f"{what}, {depth} levels deep with the definitions it names written out,"
+                ),
+                expr.source, expr.node.span, expr.origin,
+            )  # fmt: skip
+        return depth
+
+    def _depth(self, node: Node) -> int:
+        if isinstance(node, Name):
+            return self.depths.get(node.name, 0) if node.ref == "def" else 1
+        if isinstance(node, Op):
+            return 1 + max((self._depth(a) for a in node.args), default=0)
+        return 1
 
     def check_definitions(self) -> dict[str, Resolved]:
         """Check every definition; return them resolved."""
