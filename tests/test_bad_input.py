@@ -412,3 +412,30 @@ def test_a_command_cleans_what_an_interrupted_command_left(files: Path) -> None:
     _old(stale)
     status = main(["population", "import", "r.jsonl", "-o", "out.jsonl"])
     assert status == 0 and not stale.exists() and (files / "out.jsonl").is_file()
+
+
+# -- identity is not a fact ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "name"),
+    [('when = "exists(exiled)"', "when = \"exists(exiled) and id != 'P-007'\"",
+      "article[0].ground[0].when", "id"),
+     ('when = "exists(exiled)"', "when = \"not (victim_id == 'P-007' and exists(exiled))\"",
+      "article[0].ground[0].when", "victim_id"),
+     ('amount = "10 * MCI"', "amount = \"10 * MCI * count(events[claim.id == 'P-007'])\"",
+      "article[0].component[0].amount", "id"),
+     ("exiled = \"events[measure == 'exile']\"",
+      "exiled = \"events[measure == 'exile' and startswith(claim.victim_id, 'P')]\"",
+      "definitions.exiled", "victim_id"),
+     ("exiled = \"events[measure == 'exile']\"",
+      "exiled = \"events[measure == 'exile' and id != 'e1']\"", "definitions.exiled", "id")],
+)  # fmt: skip
+def test_identity_is_not_a_fact(run: Any, inputs: Path, old: str, new: str, key: str,
+                                name: str) -> None:  # fmt: skip
+    text = LAW.replace(old, new)
+    assert text != LAW
+    law = write(inputs, "law.toml", text)
+    line = line_of(text, new)
+    for argv in (["check", law], ["coverage", law, "--population", registry(inputs, [CLAIM])]):
+        run(*argv).bad(f"law.toml:{line}:", key, f"'{name}' identifies a claim")

@@ -6,10 +6,12 @@ the *resolved* tree (every :class:`~kzrehab.rules.ast.Name` has its ``ref`` set)
 the file, line and column of the problem with a caret excerpt and, for unknown names and
 enum values, a suggestion.
 
-Names (SPEC §4): at claim scope, bare names are claim facts, then definitions and parameters.
+Names: at claim scope, bare names are claim facts, then definitions and parameters.
 Inside ``events[...]``, bare names are event facts, then event-scope definitions and event
 sets, then parameters; claim facts and claim-scope definitions are written ``claim.NAME``.
-A definition's scope is inferred: it is event-scope when it reads event facts bare.
+A definition's scope is inferred: it is event-scope when it reads event facts bare. The
+identifying facts (:data:`~kzrehab.vocabulary.IDENTIFYING`: ``id``, ``victim_id``) are
+names no rule may use, bare or as ``claim.NAME``.
 """
 
 from __future__ import annotations
@@ -247,6 +249,11 @@ class Checker:
 
     def _name(self, name: Name, event: bool) -> tuple[Node, Type]:
         n = name.name
+        if n in vocabulary.IDENTIFYING:
+            raise _Problem(
+                f"'{n}' identifies a claim and cannot appear in a rule: a rule decides by "
+                "facts about a claim, never by which claim it is", name,
+            )  # fmt: skip
         claim = vocabulary.claim_fact(n)
         ev = vocabulary.event_fact(n)
         if name.qualified:
