@@ -439,3 +439,139 @@ def test_identity_is_not_a_fact(run: Any, inputs: Path, old: str, new: str, key:
     line = line_of(text, new)
     for argv in (["check", law], ["coverage", law, "--population", registry(inputs, [CLAIM])]):
         run(*argv).bad(f"law.toml:{line}:", key, f"'{name}' identifies a claim")
+
+
+# -- hand-made and altered stores ----------------------------------------------------------
+
+
+def _store(inputs: Path) -> Path:
+    from kzrehab.population import load_population
+
+    pop = load_population(Path(__file__).parent / "data" / "sample.jsonl")
+    path = inputs / "s.kzstore"
+    pop.save(path)
+    return path
+
+
+def _rewrite(path: Path, change: Any, *, rehash: bool = True, meta: Any = None) -> None:
+    """Change a store's arrays as a hand-made store would: with the hashes recomputed to
+    match (``rehash``), or tampered with behind them."""
+    import io
+
+    import numpy as np
+
+    from kzrehab.population import store
+
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files}
+    document = json.loads(arrays.pop("meta").tobytes())
+    change(arrays)
+    if rehash:
+        document["hashes"] = {n: store._hash(n, a) for n, a in arrays.items()}
+    if meta is not None:
+        meta(document)
+    arrays["meta"] = np.frombuffer(json.dumps(document).encode(), np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    path.write_bytes(buffer.getvalue())
+
+
+def _set(name: str, index: int, value: Any) -> Any:
+    def change(arrays: dict[str, Any]) -> None:
+        arrays[name] = arrays[name].copy()
+        arrays[name][index] = value
+
+    return change
+
+
+def _bad_ids(arrays: dict[str, Any]) -> None:
+    import numpy as np
+
+    arrays["ids"] = np.concatenate([np.frombuffer(b"\xff", np.uint8), arrays["ids"][1:]])
+
+
+def _fewer_claims(document: dict[str, Any]) -> None:
+    document["claims"] -= 1
+
+
+def _measure_code(arrays: dict[str, Any]) -> None:
+    """A measure whose code points at a country in the string table."""
+    import numpy as np
+
+    strings = bytes(arrays["strings"]).decode()
+    offsets = arrays["strings.offsets"]
+    table = [strings[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    arrays["event.measure"] = arrays["event.measure"].copy()
+    arrays["event.measure"][0] = np.int32(table.index("KZ"))
+
+
+@pytest.mark.parametrize(
+    ("change", "meta", "needle"),
+    [(None, _fewer_claims, "s.kzstore"),
+     (_measure_code, None, "event.measure: 'KZ' is not a measure value"),
+     (_set("claim.claimant", 3, 10**6), None, "claim.claimant: a code is outside its table"),
+     (_bad_ids, None, "ids: a string is not UTF-8"),
+     (_set("offsets", 2, 10**9), None, "offsets: the offsets of the claims' events"),
+     (_set("event.start.lo", 0, float("nan")), None, "event.start: a value is NaN"),
+     (_set("event.start.hi", 0, 1e300), None, "event.start: a date is not a day"),
+     (_set("claim.victim_alive", 0, 7), None, "claim.victim_alive: a value is not 0, 1 or 2"),
+     (_set("event_claim", 0, 5), None, "event_claim: events are not sorted")],
+    ids=["claim-count", "enum-code", "code-range", "ids-utf8", "offsets", "nan-date",
+         "date-range", "kleene", "event-claim"],
+)  # fmt: skip
+@pytest.mark.parametrize("command", ["coverage", "explain"])
+def test_a_hand_made_store(run: Any, inputs: Path, change: Any, meta: Any, needle: str,
+                           command: str) -> None:  # fmt: skip
+    path = _store(inputs)
+    claim = json.loads((Path(__file__).parent / "data" / "sample.jsonl").read_text(
+        encoding="utf-8").splitlines()[1])["id"]  # fmt: skip
+    _rewrite(path, change or (lambda arrays: None), meta=meta)
+    write(inputs, "law.toml", LAW)
+    argv = {"coverage": ["coverage", "law.toml", "--population", path],
+            "explain": ["explain", claim, "law.toml", "--population", path]}[command]
+    if needle.startswith("ids") and command == "coverage":
+        argv.append("--claims")  # the ids are read only when claims are named
+    run(*argv).bad("s.kzstore: ", needle)
+
+
+def test_an_altered_column_is_an_error(run: Any, inputs: Path) -> None:
+    path = _store(inputs)
+    _rewrite(path, _set("event.measure", 0, 0), rehash=False)
+    write(inputs, "law.toml", LAW)
+    run("coverage", "law.toml", "--population", path).bad(
+        "s.kzstore: event.measure: the array does not match its recorded hash")
+
+
+def test_metadata_cannot_claim_another_populations_digest(inputs: Path) -> None:
+    from kzrehab.population import Population
+
+    one, two = inputs / "one.kzstore", _store(inputs)
+    two.rename(one)
+    _store(inputs)
+    _rewrite(two, _set("claim.victim_alive", 0, 1),
+             meta=lambda d: d.update(digest=Population.from_store(one).digest))
+    assert Population.from_store(two).digest != Population.from_store(one).digest
+
+
+def test_an_old_store_is_refused_with_a_clear_message(run: Any, inputs: Path) -> None:
+    path = _store(inputs)
+    _rewrite(path, lambda arrays: None, meta=lambda d: d.update(format="kzrehab-store/1"))
+    run("population", "info", path).bad("s.kzstore: ", "kzrehab-store/1", "re-import")
+
+
+def test_the_cached_reference_population_is_rebuilt_when_altered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzrehab.population import reference_population
+
+    monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "cache"))
+    reference_population.cache_clear()
+    try:
+        first = reference_population(300, 5)
+        (cached,) = (tmp_path / "cache" / "population").glob("reference-300-seed5-*.kzstore")
+        _rewrite(cached, _set("event.measure", 0, 0), rehash=False)
+        reference_population.cache_clear()
+        again = reference_population(300, 5)
+        assert again.digest == first.digest and again.claims == first.claims
+    finally:
+        reference_population.cache_clear()

@@ -10,7 +10,9 @@ Its key is a SHA-256 of:
   and not their prose (texts, headings, titles, versions, sources, article numbers), their
   file names or commits; so two commits whose drafts differ only in wording share an entry,
   and an entry can never be used for rules it was not computed from;
-- the population's :attr:`~kzrehab.population.Population.digest`;
+- the population's :attr:`~kzrehab.population.Population.verified_digest` (a store's
+  columns are checked against their hashes first, so altered columns or metadata that
+  claims another population's digest never meet a cached result);
 - the assessment date;
 - every limit in force (:func:`kzrehab.limits.fingerprint`): a result computed under raised
   limits is never served to a run whose limits reject the drafts;
@@ -126,7 +128,7 @@ def _key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date
     from .limits import fingerprint
 
     text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,
-                      population.digest, as_of.isoformat()])  # fmt: skip
+                      population.verified_digest, as_of.isoformat()])  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
