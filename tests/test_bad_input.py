@@ -11,6 +11,7 @@ input (see ``docs/cli.rst``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -500,7 +501,7 @@ def _measure_code(arrays: dict[str, Any]) -> None:
 
     strings = bytes(arrays["strings"]).decode()
     offsets = arrays["strings.offsets"]
-    table = [strings[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    table = [strings[a:b] for a, b in itertools.pairwise(offsets)]
     arrays["event.measure"] = arrays["event.measure"].copy()
     arrays["event.measure"][0] = np.int32(table.index("KZ"))
 
