@@ -12,7 +12,7 @@ Measures, in one run on this machine, over the benchmark population of
    level (status, categories, components, amounts, money by period), the ``changes``
    object with its exact totals, and the counts of claims that gain and lose.
 
-The ratio diff / evaluation is the figure (target ≤ 3×). Best of three runs each.
+The ratio diff / evaluation is the figure (target: at most 3x). Best of three runs each.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate import AS_OF, FULL, ROOT, best, store_for  # noqa: E402
+from evaluate import AS_OF, FULL, ROOT, best, store_for
 
 
 def main() -> None:

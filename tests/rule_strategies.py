@@ -201,7 +201,6 @@ def _claim_cond() -> st.SearchStrategy[Node]:
         ),
         event_set().map(lambda e: Op("exists", (e,))),
         _claim_num().map(lambda n: Op("known", (n,))),
-        st.sampled_from(["victim_id", "id"]).map(lambda n: Op("startswith", (Name(n), Lit("c1")))),
     )
     return _logic(leaf)
 

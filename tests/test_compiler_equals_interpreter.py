@@ -86,9 +86,10 @@ DEFINITION_USES = [
     "min(repression.start) < 1931-06 or max(early.end) >= 1933-01",
     "exists(events[exists(repression[known(start)]) and place == 'KZ'])",
     "sum(repression[long_enough].months) * P / count(events) > 1",
-    "id == 'c1' or victim_id in {'c2', 'c9'}",
-    "victim_id == id and startswith(victim_id, 'c1')",
-    "exists(events[claim.id != 'c0'])",
+    # strings: identifying facts (id, victim_id) cannot appear in a rule; events' can
+    "exists(events[episode == 'c1' or charge in {'c2', 'c9'}])",
+    "exists(events[charge == episode and startswith(charge, 'c1')])",
+    "exists(events[claim.heir and episode != 'c0'])",
 ]
 
 

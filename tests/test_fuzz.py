@@ -10,7 +10,13 @@ Targets (SPEC §10, "bad input of any kind ... never a traceback"):
 - the loader (:func:`kzrehab.laws.loader.load_law_text`) on arbitrary bytes, on mutated
   drafts and on TOML documents built from Hypothesis dictionaries; what loads is then
   checked as a framework (:class:`~kzrehab.laws.framework.Framework`) and exported to Akoma
-  Ntoso, which must be well-formed XML.
+  Ntoso, which must be well-formed XML;
+- the registry reader (:func:`kzrehab.population.load_population`) on mutated lines of a
+  JSON Lines registry, lone surrogate escapes among them; what loads is digested and
+  written back;
+- the store reader on stores whose arrays were changed behind their hashes or, as a
+  hand-made store would be, with their hashes recomputed (NaN, huge and negative values,
+  counts that disagree); whatever opens is evaluated and its claims rebuilt.
 
 Each target runs twice: a quick version in the normal suite (a few hundred inputs in all)
 and a long one marked ``slow`` (100,000 inputs in all; ``pytest -m slow``).
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -31,6 +38,7 @@ from hypothesis import strategies as st
 
 from kzrehab.akn import akn_xml
 from kzrehab.errors import KzrehabError, Location
+from kzrehab.evaluation import summarize
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_file, load_law_text
 from kzrehab.laws.model import Expression, Law
@@ -566,6 +574,118 @@ def fuzz_load_document(doc: dict[str, Any]) -> None:
     fuzz_load(toml_document(doc))
 
 
+# -- registries and stores -------------------------------------------------------------------
+
+REGISTRY_LINES = (ROOT / "tests" / "data" / "sample.jsonl").read_bytes().splitlines()[:8]
+HOSTILE_JSON = [b'"\\ud800"', b'"\\udc00x"', b'"\\u0000"', b"1e999", b"NaN", b"-1",
+                b"99999999999999999999", b'"\\n# x"', b"[]", b"{}", b"null", b"true"]
+
+
+@st.composite
+def mutated_registry(draw: st.DrawFn) -> bytes:
+    """Lines of a real registry, some values replaced by hostile JSON, some bytes changed."""
+    lines = list(draw(st.lists(st.sampled_from(REGISTRY_LINES), min_size=1, max_size=5)))
+    for _ in range(draw(st.integers(0, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        values = [m.span() for m in re.finditer(rb'"[^"]*"|-?\d+|true|false', lines[i])]
+        if values:
+            a, b = draw(st.sampled_from(values))
+            lines[i] = lines[i][:a] + draw(st.sampled_from(HOSTILE_JSON)) + lines[i][b:]
+    if draw(st.booleans()):
+        lines.append(draw(st.binary(max_size=20)))
+    return b"\n".join(lines) + b"\n"
+
+
+def fuzz_registry(data: bytes) -> None:
+    import tempfile
+
+    from kzrehab.population import load_population, write_jsonl
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.jsonl"
+        path.write_bytes(data)
+        pop = tolerate(lambda: load_population(path))
+        if pop is None:
+            return
+        assert isinstance(pop.digest, str)  # type: ignore[attr-defined]
+        write_jsonl(pop, Path(folder) / "back.jsonl")  # type: ignore[arg-type]
+
+
+def _store_arrays() -> tuple[dict[str, Any], dict[str, Any]]:
+    import io
+    import json
+    import tempfile
+
+    import numpy as np
+
+    from kzrehab.population import load_population
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.kzstore"
+        load_population(ROOT / "tests" / "data" / "sample.jsonl").save(path)
+        with np.load(io.BytesIO(path.read_bytes())) as data:
+            arrays = {name: data[name] for name in data.files}
+    return arrays, json.loads(arrays.pop("meta").tobytes())
+
+
+STORE_ARRAYS, STORE_META = _store_arrays()
+STORE_VALUES = [float("nan"), float("inf"), -float("inf"), -1, -2, 0, 1, 2, 3, 255, 10**6,
+                2**31 - 1, 1e300, -1e300, 0.5]  # fmt: skip
+
+
+@st.composite
+def mutated_store(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """A store's arrays and metadata with some values changed; rehash or not."""
+    import numpy as np
+
+    arrays = {k: v.copy() for k, v in STORE_ARRAYS.items()}
+    meta = dict(STORE_META)
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(sorted(arrays)))
+        a = arrays[name]
+        if a.size == 0:
+            continue
+        i = draw(st.integers(0, a.size - 1))
+        value = draw(st.sampled_from(STORE_VALUES))
+        with np.errstate(all="ignore"):
+            if a.dtype.kind == "f" or isinstance(value, int):
+                try:
+                    a[i] = value
+                except (OverflowError, ValueError):
+                    a[i] = 0
+    if draw(st.booleans()):
+        key = draw(st.sampled_from(["claims", "events", "victims"]))
+        meta[key] = draw(st.sampled_from([0, -1, 1, 10**9, "x", None, meta.get(key, 0) + 1]))
+    return arrays, meta, draw(st.booleans())
+
+
+def fuzz_store(args: tuple[dict[str, Any], dict[str, Any], bool]) -> None:
+    import io
+    import json
+    import tempfile
+
+    import numpy as np
+
+    from kzrehab.population import load_population
+    from kzrehab.population.store import _hash
+
+    arrays, meta, rehash = args
+    if rehash:
+        meta = {**meta, "hashes": {n: _hash(n, a) for n, a in arrays.items()}}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.kzstore"
+        buffer = io.BytesIO()
+        np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
+        path.write_bytes(buffer.getvalue())
+        pop: Any = tolerate(lambda: load_population(path))
+        if pop is None:
+            return
+        framework = Framework(CURRENT)
+        tolerate(lambda: summarize(framework, pop, dt.date(2025, 6, 1), chunk=3))
+        tolerate(lambda: [pop.claim_id(i) for i in range(len(pop))])
+        tolerate(lambda: pop.claims)
+
+
 # -- the two runs of every target ----------------------------------------------------------
 
 TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]] = {
@@ -586,6 +706,8 @@ TARGETS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]] = {
     "load-toml-document": (draft_documents, fuzz_load_document),
     "load-any-toml": (st.dictionaries(st.text(max_size=8), toml_any, max_size=5),
                       fuzz_load_document),
+    "registry": (mutated_registry(), fuzz_registry),
+    "store": (mutated_store(), fuzz_store),
 }  # fmt: skip
 
 

@@ -164,9 +164,10 @@ class LimitsDirective(_TableDirective):
             default = f"{limit.default:,} {limit.unit}"
             if limit.unit == "bytes" and limit.default % (1024 * 1024) == 0:
                 default += f" ({limit.default // (1024 * 1024)} MiB)"
-            rows.append((limit.name, default, _literal(limit.env), _literal(name)))
-        header = ("limit", "default", "raised by", "in the code")
-        return self.render_table(None, header, rows, (22, 28, 34, 26))
+            rows.append((limit.name, default, f"{limit.maximum:,}", _literal(limit.env),
+                         _literal(name)))  # fmt: skip
+        header = ("limit", "default", "at most", "raised by", "in the code")
+        return self.render_table(None, header, rows, (20, 24, 14, 30, 22))
 
 
 class CalibrationDirective(_TableDirective):

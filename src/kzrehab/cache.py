@@ -10,8 +10,12 @@ Its key is a SHA-256 of:
   and not their prose (texts, headings, titles, versions, sources, article numbers), their
   file names or commits; so two commits whose drafts differ only in wording share an entry,
   and an entry can never be used for rules it was not computed from;
-- the population's :attr:`~kzrehab.population.Population.digest`;
+- the population's :attr:`~kzrehab.population.Population.verified_digest` (a store's
+  columns are checked against their hashes first, so altered columns or metadata that
+  claims another population's digest never meet a cached result);
 - the assessment date;
+- every limit in force (:func:`kzrehab.limits.fingerprint`): a result computed under raised
+  limits is never served to a run whose limits reject the drafts;
 - :data:`CACHE_FORMAT` and the kzrehab version.
 
 Small JSON **records** (:meth:`CoverageCache.record`) sit beside the arrays, keyed by any
@@ -122,9 +126,10 @@ def law_key(law: Law) -> str:
 
 def _key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date) -> str:
     from . import __version__
+    from .limits import fingerprint
 
-    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, *parts,
-                      population.digest, as_of.isoformat()])  # fmt: skip
+    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,
+                      population.verified_digest, as_of.isoformat()])  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -51,6 +51,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """Print an error: a lone surrogate a message quotes from the input is escaped, never a
+    second error."""
+    print(message.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -58,10 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the command is the first argument (before it, kzrehab takes only --help and
         # --version); when the first argument is no command, every command is registered
         args = build_parser(argv[0] if argv else None).parse_args(argv)
+        from .commands._common import check_output
+        from .limits import fingerprint
+
+        fingerprint()  # every limit variable is checked before any work
+        check_output(args)
         status: int = args.run(args)
         return status
     except KzrehabError as err:
-        print(f"kzrehab: error: {err}", file=sys.stderr)
+        _say(f"kzrehab: error: {err}")
         return err.exit_code
     except RecursionError:
         limit = LimitError("the input is nested too deeply to process (reduce its nesting)")
@@ -74,6 +85,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as err:  # a file that cannot be written (a directory, a read-only folder)
         where = err.filename2 or err.filename
-        print(f"kzrehab: error: {f'{where}: ' if where else ''}{err.strerror or err}",
-              file=sys.stderr)  # fmt: skip
+        _say(f"kzrehab: error: {f'{where}: ' if where else ''}{err.strerror or err}")
         return 2

@@ -42,13 +42,14 @@ from ._suggest import did_you_mean
 from .errors import DraftError, GitError, Location
 from .laws.loader import load_law_file, load_law_text
 from .laws.model import Law
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, fingerprint
 
 if TYPE_CHECKING:
     import git
 
-#: parsed laws by git blob id (a blob's content never changes), shared by every store
-_PARSED: dict[str, Law] = {}
+#: parsed laws by git blob id (a blob's content never changes) and the limits they were
+#: loaded under, shared by every store
+_PARSED: dict[tuple[str, str], Law] = {}
 _PARSED_MAX = 512
 
 
@@ -137,7 +138,10 @@ class GitStore:
             raise GitError(f"'{rev}' is not a revision")
         try:
             found = self.repo.commit(rev)
-        except (git.exc.ODBError, ValueError, KeyError, IndexError, TypeError):
+        except (git.exc.ODBError, git.exc.GitCommandError, ValueError, KeyError, IndexError,
+                TypeError, NotImplementedError):  # fmt: skip
+            # NotImplementedError: GitPython parses revisions itself and does not know
+            # every form git does (HEAD@{yesterday})
             raise GitError(
                 f"unknown revision '{rev}' in the repository at {self.root} "
                 "(give a commit hash, a tag, a branch or e.g. HEAD~1)"
@@ -178,7 +182,7 @@ class GitStore:
         commit = self.commit(rev)
         tree: Any = commit.tree
         try:
-            obj: Any = tree / relpath if relpath else tree
+            obj: Any = self._walk(tree, relpath, rev)
         except KeyError:
             if missing_ok:
                 return []
@@ -208,13 +212,29 @@ class GitStore:
             )
         return found
 
+    @staticmethod
+    def _walk(tree: Any, relpath: str, rev: str) -> Any:
+        """The object at ``relpath`` in ``tree``, one part at a time, so that a path through
+        a file or a submodule is a :class:`GitError` (KeyError: missing)."""
+        obj = tree
+        walked: list[str] = []
+        for part in PurePosixPath(relpath).parts if relpath else ():
+            if obj.type != "tree":
+                what = "a submodule" if obj.type == "submodule" else "a file"
+                raise GitError(f"{relpath} at revision {rev} is not a path to a draft: "
+                               f"{'/'.join(walked)} is {what}, not a directory")  # fmt: skip
+            obj = obj / part
+            walked.append(part)
+        return obj
+
     # -- laws ------------------------------------------------------------------------------
 
     def law(self, rev: str, path: str, blob: Any) -> Law:
         """The law in a blob, recorded as read from ``REV:PATH`` at its commit."""
         commit = self.commit(rev)
         ref = f"{rev}:{path}"
-        cached = _PARSED.get(blob.hexsha)
+        key = (blob.hexsha, fingerprint())
+        cached = _PARSED.get(key)
         if cached is not None:
             return attrs.evolve(cached, ref=ref, commit=commit.hexsha)
         limit = MAX_FILE_BYTES.value
@@ -225,7 +245,7 @@ class GitStore:
         law = load_law_text(data, ref, ref=ref, commit=commit.hexsha)
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[blob.hexsha] = law
+        _PARSED[key] = law
         return law
 
     def laws_at(

@@ -1,17 +1,23 @@
 """Explicit limits on untrusted input, each overridable by an environment variable.
 
 Draft files and registries come from many hands. Every limit here is checked where the
-input is read, and the error says which limit was hit and how to raise it.
+input is read, and the error says which limit was hit and how to raise it. A limit's
+environment variable must be a whole number from 1 to the limit's :attr:`Limit.maximum`;
+anything else is a :class:`~kzrehab.errors.UsageError` naming the variable (never a silent
+fallback, and never a number too large to allocate or compare).
 """
 
 from __future__ import annotations
 
 __all__ = ["Limit", "MAX_EXPRESSION_LENGTH", "MAX_EXPRESSION_DEPTH", "MAX_FILE_BYTES",
-           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES", "MAX_REGISTRY_BYTES"]  # fmt: skip
+           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES", "MAX_REGISTRY_BYTES",
+           "MAX_SYNTH_SIZE", "ALL", "fingerprint"]  # fmt: skip
 
 import os
 
 import attrs
+
+from .errors import UsageError
 
 
 @attrs.frozen
@@ -22,12 +28,29 @@ class Limit:
     default: int
     env: str
     unit: str
+    #: the largest value the environment variable may set
+    maximum: int
 
     @property
     def value(self) -> int:
-        """The limit in force: the environment variable when it is a positive integer."""
-        raw = os.environ.get(self.env, "")
-        return int(raw) if raw.isdigit() and int(raw) > 0 else self.default
+        """The limit in force: the environment variable when set, else the default.
+
+        A variable that is set but not a whole number from 1 to :attr:`maximum` is a
+        :class:`~kzrehab.errors.UsageError`.
+        """
+        raw = os.environ.get(self.env)
+        if raw is None or not raw.strip():
+            return self.default
+        text = raw.strip()
+        # at most 20 digits are converted: a million-digit value costs no time
+        if not (text.isascii() and text.isdigit()) or len(text) > 20 \
+                or not 1 <= int(text) <= self.maximum:  # fmt: skip
+            shown = text if len(text) <= 30 else text[:27] + "..."
+            raise UsageError(
+                f"{self.env}={shown!r} is not a whole number from 1 to {self.maximum:,} "
+                f"(the limit on {self.name}, default {self.default:,} {self.unit})"
+            )
+        return int(text)
 
     def message(self, actual: str) -> str:
         """Say what exceeded this limit and how to raise it."""
@@ -38,10 +61,31 @@ class Limit:
 
 
 MAX_EXPRESSION_LENGTH = Limit(
-    "expression length", 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters"
+    "expression length", 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters", 10**7
 )
-MAX_EXPRESSION_DEPTH = Limit("expression depth", 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels")
-MAX_EXPRESSION_NODES = Limit("expression size", 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes")
-MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes")
-MAX_REGISTRY_BYTES = Limit("registry size", 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes")
-MAX_EVENTS_PER_CLAIM = Limit("events per claim", 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events")
+MAX_EXPRESSION_DEPTH = Limit(
+    "expression depth", 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels", 100_000
+)
+MAX_EXPRESSION_NODES = Limit(
+    "expression size", 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes", 10**7
+)
+MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes", 1024**3)
+MAX_REGISTRY_BYTES = Limit(
+    "registry size", 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes", 2**50
+)
+MAX_EVENTS_PER_CLAIM = Limit(
+    "events per claim", 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events", 10**6
+)
+MAX_SYNTH_SIZE = Limit(
+    "synthetic population size", 5_000_000, "KZREHAB_MAX_SYNTH_SIZE", "claims", 10**8
+)
+
+#: every limit, in the order the documentation lists them
+ALL = (MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_NODES, MAX_FILE_BYTES,
+       MAX_REGISTRY_BYTES, MAX_EVENTS_PER_CLAIM, MAX_SYNTH_SIZE)  # fmt: skip
+
+
+def fingerprint() -> str:
+    """The limits in force, as text for cache keys: a result computed under raised limits
+    is never served to a run whose limits would reject its input."""
+    return ";".join(f"{limit.env}={limit.value}" for limit in ALL)

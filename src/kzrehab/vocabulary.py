@@ -17,6 +17,7 @@ __all__ = [
     "CLAIMANTS",
     "LAW_KINDS",
     "LAW_STATUSES",
+    "IDENTIFYING",
     "claim_fact",
     "event_fact",
     "is_country_code",
@@ -158,6 +159,11 @@ EVENT_FACTS: Mapping[str, Fact] = _facts(
 ENUMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {f.name: f.values for f in (*CLAIM_FACTS.values(), *EVENT_FACTS.values()) if f.kind is E}
 )
+
+#: facts that identify a claim or a person rather than describe them: a registry gives them
+#: and reports name claims by them, but a rule cannot read them (identity is not a fact: a
+#: rule that names one person's id singles that person out)
+IDENTIFYING: frozenset[str] = frozenset({"id", "victim_id"})
 
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 __all__ = ["add_evaluating_options", "add_privacy_options", "positive", "load_population_arg",
            "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of",
-           "progress_wanted"]  # fmt: skip
+           "progress_wanted", "check_output"]  # fmt: skip
 
 import argparse
 import datetime as dt
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -36,9 +38,13 @@ FORMATS = ("text", "md", "html", "json")
 def positive(text: str) -> int:
     """A whole number of at least 1, for options such as ``-n``, ``--size`` and
     ``--suppress-below``."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
-    return int(text)
+    shown = text if len(text) <= 30 else text[:27] + "..."
+    digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
+    if not digits:
+        raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number of at least 1")
+    if len(digits) > 20:  # beyond any limit, and not converted (a million digits)
+        raise argparse.ArgumentTypeError(f"'{shown}' is too large")
+    return int(digits)
 
 
 def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
@@ -125,3 +131,71 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+#: the arguments of every command that name its inputs (files or directories)
+INPUT_ARGUMENTS = ("laws", "paths", "law", "others", "base", "with_", "against", "dir",
+                   "population", "registry")  # fmt: skip
+
+#: the folders of the cache directory where kzrehab keeps what it reads back
+CACHE_FOLDERS = ("coverage", "records", "population")
+
+
+def _inputs(args: argparse.Namespace) -> Iterable[tuple[str, Path]]:
+    """(what, path) of every input a command line names, and of the cache's folders."""
+    from .._io import cache_dir
+
+    for name in INPUT_ARGUMENTS:
+        value = getattr(args, name, None)
+        for given in [value] if isinstance(value, str) else value or ():
+            yield ("registry" if name in {"population", "registry"} else "draft"), Path(given)
+    for folder in CACHE_FOLDERS:
+        yield "cache", cache_dir() / folder
+
+
+#: how the messages name an input file, and a directory of inputs
+_NOUNS = {"draft": ("the draft", "drafts"), "registry": ("the registry", "a registry"),
+          "cache": ("a cache file", "kzrehab's cache")}  # fmt: skip
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse an ``-o`` that would replace an input of the command (exit 2).
+
+    The output may not resolve (links followed) to an input file, to a file inside an input
+    directory (a framework directory, a CSV registry directory) or inside the cache, nor be
+    the same file as an input under another name (a hard link). Which kinds of file may be
+    written at all (no link, device, FIFO or socket) is :func:`kzrehab._io.write_atomic`'s
+    to say.
+    """
+    from .._io import refuse_target
+
+    output = getattr(args, "output", None)
+    if not output:
+        return
+    target = Path(os.path.abspath(output))
+    refuse_target(target)  # before any work: a link, a device, a FIFO or a socket
+    resolved = target.resolve()
+    try:
+        st = os.stat(target)
+        identity: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except OSError:
+        identity = None
+    for what, given in _inputs(args):
+        if not given.exists():
+            continue
+        where = given.resolve()
+        if where.is_dir():
+            if resolved.is_relative_to(where):
+                raise UsageError(f"-o {output} lies inside {given}, a directory this command "
+                                 f"reads ({_NOUNS[what][1]}): choose an output file elsewhere")
+            continue
+        same = resolved == where
+        if not same and identity is not None:
+            with_stat = os.stat(where)
+            same = (with_stat.st_dev, with_stat.st_ino) == identity
+        if not same and what == "registry" and where.suffix.lower() == ".csv":
+            # a CSV registry's events file is read with its claims file
+            same = resolved == where.with_name(where.stem + ".events.csv")
+        if same:
+            raise UsageError(f"-o {output} would overwrite {_NOUNS[what][0]} {given}, an input "
+                             "of this command: choose another output file")  # fmt: skip

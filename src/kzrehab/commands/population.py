@@ -56,8 +56,11 @@ def _write(population: Any, output: str) -> str:
 
 def run_synth(args: argparse.Namespace) -> int:
     from .._progress import Progress
+    from ..limits import MAX_SYNTH_SIZE
     from ..population import synthesize
 
+    if args.size > MAX_SYNTH_SIZE.value:
+        raise UsageError(MAX_SYNTH_SIZE.message(f"--size {args.size:,}"))
     with Progress(args.size, "synthetic claims made") as bar:
         population = synthesize(args.size, args.seed, progress=bar.update)
     kind = _write(population, args.output)

@@ -56,6 +56,7 @@ import contextlib
 import datetime as dt
 import functools
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -75,6 +76,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
+from .._io import open_regular
 from .._suggest import did_you_mean
 from ..errors import DraftError, KzrehabError, Location, RuleError
 from ..limits import MAX_FILE_BYTES
@@ -1183,14 +1185,18 @@ def load_law_file(path: str | PathLike[str]) -> Law:
     name = str(path)
     limit = MAX_FILE_BYTES.value
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(limit + 1)
+        # a regular file only: a FIFO would block, /dev/zero would never end
+        with open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(min(size, limit) + 1)
+            if len(data) > size:  # the file grew while read: read on, within the limit
+                data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise DraftError(
             f"cannot read the file: {exc.strerror or exc}", Location(file=name)
         ) from None
     if len(data) > limit:
-        size = Path(path).stat().st_size
+        size = max(size, len(data))
         raise DraftError(MAX_FILE_BYTES.message(f"{name} ({size} bytes)"), Location(file=name))
     return load_law_text(data, name)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import attrs
 
+from .._io import not_regular
 from .._suggest import did_you_mean
 from ..errors import Location, RegistryError, UsageError
 from ..model import Claim
@@ -53,9 +54,12 @@ class Population:
     stored_columns: StoredColumns | None = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
-    def from_store(cls, path: str | os.PathLike[str]) -> Population:
-        """A population backed by a columnar store file."""
+    def from_store(cls, path: str | os.PathLike[str], *, verify: bool = False) -> Population:
+        """A population backed by a columnar store file (``verify``: every column checked
+        against its hash now, rather than when first read)."""
         stored = load_store(path)
+        if verify:
+            stored.verify_all()
         meta = stored.meta
         return cls(
             name=str(meta.get("name") or Path(path).stem),
@@ -69,7 +73,7 @@ class Population:
         from .columns import columns_of
 
         meta = {"name": self.name, "synthetic": self.synthetic, "source": self.source,
-                "digest": self.digest, "victims": self.victims}  # fmt: skip
+                "victims": self.victims}  # fmt: skip
         save_store(path, columns_of(self), meta)
 
     def __len__(self) -> int:
@@ -106,16 +110,29 @@ class Population:
             return self.stored_columns.n_events
         return sum(len(c.events) for c in self.claims)
 
+    @property
+    def verified_digest(self) -> str:
+        """The :attr:`digest`, once every column of a store has been checked against its
+        hash: what cache keys use, so that a cached result is never served for altered
+        columns that evaluation would not have read."""
+        if self._claims is None and self.stored_columns is not None:
+            self.stored_columns.verify_all()
+        return self.digest
+
     @functools.cached_property
     def digest(self) -> str:
-        """SHA-256 (hex) of the claims' canonical JSON Lines text.
+        """SHA-256 (hex) identifying the claims.
 
-        Stable across runs and machines; equal to the checksum of the file that
-        :func:`~kzrehab.population.registry.write_jsonl` writes for these claims without a
-        header. Name, source and ``synthetic`` do not enter it. A store records it.
+        For claims in memory (a registry, a synthetic population): SHA-256 of their
+        canonical JSON Lines text, equal to the checksum of the file that
+        :func:`~kzrehab.population.registry.write_jsonl` writes for them without a header.
+        For a columnar store: derived from the hashes of its columns, which are checked
+        when read (:attr:`~kzrehab.population.store.StoredColumns.digest`), never taken
+        from its metadata. Stable across runs and machines; name, source and ``synthetic``
+        do not enter it.
         """
         if self._claims is None and self.stored_columns is not None:
-            return str(self.stored_columns.meta["digest"])
+            return self.stored_columns.digest
         h = hashlib.sha256()
         batch: list[str] = []
         for line in canonical_lines(self.claims):
@@ -183,6 +200,9 @@ def load_population(path: str | os.PathLike[str]) -> Population:
         return Population(name=p.name, claims=read_csv(claims_csv, events_csv), source=where)
     if not p.exists():
         raise RegistryError("no such file", Location(file=where))
+    what = not_regular(p.stat().st_mode)
+    if what is not None:  # checked before opening: a FIFO would block, a device never end
+        raise RegistryError(f"is {what}, not a registry file", Location(file=where))
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         claims, header = read_jsonl_with_header(p)

@@ -81,12 +81,15 @@ def reference_population(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED)
     """
     path = reference_path(size, seed)
     if path is not None and path.is_file():
+        # checked whole: a damaged or altered store is made anew, never an error
         with contextlib.suppress(RegistryError):
-            return Population.from_store(path)
+            return Population.from_store(path, verify=True)
     population = synthesize(size, seed)
     if path is not None and _writable(path.parent):
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RegistryError):
             population.save(path)
+            # the store, so that the digest is the same in this run as in the next ones
+            return Population.from_store(path, verify=True)
     return population
 
 

@@ -57,7 +57,7 @@ from typing import IO, Any, NoReturn
 
 import attrs
 
-from .._io import write_atomic
+from .._io import NotRegularFileError, open_regular, write_atomic
 from .._suggest import did_you_mean
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
@@ -138,9 +138,24 @@ def _check_country(fact: Fact, text: str) -> str:
 
 
 def _check_str(fact: Fact, text: str) -> str:
-    if text.strip():
-        return text
-    raise _Bad(f"{fact.name} must be a non-empty string, not {_show(text)}")
+    if not text.strip():
+        raise _Bad(f"{fact.name} must be a non-empty string, not {_show(text)}")
+    if not _encodable(text):
+        raise _Bad(f"{fact.name} holds a lone surrogate (a \\ud800 to \\udfff escape "
+                   "without its pair), which is not a character")  # fmt: skip
+    return text
+
+
+def _encodable(text: str) -> bool:
+    """True when ``text`` can be written as UTF-8 (it holds no lone surrogate, which a JSON
+    ``\\ud800`` escape can make)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_int(fact: Fact, value: int) -> int:
@@ -343,7 +358,7 @@ class _Structurer:
                     kwargs[key] = hit
                     continue
             elif code == _FREE:
-                if kind is str and value and not value.isspace():
+                if kind is str and value and not value.isspace() and _encodable(value):
                     kwargs[key] = value
                     continue
             elif code == _BOOL:
@@ -529,7 +544,7 @@ def _header_from_json(obj: dict[str, Any]) -> PopulationHeader:
             "version",
         )
     name, synthetic = obj.get("name"), obj.get("synthetic")
-    if type(name) is not str or not name.strip():
+    if type(name) is not str or not name.strip() or not _encodable(name):
         raise _Located(f"the header's name must be a non-empty string, not {_show(name)}",
                        "name")  # fmt: skip
     if type(synthetic) is not bool:
@@ -549,11 +564,14 @@ def _fail(message: str, file: str, line: int | None = None, key: str | None = No
 def _open(path: Path, limited: bool) -> IO[bytes]:
     name = str(path)
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        # a regular file only: a FIFO would block, /dev/zero would never end
+        f = open_regular(path)
     except FileNotFoundError:
         _fail("no such file", name)
     except IsADirectoryError:
         _fail("is a directory, not a registry file", name)
+    except NotRegularFileError as exc:
+        _fail(f"{exc.strerror}: a registry must be a file", name)
     except OSError as exc:
         _fail(f"cannot read: {exc.strerror or exc}", name)
     if limited:

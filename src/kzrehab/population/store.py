@@ -7,8 +7,16 @@ same folder, then a rename), so a crash never leaves half a store behind.
 
 Layout: ``claim.NAME`` / ``claim.NAME.lo`` / ``claim.NAME.hi`` and ``event.…`` arrays as in
 :class:`~kzrehab.population.columns.Columns`; ``strings`` and ``ids`` as UTF-8 blobs with
-offsets; ``meta`` a small JSON document (format version, name, synthetic, source, digest,
-victims).
+offsets; ``meta`` a small JSON document (format version, name, synthetic, source, victims,
+and a SHA-256 **hash of every array**: its name, type, shape and bytes).
+
+A store proves its content. Its :attr:`StoredColumns.digest` is derived from the recorded
+hashes (never read from the metadata), and an array is checked against its hash the first
+time it is read; a mismatch is a :class:`~kzrehab.errors.RegistryError` naming the file and
+the array. The values are checked too, chunk by chunk as they are read (a hand-made store
+can carry hashes of bad arrays): shapes against the claim and event counts, offsets,
+Kleene values, codes within their table and, for enums, among the fact's values, dates and
+numbers that are not NaN with their low end below their high end, ids that are UTF-8.
 """
 
 from __future__ import annotations
@@ -16,24 +24,48 @@ from __future__ import annotations
 __all__ = ["FORMAT", "save_store", "load_store", "is_store"]
 
 import functools
+import hashlib
 import io
 import itertools
 import json
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._io import write_atomic
+from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
-from .columns import Columns, Names
+from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind, is_country_code
+from .columns import OWN_TABLES, Columns, Names
 
-#: the store's format; a store of another format is refused with a clear message
-FORMAT = "kzrehab-store/1"
+#: the store's format; a store of another format is refused with a clear message (format 1
+#: recorded no hashes)
+FORMAT = "kzrehab-store/2"
+
+#: bytes hashed at a time when a column is verified (memory stays bounded)
+_BLOCK = 1 << 22
+
+
+def _hasher(name: str, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Any:
+    h = hashlib.sha256()
+    h.update(f"{name}\0{dtype.str}\0{list(shape)}\0".encode())
+    return h
+
+
+def _hash(name: str, array: npt.NDArray[Any]) -> str:
+    h = _hasher(name, array.dtype, array.shape)
+    h.update(np.ascontiguousarray(array).tobytes())
+    digest: str = h.hexdigest()
+    return digest
+
+
+def digest_of(hashes: dict[str, str]) -> str:
+    """A store's digest: SHA-256 of its arrays' hashes, in name order."""
+    text = "".join(f"{name}={hashes[name]}\n" for name in sorted(hashes))
+    return hashlib.sha256(f"{FORMAT}\n{text}".encode()).hexdigest()
 
 
 def _pack(strings: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
@@ -62,7 +94,9 @@ def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, A
     arrays["victims"], arrays["victims.offsets"] = _pack(columns.names.victims)
     arrays["event_claim"] = columns.event_claim
     arrays["offsets"] = columns.offsets
-    document = {"format": FORMAT, "claims": columns.n_claims, "events": columns.n_events, **meta}
+    hashes = {name: _hash(name, np.asarray(a)) for name, a in arrays.items()}
+    document = {**meta, "format": FORMAT, "claims": columns.n_claims,
+                "events": columns.n_events, "digest": digest_of(hashes), "hashes": hashes}
     arrays["meta"] = np.frombuffer(json.dumps(document).encode("utf-8"), np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -72,6 +106,8 @@ def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, A
 def is_store(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` is a zip file holding a kzrehab store's metadata."""
     try:
+        if not_regular(os.stat(path).st_mode) is not None:
+            return False
         with zipfile.ZipFile(path) as z:
             return "meta.npy" in z.namelist()
     except (OSError, zipfile.BadZipFile):
@@ -114,6 +150,22 @@ class _Reader:
     def names(self) -> list[str]:
         return list(self.members)
 
+    def hash(self, name: str) -> str:
+        """The hash of a member as :func:`_hash` computes it, streamed from the file."""
+        dtype, shape, offset = self.members[name]
+        h = _hasher(name, dtype, shape)
+        left = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+        with open(self.path, "rb") as fh:
+            fh.seek(offset)
+            while left > 0:
+                block = fh.read(min(left, _BLOCK))
+                if not block:
+                    raise ValueError(f"member {name} is cut short")
+                h.update(block)
+                left -= len(block)
+        digest: str = h.hexdigest()
+        return digest
+
     def read(self, name: str, start: int = 0, stop: int | None = None) -> Any:
         dtype, shape, offset = self.members[name]
         rows = shape[0] if shape else 1
@@ -132,42 +184,148 @@ class StoredColumns:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        where = str(path)
+        self.where = where = str(path)
         self.reader = _Reader(path)
         r = self.reader
-        self.meta: dict[str, Any] = json.loads(r.read("meta").tobytes().decode("utf-8"))
-        if self.meta.get("format") != FORMAT:
+        meta = json.loads(r.read("meta").tobytes().decode("utf-8"))
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            found = meta.get("format") if isinstance(meta, dict) else None
             raise RegistryError(
-                f"store format {self.meta.get('format')!r} is not {FORMAT!r}: "
-                "re-import the registry",
+                f"store format {found!r} is not {FORMAT!r}: re-import the registry "
+                "(kzrehab population import REGISTRY -o STORE)",
                 Location(file=where),
             )
-        self.n_claims = int(self.meta["claims"])
-        self.n_events = int(self.meta["events"])
-        self.strings = tuple(_unpack(r.read("strings"), r.read("strings.offsets")))
-        self.offsets: npt.NDArray[np.int64] = r.read("offsets")
+        self.meta: dict[str, Any] = meta
+        self.n_claims = self._count("claims")
+        self.n_events = self._count("events")
+        hashes = meta.get("hashes")
+        if (not isinstance(hashes, dict)
+                or sorted(hashes) != sorted(n for n in r.names() if n != "meta")
+                or not all(isinstance(v, str) for v in hashes.values())):  # fmt: skip
+            raise self._bad("the store's recorded hashes do not list its arrays")
+        self.hashes: dict[str, str] = hashes
+        #: derived from the recorded hashes, which every read is checked against
+        self.digest = digest_of(hashes)
+        self._verified: set[str] = set()
+        self._check_shapes()
+        self.strings = tuple(self._strings("strings"))
+        self.offsets: npt.NDArray[np.int64] = self.read("offsets")
+        o = self.offsets
+        if o[0] != 0 or o[-1] != self.n_events or bool((np.diff(o) < 0).any()):
+            raise self._bad("the offsets of the claims' events are not in order", "offsets")
+        self._allowed = _allowed_codes(self.strings)
+        victims = self.reader.members["victims.offsets"][1][0] - 1
+        #: the size of each string table, by :data:`~.columns.OWN_TABLES` key
+        self._sizes = {"": len(self.strings), "id": self.n_claims, "victim": victims}
         self._ids: list[str] | None = None
         self._full: Columns | None = None
         self.names = Names(lambda: self.ids, lambda: self.victims)
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _bad(self, message: str, array: str | None = None) -> RegistryError:
+        return RegistryError(message, Location(file=self.where, key=array))
+
+    def _count(self, key: str) -> int:
+        value = self.meta.get(key)
+        if type(value) is not int or value < 0:
+            raise self._bad(f"the store's {key} count {value!r} is not a whole number")
+        return value
+
+    def _check_shapes(self) -> None:
+        """Every array the layout needs, with the type and length the counts say."""
+        n, m = self.n_claims, self.n_events
+        want: dict[str, tuple[str, int | None]] = {
+            "strings": ("u1", None), "strings.offsets": ("i8", None), "ids": ("u1", None),
+            "ids.offsets": ("i8", n + 1), "victims": ("u1", None),
+            "victims.offsets": ("i8", None), "event_claim": ("i8", m), "offsets": ("i8", n + 1),
+        }  # fmt: skip
+        for scope, facts, count in (("claim", CLAIM_FACTS, n), ("event", EVENT_FACTS, m)):
+            for name, fact in facts.items():
+                if fact.kind in (FactKind.INT, FactKind.DATE):
+                    want[f"{scope}.{name}.lo"] = want[f"{scope}.{name}.hi"] = ("f8", count)
+                else:
+                    want[f"{scope}.{name}"] = ("i1" if fact.kind is FactKind.BOOL else "i4",
+                                               count)  # fmt: skip
+        for name, (kind, rows) in want.items():
+            if name not in self.reader:
+                raise self._bad("the store lacks this array", name)
+            dtype, shape, _ = self.reader.members[name]
+            if dtype.str.lstrip("<|=") != kind or len(shape) != 1 or (
+                    rows is not None and shape[0] != rows):  # fmt: skip
+                raise self._bad(f"the array is {dtype.str}{list(shape)}, not {kind}"
+                                f"[{'any' if rows is None else rows}] as the store's counts "
+                                f"({n} claims, {m} events) say")  # fmt: skip
+
+    def verify(self, name: str) -> None:
+        """Check an array against its recorded hash (once): a RegistryError if it differs."""
+        if name in self._verified:
+            return
+        try:
+            actual = self.reader.hash(name)
+        except (OSError, ValueError) as exc:
+            raise self._bad(f"cannot read the array ({exc})", name) from None
+        if actual != self.hashes.get(name):
+            raise self._bad("the array does not match its recorded hash: the store is "
+                            "damaged or was altered (re-import the registry)", name)
+        self._verified.add(name)
+
+    def verify_all(self) -> None:
+        """Check every array against its hash (before the digest is trusted as a key)."""
+        for name in self.hashes:
+            self.verify(name)
+
+    def read(self, name: str, start: int = 0, stop: int | None = None) -> Any:
+        """An array (or rows of it), checked against its hash on first read."""
+        self.verify(name)
+        return self.reader.read(name, start, stop)
+
+    def _strings(self, name: str) -> list[str]:
+        blob, offsets = self.read(name), self.read(f"{name}.offsets")
+        if (len(offsets) == 0 or offsets[0] != 0 or offsets[-1] != len(blob)
+                or bool((np.diff(offsets) < 0).any())):  # fmt: skip
+            raise self._bad("the offsets of the strings are not in order", f"{name}.offsets")
+        try:
+            return _unpack(blob, offsets)
+        except UnicodeDecodeError as exc:
+            raise self._bad(f"a string is not UTF-8 ({exc.reason})", name) from None
 
     @property
     def ids(self) -> list[str]:
         """The claim ids, in order."""
         if self._ids is None:
-            self._ids = _unpack(self.reader.read("ids"), self.reader.read("ids.offsets"))
+            self._ids = self._strings("ids")
         return self._ids
 
     @functools.cached_property
     def victims(self) -> list[str]:
         """The table of victim ids (``claim.victim_id`` codes index it)."""
-        return _unpack(self.reader.read("victims"), self.reader.read("victims.offsets"))
+        return self._strings("victims")
+
+    def _check(self, cols: Columns, a: int) -> None:
+        """The values of a chunk of claims starting at row ``a`` (see the module's notes)."""
+        rows = np.repeat(np.arange(cols.n_claims, dtype=np.int64), np.diff(cols.offsets))
+        if not np.array_equal(cols.event_claim, rows):
+            raise self._bad("events are not sorted by their claims' rows", "event_claim")
+        for scope, facts, table in (("claim", CLAIM_FACTS, cols.claim),
+                                    ("event", EVENT_FACTS, cols.event)):  # fmt: skip
+            for name, fact in facts.items():
+                problem = _problem(fact, table[name], self._allowed, self._sizes, a, cols,
+                                   scope)  # fmt: skip
+                if problem:
+                    raise self._bad(problem, f"{scope}.{name}")
 
     def _slice(self, a: int, b: int) -> Columns:
-        r = self.reader
+        cols = self._read_slice(a, b)
+        self._check(cols, a)
+        return cols
+
+    def _read_slice(self, a: int, b: int) -> Columns:
+        r = self
         ea, eb = int(self.offsets[a]), int(self.offsets[b])
         claim: dict[str, Any] = {}
         event: dict[str, Any] = {}
-        for key in r.names():
+        for key in self.reader.names():
             scope, _, rest = key.partition(".")
             if scope not in {"claim", "event"}:
                 continue
@@ -207,11 +365,64 @@ class StoredColumns:
             yield a, self._slice(a, min(a + size, self.n_claims))
 
 
+def _allowed_codes(strings: Sequence[str]) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each enum fact and for countries, which codes of the string table it may take."""
+    allowed = {name: np.array([s in fact.values for s in strings], np.bool_)
+               for name, fact in (*CLAIM_FACTS.items(), *EVENT_FACTS.items())
+               if fact.kind is FactKind.ENUM}  # fmt: skip
+    allowed[""] = np.array([is_country_code(s) for s in strings], np.bool_)
+    return allowed
+
+
+#: the day ordinals :class:`datetime.date` can hold
+_DAYS = (1.0, 3652059.0)
+
+
+def _problem(fact: Any, col: Any, allowed: dict[str, npt.NDArray[np.bool_]],
+             sizes: dict[str, int], first: int, cols: Columns, scope: str) -> str | None:
+    """What is wrong with one column of a chunk, or None."""
+    kind = fact.kind
+    if kind is FactKind.BOOL:
+        return None if bool(((col >= 0) & (col <= 2)).all()) else "a value is not 0, 1 or 2"
+    if kind in (FactKind.INT, FactKind.DATE):
+        lo, hi = col
+        if bool(np.isnan(lo).any() | np.isnan(hi).any()):
+            return "a value is NaN"
+        if bool((lo > hi).any()):
+            return "a range's low end is above its high end"
+        if kind is FactKind.DATE:
+            for end in (lo, hi):
+                known = end[np.isfinite(end)]
+                if bool(((known < _DAYS[0]) | (known > _DAYS[1]) | (known != np.floor(known)))
+                        .any()):  # fmt: skip
+                    return "a date is not a day from year 1 to 9999"
+        return None
+    if fact.name == "id" and scope == "claim":
+        expected = np.arange(first, first + cols.n_claims, dtype=col.dtype)
+        return None if np.array_equal(col, expected) else "a claim's id code is not its row"
+    size = sizes[OWN_TABLES.get(fact.name, "") if scope == "claim" else ""]
+    if bool(((col < -1) | (col >= size)).any()):
+        return f"a code is outside its table of {size} strings"
+    if kind is FactKind.ENUM or kind is FactKind.COUNTRY:
+        ok = allowed[fact.name if kind is FactKind.ENUM else ""]
+        used = col[col >= 0]
+        if used.size and not bool(ok[used].all()):
+            bad = cols.strings[int(used[~ok[used]][0])]
+            what = f"{fact.name} value" if kind is FactKind.ENUM else "country code"
+            return f"'{bad}' is not a {what}"
+    return None
+
+
 def load_store(path: str | os.PathLike[str]) -> StoredColumns:
     """Open a store; a file that is not one, or of another format, is a RegistryError."""
     where = str(path)
-    if not Path(path).is_file():
-        raise RegistryError("no such file", Location(file=where))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise RegistryError("no such file", Location(file=where)) from None
+    what = not_regular(mode)
+    if what is not None:
+        raise RegistryError(f"is {what}, not a store file", Location(file=where))
     try:
         return StoredColumns(path)
     except RegistryError:

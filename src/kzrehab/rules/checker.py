@@ -6,10 +6,12 @@ the *resolved* tree (every :class:`~kzrehab.rules.ast.Name` has its ``ref`` set)
 the file, line and column of the problem with a caret excerpt and, for unknown names and
 enum values, a suggestion.
 
-Names (SPEC §4): at claim scope, bare names are claim facts, then definitions and parameters.
+Names: at claim scope, bare names are claim facts, then definitions and parameters.
 Inside ``events[...]``, bare names are event facts, then event-scope definitions and event
 sets, then parameters; claim facts and claim-scope definitions are written ``claim.NAME``.
-A definition's scope is inferred: it is event-scope when it reads event facts bare.
+A definition's scope is inferred: it is event-scope when it reads event facts bare. The
+identifying facts (:data:`~kzrehab.vocabulary.IDENTIFYING`: ``id``, ``victim_id``) are
+names no rule may use, bare or as ``claim.NAME``.
 """
 
 from __future__ import annotations
@@ -112,6 +114,9 @@ class Checker:
         self.parameters = frozenset(parameters)
         self.resolved: dict[str, Resolved] = {}
         self._visiting: list[str] = []
+        #: each checked definition's depth with the definitions it names written out: what
+        #: evaluation recurses through, bounded by MAX_EXPRESSION_DEPTH like one expression
+        self.depths: dict[str, int] = {}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -121,6 +126,7 @@ class Checker:
             node, t = self._check(expr.node, event=False, depth=0)
         except _Problem as p:
             raise self._error(p, expr) from None
+        self._within_depth(node, expr, what)
         if want is not None and t.kind != want:
             need = {"bool": "a condition (true or false)", "num": "a number"}.get(want, want)
             raise located_error(
@@ -158,9 +164,32 @@ class Checker:
                 RuleTypeError, f"a definition cannot be a {t}", expr.source, expr.node.span,
                 expr.origin,
             )  # fmt: skip
+        self.depths[name] = self._within_depth(node, expr, f"the definition '{name}'")
         result = Resolved(node, t)
         self.resolved[name] = result
         return result
+
+    def _within_depth(self, node: Node, expr: Source, what: str) -> int:
+        """The depth of a resolved tree with its definitions written out; over the limit, a
+        LimitError located at the expression (not only when evaluation recurses)."""
+        depth = self._depth(node)
+        limit = MAX_EXPRESSION_DEPTH.value
+        if depth > limit:
+            raise located_error(
+                LimitError,
+                MAX_EXPRESSION_DEPTH.message(
+                    f"{what}, {depth} levels deep with the definitions it names written out,"
+                ),
+                expr.source, expr.node.span, expr.origin,
+            )  # fmt: skip
+        return depth
+
+    def _depth(self, node: Node) -> int:
+        if isinstance(node, Name):
+            return self.depths.get(node.name, 0) if node.ref == "def" else 1
+        if isinstance(node, Op):
+            return 1 + max((self._depth(a) for a in node.args), default=0)
+        return 1
 
     def check_definitions(self) -> dict[str, Resolved]:
         """Check every definition; return them resolved."""
@@ -220,6 +249,11 @@ class Checker:
 
     def _name(self, name: Name, event: bool) -> tuple[Node, Type]:
         n = name.name
+        if n in vocabulary.IDENTIFYING:
+            raise _Problem(
+                f"'{n}' identifies a claim and cannot appear in a rule: a rule decides by "
+                "facts about a claim, never by which claim it is", name,
+            )  # fmt: skip
         claim = vocabulary.claim_fact(n)
         ev = vocabulary.event_fact(n)
         if name.qualified:
