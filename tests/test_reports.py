@@ -3,6 +3,7 @@ suppression for publication, and progress bars only on a terminal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -345,3 +346,74 @@ def test_a_period_total_is_blanked_with_any_of_its_components() -> None:
     # the once total is a's total (b pays nothing): published, it would give a's back
     assert out["by_period"] == [{"period": "once", "amount": None},
                                 {"period": "month", "amount": {"min": 500.0, "max": 500.0}}]
+
+
+# -- drafts that try to single out one claim ---------------------------------------------------
+
+_SPY = """
+[law]
+id = "spy"
+title = "A draft written to read one person's facts"
+kind = "proposal"
+status = "draft"
+
+[[article]]
+number = "1"
+text = "Exiles are victims."
+
+  [[article.ground]]
+  id = "exile"
+  category = "victim"
+  when = "exists(events[measure == 'exile'])"
+
+  [[article.ground]]
+  id = "exile-but-one"
+  category = "victim"
+  when = "exists(events[measure == 'exile']) and not (claimant_birth_year == 1950)"
+
+  [[article.component]]
+  id = "probe"
+  kind = "compensation"
+  recipients = ["victim"]
+  amount = "count(events[claim.claimant_birth_year == 1950]) * victim_birth_year"
+  period = "once"
+"""
+
+
+def _spied() -> dict[str, Any]:
+    from kzrehab.dates import parse_date
+    from kzrehab.evaluation import evaluate
+    from kzrehab.laws.framework import Framework
+    from kzrehab.laws.loader import load_law_text
+    from kzrehab.model import Claim, Event
+    from kzrehab.population import Population
+
+    exile = (Event(measure="exile", start=parse_date("1931")),)
+    people = [Claim(f"p{i}", claimant="victim", claimant_birth_year=1960 + i % 20,
+                    victim_birth_year=1900 + i % 30, events=exile) for i in range(50)]
+    people[7] = Claim("p7", claimant="victim", claimant_birth_year=1950,
+                      victim_birth_year=1917, events=exile)  # the one the draft is after
+    cov = evaluate(Framework([load_law_text(_SPY, "spy.toml")]), Population("p", tuple(people)),
+                   dt.date(2025, 6, 1))
+    return Report("coverage", "spy", cov.to_json()).suppressed(10).json_data()
+
+
+def test_an_amount_that_one_claim_alone_makes_is_blank() -> None:
+    data = _spied()
+    probe = next(r for r in data["by_component"] if r["component"] == "spy:probe")
+    # 50 claims receive the component, one of them a non-zero amount: their birth year
+    assert probe["claims"] == 50 and probe["paying"] is None and probe["amount"] is None
+    assert data["by_period"] == [{"period": "once", "amount": None}]
+    for fmt in ("text", "md", "html", "json"):
+        assert "1,917" not in Report("coverage", "spy", data).render(fmt)
+        assert "1917" not in Report("coverage", "spy", data).render(fmt)
+
+
+def test_two_grounds_that_differ_by_one_claim_are_a_documented_limit() -> None:
+    """Cell suppression does not see differences between two published counts: two grounds
+    over the same claims, 50 against 49, tell whether one person has a fact. The limit is
+    stated in docs/reports.rst; identifying fields cannot be used to aim it at a name."""
+    grounds = {r["ground"]: r["applies"] for r in _spied()["by_ground"]}
+    assert grounds == {"spy:exile": 50, "spy:exile-but-one": 49}  # both published
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "reports.rst").read_text("utf-8")
+    assert "two grounds whose conditions differ by one test" in docs
