@@ -164,24 +164,24 @@ class CoverageDiff:
 
     # -- levels ------------------------------------------------------------------------------
 
+    def _rises_and_falls(self, kind: str) -> dict[str, tuple[Mask, Mask]]:
+        names = set(getattr(self.base, kind)) | set(getattr(self.head, kind))
+        out = {}
+        for name in sorted(names):
+            b, h = _side(self.base, kind, name), _side(self.head, kind, name)
+            out[name] = (h > b, h < b)
+        return out
+
     @functools.cached_property
     def categories(self) -> dict[str, tuple[Mask, Mask]]:
         """Per category (either side's), sorted: the claims that gain it and that lose it."""
-        out = {}
-        for c in sorted(set(self.base.categories) | set(self.head.categories)):
-            b, h = _side(self.base, "categories", c), _side(self.head, "categories", c)
-            out[c] = (h > b, h < b)
-        return out
+        return self._rises_and_falls("categories")
 
     @functools.cached_property
     def components(self) -> dict[str, tuple[Mask, Mask]]:
         """Per component (either side's), sorted: the claims that gain it (received or
         possibly, from less) and that lose it."""
-        out = {}
-        for c in sorted(set(self.base.components) | set(self.head.components)):
-            b, h = _side(self.base, "components", c), _side(self.head, "components", c)
-            out[c] = (h > b, h < b)
-        return out
+        return self._rises_and_falls("components")
 
     @functools.cached_property
     def amounts(self) -> dict[tuple[str, str], _Moves]:
