@@ -388,3 +388,35 @@ def test_the_order_of_grounds_is_the_laws_order_whatever_the_hash_seed() -> None
     assert len(outs) == 1
     f = kzrehab.load_framework([ROOT / "drafts/current"])
     assert list(f.covering) == [law.full_id(g.id) for law in f.laws for g in law.grounds]
+
+
+@_SETTINGS
+@given(condition=claim_cond(), amount=claim_num(),
+       people=st.lists(claims(), min_size=1, max_size=10))  # fmt: skip
+def test_both_engines_give_every_output_of_the_plan(condition: Any, amount: Any,
+                                                    people: list[Claim]) -> None:  # fmt: skip
+    """Not only what a coverage keeps: every output — each ground's condition, each part
+    of an exclusion, the status, categories, receipts and amounts — is the same."""
+    from kzrehab.evaluation import claim_values, column_values
+    from kzrehab.population.columns import Columns
+    from kzrehab.rules.values import Interval
+
+    f = fw(_with(CURRENT, unparse(condition).replace('"', "'"),
+                 unparse(amount).replace('"', "'")))  # fmt: skip
+    claims_ = [attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}") for i, c in enumerate(people)]
+    vector = column_values(f, Columns.from_claims(Population("g", tuple(claims_))),
+                           f.parameters_at(AS_OF), lambda i: claims_[i].id)  # fmt: skip
+    evs = evaluators(f, AS_OF)
+    for i, claim in enumerate(claims_):
+        values, _ = claim_values(f, claim, evs)
+        for o in plan_of(f):
+            got = vector[o.key]
+            if o.kind == "amount":
+                want = values.get(o.key)
+                if want is None:
+                    assert np.isnan(got.lo[i]) and np.isnan(got.hi[i]), o.key
+                else:
+                    assert isinstance(want, Interval)
+                    assert (float(got.lo[i]), float(got.hi[i])) == (want.lo, want.hi), o.key
+            else:
+                assert int(got[i]) == int(values[o.key]), (o.key, claim)

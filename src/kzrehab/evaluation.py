@@ -20,6 +20,8 @@ __all__ = [
     "evaluate",
     "evaluate_claim",
     "evaluate_columns",
+    "claim_values",
+    "column_values",
     "summarize",
     "check_amounts",
     "evaluators",
@@ -60,18 +62,11 @@ def evaluators(fw: Framework, as_of: dt.date) -> dict[str | None, Evaluator]:
     return evs
 
 
-def evaluate_claim(
-    fw: Framework,
-    claim: Claim,
-    as_of: dt.date | None = None,
-    *,
-    explain: bool = True,
-    evaluators_: Mapping[str | None, Evaluator] | None = None,
-) -> ClaimResult:
-    """Evaluate one claim with the per-claim interpreter; with ``explain``, the traces of
-    every ground's and exclusion's conditions are kept."""
-    as_of = as_of or dt.date.today()
-    evs = evaluators_ or evaluators(fw, as_of)
+def claim_values(
+    fw: Framework, claim: Claim, evs: Mapping[str | None, Evaluator], *, explain: bool = False
+) -> tuple[dict[str, Any], dict[str, Trace]]:
+    """Every output of the plan for one claim (an amount only where its component is not
+    surely withheld), and with ``explain`` the traces of the provisions' own conditions."""
     values: dict[str, Any] = {}
     traces: dict[str, Trace] = {}
     for ev in evs.values():
@@ -92,6 +87,22 @@ def evaluate_claim(
             if problem is not None:
                 raise too_large_amount(fw, o.subject, claim.id, display(value))
         values[o.key] = value
+    return values, traces
+
+
+def evaluate_claim(
+    fw: Framework,
+    claim: Claim,
+    as_of: dt.date | None = None,
+    *,
+    explain: bool = True,
+    evaluators_: Mapping[str | None, Evaluator] | None = None,
+) -> ClaimResult:
+    """Evaluate one claim with the per-claim interpreter; with ``explain``, the traces of
+    every ground's and exclusion's conditions are kept."""
+    as_of = as_of or dt.date.today()
+    evs = evaluators_ or evaluators(fw, as_of)
+    values, traces = claim_values(fw, claim, evs, explain=explain)
     exclusions: dict[str, ProvisionResult] = {}
     for e in fw.exclusion_law:
         holds = values[f"holds:{e}"]
@@ -115,18 +126,18 @@ def evaluate_claim(
     )
 
 
-def evaluate_columns(
+def column_values(
     fw: Framework,
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
-) -> Part:
-    """Run the plan over columns with the compiler; ``claim_id(i)`` names row ``i`` in
-    errors."""
+) -> dict[str, Any]:
+    """Every output of the plan over columns: Kleene arrays, and amount ranges (NaN where
+    the component is surely withheld)."""
     import numpy as np
 
-    from .coverage import Part
     from .rules.compiler import Iv, VectorEvaluator
+
     evs: dict[str | None, VectorEvaluator] = {}
     for law in fw.laws:
         defs = fw.checked(law.id).definitions
@@ -157,6 +168,19 @@ def evaluate_columns(
                 i = int(np.argmax(bad))
                 raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
         values[o.key] = Iv(np.where(gets, lo, np.nan), np.where(gets, hi, np.nan))
+    return values
+
+
+def evaluate_columns(
+    fw: Framework,
+    columns: Columns,
+    params: Mapping[str, Mapping[str, float]],
+    claim_id: Callable[[int], str],
+) -> Part:
+    """Run the plan over columns with the compiler; ``claim_id(i)`` names row ``i`` in
+    errors."""
+    from .coverage import Part
+    values = column_values(fw, columns, params, claim_id)
     amounts = {o.subject: values[o.key] for o in plan_of(fw).of_kind("amount")}
     return Part(
         values["status"],
