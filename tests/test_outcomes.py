@@ -404,7 +404,7 @@ def test_both_engines_give_every_output_of_the_plan(condition: Any, amount: Any,
     f = fw(_with(CURRENT, unparse(condition).replace('"', "'"),
                  unparse(amount).replace('"', "'")))  # fmt: skip
     claims_ = [attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}") for i, c in enumerate(people)]
-    vector = column_values(f, Columns.from_claims(Population("g", tuple(claims_))),
+    vector = column_values(f, Columns.from_claims(claims_),
                            f.parameters_at(AS_OF), lambda i: claims_[i].id)  # fmt: skip
     evs = evaluators(f, AS_OF)
     for i, claim in enumerate(claims_):
