@@ -239,6 +239,8 @@ def run_log(args: argparse.Namespace) -> int:
                 return None
             if old is None and not base:
                 return None  # the oldest commit, measured alone: nothing to compare with
+            if old is not None and old["_rules"] == new["_rules"]:
+                return {"gained": 0, "lost": 0}  # the same rules: a rewording moves no one
 
             def compute() -> dict[str, Any]:
                 d = diff(cache.evaluate(framework(old), pop, date),
