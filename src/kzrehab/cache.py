@@ -157,9 +157,11 @@ class CoverageCache:
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, *,
-                 disk: bool = True) -> None:  # fmt: skip
+                 disk: bool = True, arrays: bool = True) -> None:  # fmt: skip
         self.directory = Path(directory) if directory is not None else cache_dir()
         self.disk = disk
+        #: whether coverages' arrays go to disk too (records always do when ``disk``)
+        self.arrays = arrays
         self.hits = 0
         self.misses = 0
         self._memory: dict[str, Coverage] = {}
@@ -178,13 +180,13 @@ class CoverageCache:
         if found is not None:
             self.hits += 1
             return _rebind(found, framework)
-        found = self.load(key, framework, population, as_of) if self.disk else None
+        found = self.load(key, framework, population, as_of) if self.disk and self.arrays else None
         if found is not None:
             self.hits += 1
         else:
             self.misses += 1
             found = evaluate(framework, population, as_of)
-            if self.disk:
+            if self.disk and self.arrays:
                 self.store(key, found)
         self._memory[key] = found
         return found

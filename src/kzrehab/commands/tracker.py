@@ -77,10 +77,10 @@ def register(sub: Any) -> None:
     p.set_defaults(run=run_status)
 
 
-def _cache() -> CoverageCache:
+def _cache(arrays: bool = True) -> CoverageCache:
     from ..cache import CoverageCache
 
-    return CoverageCache()
+    return CoverageCache(arrays=arrays)
 
 
 def _evaluator(pop: Population, args: argparse.Namespace) -> Callable[[Framework], Coverage]:
@@ -174,7 +174,9 @@ def run_log(args: argparse.Namespace) -> int:
     from ..reports import Report
 
     pop = load_population_arg(args.population)
-    cache, date = _cache(), as_of(args)
+    # a log keeps small records per commit and per step: a warm log reads only those, so
+    # the coverages' arrays (megabytes each) are not written to disk
+    cache, date = _cache(arrays=False), as_of(args)
     base = load_refs(args.base) if args.base else []
     base_keys = sorted(law_key(law) for law in base)
     rules_of_blob: dict[str, str] = {}
