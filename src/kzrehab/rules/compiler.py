@@ -157,8 +157,12 @@ def v_in(ev: VectorEvaluator, x: Any, s: Any) -> Arr:
         results = [_compare("==", x, Iv(np.asarray(v), np.asarray(v))) for v in sorted(s)]
         return functools.reduce(np.maximum, results)
     codes = x.codes
-    wanted = np.array([ev.columns.code(v, x.table) for v in s], np.int32)
-    hit = np.isin(codes, wanted)
+    # a lookup table over the codes (-1 unknown at index 0): one gather, where np.isin
+    # sorts; a value no claim has (-2) matches nothing
+    lut = np.zeros(len(ev.columns.table(x.table)) + 1, bool)
+    wanted = [c for c in (ev.columns.code(v, x.table) for v in s) if c >= 0]
+    lut[np.asarray(wanted, np.intp) + 1] = True
+    hit = lut[np.asarray(codes) + 1]
     return _tri(hit, (codes != -1) & ~hit)
 
 
