@@ -417,3 +417,32 @@ def test_two_grounds_that_differ_by_one_claim_are_a_documented_limit() -> None:
     assert grounds == {"spy:exile": 50, "spy:exile-but-one": 49}  # both published
     docs = (Path(__file__).resolve().parent.parent / "docs" / "reports.rst").read_text("utf-8")
     assert "two grounds whose conditions differ by one test" in docs
+
+
+def _ints(doc: Any, path: str = "") -> list[tuple[str, int]]:
+    """Every integer of a document outside the population object, whatever its key."""
+    out: list[tuple[str, int]] = []
+    if isinstance(doc, list):
+        for i, v in enumerate(doc):
+            out += _ints(v, f"{path}[{i}]")
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            if k in ("population", "suppressed_below"):
+                continue
+            if type(v) is int:
+                out.append((f"{path}.{k}", v))
+            else:
+                out += _ints(v, f"{path}.{k}")
+    return out
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_no_integer_below_k_escapes_suppression_whatever_its_key(
+    name: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every integer a report publishes counts claims: a count added under a new key must
+    be suppressed too (it was not: gained_overall and lost_overall leaked)."""
+    code, out, err = run(capsys, *COMMANDS[name], "--format", "json", "--suppress-below", "3")
+    assert code == 0, err
+    small = [(p, v) for p, v in _ints(json.loads(out)) if 0 < abs(v) < 3]
+    assert not small, small
