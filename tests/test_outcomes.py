@@ -420,3 +420,13 @@ def test_both_engines_give_every_output_of_the_plan(condition: Any, amount: Any,
                     assert (float(got.lo[i]), float(got.hi[i])) == (want.lo, want.hi), o.key
             else:
                 assert int(got[i]) == int(values[o.key]), (o.key, claim)
+
+
+def test_losing_a_payment_of_surely_nothing_is_no_loss() -> None:
+    nothing = CURRENT.replace('amount = "1000"', 'amount = "0"')
+    d = compare(fw(nothing), fw(nothing, SMALLER), pop_of(EXILE), AS_OF).coverage
+    # old:payment (0 tenge) is replaced by bill:payment (100 tenge): a gain, no loss
+    assert (d.gained, d.lost) == (1, 0)
+    assert d.changes()["components"]["by_component"][2] == {
+        "component": "old:payment", "kind": "compensation", "gained": 0, "lost": 0,
+        "replaced_by": ["bill:payment"]}  # fmt: skip

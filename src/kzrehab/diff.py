@@ -180,8 +180,16 @@ class CoverageDiff:
     @functools.cached_property
     def components(self) -> dict[str, tuple[Mask, Mask]]:
         """Per component (either side's), sorted: the claims that gain it (received or
-        possibly, from less) and that lose it."""
-        return self._rises_and_falls("components")
+        possibly, from less) and that lose it. A component that pays an amount is gained
+        only where the head's amount may be above 0, and lost only where the base's may:
+        gaining or losing a payment of surely 0 tenge changes nothing a person feels."""
+        out = self._rises_and_falls("components")
+        for c, (gain, loss) in out.items():
+            if c in self.head.amount_lo:
+                gain &= _received(self.head, c)[1] > 0
+            if c in self.base.amount_lo:
+                loss &= _received(self.base, c)[1] > 0
+        return out
 
     @functools.cached_property
     def amounts(self) -> dict[tuple[str, str], _Moves]:
@@ -376,9 +384,11 @@ class CoverageDiff:
                 categories_gained=tuple(c for c, (g, _) in self.categories.items() if g[i]),
                 categories_lost=tuple(c for c, (_, x) in self.categories.items() if x[i]),
                 components_gained=tuple((c, K(int(b[i])), K(int(h[i])))
-                                        for c, (b, h) in comp_arrays.items() if h[i] > b[i]),
+                                        for c, (b, h) in comp_arrays.items()
+                                        if self.components[c][0][i]),
                 components_lost=tuple((c, K(int(b[i])), K(int(h[i])))
-                                      for c, (b, h) in comp_arrays.items() if h[i] < b[i]),
+                                      for c, (b, h) in comp_arrays.items()
+                                      if self.components[c][1][i]),
                 amounts=tuple(amounts),
                 money=tuple(money),
             ))  # fmt: skip

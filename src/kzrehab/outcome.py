@@ -11,7 +11,9 @@ Two outcomes of one claim differ at four **levels** (:func:`diff_claim`, documen
 - **status**: gained when it rises (ineligible < undetermined < eligible), lost when it falls;
 - **categories**: a category gained when its value rises (false < unknown < true), lost
   when it falls;
-- **components**: likewise, received > possibly received > not received;
+- **components**: likewise, received > possibly received > not received; a component
+  that pays an amount counts only where that amount may be above 0 (gaining or losing a
+  payment of surely 0 tenge changes nothing a person feels);
 - **amounts**: what the claim may receive from each component is a range: the amount's
   range when it surely receives it, from 0 to the amount's upper end when it possibly does,
   0 when it does not (:func:`received`). Per period (``once``, ``month``) the claim's
@@ -216,6 +218,13 @@ def _tenge(lo: float, hi: float) -> Interval:
     return Interval(lo / 100.0, hi / 100.0)
 
 
+def pays(result: ClaimResult, periods: Mapping[str, str], component: str) -> bool:
+    """Whether the component may pay the claim something: always for a component without
+    an amount (its reparation is not money); for one with an amount, where its amount may
+    be above 0 (a payment of surely 0 tenge is not felt, gained or lost)."""
+    return component not in periods or result.received(component).hi > 0
+
+
 def periods(fw: Framework) -> dict[str, str]:
     """The period (``once`` or ``month``) of each component of a framework with an amount."""
     return {c: comp.pays for c, (comp, _, _) in fw.components.items() if comp.amount is not None}
@@ -264,8 +273,10 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
         head=head.status,
         categories_gained=tuple(c for c in cats if h_cat[c] > b_cat[c]),
         categories_lost=tuple(c for c in cats if h_cat[c] < b_cat[c]),
-        components_gained=tuple((c, b_comp[c], h_comp[c]) for c in comps if h_comp[c] > b_comp[c]),
-        components_lost=tuple((c, b_comp[c], h_comp[c]) for c in comps if h_comp[c] < b_comp[c]),
+        components_gained=tuple((c, b_comp[c], h_comp[c]) for c in comps
+                                if h_comp[c] > b_comp[c] and pays(head, head_periods, c)),
+        components_lost=tuple((c, b_comp[c], h_comp[c]) for c in comps
+                              if h_comp[c] < b_comp[c] and pays(base, base_periods, c)),
         amounts=tuple(amounts),
         money=tuple(money_changes),
     )
