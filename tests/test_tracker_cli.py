@@ -160,7 +160,9 @@ def test_log(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = run_json(capsys, "log", "drafts", "-n", "2")
     assert [c["message"] for c in doc["commits"]] == ["toy v3: renumbered",
                                                       "toy v2: deported persons"]  # fmt: skip
-    assert doc["commits"][1]["change"] == doc["commits"][1]["status"]
+    # each row against its parent, listed or not
+    assert doc["commits"][1]["change"] == {"eligible": 1, "ineligible": -1, "undetermined": 0}
+    assert (doc["commits"][1]["gained"], doc["commits"][1]["lost"]) == (1, 0)
 
 
 def test_log_on_top_of_the_laws_in_force(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

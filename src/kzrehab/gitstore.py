@@ -63,6 +63,8 @@ class CommitInfo:
     author: str
     #: the first line of the message
     message: str
+    #: the first parent's hash (None for a root commit)
+    parent: str | None = None
 
     @property
     def short(self) -> str:
@@ -264,13 +266,15 @@ class GitStore:
     # -- history ---------------------------------------------------------------------------
 
     def log(self, relpaths: Iterable[str], max_count: int | None = None,
-            rev: str = "HEAD") -> list[CommitInfo]:  # fmt: skip
+            rev: str = "HEAD", *, no_merges: bool = False) -> list[CommitInfo]:  # fmt: skip
         """The commits that touched ``relpaths`` (``git log -- PATHS``), newest first."""
         import git
 
         self.commit(rev)
         paths = [p or "." for p in relpaths]
         kwargs: dict[str, Any] = {} if max_count is None else {"max_count": max_count}
+        if no_merges:
+            kwargs["no_merges"] = True
         try:
             commits = list(self.repo.iter_commits(rev, paths=paths, **kwargs))
         except git.GitCommandError as exc:
@@ -278,9 +282,10 @@ class GitStore:
         return [_info(c) for c in commits]
 
     def last_change(self, relpath: str) -> CommitInfo | None:
-        """The last commit that touched ``relpath``, or None (untracked, or no commit yet)."""
+        """The last commit that touched ``relpath``, or None (untracked, or no commit yet).
+        A merge is not a change of its own: the commit it brought in is."""
         try:
-            found = self.log([relpath], max_count=1)
+            found = self.log([relpath], max_count=1, no_merges=True)
         except GitError:
             return None
         return found[0] if found else None
@@ -309,6 +314,7 @@ def _info(c: Any) -> CommitInfo:
         date=c.authored_datetime,
         author=str(c.author.name or c.author.email or ""),
         message=(message.strip().splitlines() or [""])[0],
+        parent=c.parents[0].hexsha if c.parents else None,
     )
 
 

@@ -207,41 +207,31 @@ def run_log(args: argparse.Namespace) -> int:
             return {"status": status, "versions": {law.id: law.version for law in laws},
                     "laws": {law.id: blob for law, blob in loaded}, "rules": rules}  # fmt: skip
 
-        progress.update(0)
-        for c in commits:
-            row: dict[str, Any] = {"commit": c.hexsha, "date": c.date.isoformat(),
-                                   "author": c.author, "message": c.message}  # fmt: skip
-            try:
-                files: dict[str, Any] = {}
-                for rel in relpaths:
-                    files.update(store.files(c.hexsha, rel, missing_ok=True))
-                entry = cache.record(
-                    ["blobs", *base_keys, "|", *sorted(b.hexsha for b in files.values())], pop,
-                    date, functools.partial(by_content, c.hexsha, list(files.items())),
-                    _valid_entry,
-                )  # fmt: skip
-                row.update(status=entry["status"], versions=entry["versions"],
-                           _blobs=entry["laws"], _rules=entry["rules"],
-                           _files=(c.hexsha, list(files.items())))  # fmt: skip
-            except KzrehabError as err:
-                row["status"], row["error"] = None, str(err)
-            rows.append(row)
-            progress.advance()
-        progress.done()
+        def entry_at(rev: str, *, parent: bool = False) -> dict[str, Any] | None:
+            """The laws' state at a commit: status, versions, blobs, rules (for a parent
+            that holds none of the files, None: nothing before)."""
+            files: dict[str, Any] = {}
+            for rel in relpaths:
+                files.update(store.files(rev, rel, missing_ok=True))
+            if parent and not files:
+                return None
+            entry = cache.record(
+                ["blobs", *base_keys, "|", *sorted(b.hexsha for b in files.values())], pop,
+                date, functools.partial(by_content, rev, list(files.items())), _valid_entry,
+            )  # fmt: skip
+            return {**entry, "_files": (rev, list(files.items()))}
 
-        def framework(row: dict[str, Any] | None) -> Framework:
-            if row is None:
+        def framework(state: dict[str, Any] | None) -> Framework:
+            if state is None:
                 return Framework(base)
-            rev, files = row["_files"]
+            rev, files = state["_files"]
             return Framework([*base, *(law for law, _ in load(rev, files))])
 
         def step(new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any] | None:
-            """Claims that gain and lose from the older row (or the base alone) to this one."""
-            if new["status"] is None or (old is not None and old["status"] is None):
-                return None
+            """Claims that gain and lose from the parent's laws (or the base alone) to these."""
             if old is None and not base:
-                return None  # the oldest commit, measured alone: nothing to compare with
-            if old is not None and old["_rules"] == new["_rules"]:
+                return None  # nothing before, measured alone: nothing to compare with
+            if old is not None and old["rules"] == new["rules"]:
                 return {"gained": 0, "lost": 0}  # the same rules: a rewording moves no one
 
             def compute() -> dict[str, Any]:
@@ -249,28 +239,47 @@ def run_log(args: argparse.Namespace) -> int:
                          cache.evaluate(framework(new), pop, date))
                 return {"gained": d.gained, "lost": d.lost}
 
-            old_rules = old["_rules"] if old is not None else []
-            try:
-                return cache.record(["step", *base_keys, "|", *old_rules, "|", *new["_rules"]],
-                                    pop, date, compute, _valid_step)  # fmt: skip
-            except KzrehabError:
-                return None
+            old_rules = old["rules"] if old is not None else []
+            return cache.record(["step", *base_keys, "|", *old_rules, "|", *new["rules"]],
+                                pop, date, compute, _valid_step)  # fmt: skip
 
-        for i, row in enumerate(rows):
-            older = rows[i + 1] if i + 1 < len(rows) else None
-            moved = step(row, older) if "error" not in row else None
-            row["gained"] = None if moved is None else moved["gained"]
-            row["lost"] = None if moved is None else moved["lost"]
-    for i, row in enumerate(rows):
-        older = rows[i + 1]["status"] if i + 1 < len(rows) else None
-        row["change"] = _status_change(row["status"], older)
-        if older is None and i + 1 < len(rows):
-            row["change"] = None
-        # the laws this commit changed, and their versions
-        before = rows[i + 1].get("_blobs", {}) if i + 1 < len(rows) else {}
-        row["changed"] = [f"{law} {row['versions'][law]}".strip()
-                          for law, blob in row.get("_blobs", {}).items()
-                          if before.get(law) != blob]  # fmt: skip
+        progress.update(0)
+        for c in commits:
+            row: dict[str, Any] = {"commit": c.hexsha, "date": c.date.isoformat(),
+                                   "author": c.author, "message": c.message}  # fmt: skip
+            try:
+                entry = entry_at(c.hexsha)
+                assert entry is not None
+                row.update(status=entry["status"], versions=entry["versions"])
+            except KzrehabError as err:
+                row.update(status=None, error=str(err), change=None, gained=None, lost=None,
+                           changed=[])  # fmt: skip
+                rows.append(row)
+                progress.advance()
+                continue
+            # each commit against its first parent: on a branchy history the row below is
+            # not necessarily its parent
+            try:
+                parent = entry_at(c.parent, parent=True) if c.parent is not None else None
+            except KzrehabError:
+                row.update(change=None, gained=None, lost=None)
+                parent = None
+            else:
+                row["change"] = _status_change(entry["status"],
+                                               None if parent is None else parent["status"])
+                try:
+                    moved = step(entry, parent)
+                except KzrehabError:
+                    moved = None
+                row["gained"] = None if moved is None else moved["gained"]
+                row["lost"] = None if moved is None else moved["lost"]
+            before = parent["laws"] if parent is not None else {}
+            row["changed"] = [f"{law} {entry['versions'][law]}".strip()
+                              for law, blob in entry["laws"].items()
+                              if before.get(law) != blob]  # fmt: skip
+            rows.append(row)
+            progress.advance()
+        progress.done()
     from ..coverage import SCHEMA, population_json
 
     doc = {"schema": SCHEMA, "as_of": as_of(args).isoformat(),

@@ -496,9 +496,10 @@ def log_view(title: str, data: Data) -> list[Block]:
                          _short("; ".join(r.get("changed", [])) or "—", 48),
                          *cells(r["status"], False), *cells(r["change"], True), *moved(r),
                          _short(r["message"], 60)) for r in rows)),
-            Para("Δ: the change from the next older commit listed (the oldest: its status). "
+            Para("Δ: the change from the commit's parent (its first parent, listed or not; "
+                 "a commit before which none of these files existed: its status). "
                  "gained/lost: the claims that gain/lose at any level (status, category, "
-                 "component, money) from the next older commit.")]  # fmt: skip
+                 "component, money) from the parent.")]  # fmt: skip
     errors = [Item(f"{r['commit'][:7]}: {r['error']}") for r in rows if "error" in r]
     if errors:
         out += [Para("Commits that could not be evaluated:"), Bullets(tuple(errors))]
