@@ -329,23 +329,31 @@ def _unthrottled(self: Progress, count: int) -> None:
     Progress.__dict__["_draw"](self, count)
 
 
-def test_a_period_total_is_blanked_with_any_of_its_components() -> None:
+def test_a_period_total_never_gives_a_blank_component_back() -> None:
     doc: dict[str, Any] = {
         "by_component": [
             {"component": "a", "period": "once", "claims": 50, "undetermined": 0,
              "paying": 3, "amount": {"min": 30.0, "max": 30.0}},
             {"component": "b", "period": "once", "claims": 50, "undetermined": 0,
-             "paying": 0, "amount": {"min": 0.0, "max": 0.0}},
+             "paying": 12, "amount": {"min": 40.0, "max": 40.0}},
             {"component": "c", "period": "month", "claims": 50, "undetermined": 0,
              "paying": 50, "amount": {"min": 500.0, "max": 500.0}},
+            {"component": "d", "period": "once", "claims": 50, "undetermined": 0,
+             "paying": 0, "amount": {"min": 0.0, "max": 0.0}},
         ],
-        "by_period": [{"period": "once", "amount": {"min": 30.0, "max": 30.0}},
+        "by_period": [{"period": "once", "amount": {"min": 70.0, "max": 70.0}},
                       {"period": "month", "amount": {"min": 500.0, "max": 500.0}}],
     }  # fmt: skip
     out = suppress(doc, 10)
-    # the once total is a's total (b pays nothing): published, it would give a's back
-    assert out["by_period"] == [{"period": "once", "amount": None},
-                                {"period": "month", "amount": {"min": 500.0, "max": 500.0}}]
+    # a is blank; the once total minus b would give it back: b (the smallest other that
+    # anyone contributes to; d is an exact zero) goes with it, and the budget line stays
+    assert [r["amount"] for r in out["by_component"]] == [
+        None, None, {"min": 500.0, "max": 500.0}, {"min": 0.0, "max": 0.0}]
+    assert out["by_period"] == doc["by_period"]
+    # a period with no other component to blank loses its total instead
+    alone = suppress({"by_component": doc["by_component"][:1],
+                      "by_period": doc["by_period"][:1]}, 10)
+    assert alone["by_period"] == [{"period": "once", "amount": None}]
 
 
 # -- drafts that try to single out one claim ---------------------------------------------------
@@ -403,7 +411,7 @@ def test_an_amount_that_one_claim_alone_makes_is_blank() -> None:
     probe = next(r for r in data["by_component"] if r["component"] == "spy:probe")
     # 50 claims receive the component, one of them a non-zero amount: their birth year
     assert probe["claims"] == 50 and probe["paying"] is None and probe["amount"] is None
-    assert data["by_period"] == [{"period": "once", "amount": None}]
+    assert data["by_period"] == [{"period": "once", "amount": None}]  # nothing else to blank
     for fmt in ("text", "md", "html", "json"):
         assert "1,917" not in Report("coverage", "spy", data).render(fmt)
         assert "1917" not in Report("coverage", "spy", data).render(fmt)

@@ -9,8 +9,8 @@ the same cells (the rules, their reasons and their limits: ``docs/reports.rst``)
 - an amount is blanked when fewer than K claims contribute a non-zero amount to it: a
   component's total by its ``paying`` count, a change of money by the claims whose money
   changes (``higher`` + ``lower`` + ``uncertain``), and always with a blank claim count;
-  the total (or change) of a period is blanked with any of its components' (it would give
-  that one back by subtraction);
+  where a period's total (or change) would give one blank component back by subtraction,
+  the smallest other component of the period is blanked too (or, with none, the total);
 - a change is blanked when a count it is computed from is blanked (so the blank count
   cannot be recovered by subtraction);
 - in a status breakdown (eligible, undetermined, ineligible — they add up to the
@@ -89,18 +89,50 @@ def _walk(value: Any, k: int, parent: str | None = None) -> Any:
 
 
 def _period_totals(out: dict[str, Any], raw: dict[str, Any]) -> None:
-    """A period's total (or change) is blank when one of its components' is: it would
-    give the blank one back by subtraction (the other components of a period are shown)."""
+    """A period's total (or change) and its components' must not give a blank one back.
+
+    When exactly one component of a period is blank, the smallest other shown one of the
+    period is blanked with it (complementary suppression, as for the statuses), so the
+    period's figure — the budget line a reader looks for — stays published; when the
+    period has no other component to blank, its figure is blanked instead. Two or more
+    blank components leave only their sum to be worked out, from at least two cells.
+    """
     rows, totals = out.get("by_component"), out.get("by_period")
     if not isinstance(rows, list) or not isinstance(totals, list):
         return
+    raw_rows = raw["by_component"]
     for key in ("amount", "change"):
-        blank = {r.get("period") for r, was in zip(rows, raw["by_component"], strict=True)
-                 if isinstance(r, dict) and r.get(key, 0) is None
-                 and was.get(key) is not None}  # fmt: skip
         for t in totals:
-            if isinstance(t, dict) and key in t and t.get("period") in blank:
+            if not isinstance(t, dict) or key not in t:
+                continue
+            period = t.get("period")
+            mine = [(r, was) for r, was in zip(rows, raw_rows, strict=True)
+                    if isinstance(r, dict) and r.get("period") == period and key in r]
+            blank = [r for r, was in mine if r[key] is None and was.get(key) is not None]
+            if len(blank) != 1:
+                continue
+            # a component nobody contributes to is an exact zero: blanking it hides nothing
+            shown = [(r, was) for r, was in mine if r[key] is not None and _contributors(was)]
+            if shown:
+                smallest = min(shown, key=lambda rw: _size(rw[1][key]))[0]
+                smallest[key] = None
+            else:
                 t[key] = None
+
+
+def _contributors(row: dict[str, Any]) -> int:
+    """The claims that contribute a non-zero amount to a row's amount or change."""
+    if type(row.get("paying")) is int:
+        return int(row["paying"])
+    return sum(int(row.get(m) or 0) for m in _MOVES)
+
+
+def _size(amount: Any) -> float:
+    """How large an amount range is, to pick the smallest cell to blank."""
+    if not isinstance(amount, dict):
+        return 0.0
+    hi = amount.get("max")
+    return abs(hi) if isinstance(hi, int | float) else float("inf")
 
 
 def _complement(out: dict[str, Any], raw: dict[str, Any]) -> None:

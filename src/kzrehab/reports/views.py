@@ -423,7 +423,8 @@ def _money_tables(data: Data) -> list[Block]:
     out: list[Block] = [Heading("Money by period"), Table(
         ("paid", "base total", "head total", "change of the total", "claims: more", "less",
          "may change"),
-        tuple((_amount_label(p), amount_range(base.get(p)), amount_range(head.get(p)),
+        tuple((_amount_label(p), amount_range(base.get(p), blank=p in base),
+               amount_range(head.get(p), blank=p in head),
                amount_range(moved.get(p, zero)["change"], blank=True),
                count(moved.get(p, zero)["higher"]), count(moved.get(p, zero)["lower"]),
                count(moved.get(p, zero)["uncertain"])) for p in periods))]  # fmt: skip
