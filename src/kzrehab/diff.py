@@ -20,9 +20,10 @@ changed — and the claims that gain or lose from that variant to the head are P
 ``gained`` and ``lost``, broken down by level like the whole diff: what the head gives or
 takes *because of P*. A component's ``instead_of`` is the component's: a payment cut by a
 replacement is attributed to the replacing component. A change that cannot move an
-outcome is credited with nothing without evaluation: a rewording, a renumbering, a
-parameter or definition that is only added or removed (an unused name is inert; a removed
-one only matters with the provisions that stopped using it). The last row,
+outcome is credited with nothing without evaluation: a rewording, a renumbering. A
+parameter or definition that is only added or removed goes with the provisions that use
+(or used) it and is not measured alone (``None``): taking it back alone would leave them
+naming nothing, or change nothing. The last row,
 ``interaction``, counts the claims that gain (lose) although no single provision makes
 them gain (lose): what only several changes together do. A row is ``None`` when P
 cannot be taken back alone (its base form needs a changed definition of another type,
@@ -524,6 +525,8 @@ def _units(laws: Sequence[LawDiff]) -> list[_Unit]:
         for n in (*ld.parameters, *ld.definitions):
             law_id, _, key = n.id.partition(":")
             by = tuple(dict.fromkeys(amenders.get(n.id, ())))
+            # an added or removed name goes with the provisions that use it: taking it back
+            # alone leaves them naming nothing (not measured: None), or changes nothing
             units.append((n.id, ((law_id, key),), n.change == "rule-changed", by))
     return units
 
@@ -643,6 +646,9 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     explained_loss = np.zeros(len(base_cov), bool)
     results: dict[str, CoverageDiff] = {}
     for row_id, swaps, matters, by in sorted(_units(laws), key=lambda u: u[0]):
+        if not matters and row_id.partition(":")[2].startswith(("parameters.", "definitions.")):
+            rows.append(AttributionRow(row_id, None, None, None, by))  # not alone
+            continue
         if not matters:
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue

@@ -281,13 +281,16 @@ def _attribution(data: Data) -> list[Block]:
     rows = {r["provision"]: r for r in data["attribution"]}
     if not data["provisions"]:
         return [Para("No provision changed.")]
-    moving, idle, folded = [], [], []
+    moving, idle, folded, names = [], [], [], []
     for p in data["provisions"]:
         r = rows.get(p["id"])
         if r is None:
             folded.append(p["id"])
         elif r["evaluated"] and r["gained"] == 0 and r["lost"] == 0:
             idle.append(p["id"])
+        elif not r["evaluated"] and p["change"] in ("added", "removed") and \
+                p["id"].partition(":")[2].startswith(("parameters.", "definitions.")):
+            names.append(p["id"])
         else:
             moving.append((p, r))
 
@@ -306,9 +309,14 @@ def _attribution(data: Data) -> list[Block]:
         n = len(idle)
         out.append(Para(f"{n} provision{'s' if n != 1 else ''} changed nothing on this "
                         f"population: {', '.join(idle)}."))
+    if names:
+        out.append(Para(f"{len(names)} parameters and definitions were added or removed with "
+                        "the provisions that use them, and are not measured alone (taking "
+                        "one back would leave those provisions naming nothing): "
+                        + ", ".join(names) + "."))
     if folded:
-        out.append(Para("Amendments counted in the row of the provision they amend: "
-                        + ", ".join(folded) + "."))
+        out.append(Para("Amendments counted in the row of the provision they amend (above, "
+                        "or among those that changed nothing): " + ", ".join(folded) + "."))
     out.append(Para("gained/lost: the claims that gain/lose at any level because of that "
                     "provision (the head against the head with only that provision taken "
                     "back); interaction: the claims that gain/lose although no single "
