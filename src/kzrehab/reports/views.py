@@ -243,9 +243,11 @@ def _who_loses(data: Data) -> list[Block]:
     changes = data["changes"]
     lost = data["lost"]
     who = "A suppressed number of claims" if lost is None else _claims(lost)
+    money = ("" if changes["amounts"]["lower"] != 0 else
+             " No claim surely receives less money.")  # fmt: skip
     out: list[Block] = [Heading("Who loses"), Para(
         f"{who} lose something: "
-        + ("; ".join(level_words(changes, losses=True)) or "suppressed") + ".")]  # fmt: skip
+        + ("; ".join(level_words(changes, losses=True)) or "suppressed") + "." + money)]
     amounts = {r["component"]: r for r in changes["amounts"]["by_component"]}
     comps = [r for r in changes["components"]["by_component"] if r["lost"] != 0]
     if comps:
@@ -255,7 +257,7 @@ def _who_loses(data: Data) -> list[Block]:
                 return "—"
             return f"{amount_range(r['change'], blank=True)} ({_amount_label(r['period'])})"
 
-        out.append(Table(("component lost", "kind", "claims", "its amounts change by"),
+        out.append(Table(("component lost", "kind", "claims", "change of its total, all claims"),
                          tuple((r["component"], r["kind"], count(r["lost"]), change(r["component"]))
                                for r in comps)))  # fmt: skip
     cats = [r for r in changes["lost_by_category"] if r["claims"] != 0]
@@ -264,7 +266,7 @@ def _who_loses(data: Data) -> list[Block]:
                          tuple((r["category"] if r["category"] != "(none)"
                                 else "(in no category for sure)", count(r["claims"]))
                                for r in cats)))  # fmt: skip
-    rows = [r for r in data["attribution"] if r.get("lost_overall") != 0]
+    rows = [r for r in data["attribution"] if r["evaluated"] and r.get("lost_overall") != 0]
     if rows:
         out.append(Table(("responsible provision", "claims that lose", "how", "amended by"),
                          tuple((r["provision"],
@@ -330,12 +332,12 @@ def comparison_view(title: str, data: Data) -> list[Block]:
     base, head = data["base"], data["head"]
     b, h = base["status"], head["status"]
     changes = data["changes"]
-    out: list[Block] = [*_preamble(title, data), Heading("Summary"),
-                        Bullets(tuple(Item(t) for t in summary(data))),
-                        Para(f"Base: {_laws_line(base)}"), Para(f"Head: {_laws_line(head)}"),
-                        *_suppression(data)]  # fmt: skip
+    out: list[Block] = [*_preamble(title, data), *_suppression(data), Heading("Summary"),
+                        Bullets(tuple(Item(t) for t in summary(data)))]  # fmt: skip
     if data["lost"] != 0:
         out += _who_loses(data)
+    out += [Heading("Laws compared"), Para(f"Base: {_laws_line(base)}"),
+            Para(f"Head: {_laws_line(head)}")]
     levels = (("status", "gained", "lost"), ("categories", "gained", "lost"),
               ("components", "gained", "lost"))
     out += [Heading("Changes by level"),
@@ -381,10 +383,11 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                          count(gained_cat.get(r["category"], none)["lost"])) for r in cats))]
     comp_moves = {r["component"]: r for r in changes["components"]["by_component"]}
     out += [Heading("By component"),
-            Table(("component", "kind", "base claims", "head claims", "gained", "lost",
-                   "paid", "base total", "head total"),
+            Table(("component", "kind", "base: surely", "possibly", "head: surely", "possibly",
+                   "gained", "lost", "paid", "base total", "head total"),
                   tuple((r["component"], r["kind"], count(r["base"]["claims"]),
-                         count(r["head"]["claims"]),
+                         count(r["base"]["undetermined"]), count(r["head"]["claims"]),
+                         count(r["head"]["undetermined"]),
                          count(comp_moves.get(r["component"], none)["gained"]),
                          count(comp_moves.get(r["component"], none)["lost"]),
                          _amount_label(r["period"]),
@@ -446,7 +449,10 @@ def _money_tables(data: Data) -> list[Block]:
                                 amount_range(r["change"], blank=True)) for r in rows)))
     out.append(Para("A claim's money changes by a range: from what it may receive under the "
                     "base to what it may receive under the head, component by component; "
-                    "'may change' when that range spans zero."))
+                    "'may change' when that range spans zero. The change of a total is summed "
+                    "claim by claim, a claim whose range is the same on both sides counting "
+                    "0: it is narrower than the head's total minus the base's, whose ends "
+                    "subtract every claim's whole range."))
     return out
 
 

@@ -81,18 +81,20 @@ def summary(data: Data) -> list[str]:
     changes = data["changes"]
     total = data["population"]["claims"]
     gained, lost = data["gained"], data["lost"]
-    out = [f"Of {total:,} claims, {_n(gained)} gain something under the head and "
-           f"{_n(lost)} lose something (a claim can do both; suppressed: fewer than the "
-           "publication threshold)." if None in (gained, lost) else
-           f"Of {total:,} claims, {_n(gained)} gain something under the head and "
-           f"{_n(lost)} lose something (a claim can do both)."]  # fmt: skip
+    out = [f"Of {total:,} claims, {_n(gained)} gain something under the head (the laws "
+           f"compared with the base) and {_n(lost)} lose something (a claim can do both; "
+           "suppressed: fewer than the publication threshold)." if None in (gained, lost) else
+           f"Of {total:,} claims, {_n(gained)} gain something under the head (the laws "
+           f"compared with the base) and {_n(lost)} lose something (a claim can do both)."]
     if lost == 0:
         out.append("No claim loses anything: no status, category or component falls, and "
                    "no one surely receives less money.")
     else:
         words = level_words(changes, losses=True)
         if words:
-            out.append("Losses: " + "; ".join(words) + ".")
+            sure = ("" if changes["amounts"]["lower"] != 0
+                    else " No claim surely receives less money.")
+            out.append("Losses: " + "; ".join(words) + "." + sure)
         comps = _top(changes["components"]["by_component"], "lost", "component", k=5)
         if comps:
             out.append("Components lost or now only possible: " + ", ".join(
@@ -102,9 +104,14 @@ def summary(data: Data) -> list[str]:
                    if r.get("replaced_by") else "") + ")" for r in comps) + ".")
         cats = _top([r for r in changes["lost_by_category"] if r["category"] != "(none)"],
                     "claims", "category")
-        if cats:
-            out.append("Those who lose are, under the base, in: " + ", ".join(
-                f"{r['category']} ({r['claims']:,})" for r in cats) + ".")
+        nowhere = next((r["claims"] for r in changes["lost_by_category"]
+                        if r["category"] == "(none)"), 0)  # fmt: skip
+        if cats or nowhere:
+            parts = [f"{r['category']} ({r['claims']:,})" for r in cats]
+            if nowhere:
+                parts.append(f"in no category for sure ({_n(nowhere)})")
+            out.append("Those who lose are, under the base: " + ", ".join(parts)
+                       + " (a claim in several categories counts in each).")
     words = level_words(changes, losses=False)
     if words:
         out.append("Gains: " + "; ".join(words) + ".")
