@@ -137,6 +137,7 @@ def test_a_component_replaced_by_a_smaller_one_is_a_loss() -> None:
     (money,) = change.money
     assert (money.period, money.direction) == ("once", "lower")
     assert (money.change.lo, money.change.hi) == (-900.0, -900.0)
+    assert (money.base.lo, money.head.lo) == (1000.0, 100.0)  # once, from every component
     changes = d.changes()
     assert changes["amounts"]["lower"] == 1 and changes["amounts"]["higher"] == 0
     assert changes["amounts"]["by_period"] == [

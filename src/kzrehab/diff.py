@@ -40,6 +40,7 @@ from __future__ import annotations
 
 __all__ = [
     "Transition",
+    "Moves",
     "CoverageDiff",
     "AttributionRow",
     "Comparison",
@@ -86,8 +87,10 @@ class Transition:
 
 
 @attrs.frozen(eq=False)
-class _Moves:
-    """Per claim, which way a range changed: masks and the change in cents."""
+class Moves:
+    """Per claim, which way what it may receive changed (for a component, or in a
+    period): the masks ``lower``, ``higher`` and ``uncertain``, the change's range in
+    cents, and the base's and head's ranges in cents."""
 
     lower: Mask
     higher: Mask
@@ -103,13 +106,13 @@ def _cents(x: npt.NDArray[np.float64]) -> Cents:
 
 
 def _moves(changed: Mask, lo: Cents, hi: Cents,
-           sides: tuple[Cents, Cents, Cents, Cents] | None = None) -> _Moves:  # fmt: skip
+           sides: tuple[Cents, Cents, Cents, Cents] | None = None) -> Moves:  # fmt: skip
     lower = changed & (hi < 0)
     higher = changed & (lo > 0)
-    return _Moves(lower, higher, changed & ~lower & ~higher, lo, hi, sides)
+    return Moves(lower, higher, changed & ~lower & ~higher, lo, hi, sides)
 
 
-def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> _Moves:
+def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> Moves:
     changed = (b_lo != h_lo) | (b_hi != h_hi)
     with np.errstate(invalid="ignore"):
         lo = np.where(changed, h_lo - b_hi, 0.0)
@@ -193,7 +196,7 @@ class CoverageDiff:
         return out
 
     @functools.cached_property
-    def amounts(self) -> dict[tuple[str, str], _Moves]:
+    def amounts(self) -> dict[tuple[str, str], Moves]:
         """Per component with an amount on either side, sorted, and its period: how what
         each claim may receive from it changed. A component whose period differs between
         the sides is two entries — what the base paid in its period going to 0, what the
@@ -214,7 +217,7 @@ class CoverageDiff:
         return out
 
     @functools.cached_property
-    def money(self) -> dict[str, _Moves]:
+    def money(self) -> dict[str, Moves]:
         """Per period (``once``, ``month``) in which some claim's component changed: how the
         money each claim may receive in that period changed (the sum of its components'
         changes)."""
@@ -225,13 +228,18 @@ class CoverageDiff:
             if not comps:
                 continue
             lo, hi, moved = np.zeros(n), np.zeros(n), np.zeros(n, bool)
+            sides = [np.zeros(n) for _ in range(4)]
             with np.errstate(invalid="ignore"):
                 for m in comps:
                     lo += m.lo
                     hi += m.hi
                     moved |= m.lower | m.higher | m.uncertain
+                    assert m.sides is not None
+                    for total, side in zip(sides, m.sides, strict=True):
+                        total += side
             if moved.any():
-                out[period] = _moves(moved & ~((lo == 0) & (hi == 0)), lo, hi)
+                out[period] = _moves(moved & ~((lo == 0) & (hi == 0)), lo, hi,
+                                     (sides[0], sides[1], sides[2], sides[3]))
         return out
 
     def _any(self, masks: Iterable[Mask]) -> Mask:
@@ -297,7 +305,7 @@ class CoverageDiff:
         """The ``changes`` object: each level's gains and losses, with breakdowns."""
         levels = self.level_counts()
 
-        def moves(m: _Moves) -> dict[str, Any]:
+        def moves(m: Moves) -> dict[str, Any]:
             return {"higher": int(m.higher.sum()), "lower": int(m.lower.sum()),
                     "uncertain": int(m.uncertain.sum()),
                     "change": cents_json(sum_cents(m.lo), sum_cents(m.hi))}  # fmt: skip
@@ -374,8 +382,8 @@ class CoverageDiff:
                         c, p, Interval(b_lo[i] / 100, b_hi[i] / 100),
                         Interval(h_lo[i] / 100, h_hi[i] / 100),
                         Interval(m.lo[i] / 100, m.hi[i] / 100), _way(m, i)))  # fmt: skip
-            money = [AmountChange(p, p, Interval(0.0, 0.0), Interval(0.0, 0.0),
-                                  Interval(m.lo[i] / 100, m.hi[i] / 100), _way(m, i))
+            money = [AmountChange(p, p, *_sides(m, i), Interval(m.lo[i] / 100, m.hi[i] / 100),
+                                  _way(m, i))
                      for p, m in self.money.items()
                      if m.lower[i] or m.higher[i] or m.uncertain[i]]  # fmt: skip
             rows.append(ClaimDiff(
@@ -418,7 +426,13 @@ class CoverageDiff:
         return doc
 
 
-def _way(m: _Moves, i: Any) -> str:
+def _sides(m: Moves, i: Any) -> tuple[Interval, Interval]:
+    assert m.sides is not None
+    b_lo, b_hi, h_lo, h_hi = m.sides
+    return Interval(b_lo[i] / 100, b_hi[i] / 100), Interval(h_lo[i] / 100, h_hi[i] / 100)
+
+
+def _way(m: Moves, i: Any) -> str:
     return "lower" if m.lower[i] else "higher" if m.higher[i] else "uncertain"
 
 

@@ -138,7 +138,8 @@ def _direction(change: Interval, moved: bool) -> str | None:
 
 @attrs.frozen
 class AmountChange:
-    """How what a claim may receive from one component (or in one period) changed."""
+    """How what a claim may receive from one component (or in one period: then ``base``
+    and ``head`` are what it may receive in that period from every component) changed."""
 
     #: a full component id, or a period (``once``, ``month``) for the claim's money
     id: str
@@ -252,6 +253,11 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
             parts.append((c, hp or bp or "once", b, h))
         else:
             parts += [(c, bp, b, _ZERO), (c, hp, _ZERO, h)]
+    totals: dict[str, list[float]] = {}  # per period: base lo, hi, head lo, hi (cents)
+    for _, period, b, h in parts:
+        t = totals.setdefault(period, [0.0, 0.0, 0.0, 0.0])
+        for j, x in enumerate((b.lo, b.hi, h.lo, h.hi)):
+            t[j] += cents(x)
     for c, period, b, h in parts:
         if b == h:
             continue
@@ -265,8 +271,9 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
     for period, (lo, hi) in sorted(money.items(), key=lambda kv: PERIODS.index(kv[0])):
         direction = _direction(Interval(lo, hi), True)
         if direction is not None and not (lo == 0 and hi == 0):
-            money_changes.append(
-                AmountChange(period, period, _ZERO, _ZERO, _tenge(lo, hi), direction))
+            b_lo, b_hi, h_lo, h_hi = totals[period]
+            money_changes.append(AmountChange(period, period, _tenge(b_lo, b_hi),
+                                              _tenge(h_lo, h_hi), _tenge(lo, hi), direction))
     return ClaimDiff(
         id=base.claim_id,
         base=base.status,
