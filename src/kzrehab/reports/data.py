@@ -95,7 +95,9 @@ def explain_data(
                        for e, r in result.exclusions.items()],
         "components": [{"id": c, "kind": fw.components[c][0].kind, "receives": how,
                         "amount_range": None if (a := result.amounts.get(c)) is None
-                        else amount_json(a.lo, a.hi)}
+                        else amount_json(a.lo, a.hi),
+                        "period": fw.components[c][0].pays
+                        if fw.components[c][0].amount is not None else None}
                        for c, how in components_json(result).items()],
         "notices": list(fw.notices),
     }  # fmt: skip
@@ -131,8 +133,17 @@ def explain_differences(
                     "amount": None if amount is None else amount_json(amount.lo, amount.hi),
                     "against_amount": None if against is None
                     else amount_json(against.lo, against.hi),
+                    "period": _period(key, fw, other),
                     "causes": _causes(key, fw, other, mine, theirs)})  # fmt: skip
     return out
+
+
+def _period(component: str, *frameworks: Framework) -> str | None:
+    for f in frameworks:
+        if component in f.components:
+            comp = f.components[component][0]
+            return comp.pays if comp.amount is not None else None
+    return None
 
 
 def _causes(component: str, fw: Framework, other: Framework, mine: ClaimResult,

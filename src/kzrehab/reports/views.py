@@ -595,8 +595,9 @@ def explain_view(title: str, data: Data) -> list[Block]:
         out += [Heading(f"{law['id']} — {titles[law['id']]}"), Bullets(tuple(items))]
     if data["components"]:
         out += [Heading("Reparation"),
-                Table(("component", "kind", "receives", "amount (KZT)"),
-                      tuple((c["id"], c["kind"], c["receives"], amount_range(c["amount_range"]))
+                Table(("component", "kind", "receives", "amount", "paid"),
+                      tuple((c["id"], c["kind"], c["receives"], amount_range(c["amount_range"]),
+                             _amount_label(c.get("period")))
                             for c in data["components"]))]  # fmt: skip
     return out + _notices(data["notices"])
 
@@ -616,8 +617,9 @@ def explain_against_view(title: str, data: Data) -> list[Block]:
                                         ("against_decided_by", "against, decided by"))
                     if d.get(side)]  # fmt: skip
         if d["kind"] == "component" and (d.get("amount") or d.get("against_amount")):
-            children += [Item(f"amount: {amount_range(d.get('amount'))} KZT (against: "
-                              f"{amount_range(d.get('against_amount'))} KZT)")]
+            unit = _amount_label(d.get("period"))
+            children += [Item(f"amount: {amount_range(d.get('amount'))} (against: "
+                              f"{amount_range(d.get('against_amount'))}), {unit}")]
             children += [Item("because " + c["text"],
                               children=(Item("decided by: " + _decided(c["decided_by"])),)
                               if c["decided_by"] else ()) for c in d.get("causes", ())]
