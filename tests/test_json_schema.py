@@ -1040,9 +1040,15 @@ def _check_changes(doc: Doc) -> None:
     periods = [r["period"] for r in amounts["by_period"]]
     moved = {r["period"] for r in amounts["by_component"] if any(r[m] for m in _MOVES)}
     assert periods == [p for p in PERIODS if p in moved], "once, then month, if they move"
+    # a claim higher (lower) in a period is higher (lower) at the level of amounts; one
+    # uncertain in a period or a component may be surely higher or lower overall (another
+    # period or component decides), but it moved: a range that contains 0 and is not 0
+    # cannot sum to exactly 0 (interval sums never narrow)
+    moved_total = amounts["higher"] + amounts["lower"] + amounts["uncertain"]
+    for r in amounts["by_period"]:
+        assert r["higher"] <= amounts["higher"] and r["lower"] <= amounts["lower"]
     for r in [*amounts["by_period"], *amounts["by_component"]]:
-        for way in ("higher", "lower", "uncertain"):
-            assert r[way] <= amounts[way]
+        assert r["uncertain"] <= moved_total
         if not r["higher"] + r["lower"] + r["uncertain"]:
             assert r["change"] == {"min": 0.0, "max": 0.0}, r
         elif None not in r["change"].values():

@@ -398,7 +398,10 @@ def _deported(b: Batch, *, first: str, last: str, origin: str, release: tuple[st
     )  # fmt: skip
     claimants(b, vby, alive, self_share=0.9)
     names, weights = zip(*victim_citizenship, strict=True)
-    cit = b.pick(names, weights)
+    # a victim who died in the special settlement died a citizen of the Kazakh SSR: KZ (the
+    # recorded decision of the 1993 law's draft); the draw is made for everyone all the same,
+    # so the other claims of a seed do not move. victim_facts leaves a share unknown.
+    cit = np.where(died_there, "KZ", b.pick(names, weights)).astype(object)
     homes(b, living, 0.05, victim_is=cit)
     victim_facts(
         b, vby=vby, alive=alive, died=died, died_precision=SOVIET_END, citizenship=cit,
