@@ -668,7 +668,7 @@ def deciders(
     for (d, event), job, got in _run(fw, cols, params, _single_jobs(cols, doms, row), targets):
         slots.append((d, event, job.picks[0]))
         for t in targets:
-            dec = _decider(t, [(d, event)], [job.picks], got[t], claim)
+            dec = _decider(t, [(d, event)], job, got[t], claim)
             if dec is not None:
                 found[t].append(dec)
     if max_facts >= 2:
@@ -685,14 +685,19 @@ def _slot(d: _Domain, event: int | None, claim: Claim) -> Slot:
 
 
 def _decider(target: str, facts: Sequence[tuple[_Domain, int | None]],
-             picks: Sequence[npt.NDArray[np.int64]], got: npt.NDArray[np.int8],
-             claim: Claim) -> Decider | None:  # fmt: skip
+             job: _Job, got: npt.NDArray[np.int8], claim: Claim) -> Decider | None:  # fmt: skip
     if not ((got == 0) | (got == 2)).any():
         return None
     combos: dict[int, list[tuple[Value, ...]]] = {0: [], 1: [], 2: []}
+
+    def value(d: _Domain, s: _Set, p: npt.NDArray[np.int64], i: int) -> Value:
+        if d.kind in _RANGED:  # the sub-range within what is known of the fact
+            return Value(d.kind, Interval(float(s.values[0][i]), float(s.values[1][i])))
+        return d.value(int(p[i]))
+
     for i, k in enumerate(got):
-        combos[int(k)].append(tuple(d.value(int(p[i])) for (d, _), p in
-                                    zip(facts, picks, strict=True)))  # fmt: skip
+        combos[int(k)].append(tuple(value(d, s, p, i) for (d, _), s, p in
+                                    zip(facts, job.sets, job.picks, strict=True)))  # fmt: skip
     merged = {k: _merge(v) for k, v in combos.items()}
     return Decider(target.removeprefix("receives:"),
                    tuple(_slot(d, e, claim) for d, e in facts),
@@ -745,7 +750,7 @@ def _pairs(fw: Framework, cols: Columns, params: Mapping[str, Mapping[str, float
         jobs.append((((d1, e1), (d2, e2)), _Job(r, sets, (a, b))))
     for facts, job, got in _run(fw, cols, params, jobs, left):
         for t in left:
-            dec = _decider(t, facts, job.picks, got[t], claim)
+            dec = _decider(t, facts, job, got[t], claim)
             if dec is not None:
                 found[t].append(dec)
 
