@@ -14,6 +14,7 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -57,7 +58,7 @@ def sample() -> Population:
     return load_population(DATA / "sample.jsonl")
 
 
-def _points(kind: FactKind, value: Value) -> list[object]:
+def _points(kind: FactKind, value: Value) -> list[Any]:
     """Concrete values inside a reported value (a range's finite ends)."""
     v = value.value
     if isinstance(v, bool):
@@ -73,7 +74,7 @@ def _points(kind: FactKind, value: Value) -> list[object]:
     return [int(x) for x in ends]
 
 
-def _narrow(claim: Claim, slot: Slot, point: object) -> Claim:
+def _narrow(claim: Claim, slot: Slot, point: Any) -> Claim:
     if slot.event is None:
         return attrs.evolve(claim, **{slot.fact: point})
     events = list(claim.events)
@@ -154,14 +155,14 @@ def _framework(condition: str) -> Framework:
 
 
 #: concrete values tried by brute force, per kind
-_BRUTE = {
+_BRUTE: dict[FactKind, list[Any]] = {
     FactKind.BOOL: [False, True],
     FactKind.COUNTRY: ["KZ", "CN", "RU", "ZZ"],
     FactKind.INT: [1850, 1900, 1920, 1930, 1937, 1950, 1970, 1991, 2000, 2020],
 }
 
 
-def _brute_values(slot: Slot) -> list[object]:
+def _brute_values(slot: Slot) -> list[Any]:
     f = (CLAIM_FACTS if slot.event is None else EVENT_FACTS)[slot.fact]
     if f.kind is FactKind.ENUM:
         return list(f.values)
@@ -227,3 +228,14 @@ def test_gaps_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         assert main([*args, "--by", "component", "--format", fmt]) == 0
         assert "withheld" in capsys.readouterr().out
     assert main([*args, "--by", "nonsense"]) == 2
+
+
+@pytest.mark.slow
+def test_the_docs_page_shows_what_gaps_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from .test_howto_examples import assert_shown, run, steps
+
+    (step,) = steps(ROOT / "docs" / "gaps.rst")
+    status, output = run(step.commands[0].split()[1:], capsys)
+    assert status == 0
+    assert step.shown is not None
+    assert_shown(output, step.shown)

@@ -285,7 +285,7 @@ def _linear(node: Node, defs: Mapping[str, Node], params: Mapping[str, float],
         return None
     if isinstance(node, Lit):
         v = node.value
-        if isinstance(v, bool) or isinstance(v, str):
+        if isinstance(v, bool | str):
             return None
         if isinstance(v, int | float):
             return {}, [float(v)]
@@ -413,8 +413,8 @@ def domains(fw: Framework, as_of: dt.date) -> dict[tuple[str, str], _Domain]:
     for facts, consts in forms:
         if len(facts) != 2:
             continue
-        (f, sf), (g, sg) = facts.items()
-        for me, sm, other, so in ((f, sf, g, sg), (g, sg, f, sf)):
+        (k1, s1), (k2, s2) = facts.items()
+        for me, sm, other, so in ((k1, s1, k2, s2), (k2, s2, k1, s1)):
             for gv in direct.get(other, ())[:40]:
                 points.setdefault(me, set()).update(-sm * (c + so * gv) for c in consts)
     cuts: dict[Key, set[tuple[float, float]]] = {}
@@ -429,8 +429,8 @@ def domains(fw: Framework, as_of: dt.date) -> dict[tuple[str, str], _Domain]:
     read |= {("claim", "claimant")}  # every component reads who applies
     out: dict[tuple[str, str], _Domain] = {}
     for scope, fact in sorted({b for r in read for b in _base(*r)}):
-        facts = CLAIM_FACTS if scope == "claim" else EVENT_FACTS
-        f = facts.get(fact)
+        vocabulary = CLAIM_FACTS if scope == "claim" else EVENT_FACTS
+        f = vocabulary.get(fact)
         if f is None or f.derived or fact in IDENTIFYING:
             continue
         values: tuple[Any, ...]
@@ -535,7 +535,7 @@ def _current(cols: Columns, d: _Domain, rows: npt.NDArray[np.int64], event: int 
 
 def _valid(cols: Columns, d: _Domain, rows: npt.NDArray[np.int64], event: int | None
            ) -> npt.NDArray[np.bool_]:  # fmt: skip
-    """(rows × values): which values narrow each row's current value (a row whose fact is
+    """(rows, values): which values narrow each row's current value (a row whose fact is
     known, or known to within one value, gets none)."""
     cur = _current(cols, d, rows, event)
     m = len(d.values)
@@ -576,6 +576,7 @@ def _narrowed(cols: Columns, jobs: Sequence[_Job]) -> Columns:
             if s.scope == "claim":
                 col, pos = sub.claim[s.fact], np.arange(seg.start, seg.stop)
             else:
+                assert s.event is not None
                 col, pos = sub.event[s.fact], sub.offsets[seg.start:seg.stop] + s.event
                 dates |= s.fact in {"start", "end"}
             if isinstance(col, tuple):
@@ -739,8 +740,8 @@ def _pairs(fw: Framework, cols: Columns, params: Mapping[str, Mapping[str, float
     for (d1, e1, p1), (d2, e2, p2) in itertools.combinations(slots, 2):
         if (d1.scope, d1.fact, e1) == (d2.scope, d2.fact, e2):
             continue
-        a, b = np.meshgrid(p1, p2, indexing="ij")
-        a, b = a.ravel(), b.ravel()
+        grid = np.meshgrid(p1, p2, indexing="ij")
+        a, b = grid[0].ravel(), grid[1].ravel()
         rows += len(a)
         if rows > MAX_PAIR_ROWS:
             break
@@ -774,7 +775,7 @@ def gaps(
     as_of = as_of or dt.date.today()
     params = fw.parameters_at(as_of)
     doms = domains(fw, as_of)
-    whole = columns_of(population)
+    whole: Any = columns_of(population)
     if not isinstance(whole, Columns):  # a stored population: every column, read once
         whole = whole.columns
     cols = _extend(whole, doms.values())

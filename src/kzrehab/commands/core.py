@@ -96,8 +96,8 @@ def run_coverage(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     from ..evaluation import evaluate_claim
     from ..reports import Report
-    from ..rules.values import K
     from ..reports.data import explain_data
+    from ..rules.values import K
 
     if args.against:
         from .tracker import run_explain_against
