@@ -305,6 +305,8 @@ CASES = [
     pytest.param(("log", "drafts/bills", "-n", "3", "--base", "drafts/current"), "log_document",
                  id="log --base", marks=needs_history),
     pytest.param(("status", "drafts"), "status_document", id="status"),
+    pytest.param(("gaps", "drafts/current", "drafts/bills", "--by", "component"),
+                 "gaps_document", id="gaps"),
 ]  # fmt: skip
 
 

@@ -47,6 +47,16 @@ def register(sub: Any) -> None:
     add_evaluating_options(p)
     p.set_defaults(run=run_explain)
 
+    p = sub.add_parser("gaps", help="which unknown facts would decide the undetermined claims",
+                       description="Rank the unknown facts by how many undetermined claims "
+                                   "some value of theirs would settle (evidence priorities).")
+    p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
+    p.add_argument("--by", choices=("status", "category", "component"), default="status",
+                   help="rank for the status (default), each category or each component")
+    add_evaluating_options(p)
+    add_privacy_options(p, None)
+    p.set_defaults(run=run_gaps)
+
 
 def run_check(args: argparse.Namespace) -> int:
     from ..evaluation import check_amounts
@@ -87,6 +97,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from ..evaluation import evaluate_claim
     from ..reports import Report
     from ..reports.data import explain_data
+    from ..rules.values import K
 
     if args.against:
         from .tracker import run_explain_against
@@ -98,5 +109,22 @@ def run_explain(args: argparse.Namespace) -> int:
     claim = pop.claim(args.claim_id)
     result = evaluate_claim(fw, claim, as_of(args))
     data = explain_data(fw, claim, result, pop)
+    if result.status is K.UNKNOWN or K.UNKNOWN in result.components.values():
+        from ..gaps import deciders
+        from ..reports.data import deciders_json
+
+        data["deciders"] = deciders_json(deciders(fw, claim, as_of(args)))
     emit_report(Report("explain", f"Claim {claim.id}: {result.status_name}", data), args)
+    return 0
+
+
+def run_gaps(args: argparse.Namespace) -> int:
+    from ..gaps import gaps
+    from ..reports import Report
+
+    fw = load_framework_arg(args.laws)
+    pop = load_population_arg(args.population)
+    result = gaps(fw, pop, as_of(args), by=args.by)
+    title = "Evidence priorities for " + " + ".join(law.id for law in fw.laws)
+    emit_report(Report("gaps", title, result.to_json()), args)
     return 0

@@ -8,7 +8,7 @@ commands.
 
 from __future__ import annotations
 
-__all__ = ["explain_data", "explain_against_data", "explain_differences"]
+__all__ = ["explain_data", "explain_against_data", "explain_differences", "deciders_json"]
 
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from ..outcome import RECEIVES, STATUSES
 from ..rules.values import K
 
 if TYPE_CHECKING:
+    from ..gaps import ClaimGaps, Decider
     from ..laws.framework import Framework
     from ..model import Claim
     from ..outcome import ClaimResult, ProvisionResult
@@ -202,3 +203,19 @@ def explain_against_data(
                     "categories": categories_json(theirs)},
         "differences": explain_differences(fw, other, mine, theirs),
     }  # fmt: skip
+
+
+def _decider_json(d: Decider) -> dict[str, Any]:
+    def combos(cs: tuple[tuple[Any, ...], ...]) -> list[list[str]]:
+        return [[str(v) for v in c] for c in cs]
+
+    return {"facts": [str(s) for s in d.facts], "yes": combos(d.yes), "no": combos(d.no),
+            "open": combos(d.open), "complete": d.complete, "text": d.describe()}
+
+
+def deciders_json(g: ClaimGaps) -> dict[str, Any]:
+    """What would decide a claim (``explain``'s ``deciders``): for its status and each
+    component it possibly receives, the facts and the values that decide it."""
+    return {"status": [_decider_json(d) for d in g.deciders],
+            "components": {c: [_decider_json(d) for d in ds]
+                           for c, ds in sorted(g.components.items())}}  # fmt: skip

@@ -30,7 +30,8 @@ from typing import Any
 #: keys whose integer values count claims (or are changes of such counts)
 COUNT_KEYS = frozenset({"eligible", "undetermined", "ineligible", "claims", "gained", "lost",
                         "applies", "holds", "unbounded", "paying", "higher", "lower",
-                        "uncertain", "gained_overall", "lost_overall"})  # fmt: skip
+                        "uncertain", "gained_overall", "lost_overall", "unsettled",
+                        "received", "withheld", "always"})  # fmt: skip
 _STATUS = ("eligible", "undetermined", "ineligible")
 #: objects left as they are: the population's size and the per-claim explanation
 _KEEP = frozenset({"population"})

@@ -599,7 +599,43 @@ def explain_view(title: str, data: Data) -> list[Block]:
                       tuple((c["id"], c["kind"], c["receives"], amount_range(c["amount_range"]),
                              _amount_label(c.get("period")))
                             for c in data["components"]))]  # fmt: skip
+    deciders = data.get("deciders")
+    if deciders:
+        items = [Item("status: " + d["text"]) for d in deciders["status"]]
+        items += [Item(f"{c}: {d['text']}") for c, ds in deciders["components"].items()
+                  for d in ds]
+        out += [Heading("What would decide it"),
+                Bullets(tuple(items)) if items else Para("No single fact or pair of facts.")]
     return out + _notices(data["notices"])
+
+
+def gaps_view(title: str, data: Data) -> list[Block]:
+    """``kzrehab gaps``: per target, the facts ranked by the claims they would settle."""
+    out = [*_preamble(title, data), Para("Laws: " + ", ".join(data["laws"])),
+           *_suppression(data)]  # fmt: skip
+    yes, no = ("received", "withheld") if data["by"] == "component" else (
+        "eligible", "ineligible")
+    for g in data["groups"]:
+        out += [Heading(f"{g['target']}: {count(g['undetermined'])} undetermined"),
+                Para(f"No single fact settles {count(g['unsettled'])} of them.")]
+        if not g["facts"]:
+            continue
+
+        def money_of(f: Data) -> str:
+            return "; ".join(f"{amount_range(a['amount'], blank=True)} {a['period']}"
+                             for a in f["amounts"]) or "—"
+        out.append(Table(("fact", "scope", "settles", f"{yes} under some value",
+                          f"{no} under some value", "every value settles", "amount (KZT)"),
+                         tuple((f["fact"], f["scope"], count(f["claims"]), count(f[yes]),
+                                count(f[no]), count(f["always"]), money_of(f))
+                               for f in g["facts"])))  # fmt: skip
+        bars = [f for f in g["facts"][:12] if f["claims"] is not None]
+        if bars:
+            out.append(RangeBars(f"Claims settled ({g['target']})", "claims", ("settles",),
+                                 tuple(f["fact"] for f in bars),
+                                 tuple((RangeBar(f["fact"], f["always"], f["claims"]),)
+                                       for f in bars)))  # fmt: skip
+    return out
 
 
 def explain_against_view(title: str, data: Data) -> list[Block]:
@@ -636,4 +672,5 @@ VIEWS: dict[str, Callable[[str, Data], list[Block]]] = {
     "status": status_view,
     "explain": explain_view,
     "explain-against": explain_against_view,
+    "gaps": gaps_view,
 }
