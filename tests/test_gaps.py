@@ -239,3 +239,31 @@ def test_the_docs_page_shows_what_gaps_prints(capsys: pytest.CaptureFixture[str]
     assert status == 0
     assert step.shown is not None
     assert_shown(output, step.shown)
+
+
+def test_compare_gaps_ranks_the_facts_for_the_claims_the_head_may_help(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``compare --gaps``: the ranking of kzrehab gaps over the head, kept to the claims
+    undetermined under the head and not eligible under the base."""
+    import json
+
+    from kzrehab.cli import main
+
+    sample = str(ROOT / "tests" / "data" / "sample.jsonl")
+    args = ["compare", "--base", str(ROOT / "drafts/current"), "--with",
+            str(ROOT / "drafts/proposals"), "--population", sample, "--as-of", "2025-06-01"]
+    assert main([*args, "--format", "json", "--gaps"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (group,) = doc["gaps"]["groups"]
+    # the claims the proposal may help: undetermined with it, not eligible without it
+    assert group["undetermined"] == doc["changes"]["status"]["gained"] - sum(
+        t["claims"] for t in doc["transitions"] if t["to"] == "eligible"
+        and t["from"] != "eligible") + sum(
+        t["claims"] for t in doc["transitions"]
+        if t["from"] == "undetermined" and t["to"] == "undetermined")
+    assert all(f["claims"] <= group["undetermined"] for f in group["facts"])
+    assert main([*args, "--gaps"]) == 0
+    assert "What would decide whether the head helps" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "What would decide" not in capsys.readouterr().out

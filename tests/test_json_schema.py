@@ -300,6 +300,8 @@ CASES = [
                  "comparison_document", id="compare"),
     pytest.param(("compare", "--base", "drafts/current", "--with", "drafts/bills",
                   "drafts/proposals", "--claims"), "comparison_document", id="compare --claims"),
+    pytest.param(("compare", "--base", "drafts/current", "--with", "drafts/proposals",
+                  "--gaps"), "comparison_document", id="compare --gaps"),
     pytest.param(("log", "drafts/bills", "-n", "3"), "log_document", id="log",
                  marks=needs_history),
     pytest.param(("log", "drafts/bills", "-n", "3", "--base", "drafts/current"), "log_document",

@@ -765,9 +765,12 @@ def gaps(
     as_of: dt.date | None = None,
     *,
     by: str = "status",
+    among: npt.NDArray[np.bool_] | None = None,
 ) -> Gaps:
     """Rank the unknown facts by how many undetermined claims some value of theirs would
-    settle: the status (``by="status"``), each category or each component."""
+    settle: the status (``by="status"``), each category or each component; ``among``, a
+    mask over the population's claims, keeps only those claims (``compare --gaps``: the
+    claims a bill may help)."""
     from .population.columns import columns_of
 
     if by not in BY:
@@ -789,6 +792,8 @@ def gaps(
         targets = comps
     money_keys = [c for c in comps if f"amount:{c.removeprefix('receives:')}" in values]
     unknown = {t: values[t] == 1 for t in [*targets, *money_keys]}
+    if among is not None:
+        unknown = {t: u & among for t, u in unknown.items()}
     any_unknown = np.zeros(cols.n_claims, bool)
     for t in targets:
         any_unknown |= unknown[t]

@@ -46,6 +46,7 @@ def register(sub: Any) -> None:
                    help="the head revision (default: the working tree)")  # fmt: skip
     add_evaluating_options(p)
     add_privacy_options(p, "list the claims that changed")
+    _add_gaps_option(p)
     p.set_defaults(run=run_diff)
 
     p = sub.add_parser("compare", help="a base framework vs the base with bills or proposals",
@@ -56,6 +57,7 @@ def register(sub: Any) -> None:
                    help="the laws added to the base (PATH or REV:PATH)")
     add_evaluating_options(p)
     add_privacy_options(p, "list the claims that changed")
+    _add_gaps_option(p)
     p.set_defaults(run=run_compare)
 
     p = sub.add_parser("log", help="the tracker: coverage at every commit that touched the laws")
@@ -75,6 +77,13 @@ def register(sub: Any) -> None:
     add_evaluating_options(p)
     add_privacy_options(p, None)
     p.set_defaults(run=run_status)
+
+
+def _add_gaps_option(p: Any) -> None:
+    p.add_argument("--gaps", action="store_true",
+                   help="also rank the unknown facts that would decide whether the head helps "
+                        "the claims it may help (undetermined under the head, not eligible "
+                        "under the base)")  # fmt: skip
 
 
 def _cache(arrays: bool = True) -> CoverageCache:
@@ -132,7 +141,17 @@ def run_compare(args: argparse.Namespace) -> int:
 def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -> None:
     from ..reports import Report
 
-    emit_report(Report("comparison", title, result.to_json(claims=args.claims)), args)
+    data = result.to_json(claims=args.claims)
+    if getattr(args, "gaps", False):
+        from ..gaps import gaps
+
+        base, head = result.base, result.head
+        may_help = (head.status == 1) & (base.status < 2)
+        found = gaps(head.framework, head.population, head.as_of, among=may_help)
+        data["gaps"] = {"by": found.by, "groups": found.to_json()["groups"]}
+        if args.claims:
+            data["claims"] = data.pop("claims")  # keep claims last
+    emit_report(Report("comparison", title, data), args)
 
 
 # -- log ----------------------------------------------------------------------------------------

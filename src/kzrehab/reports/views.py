@@ -399,6 +399,12 @@ def comparison_view(title: str, data: Data) -> list[Block]:
                  "recipient could get. One-time and monthly amounts are never added "
                  "together.")]  # fmt: skip
     out += _money_tables(data)
+    if "gaps" in data:
+        out += [Heading("What would decide whether the head helps"),
+                Para("For the claims the head may help — undetermined under it, not eligible "
+                     "under the base — the unknown facts that would decide them, ranked by "
+                     "how many claims some value of theirs would settle (kzrehab gaps).")]
+        out += _gap_groups(data["gaps"])
     out.append(Heading("Changed provisions and attribution"))
     out += _attribution(data)
     for law in data["laws"]:
@@ -613,6 +619,11 @@ def gaps_view(title: str, data: Data) -> list[Block]:
     """``kzrehab gaps``: per target, the facts ranked by the claims they would settle."""
     out = [*_preamble(title, data), Para("Laws: " + ", ".join(data["laws"])),
            *_suppression(data)]  # fmt: skip
+    return out + _gap_groups(data)
+
+
+def _gap_groups(data: Data) -> list[Block]:
+    out: list[Block] = []
     yes, no = ("received", "withheld") if data["by"] == "component" else (
         "eligible", "ineligible")
     for g in data["groups"]:
