@@ -230,7 +230,6 @@ def test_gaps_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main([*args, "--by", "nonsense"]) == 2
 
 
-@pytest.mark.slow
 def test_the_docs_page_shows_what_gaps_prints(capsys: pytest.CaptureFixture[str]) -> None:
     from .test_howto_examples import assert_shown, run, steps
 
