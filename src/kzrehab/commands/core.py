@@ -63,7 +63,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     fw = load_framework_arg(args.paths)
     check_amounts(fw)
-    findings = fw.lint()
+    from ..lint import lint
+
+    findings = lint(fw)
     for f in findings:
         print(f"warning: {f}")
     n = len(fw.laws)

@@ -27,7 +27,6 @@ from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
 from ..rules.printer import unparse
 from .amend import apply_amendments
-from .lint_amounts import instead_of_findings
 from .loader import load_laws
 from .model import Component, Exclusion, Ground, Law
 
@@ -209,7 +208,8 @@ class Framework:
     # -- lint -------------------------------------------------------------------------------
 
     def lint(self) -> list[str]:
-        """Findings that are not errors: what a drafter should look at (``kzrehab check``)."""
+        """Findings that are not errors, read from the laws alone (``kzrehab check`` adds
+        those that evaluate amounts: :func:`kzrehab.lint.lint`)."""
         findings = list(self.notices)
         for law in self.laws:
             plan = self._checked[law.id]
@@ -250,7 +250,6 @@ class Framework:
             if comp.amount is None and comp.period is not None:
                 findings.append(f"{where}: component '{full}' has a period but no amount: the "
                                 "period says nothing")
-        findings.extend(instead_of_findings(self))
         return findings
 
 

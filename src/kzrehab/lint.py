@@ -1,4 +1,10 @@
-"""The lint on ``instead_of``: a replacing component whose amount may be lower.
+"""Lint above the evaluation layer: every finding of a framework (``kzrehab check``).
+
+:func:`lint` is :meth:`Framework.lint <kzrehab.laws.framework.Framework.lint>` (what the
+laws say, read without evaluating them) and the lint on ``instead_of``, which evaluates
+the plan's amounts and so sits above :mod:`kzrehab.evaluation`.
+
+The lint on ``instead_of``: a replacing component whose amount may be lower.
 
 A component ``instead_of`` another takes its place: a claim that receives both keeps only
 the replacing one. When the replaced component has an amount, the replacement may leave
@@ -19,7 +25,7 @@ no amount at all.
 
 from __future__ import annotations
 
-__all__ = ["instead_of_findings"]
+__all__ = ["lint", "instead_of_findings"]
 
 import datetime as dt
 from collections.abc import Mapping
@@ -27,14 +33,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..errors import EvaluationError
-from ..model import Claim
-from ..rules.ast import Name, Node, Op, walk
-from ..rules.values import Interval
+from .errors import EvaluationError
+from .model import Claim
+from .rules.ast import Name, Node, Op, walk
+from .rules.values import Interval
 
 if TYPE_CHECKING:
-    from .framework import Framework
-    from .model import Law
+    from .laws.framework import Framework
+    from .laws.model import Law
 
 
 @attrs.frozen
@@ -67,9 +73,8 @@ def _reads_facts(node: Node) -> bool:
 
 def _constant_not_lower(fw: Framework, new: tuple[str, Law], old: tuple[str, Law]) -> bool:
     """Both amounts constant: the new one is at least the old one on every change date."""
-    # the evaluation layer sits above the laws: imported when a lint needs it
-    from ..evaluation import evaluators
-    from ..plan import plan_of
+    from .evaluation import evaluators
+    from .plan import plan_of
 
     outputs = plan_of(fw).by_key
     laws = (new[1], old[1])
@@ -87,6 +92,11 @@ def _constant_not_lower(fw: Framework, new: tuple[str, Law], old: tuple[str, Law
         if values[0].lo < values[1].hi:
             return False
     return True
+
+
+def lint(fw: Framework) -> list[str]:
+    """Every finding of a framework: what ``kzrehab check`` prints (exit 1 when any)."""
+    return [*fw.lint(), *instead_of_findings(fw)]
 
 
 def instead_of_findings(fw: Framework) -> list[str]:
