@@ -771,6 +771,7 @@ def gaps(
     settle: the status (``by="status"``), each category or each component; ``among``, a
     mask over the population's claims, keeps only those claims (``compare --gaps``: the
     claims a bill may help)."""
+    from .coverage import range_cents
     from .population.columns import columns_of
 
     if by not in BY:
@@ -847,7 +848,11 @@ def gaps(
                 hi = np.nan_to_num(np.asarray(amt.hi)[rows][decided], nan=0.0, posinf=np.inf)
                 p = periods[c]
                 prev = amounts.get(p, Interval(0.0, 0.0))
-                amounts[p] = Interval(prev.lo + float(lo.sum()), prev.hi + float(hi.sum()))
+                # the one summation of every amount total: exact cents
+                lo_c, hi_c = range_cents(lo, hi)
+                amounts[p] = Interval(
+                    prev.lo + (float("-inf") if lo_c is None else lo_c / 100),
+                    prev.hi + (float("inf") if hi_c is None else hi_c / 100))
             facts.append(FactPriority(fact, scope, int(settles.sum()), int((yes & mask).sum()),
                                       int((no & mask).sum()),
                                       int((always & mask).sum()), amounts))
