@@ -19,6 +19,7 @@ __all__ = [
     "cents_json",
     "exact_cents",
     "sum_cents",
+    "to_cents",
     "range_cents",
     "received_arrays",
 ]
@@ -95,19 +96,21 @@ def sum_cents(cents: Floats) -> int | None:
     return int(high.sum(dtype=np.int64)) * _SPLIT + int(low.sum(dtype=np.int64))
 
 
+def to_cents(x: Floats) -> Floats:
+    """Amounts (tenge) as whole cents, in floats holding integers; ±inf stays."""
+    return np.where(np.isfinite(x), np.rint(np.asarray(x, np.float64) * 100.0), x)
+
+
 def exact_cents(x: Floats) -> int:
     """The exact sum, in whole cents, of finite amounts (tenge) already rounded to cents."""
-    total = sum_cents(np.rint(np.asarray(x, np.float64) * 100.0))
+    total = sum_cents(to_cents(x))
     assert total is not None, "exact_cents takes finite amounts"
     return total
 
 
 def range_cents(lo: Floats, hi: Floats) -> tuple[int | None, int | None]:
     """The exact total of per-claim ranges in cents; None for a side that is unbounded."""
-    def cents(x: Floats) -> Floats:
-        return np.where(np.isfinite(x), np.rint(x * 100.0), x)
-
-    return sum_cents(cents(lo)), sum_cents(cents(hi))
+    return sum_cents(to_cents(lo)), sum_cents(to_cents(hi))
 
 
 def received_arrays(receives: Tri, lo: Floats, hi: Floats) -> tuple[Floats, Floats]:

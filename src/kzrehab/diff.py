@@ -61,7 +61,15 @@ import numpy as np
 import numpy.typing as npt
 
 from .cache import framework_key
-from .coverage import SCHEMA, Coverage, amount_json, cents_json, received_arrays, sum_cents
+from .coverage import (
+    SCHEMA,
+    Coverage,
+    amount_json,
+    cents_json,
+    received_arrays,
+    sum_cents,
+    to_cents,
+)
 from .errors import KzrehabError, UsageError
 from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
 from .laws.framework import Framework
@@ -101,10 +109,6 @@ class Moves:
     sides: tuple[Cents, Cents, Cents, Cents] | None = None
 
 
-def _cents(x: npt.NDArray[np.float64]) -> Cents:
-    return np.where(np.isfinite(x), np.rint(x * 100.0), x)
-
-
 def _moves(changed: Mask, lo: Cents, hi: Cents,
            sides: tuple[Cents, Cents, Cents, Cents] | None = None) -> Moves:  # fmt: skip
     lower = changed & (hi < 0)
@@ -131,7 +135,7 @@ def _received(cov: Coverage, c: str) -> tuple[Cents, Cents]:
         z = np.zeros(len(cov))
         return z, z
     lo, hi = received_arrays(_side(cov, "components", c), cov.amount_lo[c], cov.amount_hi[c])
-    return _cents(lo), _cents(hi)
+    return to_cents(lo), to_cents(hi)
 
 
 
@@ -190,10 +194,17 @@ class CoverageDiff:
         out = self._rises_and_falls("components")
         for c, (gain, loss) in out.items():
             if c in self.head.amount_lo:
-                gain &= _received(self.head, c)[1] > 0
+                gain &= self.receipts[c][1][1] > 0
             if c in self.base.amount_lo:
-                loss &= _received(self.base, c)[1] > 0
+                loss &= self.receipts[c][0][1] > 0
         return out
+
+    @functools.cached_property
+    def receipts(self) -> dict[str, tuple[tuple[Cents, Cents], tuple[Cents, Cents]]]:
+        """Per component with an amount on either side, sorted: what each claim may receive
+        from it, base and head, as ranges in cents (0 where it has no amount)."""
+        return {c: (_received(self.base, c), _received(self.head, c))
+                for c in sorted(set(self.base.amount_lo) | set(self.head.amount_lo))}
 
     @functools.cached_property
     def amounts(self) -> dict[tuple[str, str], Moves]:
@@ -204,9 +215,7 @@ class CoverageDiff:
         from each other."""
         out = {}
         base_p, head_p = periods(self.base.framework), periods(self.head.framework)
-        for c in sorted(set(self.base.amount_lo) | set(self.head.amount_lo)):
-            b_lo, b_hi = _received(self.base, c)
-            h_lo, h_hi = _received(self.head, c)
+        for c, ((b_lo, b_hi), (h_lo, h_hi)) in self.receipts.items():
             bp, hp = base_p.get(c), head_p.get(c)
             if bp is None or hp is None or bp == hp:
                 out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi)
@@ -595,12 +604,8 @@ def _variant(base: Sequence[Law], head: Sequence[Law],
                 table.pop(name, None)
             law = attrs.evolve(law, parameters=params, definitions=defs)
         else:
-            h_amended = _without_amendments(h) if h is not None else None
-            if h_amended is not None and any(
-                p.id == key and isinstance(p, Amendment) for p in h.provisions()  # type: ignore[union-attr]
-            ):
-                continue  # an amendment alone: its target's row carries it
-            law = attrs.evolve(_swap(law, key, h_amended), parameters=params, definitions=defs)
+            source_law = _without_amendments(h) if h is not None else None
+            law = attrs.evolve(_swap(law, key, source_law), parameters=params, definitions=defs)
         laws[law_id] = law
         changed = True
     if not changed:

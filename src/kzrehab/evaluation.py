@@ -24,11 +24,12 @@ __all__ = [
     "column_values",
     "summarize",
     "check_amounts",
+    "constant_amounts",
     "evaluators",
 ]
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvaluationError
@@ -265,24 +266,41 @@ def summarize(
     return CoverageSummary(fw, population, as_of, total)
 
 
+def constant_amounts(
+    fw: Framework, components: Sequence[str]
+) -> Iterator[tuple[dt.date, dict[str, Interval]]]:
+    """The values of amounts that read no fact (the plan's amount outputs, on an empty
+    claim) on every date a parameter of their laws takes a new value — today when none is
+    dated; a date on which some parameter has no value yet is left out."""
+    outputs = plan_of(fw).by_key
+    laws = [fw.components[c][1] for c in components]
+    dates = {d for law in laws for p in law.parameters.values() for d, _ in p.values if d}
+    for day in sorted(dates) or [dt.date.today()]:
+        try:
+            evs = evaluators(fw, day)
+        except EvaluationError:
+            continue  # some parameter has no value yet on that date
+        values = {}
+        for c in components:
+            o = outputs[f"amount:{c}"]
+            value = evs[o.law].evaluate(o.node, Claim("constant"))
+            assert isinstance(value, Interval)
+            values[c] = value
+        yield day, values
+
+
 def check_amounts(fw: Framework) -> None:
     """Raise :class:`EvaluationError` for an amount that is negative (or above the
     ceiling) for every claim — one that reads no fact — on any date a parameter of its
     law takes a new value."""
     for o in plan_of(fw).of_kind("amount"):
-        assert o.subject is not None and o.law is not None
+        assert o.subject is not None
         comp, law, _ = fw.components[o.subject]
         assert comp.amount is not None
         if not is_constant(fw.checked(law.id).amounts[o.subject].node, fw.checked(law.id)):
             continue
-        dates = {d for p in law.parameters.values() for d, _ in p.values if d is not None}
-        for day in sorted(dates) or [dt.date.today()]:
-            try:
-                evs = evaluators(fw, day)
-            except EvaluationError:
-                continue  # some parameter has no value yet on that date
-            value = evs[o.law].evaluate(o.node, Claim("check"))
-            assert isinstance(value, Interval)
+        for day, values in constant_amounts(fw, [o.subject]):
+            value = values[o.subject]
             problem = amount_problem(value)
             if problem == "negative":
                 raise EvaluationError(

@@ -104,25 +104,20 @@ class Value:
 
 def _range_text(kind: FactKind, r: Interval) -> str:
     if kind is FactKind.DATE:
-        def day(x: float) -> str:
+        def show(x: float) -> str:
             return dt.date.fromordinal(int(x)).isoformat()
-        if r.lo == r.hi:
-            return day(r.lo)
-        if math.isinf(r.lo):
-            return f"before {day(r.hi + 1)}"
-        if math.isinf(r.hi):
-            return f"from {day(r.lo)}"
-        return f"{day(r.lo)} … {day(r.hi)}"
-
-    def num(x: float) -> str:
-        return f"{x:g}"
+        below, upto, above = "before", r.hi + 1, "from"
+    else:
+        def show(x: float) -> str:
+            return f"{x:g}"
+        below, upto, above = "≤", r.hi, "≥"
     if r.lo == r.hi:
-        return num(r.lo)
+        return show(r.lo)
     if math.isinf(r.lo):
-        return f"≤ {num(r.hi)}"
+        return f"{below} {show(upto)}"
     if math.isinf(r.hi):
-        return f"≥ {num(r.lo)}"
-    return f"{num(r.lo)} … {num(r.hi)}"
+        return f"{above} {show(r.lo)}"
+    return f"{show(r.lo)} … {show(r.hi)}"
 
 
 @attrs.frozen

@@ -33,10 +33,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .errors import EvaluationError
-from .model import Claim
 from .rules.ast import Name, Node, Op, walk
-from .rules.values import Interval
 
 if TYPE_CHECKING:
     from .laws.framework import Framework
@@ -71,27 +68,11 @@ def _reads_facts(node: Node) -> bool:
     )
 
 
-def _constant_not_lower(fw: Framework, new: tuple[str, Law], old: tuple[str, Law]) -> bool:
+def _constant_not_lower(fw: Framework, new: str, old: str) -> bool:
     """Both amounts constant: the new one is at least the old one on every change date."""
-    from .evaluation import evaluators
-    from .plan import plan_of
+    from .evaluation import constant_amounts
 
-    outputs = plan_of(fw).by_key
-    laws = (new[1], old[1])
-    dates = {d for law in laws for p in law.parameters.values() for d, _ in p.values if d}
-    for day in sorted(dates) or [dt.date.today()]:
-        try:
-            evs = evaluators(fw, day)
-        except EvaluationError:
-            continue  # some parameter has no value yet on that date
-        values = []
-        for full, law in (new, old):
-            value = evs[law.id].evaluate(outputs[f"amount:{full}"].node, Claim("lint"))
-            assert isinstance(value, Interval)
-            values.append(value)
-        if values[0].lo < values[1].hi:
-            return False
-    return True
+    return all(v[new].lo >= v[old].hi for _, v in constant_amounts(fw, [new, old]))
 
 
 def lint(fw: Framework) -> list[str]:
@@ -130,7 +111,7 @@ def instead_of_findings(fw: Framework) -> list[str]:
             if isinstance(new, Op) and new.op == "max" and old in new.args:
                 continue
             constant = not _reads_facts(new) and not _reads_facts(old)
-            if constant and _constant_not_lower(fw, (full, law), (target, old_law)):
+            if constant and _constant_not_lower(fw, full, target):
                 continue
             findings.append(
                 f"{where}: the amount of component '{full}' may be lower than that of "

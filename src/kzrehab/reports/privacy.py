@@ -54,11 +54,6 @@ def _small(v: object, k: int) -> bool:
 _MOVES = ("higher", "lower", "uncertain")
 
 
-def _few(n: object, k: int) -> bool:
-    """Fewer than ``k`` contributors, but some (a sum over no claim is an exact zero)."""
-    return type(n) is int and 0 < n < k
-
-
 #: objects holding changes of counts, which add up to no known total
 _CHANGES = frozenset({"change", "adds"})
 
@@ -78,10 +73,10 @@ def _walk(value: Any, k: int, parent: str | None = None) -> Any:
             out[key] = _walk(v, k, key)
     if "amount" in out and "claims" in out and out["claims"] is None:
         out["amount"] = None
-    if "amount" in out and "paying" in out and _few(value.get("paying"), k):
+    if "amount" in out and "paying" in out and _small(value.get("paying"), k):
         out["amount"] = None
     if ("change" in out and isinstance(out["change"], dict)
-            and all(m in value for m in _MOVES) and _few(sum(value[m] for m in _MOVES), k)):
+            and all(m in value for m in _MOVES) and _small(sum(value[m] for m in _MOVES), k)):
         out["change"] = None
     if parent not in _CHANGES and all(s in value for s in _STATUS):
         _complement(out, value)
