@@ -86,6 +86,7 @@ def summary(data: Data) -> list[str]:
            "suppressed: fewer than the publication threshold)." if None in (gained, lost) else
            f"Of {total:,} claims, {_n(gained)} gain something under the head (the laws "
            f"compared with the base) and {_n(lost)} lose something (a claim can do both)."]
+    rows = [r for r in data.get("attribution", ()) if r["provision"] != "interaction"]
     if lost == 0:
         out.append("No claim loses anything: no status, category or component falls, and "
                    "no one surely receives less money.")
@@ -99,9 +100,14 @@ def summary(data: Data) -> list[str]:
         if comps:
             out.append("Components lost or now only possible: " + ", ".join(
                 f"{r['component']} ({r['lost']:,} claims"
-                + (f"; replaced by {', '.join(r['replaced_by'])} where both apply (instead_of):"
-                   " where the replacement is only possible, so is this one"
+                + (f": {', '.join(r['replaced_by'])} takes its place where both apply "
+                   "(instead_of), and whether these claims qualify for that is not known, "
+                   "so this one is now only possibly received"
                    if r.get("replaced_by") else "") + ")" for r in comps) + ".")
+        losers = _top(rows, "lost_overall", "provision", k=5)
+        if losers:
+            out.append("The losses come from: " + ", ".join(
+                f"{r['provision']} ({r['lost_overall']:,} claims)" for r in losers) + ".")
         cats = _top([r for r in changes["lost_by_category"] if r["category"] != "(none)"],
                     "claims", "category")
         nowhere = next((r["claims"] for r in changes["lost_by_category"]
@@ -115,6 +121,10 @@ def summary(data: Data) -> list[str]:
     words = level_words(changes, losses=False)
     if words:
         out.append("Gains: " + "; ".join(words) + ".")
+    gainers = _top(rows, "gained_overall", "provision")
+    if gainers:
+        out.append("The provisions that explain most of the gains: " + ", ".join(
+            f"{r['provision']} ({r['gained_overall']:,} claims)" for r in gainers) + ".")
     cats = _top(changes["categories"]["by_category"], "gained", "category")
     if cats:
         out.append("Largest gains by category: " + ", ".join(
@@ -133,15 +143,6 @@ def summary(data: Data) -> list[str]:
             out.append(f"{label}: the total changes by {money_words(r['change'])} "
                        f"(claims that surely receive more: {_n(r['higher'])}; surely less: "
                        f"{_n(r['lower'])}; may receive a different amount: {_n(r['uncertain'])}).")
-    rows = [r for r in data.get("attribution", ()) if r["provision"] != "interaction"]
-    gainers = _top(rows, "gained_overall", "provision")
-    if gainers:
-        out.append("The provisions that explain most of the gains: " + ", ".join(
-            f"{r['provision']} ({r['gained_overall']:,} claims)" for r in gainers) + ".")
-    losers = _top(rows, "lost_overall", "provision", k=5)
-    if losers:
-        out.append("The losses come from: " + ", ".join(
-            f"{r['provision']} ({r['lost_overall']:,} claims)" for r in losers) + ".")
     if data["population"].get("synthetic"):
         out.append("The population is synthetic: these figures show what the drafts would do "
                    "to a made-up population calibrated to published totals, not to real "
