@@ -37,7 +37,7 @@ with atheris.instrument_imports(include=["kzrehab"]):
     from kzrehab.evaluation import summarize
     from kzrehab.laws.framework import Framework, load_framework
     from kzrehab.laws.loader import load_law_file, load_law_text
-    from kzrehab.laws.model import Expression, Law
+    from kzrehab.laws.provisions import Expression, Law
     from kzrehab.population import load_population
     from kzrehab.rules import parse
     from kzrehab.rules.checker import Checker

@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     args = parser.parse_args()
 
-    from kzrehab.diff import CoverageDiff
+    from kzrehab.comparison import CoverageDiff
     from kzrehab.evaluation import evaluate
     from kzrehab.laws.framework import load_framework
     from kzrehab.population import load_population

@@ -15,8 +15,8 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim, Event
 from kzrehab.dates import PartialDate
-from kzrehab.model import Claim, Event
 from kzrehab.rules.ast import Lit, Name, Node, Op, SetLit
 from kzrehab.vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 

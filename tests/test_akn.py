@@ -31,7 +31,7 @@ from kzrehab.akn import (
 )
 from kzrehab.cli import main
 from kzrehab.laws.loader import load_law_file, load_law_text
-from kzrehab.laws.model import Law
+from kzrehab.laws.provisions import Law
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFTS = sorted(p for p in (ROOT / "drafts").rglob("*.toml") if "cases" not in p.parts)

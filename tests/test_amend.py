@@ -11,7 +11,7 @@ import pytest
 from kzrehab.errors import AmendmentError, DraftError
 from kzrehab.laws.amend import INSERTED_HEADING, Amended, apply_amendments
 from kzrehab.laws.loader import load_law_text, load_laws
-from kzrehab.laws.model import Component, Exclusion, Ground, Law
+from kzrehab.laws.provisions import Component, Exclusion, Ground, Law
 
 DATA = Path(__file__).parent / "data" / "laws"
 

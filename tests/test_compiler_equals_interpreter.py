@@ -15,8 +15,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim
 from kzrehab.errors import Location
-from kzrehab.model import Claim
 from kzrehab.population.columns import Columns
 from kzrehab.rules import Node, parse, unparse
 from kzrehab.rules.checker import Checker

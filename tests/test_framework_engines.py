@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim
 from kzrehab.coverage import Coverage
 from kzrehab.evaluation import evaluate, summarize
 from kzrehab.laws.framework import Framework, load_framework
-from kzrehab.model import Claim
 from kzrehab.population import Population
 
 from .rule_strategies import claims

@@ -41,7 +41,7 @@ from kzrehab.errors import KzrehabError, Location
 from kzrehab.evaluation import summarize
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_file, load_law_text
-from kzrehab.laws.model import Expression, Law
+from kzrehab.laws.provisions import Expression, Law
 from kzrehab.rules import parse
 from kzrehab.rules.checker import Checker
 from kzrehab.rules.operators import FUNCTIONS

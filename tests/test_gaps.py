@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim
 from kzrehab.cli import main
 from kzrehab.dates import PartialDate
 from kzrehab.evaluation import column_values, evaluate_claim
 from kzrehab.gaps import OTHER, ClaimGaps, Decider, Slot, Value, deciders, gaps
 from kzrehab.laws.framework import Framework, load_framework
 from kzrehab.laws.loader import load_law_text
-from kzrehab.model import Claim
 from kzrehab.population import Population, load_population
 from kzrehab.population.columns import Columns
 from kzrehab.rules.ast import Node

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kzrehab.errors import DraftError, KzrehabError, LimitError, RuleSyntaxError
 from kzrehab.laws.loader import expand_paths, load_law_file, load_law_text, load_laws
-from kzrehab.laws.model import Amendment, Component, Exclusion, Expression, Ground, Law
+from kzrehab.laws.provisions import Amendment, Component, Exclusion, Expression, Ground, Law
 from kzrehab.rules import Op
 
 DATA = Path(__file__).parent / "data" / "laws"

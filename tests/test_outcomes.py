@@ -2,7 +2,7 @@
 
 Small hand-made frameworks hold each level; generated rules and claims hold the two
 implementations of the outcome diff equal (the per-claim :func:`kzrehab.outcome.diff_claim`
-and the vectorised :class:`kzrehab.diff.CoverageDiff`), and the evaluation plan is the only
+and the vectorised :class:`kzrehab.comparison.CoverageDiff`), and the evaluation plan is the only
 thing either engine evaluates.
 """
 
@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kzrehab
+from kzrehab.claims import Claim, Event
+from kzrehab.comparison import CoverageDiff, compare
 from kzrehab.coverage import exact_cents, sum_cents
 from kzrehab.dates import parse_date
-from kzrehab.diff import CoverageDiff, compare
 from kzrehab.errors import EvaluationError
 from kzrehab.evaluation import check_amounts, evaluate, evaluate_claim, evaluators
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
-from kzrehab.model import Claim, Event
 from kzrehab.outcome import diff_claim, periods
 from kzrehab.plan import MAX_AMOUNT, plan_of
 from kzrehab.population import Population
@@ -248,7 +248,7 @@ def test_the_total_is_the_exact_sum_of_the_cents(cents: list[int]) -> None:
 def test_a_large_total_does_not_wrap() -> None:
     big = CURRENT.replace('amount = "1000"', 'amount = "9999999999999"')
     people = pop_of(*(attrs.evolve(EXILE, id=f"c{i}") for i in range(5000)))
-    for engine in ("vector", "interpreter"):
+    for engine in ("vectorised", "interpreter"):
         cov = evaluate(fw(big), people, AS_OF, engine=engine)
         row = next(r for r in cov.by_component() if r["component"] == "old:payment")
         assert row["amount"]["min"] == 9_999_999_999_999 * 5000  # exact, no wrap
@@ -258,7 +258,7 @@ def test_a_large_total_does_not_wrap() -> None:
 def test_an_amount_above_the_ceiling_is_an_error_naming_component_and_claim() -> None:
     huge = CURRENT.replace('amount = "1000"', 'amount = "1000 * claimant_birth_year * 1e11"')
     person = attrs.evolve(EXILE, claimant_birth_year=1920)
-    for engine in ("vector", "interpreter"):
+    for engine in ("vectorised", "interpreter"):
         with pytest.raises(EvaluationError, match=r"old:payment.*'c1'.*ceiling"):
             evaluate(fw(huge), pop_of(person), AS_OF, engine=engine)
     with pytest.raises(EvaluationError, match="ceiling"):

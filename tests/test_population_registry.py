@@ -12,9 +12,9 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from kzrehab.claims import Claim, Event
 from kzrehab.dates import PartialDate
 from kzrehab.errors import RegistryError, UsageError
-from kzrehab.model import Claim, Event
 from kzrehab.population import Population, load_population, synthesize, write_jsonl
 from kzrehab.population.registry import (
     PopulationHeader,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim
 from kzrehab.errors import RegistryError
-from kzrehab.model import Claim
 from kzrehab.population.columns import Columns, claims_from_columns
 from kzrehab.population.store import FORMAT, is_store, load_store, save_store
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kzrehab.model import Claim, Event
+from kzrehab.claims import Claim, Event
 from kzrehab.population import (
     REFERENCE_SEED,
     REFERENCE_SIZE,

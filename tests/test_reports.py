@@ -389,11 +389,11 @@ text = "Exiles are victims."
 
 
 def _spied() -> dict[str, Any]:
+    from kzrehab.claims import Claim, Event
     from kzrehab.dates import parse_date
     from kzrehab.evaluation import evaluate
     from kzrehab.laws.framework import Framework
     from kzrehab.laws.loader import load_law_text
-    from kzrehab.model import Claim, Event
     from kzrehab.population import Population
 
     exile = (Event(measure="exile", start=parse_date("1931")),)

@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzrehab.claims import Claim
 from kzrehab.errors import Location
-from kzrehab.model import Claim
 from kzrehab.rules import Lit, Node, Op, parse, unparse
 from kzrehab.rules.checker import Checker
 from kzrehab.rules.interpreter import Evaluator

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from kzrehab.claims import Claim, Event
 from kzrehab.dates import PartialDate as D
 from kzrehab.errors import LimitError, Location, RuleSyntaxError, RuleTypeError
-from kzrehab.model import Claim, Event
 from kzrehab.rules import parse
 from kzrehab.rules.checker import Checker
 from kzrehab.rules.interpreter import Evaluator

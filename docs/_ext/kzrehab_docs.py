@@ -591,7 +591,7 @@ class _LawPage:
         return [*out, *_field("Changed fields", items)]
 
     def _change(self, key: str, value: Any) -> list[str]:
-        from kzrehab.laws.model import Expression
+        from kzrehab.laws.provisions import Expression
 
         head = f"- {_literal(key)}"
         if isinstance(value, Expression):

@@ -33,20 +33,20 @@ from typing import TYPE_CHECKING, Any
 from .errors import KzrehabError
 
 if TYPE_CHECKING:
+    from .claims import Claim, Event
+    from .comparison import compare, diff
     from .dates import PartialDate
-    from .diff import compare, diff
     from .evaluation import evaluate, evaluate_claim, summarize
     from .laws.framework import Framework, load_framework
-    from .model import Claim, Event
     from .population import load_population, reference_population
 
 
 def __getattr__(name: str) -> Any:
     """Import the heavier parts (attrs, the engine, NumPy) only when they are asked for."""
     if name in {"Claim", "Event"}:
-        from . import model
+        from . import claims
 
-        return getattr(model, name)
+        return getattr(claims, name)
     if name == "PartialDate":
         from .dates import PartialDate
 
@@ -63,13 +63,8 @@ def __getattr__(name: str) -> Any:
         from . import evaluation
 
         return getattr(evaluation, name)
-    if name == "compare":
-        from .diff import compare
+    if name in {"compare", "diff"}:
+        from . import comparison
 
-        return compare
-    if name == "diff":
-        # the module kzrehab.diff is callable: kzrehab.diff(a, b) is kzrehab.diff.diff(a, b)
-        import importlib
-
-        return importlib.import_module(".diff", __name__)
+        return getattr(comparison, name)
     raise AttributeError(f"module 'kzrehab' has no attribute {name!r}")

@@ -104,7 +104,7 @@ from typing import Any
 
 import attrs
 
-from .laws.model import (
+from .laws.provisions import (
     Amendment,
     AnyProvision,
     Article,

@@ -54,7 +54,7 @@ import numpy as np
 
 from ._io import cache_dir, write_atomic
 from .evaluation import evaluate
-from .laws.model import Amendment, Law
+from .laws.provisions import Amendment, Law
 
 if TYPE_CHECKING:
     from .coverage import Coverage

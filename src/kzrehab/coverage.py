@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .laws.framework import Framework
-from .laws.model import PERIODS
+from .laws.provisions import PERIODS
 from .outcome import STATUSES, ClaimResult
 
 if TYPE_CHECKING:

@@ -32,9 +32,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .claims import Claim
 from .errors import EvaluationError
 from .laws.framework import Framework, is_constant
-from .model import Claim
 from .outcome import ClaimResult, ProvisionResult
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
 from .rules.interpreter import Evaluator, Trace, display
@@ -213,12 +213,12 @@ def evaluate(
     population: Population,
     as_of: dt.date | None = None,
     *,
-    engine: str = "vector",
+    engine: str = "vectorised",
     chunk: int = 1_000_000,
 ) -> Coverage:
     """The coverage of a framework over a population at ``as_of`` (default today).
 
-    ``engine="vector"`` compiles the plan to NumPy over the columnar population, ``chunk``
+    ``engine="vectorised"`` compiles the plan to NumPy over the columnar population, ``chunk``
     claims at a time (memory stays bounded on ten million claims); ``engine="interpreter"``
     runs the per-claim interpreter on each claim (slow; the reference the vectorised engine
     is tested against).
@@ -231,7 +231,7 @@ def evaluate(
         results = [evaluate_claim(fw, c, as_of, explain=False, evaluators_=evs)
                    for c in population.claims]  # fmt: skip
         return Coverage.from_results(fw, population, as_of, results)
-    if engine != "vector":
+    if engine != "vectorised":
         raise ValueError(f"unknown engine {engine!r}")
     parts = [p for _, p in _chunks(fw, population, as_of, chunk)]
     return Coverage.from_parts(fw, population, as_of, parts)

@@ -52,8 +52,8 @@ from .rules.values import Interval, K
 from .vocabulary import CLAIM_FACTS, EVENT_FACTS, IDENTIFYING, FactKind
 
 if TYPE_CHECKING:
+    from .claims import Claim
     from .laws.framework import Framework
-    from .model import Claim
     from .population import Population
 
 #: the groupings of :func:`gaps`

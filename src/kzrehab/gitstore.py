@@ -41,7 +41,7 @@ import attrs
 from ._suggest import did_you_mean
 from .errors import DraftError, GitError, Location
 from .laws.loader import load_law_file, load_law_text
-from .laws.model import Law
+from .laws.provisions import Law
 from .limits import MAX_FILE_BYTES, fingerprint
 
 if TYPE_CHECKING:

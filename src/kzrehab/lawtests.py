@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .claims import Claim
 from .errors import CaseError, KzrehabError, Location
 from .limits import MAX_FILE_BYTES
-from .model import Claim
 from .outcome import RECEIVES, STATUSES
 from .rules.values import K
 

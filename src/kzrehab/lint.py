@@ -37,7 +37,7 @@ from .rules.ast import Name, Node, Op, walk
 
 if TYPE_CHECKING:
     from .laws.framework import Framework
-    from .laws.model import Law
+    from .laws.provisions import Law
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ Two outcomes of one claim differ at four **levels** (:func:`diff_claim`, documen
 A claim **loses** when it loses on any level (status or a category or a component falls,
 or its money is surely lower in some period) and **gains** when it gains on any level; it
 can do both. The vectorised twin over whole populations is
-:class:`kzrehab.diff.CoverageDiff`; a differential test holds the two equal.
+:class:`kzrehab.comparison.CoverageDiff`; a differential test holds the two equal.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .laws.model import PERIODS
+from .laws.provisions import PERIODS
 from .rules.interpreter import Trace
 from .rules.values import Interval, K
 

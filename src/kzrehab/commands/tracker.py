@@ -25,10 +25,10 @@ from ._common import (
 
 if TYPE_CHECKING:
     from ..cache import CoverageCache
+    from ..comparison import Comparison
     from ..coverage import Coverage
-    from ..diff import Comparison
     from ..laws.framework import Framework
-    from ..laws.model import Law
+    from ..laws.provisions import Law
     from ..population import Population
 
 _ORDER = ("eligible", "undetermined", "ineligible")
@@ -101,7 +101,7 @@ def _evaluator(pop: Population, args: argparse.Namespace) -> Callable[[Framework
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from ..diff import compare
+    from ..comparison import compare
     from ..gitstore import GitStore, split_ref
     from ..laws.framework import Framework
     from ..laws.loader import load_laws
@@ -124,7 +124,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from ..diff import compare
+    from ..comparison import compare
     from ..gitstore import load_refs
     from ..laws.framework import Framework
 
@@ -187,7 +187,7 @@ def run_log(args: argparse.Namespace) -> int:
     gains and losses from one commit to the next by the two commits' contents."""
     from .._progress import Progress
     from ..cache import law_key
-    from ..diff import diff
+    from ..comparison import diff
     from ..gitstore import GitStore, load_refs
     from ..laws.framework import Framework
     from ..reports import Report
@@ -316,8 +316,8 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from ..comparison import diff
     from ..coverage import SCHEMA, population_json
-    from ..diff import diff
     from ..laws.framework import Framework
     from ..laws.loader import expand_paths, load_law_file
     from ..reports import Report

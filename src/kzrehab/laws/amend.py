@@ -2,7 +2,7 @@
 
 :func:`apply_amendments` takes the laws of a framework and gives them back, in the same
 order, with every amendment applied to its target law; the amending laws keep their
-:class:`~kzrehab.laws.model.Amendment` provisions. What cannot be applied is an
+:class:`~kzrehab.laws.provisions.Amendment` provisions. What cannot be applied is an
 :class:`~kzrehab.errors.AmendmentError`; what is applied but worth knowing is a notice.
 
 - ``repeal`` removes the target provision, parameter or definition. References to a
@@ -50,7 +50,7 @@ import attrs
 from .._suggest import did_you_mean
 from ..errors import AmendmentError, DraftError, Location
 from ..rules.ast import Name, walk
-from .model import (
+from .provisions import (
     Amendment,
     AnyProvision,
     Article,

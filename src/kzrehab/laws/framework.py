@@ -28,7 +28,7 @@ from ..rules.checker import Checker, Resolved
 from ..rules.printer import unparse
 from .amend import apply_amendments
 from .loader import load_laws
-from .model import Component, Exclusion, Ground, Law
+from .provisions import Component, Exclusion, Ground, Law
 
 
 @attrs.frozen

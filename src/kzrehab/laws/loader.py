@@ -1,4 +1,4 @@
-"""Load draft laws from TOML files (SPEC §5) into the :mod:`kzrehab.laws.model`.
+"""Load draft laws from TOML files (SPEC §5) into the :mod:`kzrehab.laws.provisions`.
 
 Loading a file goes in three steps, each reporting every problem it finds at once:
 
@@ -41,7 +41,7 @@ Choices where the format leaves room:
   ``grounds`` keeps local ids local (an inserted provision joins the target law).
 - An amendment's ``changes`` hold the keys it gives besides ``id``, ``law``, ``target`` and
   ``action``: ``when``, ``unless`` and ``amount`` (and a definition's ``value``) as
-  :class:`~kzrehab.laws.model.Expression`, lists as tuples, a parameter's ``value`` as
+  :class:`~kzrehab.laws.provisions.Expression`, lists as tuples, a parameter's ``value`` as
   ``(date | None, float)`` pairs like :attr:`Parameter.values`, and for ``insert`` the
   provision's ``type`` and an optional ``article``: the number of the target law's article
   it joins (see :mod:`kzrehab.laws.amend`).
@@ -91,7 +91,7 @@ from ..vocabulary import (
     LAW_STATUSES,
     REPARATION_KINDS,
 )
-from .model import (
+from .provisions import (
     PERIODS,
     Amendment,
     AnyProvision,

@@ -1,5 +1,5 @@
 """How the synthetic population is drawn: a batch of claims of one archetype, column by
-column, with NumPy, then made into :class:`~kzrehab.model.Claim` objects."""
+column, with NumPy, then made into :class:`~kzrehab.claims.Claim` objects."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..claims import Claim, Event
 from ..dates import PartialDate
-from ..model import Claim, Event
 
 #: "today" for the synthetic population: ages, deaths and open-ended events stop here
 REFERENCE_DATE = dt.date(2025, 1, 1)

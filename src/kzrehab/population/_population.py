@@ -14,8 +14,8 @@ import attrs
 
 from .._io import not_regular
 from .._suggest import did_you_mean
+from ..claims import Claim
 from ..errors import Location, RegistryError, UsageError
-from ..model import Claim
 from .registry import PopulationHeader, canonical_lines, read_csv, read_jsonl_with_header
 from .store import StoredColumns, is_store, load_store, save_store
 

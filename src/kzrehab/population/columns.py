@@ -28,8 +28,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..claims import Claim, Event
 from ..dates import PartialDate
-from ..model import Claim, Event
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
 
 Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]

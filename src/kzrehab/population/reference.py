@@ -40,7 +40,7 @@ _SOURCES = (
     "kzrehab.population.registry",
     "kzrehab.population.columns",
     "kzrehab.population.store",
-    "kzrehab.model",
+    "kzrehab.claims",
     "kzrehab.dates",
     "kzrehab.vocabulary",
 )

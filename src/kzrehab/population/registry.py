@@ -59,10 +59,10 @@ import attrs
 
 from .._io import NotRegularFileError, open_regular, write_atomic
 from .._suggest import did_you_mean
+from ..claims import Claim, Event
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM, MAX_REGISTRY_BYTES
-from ..model import Claim, Event
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
 
 #: integers beyond this magnitude are not exact in float64, which evaluation uses (SPEC §4)

@@ -31,8 +31,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..claims import Claim
 from ..dates import PartialDate
-from ..model import Claim
 from ._archetypes import ARCHETYPES
 from ._calibration import CALIBRATION, DESTINATIONS, TOTAL_WEIGHT, Calibration
 from ._draw import REFERENCE_DATE, Batch

@@ -16,7 +16,7 @@ from typing import TypeAlias
 
 import attrs
 
-from ..lawdiff import Edit
+from ..redline import Edit
 
 #: what a suppressed cell shows (an empty cell; the report says why)
 BLANK = ""

@@ -2,7 +2,7 @@
 explanation of one claim, and of why its status differs between two frameworks.
 
 Coverage, diff and compare data come from :meth:`kzrehab.coverage.Coverage.to_json` and
-:meth:`kzrehab.diff.Comparison.to_json`; ``log`` and ``status`` are assembled by their
+:meth:`kzrehab.comparison.Comparison.to_json`; ``log`` and ``status`` are assembled by their
 commands.
 """
 
@@ -17,9 +17,9 @@ from ..outcome import RECEIVES, STATUSES
 from ..rules.values import K
 
 if TYPE_CHECKING:
+    from ..claims import Claim
     from ..gaps import ClaimGaps, Decider
     from ..laws.framework import Framework
-    from ..model import Claim
     from ..outcome import ClaimResult, ProvisionResult
     from ..population import Population
     from ..rules.interpreter import Trace

@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 
+from ..claims import Claim, Event
 from ..dates import PartialDate, months_range, year_of_ordinal
-from ..model import Claim, Event
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .ast import Lit, Name, Node, Op, SetLit
 from .operators import REGISTRY, EventSet, Projection

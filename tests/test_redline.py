@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from kzrehab.lawdiff import (
+from kzrehab.laws.framework import Framework
+from kzrehab.laws.loader import load_law_text
+from kzrehab.laws.provisions import Law
+from kzrehab.redline import (
     Edit,
     diff_law,
     diff_laws,
     match_articles,
     redline,
 )
-from kzrehab.laws.framework import Framework
-from kzrehab.laws.loader import load_law_text
-from kzrehab.laws.model import Law
 from kzrehab.reports.text import render_redline
 
 from .test_gitstore import toy

@@ -5,7 +5,7 @@ transitions, breakdowns by category and by component for both sides, and what ch
 every claim at every level — status, categories, components, amounts
 (:mod:`kzrehab.outcome` defines the levels per claim; this module is their vectorised
 twin). :func:`compare` adds the structural diff of the two frameworks' laws
-(:mod:`kzrehab.lawdiff`) and the **attribution** of the changes to the changed provisions,
+(:mod:`kzrehab.redline`) and the **attribution** of the changes to the changed provisions,
 as a :class:`Comparison` — what ``kzrehab diff`` and ``kzrehab compare`` report.
 
 A claim *gains* when it gains at any level and *loses* when it loses at any level; it can
@@ -51,8 +51,6 @@ __all__ = [
 
 import datetime as dt
 import functools
-import sys
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -71,10 +69,10 @@ from .coverage import (
     to_cents,
 )
 from .errors import KzrehabError, UsageError
-from .lawdiff import Edit, LawDiff, NamedChange, diff_laws
 from .laws.framework import Framework
-from .laws.model import PERIODS, Amendment, Article, Component, Exclusion, Law
+from .laws.provisions import PERIODS, Amendment, Article, Component, Exclusion, Law
 from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
+from .redline import Edit, LawDiff, NamedChange, diff_laws
 from .rules.values import Interval, K
 
 if TYPE_CHECKING:
@@ -792,17 +790,3 @@ def compare(
     laws = tuple(diff_laws(base.laws, head.laws))
     rows = attribute(base, head, laws, base_cov, head_cov, run)
     return Comparison(CoverageDiff(base_cov, head_cov), laws, tuple(rows))
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable: ``kzrehab.diff(base, head)`` is :func:`diff` (SPEC §9), and
-    ``kzrehab.diff.CoverageDiff`` the class — the name cannot be a function and a module."""
-
-    def __call__(self, base: Coverage, head: Coverage) -> CoverageDiff:
-        return diff(base, head)
-
-    def __repr__(self) -> str:
-        return "<function kzrehab.diff(base, head) and module kzrehab.diff>"
-
-
-sys.modules[__name__].__class__ = _CallableModule
