@@ -466,27 +466,32 @@ def _article(body: ET.Element, art: Article, eid: str) -> None:
         _provision(el, p, art.text)
 
 
+def _named_values(body: ET.Element, kind: str, prefix: str, values: dict[str, list[str]]) -> None:
+    """A container of a law's definitions or parameters: per name, its value blocks."""
+    if not values:
+        return
+    box = _el(body, "hcontainer", name=f"{kind}s", eId=f"hcontainer_{kind}s")
+    _el(box, "heading", f"{kind.capitalize()}s")
+    for name, texts in values.items():
+        el = _el(box, "hcontainer", name=kind, eId=f"{prefix}_{name}")
+        _el(el, "heading", name)
+        content = _el(el, "content")
+        for text in texts:
+            _el(content, "block", text, name="value")
+
+
 def _body(doc: ET.Element, law: Law) -> None:
     body = _el(doc, "body")
     for art, eid in zip(law.articles, _article_eids(law.articles), strict=True):
         _article(body, art, eid)
-    if law.definitions:
-        box = _el(body, "hcontainer", name="definitions", eId="hcontainer_definitions")
-        _el(box, "heading", "Definitions")
-        for name, d in law.definitions.items():
-            el = _el(box, "hcontainer", name="definition", eId=f"def_{name}")
-            _el(el, "heading", name)
-            _el(_el(el, "content"), "block", _render(d.expr), name="value")
-    if law.parameters:
-        box = _el(body, "hcontainer", name="parameters", eId="hcontainer_parameters")
-        _el(box, "heading", "Parameters")
-        for name, param in law.parameters.items():
-            el = _el(box, "hcontainer", name="parameter", eId=f"param_{name}")
-            _el(el, "heading", name)
-            content = _el(el, "content")
-            for since, value in param.values:
-                text = _number(value) if since is None else f"{_number(value)} from {since}"
-                _el(content, "block", text, name="value")
+    definitions = {name: [_render(d.expr)] for name, d in law.definitions.items()}
+    _named_values(body, "definition", "def", definitions)
+    parameters = {
+        name: [_number(value) if since is None else f"{_number(value)} from {since}"
+               for since, value in param.values]
+        for name, param in law.parameters.items()
+    }  # fmt: skip
+    _named_values(body, "parameter", "param", parameters)
     if len(body) == 0:  # the body needs one element: an empty law gets an empty container
         _el(_el(body, "hcontainer", name="empty", eId="hcontainer_empty"), "content")
 
