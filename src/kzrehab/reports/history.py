@@ -204,7 +204,7 @@ class LogDocument:
         return attrs.evolve(self, commits=tuple(rows))
 
     def __repr__(self) -> str:
-        newest = f", newest {self.commits[0]!r}" if self.commits else ""
+        newest = f", newest {_commit_repr(self.commits[0].commit)}" if self.commits else ""
         return (f"<LogDocument of {', '.join(self.laws)}: {len(self.commits)} commits"
                 f"{newest}>")  # fmt: skip
 

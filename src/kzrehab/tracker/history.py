@@ -64,17 +64,17 @@ _STATUS_KEYS = ("eligible", "ineligible", "undetermined")
 
 
 def log(
-    laws: Sequence[StrPath],
+    laws: StrPath | Sequence[StrPath],
     *,
-    base: Sequence[StrPath] | None = None,
+    base: StrPath | Sequence[StrPath] | None = None,
     population: Population | None = None,
     as_of: dt.date | None = None,
     max_count: int | None = None,
     cache: CoverageCache | None = None,
     progress: Progress | None = None,
 ) -> LogDocument:
-    """The coverage of ``laws`` (working-tree files or directories in one git repository)
-    at every commit that touched them, newest first.
+    """The coverage of ``laws`` (working-tree files or directories in one git repository,
+    or one of them) at every commit that touched them, newest first.
 
     Each commit's laws are measured alone, or on top of the ``base`` laws (paths or
     ``REV:PATH``, e.g. the laws in force); each row's change and the claims that gain and
@@ -88,17 +88,18 @@ def log(
     from .cache import CoverageCache
     from .git import GitStore, load_refs
 
-    paths = [os.fspath(p) for p in laws]
+    paths, base_refs = _paths(laws), _paths(base or [])
     if not paths:
         raise UsageError("a log needs the path of at least one law")
     pop, date = _population(population), as_of or dt.date.today()
-    base_laws = load_refs(base) if base else []
+    base_laws = load_refs(base_refs) if base_refs else []
     base_keys = sorted(law_key(law) for law in base_laws)
     rows: list[CommitRow] = []
     with GitStore(paths[0]) as store:
         relpaths = [store.relative(p) for p in paths]
-        walk = _Walk(store, relpaths, cache or CoverageCache(arrays=False), pop, date,
-                     base_laws, base_keys)  # fmt: skip
+        if cache is None:
+            cache = CoverageCache(arrays=False)
+        walk = _Walk(store, relpaths, cache, pop, date, base_laws, base_keys)
         commits = store.log(relpaths, max_count)
         if progress is not None:
             progress(0, len(commits))
@@ -107,8 +108,7 @@ def log(
             if progress is not None:
                 progress(len(rows), len(commits))
     return LogDocument(date, PopulationInfo.of(pop), tuple(paths),
-                       tuple(os.fspath(b) for b in base) if base else None,
-                       tuple(rows))  # fmt: skip
+                       tuple(base_refs) if base_refs else None, tuple(rows))  # fmt: skip
 
 
 def status(
@@ -133,7 +133,8 @@ def status(
     from .cache import CoverageCache
 
     pop, date = _population(population), as_of or dt.date.today()
-    cache = cache or CoverageCache()
+    if cache is None:
+        cache = CoverageCache()
     found: list[tuple[str, Law]] = [(str(f), load_law_file(f)) for f in expand_paths([directory])]
     in_force = [law for _, law in found if law.status == "in-force"]
     store = _store_or_none(directory)
@@ -317,6 +318,13 @@ def _valid_step(value: dict[str, Any]) -> bool:
 
 
 # -- shared -------------------------------------------------------------------------------------
+
+
+def _paths(given: StrPath | Sequence[StrPath]) -> list[str]:
+    """One path or several, as strings."""
+    if isinstance(given, str | PathLike):
+        return [os.fspath(given)]
+    return [os.fspath(p) for p in given]
 
 
 def _population(population: Population | None) -> Population:
