@@ -105,10 +105,8 @@ def log_view(title: str, doc: LogDocument) -> list[Block]:
                  "a commit before which none of these files existed: its status). "
                  "gained/lost: the claims that gain/lose at any level (status, category, "
                  "component, money) from the parent.")]  # fmt: skip
-    errors = [Item(f"{r.commit.short}: {r.error}") for r in rows if r.error is not None]
-    if errors:
-        out += [Para("Commits that could not be evaluated:"), Bullets(tuple(errors))]
-    return out
+    return out + _errors("Commits that could not be evaluated:",
+                         [(r.commit.short, r.error) for r in rows])
 
 
 def status_view(title: str, doc: StatusDocument) -> list[Block]:
@@ -137,10 +135,13 @@ def status_view(title: str, doc: StatusDocument) -> list[Block]:
            Para("gained, lost: the claims that gain or lose anything (status, category, "
                 "component, money) with the law over the laws in force (an in-force law: over "
                 "the other laws in force); Δ: the change of the status counts.")]  # fmt: skip
-    errors = [Item(f"{r.id}: {r.error}") for r in rows if r.error is not None]
-    if errors:
-        out += [Para("Errors:"), Bullets(tuple(errors))]
-    return out
+    return out + _errors("Errors:", [(r.id, r.error) for r in rows])
+
+
+def _errors(heading: str, rows: list[tuple[str, str | None]]) -> list[Block]:
+    """The rows that could not be evaluated, with why, under ``heading`` (none: nothing)."""
+    items = tuple(Item(f"{name}: {error}") for name, error in rows if error is not None)
+    return [Para(heading), Bullets(items)] if items else []
 
 
 def render(title: str, doc: LogDocument | StatusDocument, fmt: str) -> str:
