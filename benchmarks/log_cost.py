@@ -1,4 +1,5 @@
-"""Benchmark ``kzrehab log`` against one ``kzrehab coverage`` (SPEC §10: at most 3 times).
+"""Benchmark ``kzrehab log`` against one ``kzrehab coverage`` (target: at most 3 times; the
+results: ``docs/benchmarks.rst``, "The tracker").
 
     python benchmarks/log_cost.py                     # 200,000 claims, 50 commits
     python benchmarks/log_cost.py --claims 20000 --commits 50 --rule-changes 3

@@ -20,17 +20,18 @@ from hypothesis import strategies as st
 
 import kzrehab
 from kzrehab import comparison
-from kzrehab.cache import CoverageCache, coverage_key, framework_key
 from kzrehab.comparison import Comparison, CoverageDiff, compare, diff
 from kzrehab.coverage import Coverage
 from kzrehab.errors import UsageError
 from kzrehab.evaluation import evaluate
+from kzrehab.keys import coverage_key, framework_key
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text, load_laws
 from kzrehab.population import Population, load_population
 from kzrehab.rules.ast import Node
 from kzrehab.rules.printer import unparse
 from kzrehab.rules.values import K
+from kzrehab.tracker.cache import CoverageCache
 
 from .rule_strategies import PARAMS, claim_cond, claims
 from .test_gitstore import DEPORTATION, toy

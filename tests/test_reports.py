@@ -246,8 +246,9 @@ def test_every_evaluating_command_offers_every_format() -> None:
 def test_report_kinds_are_checked() -> None:
     with pytest.raises(ValueError):
         Report("nonsense", "t", {})
+    gaps = {"as_of": "2020-01-01", "laws": [], "by": "status", "groups": []}
     with pytest.raises(ValueError):
-        Report("log", "t", {"as_of": "2020-01-01", "commits": []}).render("pdf")
+        Report("gaps", "t", gaps).render("pdf")
 
 
 # -- progress -----------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from kzrehab import gitstore
 from kzrehab.cli import main
+from kzrehab.tracker import git as gitstore
 
 from .test_gitstore import commit, make_repo, snapshot, toy
 

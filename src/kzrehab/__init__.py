@@ -5,6 +5,7 @@ political repression.
 >>> fw = kzrehab.load_framework(["drafts/current"])          # doctest: +SKIP
 >>> pop = kzrehab.load_population("registry.jsonl")           # doctest: +SKIP
 >>> cov = kzrehab.evaluate(fw, pop)                            # doctest: +SKIP
+>>> history = kzrehab.log(["drafts/bills"], population=pop)     # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = [
     "summarize",
     "diff",
     "compare",
+    "log",
+    "status",
 ]
 
 from typing import TYPE_CHECKING, Any
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from .evaluation import evaluate, evaluate_claim, summarize
     from .laws.framework import Framework, load_framework
     from .population import load_population, reference_population
+    from .tracker.history import log, status
 
 
 def __getattr__(name: str) -> Any:
@@ -67,4 +71,8 @@ def __getattr__(name: str) -> Any:
         from . import comparison
 
         return getattr(comparison, name)
+    if name in {"log", "status"}:
+        from .tracker import history
+
+        return getattr(history, name)
     raise AttributeError(f"module 'kzrehab' has no attribute {name!r}")

@@ -58,7 +58,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .cache import framework_key
 from .coverage import (
     SCHEMA,
     Coverage,
@@ -69,6 +68,7 @@ from .coverage import (
     to_cents,
 )
 from .errors import KzrehabError, UsageError
+from .keys import framework_key
 from .laws.framework import Framework
 from .laws.provisions import PERIODS, Amendment, Article, Component, Exclusion, Law
 from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
@@ -781,7 +781,7 @@ def compare(
     """Evaluate two frameworks over ``population`` and explain the difference.
 
     ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
-    coverages, e.g. :meth:`kzrehab.cache.CoverageCache.evaluate`.
+    coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`.
     """
     from .evaluation import evaluate as evaluate_
 

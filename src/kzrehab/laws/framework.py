@@ -293,7 +293,7 @@ def load_framework(refs: Iterable[str | PathLike[str]]) -> Framework:
     into a checked framework."""
     refs = list(refs)
     if any(":" in str(r) and not os.path.exists(r) for r in refs):
-        from ..gitstore import load_refs  # only REV:PATH needs git
+        from ..tracker.git import load_refs  # only REV:PATH needs git
 
         return Framework(load_refs(refs))
     return Framework(load_laws(refs))

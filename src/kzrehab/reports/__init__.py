@@ -10,15 +10,15 @@ Reports show aggregates. Per-claim results appear only when the command is asked
 them (``--claims``), and ``explain`` shows the one claim it is asked about by its id.
 
 >>> from kzrehab.reports import Report
->>> r = Report("log", "Log of drafts/bills", {"schema": "kzrehab/2", "as_of": "2026-01-01",
-...            "commits": []})
+>>> r = Report("gaps", "Gaps in drafts/bills", {"schema": "kzrehab/2", "as_of": "2026-01-01",
+...            "laws": ["drafts/bills"], "by": "status", "groups": []})
 >>> print(r.render("text"))
-Log of drafts/bills
-===================
+Gaps in drafts/bills
+====================
 <BLANKLINE>
 Assessment date: 2026-01-01
 <BLANKLINE>
-No commit touched these files.
+Laws: drafts/bills
 <BLANKLINE>
 """
 

@@ -3,24 +3,15 @@
 An entry holds the arrays of a :class:`~kzrehab.coverage.Coverage` (status, grounds,
 exclusions, categories, components, amount ranges) in one ``.npz`` file, written
 atomically (a temporary file, then a rename; no fsync — a cache file is never trusted).
-Its key is a SHA-256 of:
-
-- the **content** of the framework's laws that evaluation reads — every law's id,
-  parameters, definitions and provisions with their rules, amendments already applied —
-  and not their prose (texts, headings, titles, versions, sources, article numbers), their
-  file names or commits; so two commits whose drafts differ only in wording share an entry,
-  and an entry can never be used for rules it was not computed from;
-- the population's :attr:`~kzrehab.population.Population.verified_digest` (a store's
-  columns are checked against their hashes first, so altered columns or metadata that
-  claims another population's digest never meet a cached result);
-- the assessment date;
-- every limit in force (:func:`kzrehab.limits.fingerprint`): a result computed under raised
-  limits is never served to a run whose limits reject the drafts;
-- :data:`CACHE_FORMAT` and the kzrehab version.
+It is filed under :func:`~kzrehab.keys.coverage_key`: the content of the framework's rules
+(not their prose, file names or commits, so two commits whose drafts differ only in
+wording share an entry), the population's verified digest, the assessment date, the limits
+in force, :data:`~kzrehab.keys.CACHE_FORMAT` and the kzrehab version (:mod:`kzrehab.keys`).
 
 Small JSON **records** (:meth:`CoverageCache.record`) sit beside the arrays, keyed by any
 content ids — the tracker keys a commit's status counts by its drafts' git blob ids, then
-by the content of the laws as written (:func:`law_key`), then by the amended framework.
+by the content of the laws as written (:func:`~kzrehab.keys.law_key`), then by the amended
+framework (:mod:`kzrehab.tracker.history`).
 
 Entries live in ``$KZREHAB_CACHE`` when set, else in ``$XDG_CACHE_HOME/kzrehab`` or
 ``~/.cache/kzrehab``. A missing, corrupt, partial or mismatched entry is ignored and
@@ -29,114 +20,32 @@ rewritten, never trusted; a cache directory that cannot be written only costs ti
 
 from __future__ import annotations
 
-__all__ = [
-    "CACHE_FORMAT",
-    "cache_dir",
-    "framework_key",
-    "law_key",
-    "coverage_key",
-    "CoverageCache",
-]
+__all__ = ["CoverageCache", "cache_dir"]
 
 import contextlib
 import datetime as dt
-import hashlib
 import io
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from ._io import cache_dir, write_atomic
-from .evaluation import evaluate
-from .laws.provisions import Amendment, Law
+from .._io import cache_dir, write_atomic
+from ..evaluation import evaluate
+from ..keys import CACHE_FORMAT, cache_key, coverage_key
 
 if TYPE_CHECKING:
-    from .coverage import Coverage
-    from .laws.framework import Framework
-    from .population import Population
+    from ..coverage import Coverage
+    from ..laws.framework import Framework
+    from ..population import Population
 
 Tri = np.ndarray[Any, np.dtype[np.int8]]
 Floats = np.ndarray[Any, np.dtype[np.float64]]
-
-#: bumped whenever the layout of an entry or the meaning of its arrays changes
-CACHE_FORMAT = 2
-
-#: fields that evaluation never reads: left out of the key
-_PROSE = frozenset({
-    "origin", "node", "text", "heading", "title", "version", "sources", "ref", "commit",
-    "effective", "adopted", "published", "status", "amended_by", "article", "number",
-})  # fmt: skip
-
-
-def _canon(value: object, amendments: bool = False) -> Any:
-    """A JSON-able form of a law's content, prose left out.
-
-    A law's amendments are left out unless ``amendments``: once applied, what they did
-    is in the provisions they changed.
-    """
-    if isinstance(value, Law):
-        provisions = []
-        for p in value.provisions():
-            if isinstance(p, Amendment):
-                if amendments:
-                    changes = {k: v for k, v in p.changes.items() if k != "text"}
-                    provisions.append(["Amendment", {"id": p.id, "law": p.law,
-                                                     "target": p.target, "action": p.action,
-                                                     "changes": _canon(changes)}])  # fmt: skip
-            else:
-                provisions.append(_canon(p))
-        return {"id": value.id, "parameters": _canon(value.parameters),
-                "definitions": _canon(value.definitions), "provisions": provisions}  # fmt: skip
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))  # type: ignore[arg-type]
-        return [type(value).__name__,
-                {f.name: _canon(getattr(value, f.name)) for f in fields if f.name not in _PROSE}]
-    if isinstance(value, Mapping):
-        return {str(k): _canon(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_canon(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    return repr(value)
-
-
-def framework_key(framework: Framework) -> str:
-    """SHA-256 of the content of a framework's (amended) laws that evaluation reads."""
-    laws = sorted(framework.laws, key=lambda law: law.id)
-    text = json.dumps([_canon(law) for law in laws], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def law_key(law: Law) -> str:
-    """SHA-256 of the content of one law as written (amendments included) that evaluation
-    reads: equal for two versions that differ only in prose or layout."""
-    text = json.dumps(_canon(law, amendments=True), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date) -> str:
-    from . import __version__
-    from .limits import fingerprint
-
-    text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,
-                      population.verified_digest, as_of.isoformat()])  # fmt: skip
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def coverage_key(framework: Framework, population: Population, as_of: dt.date) -> str:
-    """The key of the coverage of ``framework`` over ``population`` at ``as_of``."""
-    return _key("coverage", [framework_key(framework)], population, as_of)
-
 
 def _names(framework: Framework) -> dict[str, list[str]]:
     return {
@@ -205,7 +114,7 @@ class CoverageCache:
         and rewritten. The tracker keys a commit's status by its blob ids this way, so a
         warm ``log`` does not even parse the drafts.
         """
-        key = _key("record", parts, population, as_of)
+        key = cache_key("record", parts, population, as_of)
         found = self._records.get(key)
         if found is not None:
             self.hits += 1
@@ -233,7 +142,7 @@ class CoverageCache:
         self, key: str, framework: Framework, population: Population, as_of: dt.date
     ) -> Coverage | None:
         """The entry for ``key``, or None when it is missing or cannot be trusted."""
-        from .coverage import Coverage
+        from ..coverage import Coverage
 
         path = self.path(key)
         try:

@@ -1,4 +1,4 @@
-"""Drafts in git: law references ``PATH`` and ``REV:PATH``, history and last changes (SPEC §6).
+"""Drafts in git: law references ``PATH`` and ``REV:PATH``, history and last changes.
 
 The only module that imports GitPython, and only inside functions, so that commands that
 never read a revision never import it.
@@ -9,7 +9,7 @@ git understands — a hash, a tag, a branch, ``HEAD~2``. As in git, the ``PATH``
 ``REV:PATH`` is relative to the top of the repository, unless it starts with ``./`` or
 ``../`` (relative to the current directory) or is absolute; either way it must lie inside
 the repository. A reference that names an existing file is always a working-tree path, so
-``a:b.toml`` on disk is read from disk.
+``a:b.toml`` on disk is read from disk (``docs/cli.rst``).
 
 Everything here only reads: blobs are read from commit trees, never through the index or
 a checkout, and nothing is written to the repository. Problems — not a repository, a bad
@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._suggest import did_you_mean
-from .errors import DraftError, GitError, Location
-from .laws.loader import load_law_file, load_law_text
-from .laws.provisions import Law
-from .limits import MAX_FILE_BYTES, fingerprint
+from .._suggest import did_you_mean
+from ..errors import DraftError, GitError, Location
+from ..laws.loader import load_law_file, load_law_text
+from ..laws.provisions import Law
+from ..limits import MAX_FILE_BYTES, fingerprint
 
 if TYPE_CHECKING:
     import git
@@ -343,7 +343,7 @@ def load_refs(refs: Iterable[str | PathLike[str]]) -> list[Law]:
     ``REV:PATH`` references from the repository holding the current directory. Two laws
     with the same id are a :class:`~kzrehab.errors.DraftError` naming both.
     """
-    from .laws.loader import expand_paths, load_laws
+    from ..laws.loader import expand_paths, load_laws
 
     refs = list(refs)
     parsed = [(ref, split_ref(ref)) for ref in refs]

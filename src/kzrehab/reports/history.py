@@ -1,0 +1,387 @@
+"""The typed data of the tracker's two documents, ``log`` and ``status``, and their JSON.
+
+:func:`kzrehab.log` returns a :class:`LogDocument` (a row per commit) and
+:func:`kzrehab.status` a :class:`StatusDocument` (a row per law). Every number in them is
+declared with a marker of :mod:`kzrehab.reports.fields`: the counts of claims (and their
+changes) with :func:`~kzrehab.reports.fields.count`, the population's sizes and the
+suppression threshold with :func:`~kzrehab.reports.fields.figure`. Suppression
+(:func:`suppress_log`, :func:`suppress_status`) walks the fields by their marker, not by
+the spelling of a JSON key, so a count added to a row is suppressed with the others.
+
+One function per document gives the JSON the commands print: :func:`log_json` and
+:func:`status_json` (the keys and their meaning: ``docs/json.rst``). The text, Markdown
+and HTML views read the same data (:mod:`kzrehab.reports.history_views`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PopulationInfo",
+    "CommitRecord",
+    "StatusCounts",
+    "StatusChange",
+    "CommitRow",
+    "LogDocument",
+    "LawAdds",
+    "LawRow",
+    "StatusDocument",
+    "log_json",
+    "status_json",
+    "suppress_log",
+    "suppress_status",
+    "STATUSES",
+]
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .fields import Kind, count, figure, kind_of
+
+if TYPE_CHECKING:
+    from ..population import Population
+
+#: the statuses, in the order the reports show them
+STATUSES = ("eligible", "undetermined", "ineligible")
+
+
+# -- shared parts -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PopulationInfo:
+    """The population a document was evaluated over: its sizes are never suppressed."""
+
+    name: str
+    claims: int = figure()
+    victims: int = figure()
+    events: int = figure()
+    #: true when the counts are not statistics of real people
+    synthetic: bool = False
+    #: SHA-256 in hex of the claims (equal digests, same claims)
+    digest: str = ""
+
+    @classmethod
+    def of(cls, population: Population) -> PopulationInfo:
+        """The facts of ``population`` a report shows."""
+        return cls(population.name, len(population), population.victims, population.events,
+                   population.synthetic, population.digest)  # fmt: skip
+
+
+@attrs.frozen
+class CommitRecord:
+    """Who changed the laws, when, and why: a commit as a report shows it."""
+
+    hexsha: str
+    #: the author date, with its time zone
+    date: dt.datetime
+    author: str
+    #: the first line of the message
+    message: str
+
+    @property
+    def short(self) -> str:
+        """The abbreviated hash."""
+        return self.hexsha[:7]
+
+
+@attrs.frozen
+class StatusCounts:
+    """Claims by status. Without suppression they add up to the population's claims."""
+
+    eligible: int | None = count()
+    ineligible: int | None = count()
+    undetermined: int | None = count()
+
+    def suppress_within(self, original: StatusCounts, k: int) -> StatusCounts:
+        """One blank count could be worked out from the total: when exactly one is blank,
+        the smallest other one is blanked with it (complementary suppression)."""
+        raw = [getattr(original, s) for s in STATUSES]
+        if not all(type(v) is int for v in raw):
+            return self
+        blank = [s for s in STATUSES if getattr(self, s) is None]
+        if len(blank) != 1:
+            return self
+        shown = [s for s in STATUSES if getattr(self, s) is not None]
+        smallest = min(shown, key=lambda s: getattr(original, s))
+        return attrs.evolve(self, **{smallest: None})
+
+    def minus(self, older: StatusCounts | None) -> StatusChange:
+        """The change from ``older`` to these counts (from nothing: these counts)."""
+        if older is None:
+            return StatusChange(self.eligible, self.ineligible, self.undetermined)
+        return StatusChange(*(_minus(getattr(self, s), getattr(older, s))
+                              for s in ("eligible", "ineligible", "undetermined")))  # fmt: skip
+
+
+@attrs.frozen
+class StatusChange:
+    """A signed change of each status count (these add up to no known total)."""
+
+    eligible: int | None = count()
+    ineligible: int | None = count()
+    undetermined: int | None = count()
+
+
+def _minus(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a - b
+
+
+def _commit_repr(c: CommitRecord) -> str:
+    return f"{c.short} {c.date:%Y-%m-%d}"
+
+
+def _status_repr(s: StatusCounts | None) -> str:
+    if s is None:
+        return "not evaluated"
+    return ", ".join(f"{_n(getattr(s, name))} {name}" for name in STATUSES)
+
+
+def _n(v: int | None) -> str:
+    return "—" if v is None else f"{v:,}"
+
+
+# -- log --------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class CommitRow:
+    """One commit that touched the laws: their coverage as committed, and its change."""
+
+    #: the commit: hash, author date, author, first line of the message
+    commit: CommitRecord
+    #: each law's version label, by law id (None when the laws could not be evaluated)
+    versions: Mapping[str, str] | None
+    #: the laws this commit changed from its first parent, as ``"LAW_ID VERSION"``
+    changed: tuple[str, ...]
+    #: claims by status under the laws at this commit (None: could not be evaluated)
+    status: StatusCounts | None
+    #: ``status`` minus the first parent's (a parent without the laws: ``status`` itself)
+    change: StatusChange | None
+    #: claims that gain anything at any level from the parent's laws to these (None: not
+    #: measured — the oldest commit measured alone, or a side that could not be evaluated)
+    gained: int | None = count()
+    #: claims that lose anything, likewise
+    lost: int | None = count()
+    #: why the laws at this commit could not be evaluated
+    error: str | None = None
+
+    def __repr__(self) -> str:
+        moved = "" if self.gained is None and self.lost is None else (
+            f"; {_n(self.gained)} gained, {_n(self.lost)} lost")
+        return f"<CommitRow {_commit_repr(self.commit)}: {_status_repr(self.status)}{moved}>"
+
+
+@attrs.frozen(repr=False)
+class LogDocument:
+    """``kzrehab log``: the laws' coverage at every commit that touched them, newest first."""
+
+    as_of: dt.date
+    population: PopulationInfo
+    #: the paths the log is of, as given
+    laws: tuple[str, ...]
+    #: the laws every commit's laws were measured on top of (None: alone)
+    base: tuple[str, ...] | None
+    #: newest first
+    commits: tuple[CommitRow, ...]
+    #: K, when the cells counting fewer than K claims are blanked
+    suppressed_below: int | None = figure(default=None)
+
+    def suppress_within(self, original: LogDocument, k: int) -> LogDocument:
+        """A row's change is blank where its status or the next older row's is blank, so a
+        blank count cannot be recovered by subtraction."""
+        rows = list(self.commits)
+        for i, row in enumerate(rows):
+            if row.change is None or row.status is None:
+                continue
+            older = rows[i + 1].status if i + 1 < len(rows) else None
+            blank = {s: None for s in STATUSES if getattr(row.status, s) is None
+                     or (older is not None and getattr(older, s) is None)}  # fmt: skip
+            if blank:
+                rows[i] = attrs.evolve(row, change=attrs.evolve(row.change, **blank))
+        return attrs.evolve(self, commits=tuple(rows))
+
+    def __repr__(self) -> str:
+        newest = f", newest {_commit_repr(self.commits[0].commit)}" if self.commits else ""
+        return (f"<LogDocument of {', '.join(self.laws)}: {len(self.commits)} commits"
+                f"{newest}>")  # fmt: skip
+
+
+def log_json(doc: LogDocument) -> dict[str, Any]:
+    """The JSON document ``kzrehab log --format json`` prints (``docs/json.rst``)."""
+    from ..coverage import SCHEMA
+
+    out: dict[str, Any] = {"schema": SCHEMA, "as_of": doc.as_of.isoformat(),
+                           "population": _population_json(doc.population),
+                           "laws": list(doc.laws),
+                           "base": None if doc.base is None else list(doc.base),
+                           "commits": [_row_json(r) for r in doc.commits]}  # fmt: skip
+    if doc.suppressed_below is not None:
+        out["suppressed_below"] = doc.suppressed_below
+    return out
+
+
+def _row_json(r: CommitRow) -> dict[str, Any]:
+    out = _commit_json(r.commit)
+    if r.versions is not None:
+        out["versions"] = dict(r.versions)
+    out.update(changed=list(r.changed), status=_status_json(r.status),
+               change=_status_json(r.change), gained=r.gained, lost=r.lost)  # fmt: skip
+    if r.error is not None:
+        out["error"] = r.error
+    return out
+
+
+# -- status -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class LawAdds:
+    """What a law adds over the laws in force (a law in force: over the others)."""
+
+    #: claims that gain anything, at any level
+    gained: int | None = count()
+    #: claims that lose anything, at any level
+    lost: int | None = count()
+    #: the change of the eligible count
+    eligible: int | None = count()
+    #: the change of the undetermined count
+    undetermined: int | None = count()
+
+
+@attrs.frozen(repr=False)
+class LawRow:
+    """One law of a directory: what it is, its last change, and what it adds."""
+
+    id: str
+    #: the file it is read from
+    file: str
+    kind: str
+    #: the law's own status (``draft``, ``introduced``, ``in-force``, ...)
+    status: str
+    version: str
+    #: the last commit that touched the file (None: never committed, or not in git)
+    last_change: CommitRecord | None
+    #: whether the working-tree file differs from its last commit
+    uncommitted: bool
+    #: None when the law could not be evaluated (``error`` says why)
+    adds: LawAdds | None
+    error: str | None = None
+
+    def __repr__(self) -> str:
+        a = self.adds
+        adds = (f"could not be evaluated ({self.error})" if a is None
+                else f"{_n(a.gained)} gained, {_n(a.lost)} lost")  # fmt: skip
+        last = "uncommitted" if self.last_change is None else _commit_repr(self.last_change)
+        return f"<LawRow {self.id} ({self.kind}, {self.status}, {last}): {adds}>"
+
+
+@attrs.frozen(repr=False)
+class StatusDocument:
+    """``kzrehab status``: every law under a directory, and what it adds to the laws in force."""
+
+    as_of: dt.date
+    population: PopulationInfo
+    #: the directory, as given
+    directory: str
+    #: the ids of the laws in force under it
+    in_force: tuple[str, ...]
+    #: by file path
+    laws: tuple[LawRow, ...]
+    #: K, when the cells counting fewer than K claims are blanked
+    suppressed_below: int | None = figure(default=None)
+
+    def __repr__(self) -> str:
+        return (f"<StatusDocument of {self.directory}: {len(self.laws)} laws, in force: "
+                f"{', '.join(self.in_force) or 'none'}>")  # fmt: skip
+
+
+def status_json(doc: StatusDocument) -> dict[str, Any]:
+    """The JSON document ``kzrehab status --format json`` prints (``docs/json.rst``)."""
+    from ..coverage import SCHEMA
+
+    out: dict[str, Any] = {"schema": SCHEMA, "as_of": doc.as_of.isoformat(),
+                           "population": _population_json(doc.population),
+                           "directory": doc.directory, "in_force": list(doc.in_force),
+                           "laws": [_law_json(r) for r in doc.laws]}  # fmt: skip
+    if doc.suppressed_below is not None:
+        out["suppressed_below"] = doc.suppressed_below
+    return out
+
+
+def _law_json(r: LawRow) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id, "file": r.file, "kind": r.kind, "status": r.status, "version": r.version,
+        "last_change": None if r.last_change is None else _commit_json(r.last_change),
+        "uncommitted": r.uncommitted,
+        "adds": None if r.adds is None else {"gained": r.adds.gained, "lost": r.adds.lost,
+                                             "eligible": r.adds.eligible,
+                                             "undetermined": r.adds.undetermined},
+    }  # fmt: skip
+    if r.error is not None:
+        out["error"] = r.error
+    return out
+
+
+# -- JSON parts -------------------------------------------------------------------------------
+
+
+def _population_json(p: PopulationInfo) -> dict[str, Any]:
+    return {"name": p.name, "claims": p.claims, "victims": p.victims, "events": p.events,
+            "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
+
+
+def _commit_json(c: CommitRecord) -> dict[str, Any]:
+    return {"commit": c.hexsha, "date": c.date.isoformat(), "author": c.author,
+            "message": c.message}  # fmt: skip
+
+
+def _status_json(s: StatusCounts | StatusChange | None) -> dict[str, int | None] | None:
+    if s is None:
+        return None
+    return {"eligible": s.eligible, "ineligible": s.ineligible, "undetermined": s.undetermined}
+
+
+# -- suppression ------------------------------------------------------------------------------
+
+
+def suppress_log(doc: LogDocument, k: int) -> LogDocument:
+    """``doc`` with the cells counting fewer than ``k`` claims blanked (``docs/reports.rst``)."""
+    out: LogDocument = _blank(doc, k)
+    return attrs.evolve(out, suppressed_below=k)
+
+
+def suppress_status(doc: StatusDocument, k: int) -> StatusDocument:
+    """``doc`` with the cells counting fewer than ``k`` claims blanked (``docs/reports.rst``)."""
+    out: StatusDocument = _blank(doc, k)
+    return attrs.evolve(out, suppressed_below=k)
+
+
+def _blank(value: Any, k: int) -> Any:
+    """``value`` with every count field (:func:`~kzrehab.reports.fields.count`) whose
+    magnitude is from 1 to ``k`` - 1 set to None, in every data class and tuple inside it;
+    then each class's own rule (its ``suppress_within(original, k)``), innermost first.
+
+    A zero is kept: it says that no claim has the property, which singles out no one.
+    """
+    if isinstance(value, tuple):
+        return tuple(_blank(v, k) for v in value)
+    if not attrs.has(type(value)):
+        return value
+    changes: dict[str, Any] = {}
+    for f in attrs.fields(type(value)):
+        v = getattr(value, f.name)
+        kind = kind_of(f)
+        if kind is Kind.COUNT:
+            if type(v) is int and 0 < abs(v) < k:
+                changes[f.name] = None
+        elif kind is Kind.MONEY:
+            raise TypeError(f"{type(value).__name__}.{f.name}: the log and status documents "
+                            "hold no money, and their suppression blanks none")  # fmt: skip
+        elif kind is None:
+            changes[f.name] = _blank(v, k)
+    out = attrs.evolve(value, **changes)
+    within = getattr(out, "suppress_within", None)
+    return out if within is None else within(value, k)

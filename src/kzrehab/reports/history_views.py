@@ -1,0 +1,168 @@
+"""The blocks of the ``log`` and ``status`` reports, built from their typed data only.
+
+The views read a :class:`~kzrehab.reports.history.LogDocument` or a
+:class:`~kzrehab.reports.history.StatusDocument` — suppressed or not — so the text,
+Markdown and HTML renderings show the figures the JSON holds, blank cells included.
+:func:`render` turns a document into any of the four formats.
+"""
+
+from __future__ import annotations
+
+__all__ = ["log_view", "status_view", "render"]
+
+import json
+from collections.abc import Callable
+
+from .blocks import Block, Bullets, Heading, Item, Line, Para, RangeBar, RangeBars, Series, Table
+from .history import (
+    STATUSES,
+    LogDocument,
+    PopulationInfo,
+    StatusChange,
+    StatusCounts,
+    StatusDocument,
+    log_json,
+    status_json,
+)
+from .views import count, signed
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _preamble(title: str, doc: LogDocument | StatusDocument) -> list[Block]:
+    p: PopulationInfo = doc.population
+    kind = "SYNTHETIC population" if p.synthetic else "population"
+    return [Heading(title, 1), Para(f"Assessment date: {doc.as_of.isoformat()}"),
+            Para(f"{kind} '{p.name}': {p.claims:,} claims, {p.victims:,} victims, "
+                 f"{p.events:,} events (digest {p.digest[:12]})")]  # fmt: skip
+
+
+def _suppression(k: int | None) -> list[Block]:
+    if k is None:
+        return []
+    return [Para(f"For publication, cells counting fewer than {k:,} claims — and changes "
+                 "computed from them — are left blank (--suppress-below "
+                 f"{k}); a second status count is blanked where one blank could be "
+                 "recovered from the total.")]  # fmt: skip
+
+
+def log_view(title: str, doc: LogDocument) -> list[Block]:
+    """``kzrehab log``: coverage at every commit, newest first (the chart: oldest first)."""
+    out = [*_preamble(title, doc), *_suppression(doc.suppressed_below)]
+    rows = doc.commits
+    if not rows:
+        return [*out, Para("No commit touched these files.")]
+    laws = ", ".join(doc.laws)
+    if doc.base:
+        out.append(Para(f"Each row measures {laws} as committed at that commit, on top of "
+                        f"{', '.join(doc.base)} (as given); gained/lost of the oldest row: "
+                        "against those base laws alone."))  # fmt: skip
+    else:
+        out.append(Para(f"Each row measures {laws} as committed at that commit, alone: laws "
+                        "outside it are not included, so amendments of them are not applied. "
+                        "To measure bills on top of the laws in force, give --base (e.g. "
+                        "--base drafts/current)."))
+    old = rows[::-1]
+
+    def line(name: str, get: Callable[[StatusCounts], int | None]) -> Line:
+        return Line(name, tuple(None if r.status is None else get(r.status) for r in old))
+
+    def either(s: StatusCounts) -> int | None:
+        e, u = s.eligible, s.undetermined
+        return None if e is None or u is None else e + u
+
+    out.append(Series("Coverage by commit, oldest first (eligible … eligible + undetermined)",
+                      "claims", tuple(r.commit.short for r in old),
+                      (line("eligible", lambda s: s.eligible),
+                       line("eligible + undetermined", either)),
+                      band=("eligible", "eligible + undetermined")))  # fmt: skip
+
+    def cells(status: StatusCounts | StatusChange | None, change: bool) -> tuple[str, ...]:
+        if status is None:
+            return ("—",) * 3
+        return tuple(signed(getattr(status, s)) if change else count(getattr(status, s))
+                     for s in STATUSES)  # fmt: skip
+
+    def moved(gained: int | None, lost: int | None, evaluated: bool) -> tuple[str, str]:
+        if not evaluated:
+            return ("—", "—")  # an error
+        if gained is None and not doc.suppressed_below:
+            return ("—", "—")  # the oldest commit measured alone, or its parent an error
+        return (count(gained), count(lost))
+
+    out += [Table(("commit", "date", "author", "law changed, version", "eligible",
+                   "undetermined", "ineligible", "Δ eligible", "Δ undetermined",
+                   "Δ ineligible", "gained", "lost", "message"),
+                  tuple((r.commit.short, r.commit.date.isoformat()[:16].replace("T", " "),
+                         r.commit.author, _short("; ".join(r.changed) or "—", 48),
+                         *cells(r.status, False), *cells(r.change, True),
+                         *moved(r.gained, r.lost, r.status is not None),
+                         _short(r.commit.message, 60)) for r in rows)),
+            Para("Δ: the change from the commit's parent (its first parent, listed or not; "
+                 "a commit before which none of these files existed: its status). "
+                 "gained/lost: the claims that gain/lose at any level (status, category, "
+                 "component, money) from the parent.")]  # fmt: skip
+    return out + _errors("Commits that could not be evaluated:",
+                         [(r.commit.short, r.error) for r in rows])
+
+
+def status_view(title: str, doc: StatusDocument) -> list[Block]:
+    """``kzrehab status``: every law in a directory, and what it adds to the laws in force."""
+    rows = doc.laws
+    table = []
+    for r in rows:
+        lc = r.last_change
+        if lc is None:
+            last = "uncommitted"
+        else:
+            last = f"{lc.date.isoformat()[:10]} {_short(lc.message, 50)}"
+            last += " (+ uncommitted changes)" if r.uncommitted else ""
+        a = r.adds
+        adds = (("error", "—", "—", "—") if a is None else
+                (count(a.gained), count(a.lost), signed(a.eligible), signed(a.undetermined)))
+        table.append((r.id, r.kind, r.status, r.version or "—", last, *adds))
+    out = [*_preamble(title, doc), Para(f"In force: {', '.join(doc.in_force) or 'none'}"),
+           *_suppression(doc.suppressed_below),
+           RangeBars("Claims each law would add over the laws in force (gained)", "claims",
+                     ("gained",), tuple(r.id for r in rows),
+                     tuple((RangeBar(r.id, g, g),) for r in rows
+                           for g in [None if r.adds is None else r.adds.gained])),
+           Table(("law", "kind", "status", "version", "last change", "gained", "lost",
+                  "Δ eligible", "Δ undetermined"), tuple(table)),
+           Para("gained, lost: the claims that gain or lose anything (status, category, "
+                "component, money) with the law over the laws in force (an in-force law: over "
+                "the other laws in force); Δ: the change of the status counts.")]  # fmt: skip
+    return out + _errors("Errors:", [(r.id, r.error) for r in rows])
+
+
+def _errors(heading: str, rows: list[tuple[str, str | None]]) -> list[Block]:
+    """The rows that could not be evaluated, with why, under ``heading`` (none: nothing)."""
+    items = tuple(Item(f"{name}: {error}") for name, error in rows if error is not None)
+    return [Para(heading), Bullets(items)] if items else []
+
+
+def render(title: str, doc: LogDocument | StatusDocument, fmt: str) -> str:
+    """The report of ``doc`` as ``text``, ``md``, ``html`` or ``json``."""
+    data = log_json(doc) if isinstance(doc, LogDocument) else status_json(doc)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    blocks = log_view(title, doc) if isinstance(doc, LogDocument) else status_view(title, doc)
+    if fmt == "text":
+        from .text import render_text
+
+        return render_text(blocks)
+    if fmt == "md":
+        from .text import render_markdown
+
+        return render_markdown(blocks)
+    if fmt == "html":
+        from .. import __version__
+        from .html import render_html
+
+        footer = (f"kzrehab {__version__} · JSON schema {data['schema']} · "
+                  f"assessment date {data['as_of']}")  # fmt: skip
+        return render_html(title, blocks, footer=footer)
+    raise ValueError(f"unknown report format '{fmt}' (one of: text, md, html, json)")
