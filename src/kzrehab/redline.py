@@ -60,17 +60,15 @@ from .laws.provisions import (
     Ground,
     Law,
     Parameter,
+    rule_fields,
 )
 
 #: the kinds of change, in the order they are joined
 CHANGE_ORDER = ("added", "removed", "reworded", "rule-changed", "renumbered", "amended")
 
-#: the fields of each provision type that decide what it does
+#: the fields of each provision type that decide what it does (read from the model's roles)
 _RULE_FIELDS: dict[type, tuple[str, ...]] = {
-    Ground: ("category", "when"),
-    Exclusion: ("when", "unless", "grounds"),
-    Component: ("kind", "grounds", "recipients", "amount", "period", "instead_of"),
-    Amendment: ("law", "target", "action", "changes"),
+    cls: rule_fields(cls) for cls in (Ground, Exclusion, Component, Amendment)
 }
 #: list fields that hold ids, compared as sets of full ids
 _ID_LISTS = ("grounds", "instead_of")

@@ -1,4 +1,4 @@
-"""Apply the amendments of a framework's laws to the laws they amend (SPEC §5).
+"""Apply the amendments of a framework's laws to the laws they amend (:doc:`draft-format`).
 
 :func:`apply_amendments` takes the laws of a framework and gives them back, in the same
 order, with every amendment applied to its target law; the amending laws keep their
@@ -51,6 +51,7 @@ from .._suggest import did_you_mean
 from ..errors import AmendmentError, DraftError, Location
 from ..rules.ast import Name, walk
 from .provisions import (
+    PROVISION_TYPES,
     Amendment,
     AnyProvision,
     Article,
@@ -61,22 +62,16 @@ from .provisions import (
     Ground,
     Law,
     Parameter,
+    amendable_fields,
+    expression_fields,
 )
 
 #: The heading of the article that holds provisions inserted without an existing article.
 INSERTED_HEADING = "Inserted by amendment"
 
-_TYPES: dict[str, type[Ground] | type[Exclusion] | type[Component]] = {
-    "ground": Ground,
-    "exclusion": Exclusion,
-    "component": Component,
-}
-#: The fields an amendment may set on each provision type.
+#: The fields an amendment may set on each provision type (read from the model's roles).
 _FIELDS: dict[type, tuple[str, ...]] = {
-    Ground: ("category", "when", "text"),
-    Exclusion: ("when", "unless", "grounds", "text"),
-    Component: ("kind", "title", "grounds", "recipients", "amount", "period", "instead_of",
-                "text"),
+    cls: amendable_fields(cls) for cls in PROVISION_TYPES.values()
 }
 
 
@@ -230,7 +225,7 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
             "provision with that id",
             m.first.origin,
         )
-    cls = _TYPES[m.changes["type"]]
+    cls = PROVISION_TYPES[m.changes["type"]]
     wanted = m.changes.get("article")
     if wanted is not None and not any(a.number == wanted for a, _ in w.articles):
         notices.append(
@@ -335,8 +330,8 @@ def _expressions(w: _Work) -> Iterator[tuple[str, Expression]]:
     for p in w.provisions():
         if isinstance(p, Amendment):
             continue
-        for field in ("when", "unless", "amount"):
-            expr = getattr(p, field, None)
+        for field in expression_fields(type(p)):
+            expr = getattr(p, field)
             if isinstance(expr, Expression):
                 yield w.full(p.id), expr
 
