@@ -161,10 +161,10 @@ def test_reprs_are_short() -> None:
         'when = "true"\n',
         "x.toml",
     )
-    assert repr(law) == "<Law x (law, draft): 1 articles, 1 provisions>"
-    assert repr(law.articles[0]) == "<Article 1: 1 provisions>"
+    assert repr(law) == "<Law x (law, draft): 1 article, 1 provision>"
+    assert repr(law.articles[0]) == "<Article 1: 1 provision>"
     assert repr(Expression("true", parse("true"))) == "Expression(source='true')"
-    assert "node" not in repr(law.grounds[0])
+    assert "node" not in repr(law.grounds[0]) and "origin" not in repr(law.grounds[0])
 
 
 def _law(**parameters: Any) -> Law:

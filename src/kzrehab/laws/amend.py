@@ -40,9 +40,9 @@ amended. An amendment of a law that is not in the framework is not applied, with
 
 from __future__ import annotations
 
-__all__ = ["Amended", "apply_amendments"]
+__all__ = ["Amended", "apply_amendments", "drop_references"]
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -384,6 +384,22 @@ def _drop_references(
                         provisions[i] = attrs.evolve(p, amended_by=new_by, **changes)
                         w.changed = True
         pending = removed
+
+
+def drop_references(laws: Sequence[Law], gone: Iterable[str]) -> Amended:
+    """``laws`` with every reference to the provisions ``gone`` (full ids, which need not
+    exist) dropped as a repeal of them drops it: from the ``grounds`` of every exclusion and
+    component and from every ``instead_of``; what named only gone grounds is left out, and
+    in turn dropped from every ``instead_of``, with a notice.
+
+    Attribution takes one change back from a framework with it
+    (:mod:`kzrehab.attribution`): what the taken-back form names that the framework no
+    longer has goes as if repealed.
+    """
+    work = {law.id: _Work(law) for law in laws}
+    notices: list[str] = []
+    _drop_references(work, {full: () for full in gone}, notices)
+    return Amended(tuple(work[law.id].result() for law in laws), tuple(notices))
 
 
 def apply_amendments(laws: Sequence[Law]) -> Amended:

@@ -42,6 +42,11 @@ class CheckedLaw:
     exclusions: Mapping[str, tuple[Resolved, Resolved | None]]  # full id → (when, unless)
     amounts: Mapping[str, Resolved]  # full component id → amount
 
+    def __repr__(self) -> str:
+        return (f"<CheckedLaw {self.law.id}: {len(self.definitions)} definitions, "
+                f"{len(self.grounds)} grounds, {len(self.exclusions)} exclusions, "
+                f"{len(self.amounts)} amounts>")  # fmt: skip
+
 
 def _full(law: Law, ref: str) -> str:
     return law.full_id(ref)

@@ -110,7 +110,9 @@ class Parameter:
     name: str = attrs.field(metadata=role(required=True))
     #: ``(since, value)`` pairs sorted by date; ``since`` is None for a plain number
     values: tuple[tuple[dt.date | None, float], ...] = attrs.field(metadata=role(required=True))
-    origin: Location = attrs.field(factory=Location, eq=False, metadata=role(prose=True))
+    origin: Location = attrs.field(
+        factory=Location, eq=False, repr=False, metadata=role(prose=True)
+    )
 
 
 @attrs.frozen
@@ -132,7 +134,9 @@ class Provision:
     text: str = attrs.field(default="", metadata=role(prose=True, replaceable=True))
     #: full ids of the amendments that changed or inserted it
     amended_by: tuple[str, ...] = attrs.field(default=(), metadata=role(prose=True))
-    origin: Location = attrs.field(factory=Location, eq=False, metadata=role(prose=True))
+    origin: Location = attrs.field(
+        factory=Location, eq=False, repr=False, metadata=role(prose=True)
+    )
 
     kind_name = "provision"
 
@@ -234,7 +238,8 @@ class Article:
     provisions: tuple[AnyProvision, ...] = attrs.field(default=(), metadata=role())
 
     def __repr__(self) -> str:
-        return f"<Article {self.number or '(inserted)'}: {len(self.provisions)} provisions>"
+        n = len(self.provisions)
+        return f"<Article {self.number or '(inserted)'}: {n} provision{'' if n == 1 else 's'}>"
 
 
 @attrs.frozen(kw_only=True)
@@ -266,8 +271,10 @@ class Law:
 
     def __repr__(self) -> str:
         at = f" at {self.commit[:12]}" if self.commit else ""
-        return (f"<Law {self.id} ({self.kind}, {self.status}){at}: {len(self.articles)} articles, "
-                f"{sum(len(a.provisions) for a in self.articles)} provisions>")  # fmt: skip
+        articles, provisions = len(self.articles), sum(len(a.provisions) for a in self.articles)
+        return (f"<Law {self.id} ({self.kind}, {self.status}){at}: "
+                f"{articles} article{'' if articles == 1 else 's'}, "
+                f"{provisions} provision{'' if provisions == 1 else 's'}>")  # fmt: skip
 
     def provisions(self) -> Iterator[AnyProvision]:
         """Every provision, in article order."""
