@@ -202,6 +202,22 @@ def _missing(m: _Merged, w: _Work) -> AmendmentError:
     )
 
 
+def _provision_target(m: _Merged, w: _Work) -> tuple[list[AnyProvision], int]:
+    """Where the provision that ``m`` replaces or repeals is: an error when there is none,
+    or when it is an amendment."""
+    found = w.find(m.target)
+    if found is None:
+        raise _missing(m, w)
+    provisions, i = found
+    if isinstance(provisions[i], Amendment):
+        raise AmendmentError(
+            f"amendment {m.ids[0]} targets {w.full(provisions[i].id)}, which is itself an "
+            "amendment: amendments cannot be amended",
+            m.first.origin,
+        )
+    return found
+
+
 def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
     kind = _target_kind(m.target)
     name = m.target.partition(".")[2]
@@ -261,17 +277,8 @@ def _replace(m: _Merged, w: _Work) -> None:
             raise _missing(m, w)
         w.definitions[name] = Definition(name, m.changes["value"])
     else:
-        found = w.find(m.target)
-        if found is None:
-            raise _missing(m, w)
-        provisions, i = found
+        provisions, i = _provision_target(m, w)
         old = provisions[i]
-        if isinstance(old, Amendment):
-            raise AmendmentError(
-                f"amendment {m.ids[0]} targets {w.full(old.id)}, which is itself an "
-                "amendment: amendments cannot be amended",
-                m.first.origin,
-            )
         allowed = _FIELDS[type(old)]
         bad = [k for k in m.changes if k not in allowed]
         if bad:
@@ -308,17 +315,8 @@ def _repeal(m: _Merged, w: _Work, repealed: dict[str, tuple[str, ...]]) -> None:
         del table[name]
         w.changed = True
         return
-    found = w.find(m.target)
-    if found is None:
-        raise _missing(m, w)
-    provisions, i = found
+    provisions, i = _provision_target(m, w)
     old = provisions[i]
-    if isinstance(old, Amendment):
-        raise AmendmentError(
-            f"amendment {m.ids[0]} targets {w.full(old.id)}, which is itself an amendment: "
-            "amendments cannot be amended",
-            m.first.origin,
-        )
     del provisions[i]
     repealed[w.full(old.id)] = m.ids
     w.changed = True

@@ -110,6 +110,7 @@ class Builder:
     # -- names -----------------------------------------------------------------------------
 
     def check_name(self, key: str, name: str, what: str) -> None:
+        """A problem when ``name`` cannot name a parameter or definition (``what``)."""
         if not _NAME.match(name):
             self.problem(
                 key,
@@ -129,7 +130,15 @@ class Builder:
                 key, f"'{name}' is a function of the rule language: a {what} cannot take its name"
             )
 
+    def once(self, owners: dict[str, str], value: str, owner: str, field: str, what: str) -> None:
+        """Record that ``owner`` (a key path) has ``value`` in ``field``: a problem when an
+        earlier owner has it already."""
+        if value in owners:
+            self.problem(f"{owner}.{field}", f"{what} '{value}' is already used by {owners[value]}")
+        owners.setdefault(value, owner)
+
     def check_list(self, key: str, items: Iterable[str]) -> None:
+        """A problem for each item listed twice in the list at ``key``."""
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item in seen:
@@ -139,6 +148,7 @@ class Builder:
     # -- the law ---------------------------------------------------------------------------
 
     def build(self, raw: RawDraft, ref: str, commit: str | None) -> Law:
+        """The law of a structured draft (with placeholders where :attr:`problems` are)."""
         law_id = raw.law.id
         parameters: dict[str, Parameter] = {}
         for name, values in raw.parameters.items():
@@ -159,19 +169,9 @@ class Builder:
         articles: list[Article] = []
         for i, art in enumerate(raw.article):
             key = f"article[{i}]"
-            if art.number in numbers:
-                self.problem(
-                    f"{key}.number",
-                    f"article number '{art.number}' is already used by {numbers[art.number]}",
-                )
-            numbers.setdefault(art.number, key)
+            self.once(numbers, art.number, key, "number", "article number")
             if art.id is not None:
-                if art.id in article_ids:
-                    self.problem(
-                        f"{key}.id",
-                        f"article id '{art.id}' is already used by {article_ids[art.id]}",
-                    )
-                article_ids.setdefault(art.id, key)
+                self.once(article_ids, art.id, key, "id", "article id")
             text = art.text.strip()
             found: list[tuple[int, str, AnyProvision]] = []
             groups: list[tuple[str, list[Any]]] = [
@@ -183,12 +183,7 @@ class Builder:
             for table, items in groups:
                 for j, item in enumerate(items):
                     pkey = f"{key}.{table}[{j}]"
-                    if item.id in provision_ids:
-                        self.problem(
-                            f"{pkey}.id",
-                            f"provision id '{item.id}' is already used by {provision_ids[item.id]}",
-                        )
-                    provision_ids.setdefault(item.id, pkey)
+                    self.once(provision_ids, item.id, pkey, "id", "provision id")
                     provision = self.provision(pkey, item, law_id, art.number, text)
                     found.append((self.spans.offsets.get(pkey, 0), pkey, provision))
             found.sort(key=lambda f: f[0])
@@ -224,6 +219,8 @@ class Builder:
     # -- provisions ------------------------------------------------------------------------
 
     def provision(self, key: str, raw: Any, law_id: str, number: str, text: str) -> AnyProvision:
+        """The provision written at ``key`` in article ``number`` (whose ``text`` it takes
+        when it gives none)."""
         common: dict[str, Any] = {"id": raw.id, "article": number, "origin": self.loc(key)}
         if isinstance(raw, RawAmend):
             return self.amendment(key, raw, common, text)
@@ -265,6 +262,7 @@ class Builder:
         )
 
     def amendment(self, key: str, raw: RawAmend, common: dict[str, Any], text: str) -> Amendment:
+        """The amendment written at ``key``, checking the keys it gives for its action."""
         given = [k for k in AMEND_KEYS if getattr(raw, k) is not None]
         scope, _, name = raw.target.partition(".") if "." in raw.target else ("", "", "")
         if raw.action == "repeal":
