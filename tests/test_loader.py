@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kzrehab.errors import DraftError, KzrehabError, LimitError, RuleSyntaxError
 from kzrehab.laws.loader import expand_paths, load_law_file, load_law_text, load_laws
+from kzrehab.laws.parameters import value_on
 from kzrehab.laws.provisions import Amendment, Component, Exclusion, Expression, Ground, Law
 from kzrehab.rules import Op
 
@@ -533,7 +534,7 @@ def test_bad_parameter_values(value: str, key: str, message: str) -> None:
 def test_parameter_values_are_sorted_by_date() -> None:
     law = load(draft("\n[parameters]\nP = { 2025-01-01 = 2, 2024-01-01 = 1 }\nQ = 2.5\n"))
     assert law.parameters["P"].values == ((dt.date(2024, 1, 1), 1.0), (dt.date(2025, 1, 1), 2.0))
-    assert law.parameters["P"].at(dt.date(2024, 6, 1)) == 1.0
+    assert value_on(law.parameters["P"], dt.date(2024, 6, 1)) == 1.0
     assert law.parameters["Q"].values == ((None, 2.5),)
 
 

@@ -90,7 +90,10 @@ def test_check_imports_no_other_command_module() -> None:
 
 
 def test_loader_builds_its_converter_on_first_load() -> None:
-    code = "import kzrehab.laws.loader as L\nprint(L._converter.cache_info().currsize)"
+    code = (
+        "import kzrehab.laws.loader, kzrehab.laws.schema as S\n"
+        "print(S.converter.cache_info().currsize)"
+    )
     assert _run(code) == "0"
 
 

@@ -5,35 +5,12 @@ transitions, breakdowns by category and by component for both sides, and what ch
 every claim at every level — status, categories, components, amounts
 (:mod:`kzrehab.outcome` defines the levels per claim; this module is their vectorised
 twin). :func:`compare` adds the structural diff of the two frameworks' laws
-(:mod:`kzrehab.redline`) and the **attribution** of the changes to the changed provisions,
-as a :class:`Comparison` — what ``kzrehab diff`` and ``kzrehab compare`` report.
+(:mod:`kzrehab.redline`) and the **attribution** of the changes to the changed provisions
+(:mod:`kzrehab.attribution`), as a :class:`Comparison` — what ``kzrehab diff`` and
+``kzrehab compare`` report.
 
 A claim *gains* when it gains at any level and *loses* when it loses at any level; it can
 do both.
-
-**Attribution.** The laws compared are the frameworks' laws with their amendments applied,
-so a bill's amendment shows as the change it makes to the amended provision (one row, the
-amended provision's, naming the amendment). For each changed provision P (and parameter or
-definition, ``LAW:parameters.NAME``), the head framework is evaluated with only P back in
-its base form — removed if P is new, restored if P was repealed, its old rule if P
-changed — and the claims that gain or lose from that variant to the head are P's
-``gained`` and ``lost``, broken down by level like the whole diff: what the head gives or
-takes *because of P*. A component's ``instead_of`` is the component's: a payment cut by a
-replacement is attributed to the replacing component. A change that cannot move an
-outcome is credited with nothing without evaluation: a rewording, a renumbering. A
-parameter or definition that is only added or removed goes with the provisions that use
-(or used) it and is not measured alone (``None``): taking it back alone would leave them
-naming nothing, or change nothing. The last row,
-``interaction``, counts the claims that gain (lose) although no single provision makes
-them gain (lose): what only several changes together do. A row is ``None`` when P
-cannot be taken back alone (its base form needs a changed definition of another type,
-say).
-
-Attribution is one-at-a-time: provisions that work together (a new ground and the
-component it grants) each get the claims; with overlapping changes (two new grounds
-covering the same claim) neither row counts the claim's new status, since taking one back
-leaves the other; and diff(b, a) does not mirror diff(a, b) row by row. The interaction row tells
-how much the rows leave unexplained.
 """
 
 from __future__ import annotations
@@ -42,11 +19,9 @@ __all__ = [
     "Transition",
     "Moves",
     "CoverageDiff",
-    "AttributionRow",
     "Comparison",
     "diff",
     "compare",
-    "attribute",
 ]
 
 import datetime as dt
@@ -67,15 +42,15 @@ from .coverage import (
     sum_cents,
     to_cents,
 )
-from .errors import KzrehabError, UsageError
-from .keys import framework_key
+from .errors import UsageError
 from .laws.framework import Framework
-from .laws.provisions import PERIODS, Amendment, Article, Component, Exclusion, Law
+from .laws.provisions import PERIODS
 from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
 from .redline import Edit, LawDiff, NamedChange, diff_laws
 from .rules.values import Interval, K
 
 if TYPE_CHECKING:
+    from .attribution import AttributionRow
     from .population import Population
 
 Evaluate = Callable[[Framework], Coverage]
@@ -492,215 +467,6 @@ def diff(base: Coverage, head: Coverage) -> CoverageDiff:
     return CoverageDiff(base, head)
 
 
-# -- attribution ----------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class AttributionRow:
-    """The claims one changed provision moves alone: ``None`` when it cannot be evaluated."""
-
-    provision: str
-    gained: int | None
-    lost: int | None
-    #: the claims it moves at each level (as :meth:`CoverageDiff.level_counts`)
-    levels: Mapping[str, Mapping[str, int]] | None = None
-    #: the amendments that made this change (an amended provision's row is theirs too)
-    amended_by: tuple[str, ...] = ()
-    #: of the claims that gain (lose) from base to head, those that do because of it
-    gained_overall: int | None = None
-    lost_overall: int | None = None
-
-
-#: what a unit of change is: (row id, swaps as (law id, key), may it move an outcome,
-#: the amendments behind it)
-_Unit = tuple[str, tuple[tuple[str, str], ...], bool, tuple[str, ...]]
-
-
-def _units(laws: Sequence[LawDiff]) -> list[_Unit]:
-    units: list[_Unit] = []
-    moving = {"added", "removed", "rule-changed", "amended"}
-    changed = {p.id for ld in laws for p in ld.provisions if p.type != "amendment"}
-    changed |= {n.id for ld in laws for n in (*ld.parameters, *ld.definitions)}
-    amenders: dict[str, list[str]] = {}
-    for ld in laws:
-        for p in ld.provisions:
-            for side in (p.head, p.base):
-                if isinstance(side, Amendment):
-                    amenders.setdefault(f"{side.law}:{side.target}", []).append(p.id)
-    ids = {ld.id for ld in laws}
-    for ld in laws:
-        for p in ld.provisions:
-            law_id, _, pid = p.id.partition(":")
-            matters = bool(moving & set(p.changes))
-            by = tuple(dict.fromkeys(amenders.get(p.id, ())))
-            if p.type == "amendment":
-                amend = p.head if isinstance(p.head, Amendment) else p.base
-                assert isinstance(amend, Amendment)
-                target = f"{amend.law}:{amend.target}"
-                if target in changed:
-                    continue  # the amended provision's own row tells what it does
-                inert = amend.law not in ids  # it amends a law outside the framework
-                units.append((p.id, ((amend.law, amend.target),), matters and not inert, ()))
-            else:
-                units.append((p.id, ((law_id, pid),), matters, by))
-        for n in (*ld.parameters, *ld.definitions):
-            law_id, _, key = n.id.partition(":")
-            by = tuple(dict.fromkeys(amenders.get(n.id, ())))
-            # an added or removed name goes with the provisions that use it: taking it back
-            # alone leaves them naming nothing (not measured: None), or changes nothing
-            units.append((n.id, ((law_id, key),), n.change == "rule-changed", by))
-    return units
-
-
-def _ground_ids(laws: Iterable[Law]) -> set[str]:
-    return {law.full_id(g.id) for law in laws for g in law.grounds}
-
-
-def _swap(law: Law, key: str, head: Law | None) -> Law:
-    """``law`` with the provision ``key`` in its form in ``head`` (removed when absent)."""
-    found = [p for p in head.provisions() if p.id == key] if head is not None else []
-    new = found[0] if found else None
-    articles = [attrs.evolve(a, provisions=tuple(p for p in a.provisions if p.id != key))
-                for a in law.articles]  # fmt: skip
-    if new is not None:
-        for i, a in enumerate(articles):
-            if a.number == new.article:
-                articles[i] = attrs.evolve(a, provisions=(*a.provisions, new))
-                break
-        else:
-            articles.append(Article(number=new.article, provisions=(new,)))
-    return attrs.evolve(law, articles=tuple(articles))
-
-
-def _variant(base: Sequence[Law], head: Sequence[Law],
-             swaps: Sequence[tuple[str, str]]) -> list[Law] | None:  # fmt: skip
-    """The laws ``base`` (amendments applied already, and left out) with the items named
-    by ``swaps`` in their form in ``head``."""
-    laws = {law.id: _without_amendments(law) for law in base}
-    order = [law.id for law in base]
-    heads = {law.id: law for law in head}
-    changed = False
-    for law_id, key in swaps:
-        h = heads.get(law_id)
-        if law_id not in laws:
-            if h is None:
-                continue
-            laws[law_id] = attrs.evolve(h, articles=())
-            order.append(law_id)
-        law = laws[law_id]
-        params, defs = dict(law.parameters), dict(law.definitions)
-        if h is not None:  # names only the head has are inert alone, and may be needed
-            params.update({k: v for k, v in h.parameters.items() if k not in params})
-            defs.update({k: v for k, v in h.definitions.items() if k not in defs})
-        what, _, name = key.partition(".")
-        if what in ("parameters", "definitions") and name:
-            table: dict[str, Any] = params if what == "parameters" else defs
-            source: Any = getattr(h, what) if h is not None else {}
-            if name in source:
-                table[name] = source[name]
-            else:
-                table.pop(name, None)
-            law = attrs.evolve(law, parameters=params, definitions=defs)
-        else:
-            source_law = _without_amendments(h) if h is not None else None
-            law = attrs.evolve(_swap(law, key, source_law), parameters=params, definitions=defs)
-        laws[law_id] = law
-        changed = True
-    if not changed:
-        return None
-    return _sanitize([laws[i] for i in order])
-
-
-def _without_amendments(law: Law) -> Law:
-    return attrs.evolve(law, articles=tuple(
-        attrs.evolve(a, provisions=tuple(p for p in a.provisions if not isinstance(p, Amendment)))
-        for a in law.articles))  # fmt: skip
-
-
-def _sanitize(laws: list[Law]) -> list[Law]:
-    """Drop references to grounds and components absent from the variant; an exclusion or
-    a component left referring to nothing (its explicit grounds all gone) is left out, as
-    a repeal would."""
-    present = _ground_ids(laws)
-    comps = {law.full_id(c.id) for law in laws for c in law.components}
-    ids = {law.id for law in laws}
-
-    def here(law: Law, ref: str, known: set[str]) -> bool:
-        full = law.full_id(ref)
-        return full in known or full.split(":", 1)[0] not in ids
-
-    out = []
-    for law in laws:
-        articles = []
-        for a in law.articles:
-            kept: list[Any] = []
-            for p in a.provisions:
-                if isinstance(p, Exclusion | Component) and p.grounds:
-                    refs = tuple(g for g in p.grounds if here(law, g, present))
-                    if not refs:
-                        continue
-                    p = attrs.evolve(p, grounds=refs)
-                if isinstance(p, Component) and p.instead_of:
-                    p = attrs.evolve(p, instead_of=tuple(
-                        c for c in p.instead_of if here(law, c, comps)))
-                kept.append(p)
-            articles.append(attrs.evolve(a, provisions=tuple(kept)))
-        out.append(attrs.evolve(law, articles=tuple(articles)))
-    return out
-
-
-def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_cov: Coverage,
-              head_cov: Coverage, evaluate: Evaluate) -> list[AttributionRow]:  # fmt: skip
-    """Attribution rows for the changed provisions (sorted by id), then ``interaction``.
-
-    A provision's row compares the head with the head in which only that provision is
-    back in its base form: the claims that gain and lose because of it.
-    """
-    whole = CoverageDiff(base_cov, head_cov)
-    head_key = framework_key(head)
-    rows: list[AttributionRow] = []
-    explained_gain = np.zeros(len(base_cov), bool)
-    explained_loss = np.zeros(len(base_cov), bool)
-    results: dict[str, CoverageDiff] = {}
-    for row_id, swaps, matters, by in sorted(_units(laws), key=lambda u: u[0]):
-        if not matters and row_id.partition(":")[2].startswith(("parameters.", "definitions.")):
-            rows.append(AttributionRow(row_id, None, None, None, by))  # not alone
-            continue
-        if not matters:
-            rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
-            continue
-        d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
-        try:
-            variant = _variant(head.laws, base.laws, swaps)
-            if variant is not None:
-                fw = Framework(variant)
-                key = framework_key(fw)
-                if key != head_key:
-                    if key not in results:
-                        results[key] = CoverageDiff(evaluate(fw), head_cov)
-                    d = results[key]
-        except KzrehabError:
-            d = None
-        if d is None:
-            rows.append(AttributionRow(row_id, None, None, None, by))
-            continue
-        explained_gain |= d.gains
-        explained_loss |= d.loses
-        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by,
-                                   int((d.gains & whole.gains).sum()),
-                                   int((d.loses & whole.loses).sum())))  # fmt: skip
-    gained = int((whole.gains & ~explained_gain).sum())
-    lost = int((whole.loses & ~explained_loss).sum())
-    rows.append(AttributionRow("interaction", gained, lost, None, (), gained, lost))
-    return rows
-
-
-def _no_levels() -> dict[str, dict[str, int]]:
-    return {"status": {"gained": 0, "lost": 0}, "categories": {"gained": 0, "lost": 0},
-            "components": {"gained": 0, "lost": 0},
-            "amounts": {"higher": 0, "lower": 0, "uncertain": 0}}  # fmt: skip
-
-
 # -- comparisons ----------------------------------------------------------------------------------
 
 
@@ -783,6 +549,7 @@ def compare(
     ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
     coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`.
     """
+    from .attribution import attribute
     from .evaluation import evaluate as evaluate_
 
     run: Evaluate = evaluate or (lambda fw: evaluate_(fw, population, as_of))

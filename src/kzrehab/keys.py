@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .laws.provisions import PROSE_FIELDS as _PROSE
 from .laws.provisions import Amendment, Law
 
 if TYPE_CHECKING:
@@ -40,11 +41,6 @@ if TYPE_CHECKING:
 #: bumped whenever the layout of an entry or the meaning of its arrays changes
 CACHE_FORMAT = 2
 
-#: fields that evaluation never reads: left out of the key
-_PROSE = frozenset({
-    "origin", "node", "text", "heading", "title", "version", "sources", "ref", "commit",
-    "effective", "adopted", "published", "status", "amended_by", "article", "number",
-})  # fmt: skip
 
 
 def _canon(value: object, amendments: bool = False) -> Any:

@@ -1,7 +1,7 @@
 """The structural diff of two versions of a law: provisions, articles, parameters, definitions.
 
 **Provisions** are matched by their stable ids. A matched provision's change is one or
-more of (joined by ``+`` in this order, as in SPEC §7):
+more of (joined by ``+`` in this order, as :doc:`reports` and :doc:`json` spell it):
 
 - ``reworded`` — its text (or a component's title, or an amendment's text) changed, after
   normalising white space;
@@ -60,17 +60,15 @@ from .laws.provisions import (
     Ground,
     Law,
     Parameter,
+    rule_fields,
 )
 
 #: the kinds of change, in the order they are joined
 CHANGE_ORDER = ("added", "removed", "reworded", "rule-changed", "renumbered", "amended")
 
-#: the fields of each provision type that decide what it does
+#: the fields of each provision type that decide what it does (read from the model's roles)
 _RULE_FIELDS: dict[type, tuple[str, ...]] = {
-    Ground: ("category", "when"),
-    Exclusion: ("when", "unless", "grounds"),
-    Component: ("kind", "grounds", "recipients", "amount", "period", "instead_of"),
-    Amendment: ("law", "target", "action", "changes"),
+    cls: rule_fields(cls) for cls in (Ground, Exclusion, Component, Amendment)
 }
 #: list fields that hold ids, compared as sets of full ids
 _ID_LISTS = ("grounds", "instead_of")
@@ -160,7 +158,7 @@ class ProvisionChange:
 
     @property
     def change(self) -> str:
-        """The change as SPEC §7 spells it: ``rule-changed+renumbered``."""
+        """The change as :doc:`json` spells it: ``rule-changed+renumbered``."""
         return "+".join(self.changes)
 
     @property
@@ -190,8 +188,8 @@ class ArticleChange:
     changes: tuple[str, ...]
     #: how the two versions were matched: ``id``, ``provisions``, ``text`` (or ``""``)
     matched_by: str = ""
-    base_text: str = ""
-    head_text: str = ""
+    base_text: str = attrs.field(default="", repr=False)
+    head_text: str = attrs.field(default="", repr=False)
 
     @property
     def change(self) -> str:
@@ -218,6 +216,13 @@ class LawDiff:
     provisions: tuple[ProvisionChange, ...] = ()
     parameters: tuple[NamedChange, ...] = ()
     definitions: tuple[NamedChange, ...] = ()
+
+    def __repr__(self) -> str:
+        counts = [(len(self.metadata), "metadata field"),
+                  (len(self.articles), "article"), (len(self.provisions), "provision"),
+                  (len(self.parameters), "parameter"), (len(self.definitions), "definition")]
+        what = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts if n)
+        return f"<LawDiff {self.id} {self.status}{': ' + what if what else ''}>"  # fmt: skip
 
     @property
     def changed(self) -> bool:

@@ -1,4 +1,4 @@
-"""Apply the amendments of a framework's laws to the laws they amend (SPEC §5).
+"""Apply the amendments of a framework's laws to the laws they amend (:doc:`draft-format`).
 
 :func:`apply_amendments` takes the laws of a framework and gives them back, in the same
 order, with every amendment applied to its target law; the amending laws keep their
@@ -40,9 +40,9 @@ amended. An amendment of a law that is not in the framework is not applied, with
 
 from __future__ import annotations
 
-__all__ = ["Amended", "apply_amendments"]
+__all__ = ["Amended", "apply_amendments", "drop_references"]
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -51,6 +51,7 @@ from .._suggest import did_you_mean
 from ..errors import AmendmentError, DraftError, Location
 from ..rules.ast import Name, walk
 from .provisions import (
+    PROVISION_TYPES,
     Amendment,
     AnyProvision,
     Article,
@@ -61,22 +62,16 @@ from .provisions import (
     Ground,
     Law,
     Parameter,
+    amendable_fields,
+    expression_fields,
 )
 
 #: The heading of the article that holds provisions inserted without an existing article.
 INSERTED_HEADING = "Inserted by amendment"
 
-_TYPES: dict[str, type[Ground] | type[Exclusion] | type[Component]] = {
-    "ground": Ground,
-    "exclusion": Exclusion,
-    "component": Component,
-}
-#: The fields an amendment may set on each provision type.
+#: The fields an amendment may set on each provision type (read from the model's roles).
 _FIELDS: dict[type, tuple[str, ...]] = {
-    Ground: ("category", "when", "text"),
-    Exclusion: ("when", "unless", "grounds", "text"),
-    Component: ("kind", "title", "grounds", "recipients", "amount", "period", "instead_of",
-                "text"),
+    cls: amendable_fields(cls) for cls in PROVISION_TYPES.values()
 }
 
 
@@ -207,6 +202,22 @@ def _missing(m: _Merged, w: _Work) -> AmendmentError:
     )
 
 
+def _provision_target(m: _Merged, w: _Work) -> tuple[list[AnyProvision], int]:
+    """Where the provision that ``m`` replaces or repeals is: an error when there is none,
+    or when it is an amendment."""
+    found = w.find(m.target)
+    if found is None:
+        raise _missing(m, w)
+    provisions, i = found
+    if isinstance(provisions[i], Amendment):
+        raise AmendmentError(
+            f"amendment {m.ids[0]} targets {w.full(provisions[i].id)}, which is itself an "
+            "amendment: amendments cannot be amended",
+            m.first.origin,
+        )
+    return found
+
+
 def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
     kind = _target_kind(m.target)
     name = m.target.partition(".")[2]
@@ -230,7 +241,7 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
             "provision with that id",
             m.first.origin,
         )
-    cls = _TYPES[m.changes["type"]]
+    cls = PROVISION_TYPES[m.changes["type"]]
     wanted = m.changes.get("article")
     if wanted is not None and not any(a.number == wanted for a, _ in w.articles):
         notices.append(
@@ -266,17 +277,8 @@ def _replace(m: _Merged, w: _Work) -> None:
             raise _missing(m, w)
         w.definitions[name] = Definition(name, m.changes["value"])
     else:
-        found = w.find(m.target)
-        if found is None:
-            raise _missing(m, w)
-        provisions, i = found
+        provisions, i = _provision_target(m, w)
         old = provisions[i]
-        if isinstance(old, Amendment):
-            raise AmendmentError(
-                f"amendment {m.ids[0]} targets {w.full(old.id)}, which is itself an "
-                "amendment: amendments cannot be amended",
-                m.first.origin,
-            )
         allowed = _FIELDS[type(old)]
         bad = [k for k in m.changes if k not in allowed]
         if bad:
@@ -313,17 +315,8 @@ def _repeal(m: _Merged, w: _Work, repealed: dict[str, tuple[str, ...]]) -> None:
         del table[name]
         w.changed = True
         return
-    found = w.find(m.target)
-    if found is None:
-        raise _missing(m, w)
-    provisions, i = found
+    provisions, i = _provision_target(m, w)
     old = provisions[i]
-    if isinstance(old, Amendment):
-        raise AmendmentError(
-            f"amendment {m.ids[0]} targets {w.full(old.id)}, which is itself an amendment: "
-            "amendments cannot be amended",
-            m.first.origin,
-        )
     del provisions[i]
     repealed[w.full(old.id)] = m.ids
     w.changed = True
@@ -335,8 +328,8 @@ def _expressions(w: _Work) -> Iterator[tuple[str, Expression]]:
     for p in w.provisions():
         if isinstance(p, Amendment):
             continue
-        for field in ("when", "unless", "amount"):
-            expr = getattr(p, field, None)
+        for field in expression_fields(type(p)):
+            expr = getattr(p, field)
             if isinstance(expr, Expression):
                 yield w.full(p.id), expr
 
@@ -389,6 +382,22 @@ def _drop_references(
                         provisions[i] = attrs.evolve(p, amended_by=new_by, **changes)
                         w.changed = True
         pending = removed
+
+
+def drop_references(laws: Sequence[Law], gone: Iterable[str]) -> Amended:
+    """``laws`` with every reference to the provisions ``gone`` (full ids, which need not
+    exist) dropped as a repeal of them drops it: from the ``grounds`` of every exclusion and
+    component and from every ``instead_of``; what named only gone grounds is left out, and
+    in turn dropped from every ``instead_of``, with a notice.
+
+    Attribution takes one change back from a framework with it
+    (:mod:`kzrehab.attribution`): what the taken-back form names that the framework no
+    longer has goes as if repealed.
+    """
+    work = {law.id: _Work(law) for law in laws}
+    notices: list[str] = []
+    _drop_references(work, {full: () for full in gone}, notices)
+    return Amended(tuple(work[law.id].result() for law in laws), tuple(notices))
 
 
 def apply_amendments(laws: Sequence[Law]) -> Amended:

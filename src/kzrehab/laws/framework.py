@@ -22,12 +22,13 @@ import attrs
 
 from .. import vocabulary
 from .._suggest import did_you_mean
-from ..errors import DraftError, EvaluationError, Location
+from ..errors import DraftError, Location
 from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
 from ..rules.printer import unparse
 from .amend import apply_amendments
 from .loader import load_laws
+from .parameters import parameters_at
 from .provisions import Component, Exclusion, Ground, Law
 
 
@@ -40,6 +41,11 @@ class CheckedLaw:
     grounds: Mapping[str, Resolved]  # full id → when
     exclusions: Mapping[str, tuple[Resolved, Resolved | None]]  # full id → (when, unless)
     amounts: Mapping[str, Resolved]  # full component id → amount
+
+    def __repr__(self) -> str:
+        return (f"<CheckedLaw {self.law.id}: {len(self.definitions)} definitions, "
+                f"{len(self.grounds)} grounds, {len(self.exclusions)} exclusions, "
+                f"{len(self.amounts)} amounts>")  # fmt: skip
 
 
 def _full(law: Law, ref: str) -> str:
@@ -186,24 +192,9 @@ class Framework:
         return self._checked[law_id]
 
     def parameters_at(self, as_of: dt.date) -> dict[str, dict[str, float]]:
-        """Every law's parameter values on ``as_of``; a missing value is an error naming it."""
-        out: dict[str, dict[str, float]] = {}
-        for law in self.laws:
-            values: dict[str, float] = {}
-            for name, p in law.parameters.items():
-                v = p.at(as_of)
-                if v is None:
-                    first = min(d for d, _ in p.values if d is not None)
-                    raise EvaluationError(
-                        f"parameter {name} has no value on or before {as_of.isoformat()} "
-                        f"(its first value is from {first.isoformat()}); choose a later --as-of",
-                        p.origin
-                        if p.origin.file
-                        else Location(file=law.ref, key=f"parameters.{name}"),
-                    )
-                values[name] = v
-            out[law.id] = values
-        return out
+        """Every law's parameter values on ``as_of``; a missing value is an error naming it
+        (:func:`kzrehab.laws.parameters.parameters_at`)."""
+        return parameters_at(self.laws, as_of)
 
     # -- lint -------------------------------------------------------------------------------
 

@@ -1,13 +1,26 @@
-"""Laws, articles and provisions (SPEC §2, §5): what a draft file holds once loaded.
+"""Laws, articles and provisions: what a draft file holds once loaded (:doc:`draft-format`).
 
 Expressions are kept both as their source text and as the parsed tree. A provision's
 ``id`` is stable across versions; its full id is ``LAW_ID:PROVISION_ID``.
+
+**Each field is declared once, here, with its role** (:class:`Role`, given by
+:func:`role` in the field's metadata): whether it decides what the provision does, holds
+an expression, may be given by an amendment, must be given, or is prose. The tables the
+rest of the code needs are read from those roles: the keys an amendment may give and an
+insert must give (:func:`amendable_fields`, :func:`required_fields`, used by
+:mod:`kzrehab.laws.loader` and :mod:`kzrehab.laws.amend`), the fields whose change is
+``rule-changed`` in a redline (:func:`rule_fields`, :mod:`kzrehab.redline`), the fields
+holding expressions (:func:`expression_fields`) and the fields a content key leaves out
+(:data:`PROSE_FIELDS`, :mod:`kzrehab.keys`). A field declared without a role is a
+:class:`TypeError` when this module is imported.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "PERIODS",
+    "Role",
+    "role",
     "Expression",
     "Parameter",
     "Definition",
@@ -16,8 +29,17 @@ __all__ = [
     "Exclusion",
     "Component",
     "Amendment",
+    "AnyProvision",
+    "PROVISION_TYPES",
     "Article",
     "Law",
+    "MODEL_CLASSES",
+    "role_of",
+    "amendable_fields",
+    "required_fields",
+    "rule_fields",
+    "expression_fields",
+    "PROSE_FIELDS",
 ]
 
 import datetime as dt
@@ -32,54 +54,89 @@ from ..rules.ast import Node
 #: How often a component's amount is paid: a lump sum, or an allowance per month.
 PERIODS = ("once", "month")
 
+#: The key of a field's :class:`Role` in its attrs metadata.
+ROLE_KEY = "kzrehab.role"
+
+
+@attrs.frozen
+class Role:
+    """What a field of the model is; every field of every model class declares one."""
+
+    #: it decides what the provision does: a change to it is ``rule-changed``
+    rule: bool = False
+    #: it holds an :class:`Expression` of the rule language (or None)
+    expression: bool = False
+    #: an amendment may give it: a ``replace`` replaces it, an ``insert`` sets it
+    replaceable: bool = False
+    #: a draft must give it (and so must an ``insert`` of the provision)
+    required: bool = False
+    #: for the reader only, never read by evaluation: texts, titles, numbering, dates,
+    #: sources and where it was written
+    prose: bool = False
+    #: computed from another field that stands for it (an expression's tree, from its text)
+    derived: bool = False
+
+
+def role(
+    *,
+    rule: bool = False,
+    expression: bool = False,
+    replaceable: bool = False,
+    required: bool = False,
+    prose: bool = False,
+    derived: bool = False,
+) -> dict[str, Role]:
+    """The metadata of a field with this role: ``attrs.field(metadata=role(rule=True))``."""
+    return {ROLE_KEY: Role(rule, expression, replaceable, required, prose, derived)}
+
 
 @attrs.frozen
 class Expression:
     """An expression of the rule language: its text, its tree and where it was written."""
 
-    source: str
-    node: Node = attrs.field(eq=False)
-    origin: Location = attrs.field(factory=Location, eq=False)
+    source: str = attrs.field(metadata=role())
+    node: Node = attrs.field(eq=False, repr=False, metadata=role(derived=True))
+    origin: Location = attrs.field(factory=Location, eq=False, repr=False,
+                                   metadata=role(prose=True))  # fmt: skip
 
 
 @attrs.frozen
 class Parameter:
-    """A named number: a plain value, or dated values (the latest on or before a date)."""
+    """A named number: a plain value, or dated values (the latest on or before a date).
 
-    name: str
+    :func:`kzrehab.laws.parameters.value_on` reads it on a date.
+    """
+
+    name: str = attrs.field(metadata=role(required=True))
     #: ``(since, value)`` pairs sorted by date; ``since`` is None for a plain number
-    values: tuple[tuple[dt.date | None, float], ...]
-    origin: Location = attrs.field(factory=Location, eq=False)
-
-    def at(self, as_of: dt.date) -> float | None:
-        """The value in force on ``as_of``, or None when there is none yet."""
-        found: float | None = None
-        for since, value in self.values:
-            if since is None or since <= as_of:
-                found = value
-        return found
+    values: tuple[tuple[dt.date | None, float], ...] = attrs.field(metadata=role(required=True))
+    origin: Location = attrs.field(
+        factory=Location, eq=False, repr=False, metadata=role(prose=True)
+    )
 
 
 @attrs.frozen
 class Definition:
     """A named expression of a law (claim-scope, event-scope, or an event set)."""
 
-    name: str
-    expr: Expression
+    name: str = attrs.field(metadata=role(required=True))
+    expr: Expression = attrs.field(metadata=role(required=True, expression=True))
 
 
 @attrs.frozen(kw_only=True)
 class Provision:
     """What grounds, exclusions, components and amendments share."""
 
-    id: str
+    id: str = attrs.field(metadata=role(required=True))
     #: the number of the article that holds it ("" for one inserted by an amendment)
-    article: str = ""
+    article: str = attrs.field(default="", metadata=role(prose=True))
     #: the legal text it models (its own, else its article's)
-    text: str = ""
+    text: str = attrs.field(default="", metadata=role(prose=True, replaceable=True))
     #: full ids of the amendments that changed or inserted it
-    amended_by: tuple[str, ...] = ()
-    origin: Location = attrs.field(factory=Location, eq=False)
+    amended_by: tuple[str, ...] = attrs.field(default=(), metadata=role(prose=True))
+    origin: Location = attrs.field(
+        factory=Location, eq=False, repr=False, metadata=role(prose=True)
+    )
 
     kind_name = "provision"
 
@@ -88,8 +145,10 @@ class Provision:
 class Ground(Provision):
     """Makes a claim eligible, in ``category``, when ``when`` holds."""
 
-    category: str
-    when: Expression
+    category: str = attrs.field(metadata=role(rule=True, replaceable=True, required=True))
+    when: Expression = attrs.field(
+        metadata=role(rule=True, expression=True, replaceable=True, required=True)
+    )
 
     kind_name = "ground"
 
@@ -98,10 +157,14 @@ class Ground(Provision):
 class Exclusion(Provision):
     """Bars the grounds it covers when ``when`` holds, unless ``unless`` holds."""
 
-    when: Expression
-    unless: Expression | None = None
+    when: Expression = attrs.field(
+        metadata=role(rule=True, expression=True, replaceable=True, required=True)
+    )
+    unless: Expression | None = attrs.field(
+        default=None, metadata=role(rule=True, expression=True, replaceable=True)
+    )
     #: ground ids (local) or full ids; empty means every ground of this law
-    grounds: tuple[str, ...] = ()
+    grounds: tuple[str, ...] = attrs.field(default=(), metadata=role(rule=True, replaceable=True))
 
     kind_name = "exclusion"
 
@@ -111,17 +174,24 @@ class Component(Provision):
     """A reparation granted by grounds to some recipients, with an optional amount."""
 
     #: one of the five reparation kinds
-    kind: str
-    title: str = ""
+    kind: str = attrs.field(metadata=role(rule=True, replaceable=True, required=True))
+    title: str = attrs.field(default="", metadata=role(prose=True, replaceable=True))
     #: ground ids (local) or full ids; empty means every ground of this law
-    grounds: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ()
-    amount: Expression | None = None
-    #: full ids of the components this one replaces when both are received
-    instead_of: tuple[str, ...] = ()
+    grounds: tuple[str, ...] = attrs.field(default=(), metadata=role(rule=True, replaceable=True))
+    #: who receives it; a draft gives at least one
+    recipients: tuple[str, ...] = attrs.field(
+        default=(), metadata=role(rule=True, replaceable=True, required=True)
+    )
+    amount: Expression | None = attrs.field(
+        default=None, metadata=role(rule=True, expression=True, replaceable=True)
+    )
     #: ``once`` (a lump sum) or ``month`` (an allowance per month) for an amount; None when
     #: the draft does not say (read as ``once``, and ``check`` says so)
-    period: str | None = None
+    period: str | None = attrs.field(default=None, metadata=role(rule=True, replaceable=True))
+    #: full ids of the components this one replaces when both are received
+    instead_of: tuple[str, ...] = attrs.field(
+        default=(), metadata=role(rule=True, replaceable=True)
+    )
 
     kind_name = "component"
 
@@ -140,54 +210,71 @@ class Amendment(Provision):
     ``value``. Expressions among them are :class:`Expression`.
     """
 
-    law: str
-    target: str
-    action: str
-    changes: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    law: str = attrs.field(metadata=role(rule=True, required=True))
+    target: str = attrs.field(metadata=role(rule=True, required=True))
+    action: str = attrs.field(metadata=role(rule=True, required=True))
+    changes: Mapping[str, Any] = attrs.field(factory=dict, eq=False, metadata=role(rule=True))
 
     kind_name = "amendment"
 
 
 AnyProvision = Ground | Exclusion | Component | Amendment
 
+#: The provisions a draft writes as tables of an article (and an ``insert`` names by its
+#: ``type``), by their ``kind_name``.
+PROVISION_TYPES: Mapping[str, type[Ground] | type[Exclusion] | type[Component]] = {
+    cls.kind_name: cls for cls in (Ground, Exclusion, Component)
+}
+
 
 @attrs.frozen(kw_only=True)
 class Article:
     """A numbered unit of legal text holding zero or more provisions."""
 
-    number: str
-    heading: str = ""
-    text: str = ""
-    id: str | None = None
-    provisions: tuple[AnyProvision, ...] = ()
+    number: str = attrs.field(metadata=role(prose=True, required=True))
+    heading: str = attrs.field(default="", metadata=role(prose=True))
+    text: str = attrs.field(default="", metadata=role(prose=True))
+    id: str | None = attrs.field(default=None, metadata=role())
+    provisions: tuple[AnyProvision, ...] = attrs.field(default=(), metadata=role())
+
+    def __repr__(self) -> str:
+        n = len(self.provisions)
+        return f"<Article {self.number or '(inserted)'}: {n} provision{'' if n == 1 else 's'}>"
 
 
 @attrs.frozen(kw_only=True)
 class Law:
     """One act or draft act."""
 
-    id: str
-    title: str
-    kind: str
-    status: str
-    version: str = ""
-    effective: dt.date | None = None
-    adopted: dt.date | None = None
-    published: dt.date | None = None
+    id: str = attrs.field(metadata=role(required=True))
+    title: str = attrs.field(metadata=role(prose=True, required=True))
+    kind: str = attrs.field(metadata=role(required=True))
+    status: str = attrs.field(metadata=role(prose=True, required=True))
+    version: str = attrs.field(default="", metadata=role(prose=True))
+    effective: dt.date | None = attrs.field(default=None, metadata=role(prose=True))
+    adopted: dt.date | None = attrs.field(default=None, metadata=role(prose=True))
+    published: dt.date | None = attrs.field(default=None, metadata=role(prose=True))
     #: the official number, e.g. ``2143-XII`` (None when the law has none, or none was read)
-    number: str | None = None
+    number: str | None = attrs.field(default=None, metadata=role(prose=True))
     #: the document code of the official text on Adilet (adilet.zan.kz), e.g. ``Z930002200_``
-    adilet: str | None = None
-    sources: tuple[str, ...] = ()
+    adilet: str | None = attrs.field(default=None, metadata=role(prose=True))
+    sources: tuple[str, ...] = attrs.field(default=(), metadata=role(prose=True))
     #: the drafters' recorded choices and conflicts between sources, one a note
-    notes: tuple[str, ...] = ()
-    parameters: Mapping[str, Parameter] = attrs.field(factory=dict, eq=False)
-    definitions: Mapping[str, Definition] = attrs.field(factory=dict, eq=False)
-    articles: tuple[Article, ...] = ()
+    notes: tuple[str, ...] = attrs.field(default=(), metadata=role(prose=True))
+    parameters: Mapping[str, Parameter] = attrs.field(factory=dict, eq=False, metadata=role())
+    definitions: Mapping[str, Definition] = attrs.field(factory=dict, eq=False, metadata=role())
+    articles: tuple[Article, ...] = attrs.field(default=(), metadata=role())
     #: where it was read from (a path, or ``REV:PATH``)
-    ref: str = ""
+    ref: str = attrs.field(default="", metadata=role(prose=True))
     #: the git commit it was read at; None for the working tree
-    commit: str | None = None
+    commit: str | None = attrs.field(default=None, metadata=role(prose=True))
+
+    def __repr__(self) -> str:
+        at = f" at {self.commit[:12]}" if self.commit else ""
+        articles, provisions = len(self.articles), sum(len(a.provisions) for a in self.articles)
+        return (f"<Law {self.id} ({self.kind}, {self.status}){at}: "
+                f"{articles} article{'' if articles == 1 else 's'}, "
+                f"{provisions} provision{'' if provisions == 1 else 's'}>")  # fmt: skip
 
     def provisions(self) -> Iterator[AnyProvision]:
         """Every provision, in article order."""
@@ -213,3 +300,67 @@ class Law:
     def full_id(self, provision_id: str) -> str:
         """``LAW_ID:PROVISION_ID``; a full id is returned as it is."""
         return provision_id if ":" in provision_id else f"{self.id}:{provision_id}"
+
+
+# -- the tables read from the roles ---------------------------------------------------------
+
+#: Every class of the model; each of their fields declares a :class:`Role`.
+MODEL_CLASSES: tuple[type, ...] = (
+    Expression, Parameter, Definition, Ground, Exclusion, Component, Amendment, Article, Law,
+)  # fmt: skip
+
+
+def role_of(field: attrs.Attribute[Any]) -> Role:
+    """The role a field of the model declares (a :class:`TypeError` when it has none)."""
+    found = field.metadata.get(ROLE_KEY)
+    if not isinstance(found, Role):
+        raise TypeError(
+            f"the field '{field.name}' declares no role: give it attrs.field(metadata=role(...)) "
+            "in kzrehab.laws.provisions"
+        )
+    return found
+
+
+def _fields(cls: type) -> list[attrs.Attribute[Any]]:
+    """A class's fields, its own first and then those every provision shares (the order
+    in which messages list them)."""
+    every: tuple[attrs.Attribute[Any], ...] = attrs.fields(cls)
+    shared = {f.name for f in attrs.fields(Provision)} if issubclass(cls, Provision) else set()
+    return [f for f in every if f.name not in shared] + [f for f in every if f.name in shared]
+
+
+def _where(cls: type, flag: str) -> tuple[str, ...]:
+    return tuple(f.name for f in _fields(cls) if getattr(role_of(f), flag))
+
+
+def amendable_fields(cls: type) -> tuple[str, ...]:
+    """The fields an amendment may give for a provision of type ``cls``: what a ``replace``
+    may replace and an ``insert`` may set."""
+    return _where(cls, "replaceable")
+
+
+def required_fields(cls: type) -> tuple[str, ...]:
+    """The fields an ``insert`` of a provision of type ``cls`` must give."""
+    return tuple(f.name for f in _fields(cls) if role_of(f).required and role_of(f).replaceable)
+
+
+def rule_fields(cls: type) -> tuple[str, ...]:
+    """The fields that decide what a provision of type ``cls`` does (a change to one of them
+    is ``rule-changed``)."""
+    return _where(cls, "rule")
+
+
+def expression_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` that hold an :class:`Expression`."""
+    return _where(cls, "expression")
+
+
+#: The names of the fields that say nothing evaluation reads beyond the other fields: prose,
+#: and what is derived from another field. A content key (:mod:`kzrehab.keys`) leaves them
+#: out; a name is prose in every class that has it.
+PROSE_FIELDS: frozenset[str] = frozenset(
+    f.name
+    for cls in MODEL_CLASSES
+    for f in attrs.fields(cls)
+    if role_of(f).prose or role_of(f).derived
+)

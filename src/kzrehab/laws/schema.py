@@ -1,0 +1,463 @@
+"""The schema of a draft file: the TOML document structured into classes that mirror it.
+
+The second of the loader's three steps (:mod:`kzrehab.laws.loader`). This module's own
+cattrs converter (:func:`converter`) structures a TOML document into the attrs classes
+below, which follow the file key for key (:class:`RawDraft`, :class:`RawLaw`,
+:class:`RawArticle`, :class:`RawGround`, …). It is a plain :class:`cattrs.BaseConverter`
+with only this module's hooks, built on the first load. The classes are not listed
+here: each follows its table of :doc:`draft-format` key for key. Unknown keys are errors with a
+did-you-mean; wrong types, bad ids, unknown kinds, statuses, recipients and actions, bad
+dates and missing keys are found here, all of them in one pass, and
+:func:`structure_problems` turns what cattrs raises into one message per key path. What the
+values mean is checked next (:mod:`kzrehab.laws.meaning`). The format itself is
+:doc:`draft-format`.
+
+The provision classes give the same keys as the model's fields an amendment may give
+(:func:`kzrehab.laws.provisions.amendable_fields`); a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+# The Raw* classes are left out of the documented names: each follows its table of
+# docs/draft-format.rst key for key.
+__all__ = ["ACTIONS", "AMEND_KEYS", "converter", "structure_problems"]
+
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, NewType, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from .._suggest import did_you_mean
+from ..vocabulary import CLAIMANTS, LAW_KINDS, LAW_STATUSES, REPARATION_KINDS
+from .provisions import PERIODS, PROVISION_TYPES
+from .spans import join
+
+_ID = re.compile(r"[a-z0-9-]+\Z")
+_CATEGORY = re.compile(r"[a-z0-9_-]+\Z")
+_ADILET = re.compile(r"[A-Z0-9_]{1,40}\Z")
+_REF = re.compile(r"(?:[a-z0-9-]+:)?[a-z0-9-]+\Z")
+_TARGET = re.compile(r"(?:(parameters|definitions)\.([A-Za-z_][A-Za-z0-9_]*)|[a-z0-9-]+)\Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+#: What an amendment does to its target.
+ACTIONS = ("repeal", "replace", "insert")
+
+# -- values as written ------------------------------------------------------------------
+
+
+class _Problem(ValueError):
+    """A bad value found while structuring; ``subkey`` extends the key path."""
+
+    def __init__(self, message: str, subkey: str | None = None) -> None:
+        super().__init__(message)
+        self.subkey = subkey
+
+
+_Id = NewType("_Id", str)
+_Ref = NewType("_Ref", str)
+_Target = NewType("_Target", str)
+_Category = NewType("_Category", str)
+_Number = NewType("_Number", str)
+_LawKind = NewType("_LawKind", str)
+_LawStatus = NewType("_LawStatus", str)
+_ReparationKind = NewType("_ReparationKind", str)
+_Claimant = NewType("_Claimant", str)
+_Action = NewType("_Action", str)
+_ProvisionType = NewType("_ProvisionType", str)
+_Period = NewType("_Period", str)
+_Adilet = NewType("_Adilet", str)
+
+_Pairs = tuple[tuple[dt.date | None, float], ...]
+
+
+@attrs.frozen
+class _Values:
+    """A parameter's value as written: a number, or a table of ``YYYY-MM-DD = number``."""
+
+    pairs: _Pairs
+
+
+@attrs.frozen
+class _AnyValue:
+    """An amendment's ``value``: a parameter's value or a definition's expression."""
+
+    value: str | _Values
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a float ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})" if len(value) <= 40 else "a string"
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.date):
+        return f"a date ({value})"
+    if isinstance(value, dt.time):
+        return "a time"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__  # pragma: no cover - tomllib gives nothing else
+
+
+def _string(value: object, _: Any = None) -> str:
+    if not isinstance(value, str):
+        raise _Problem(f"expected a string, found {_toml_type(value)}")
+    return value
+
+
+def _pattern(rx: re.Pattern[str], what: str) -> Callable[[object, Any], str]:
+    def hook(value: object, _: Any) -> str:
+        text = _string(value)
+        if not rx.match(text):
+            raise _Problem(f"{text!r} is not {what}")
+        return text
+
+    return hook
+
+
+def _choice(choices: tuple[str, ...], what: str) -> Callable[[object, Any], str]:
+    def hook(value: object, _: Any) -> str:
+        text = _string(value)
+        if text not in choices:
+            raise _Problem(
+                f"'{text}' is not {what} ({' | '.join(choices)}){did_you_mean(text, choices)}"
+            )
+        return text
+
+    return hook
+
+
+def _number(value: object, _: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise _Problem(f'an article number is text: write number = "{value}"')
+    text = _string(value).strip()
+    if not text:
+        raise _Problem("an article number cannot be empty")
+    return text
+
+
+def _date(value: object, _: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _Problem(f"expected a date, found a date-time: write {value.date().isoformat()}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DAY.match(value.strip()):
+        raise _Problem(f"a date is written without quotes: {value.strip()}, not {value!r}")
+    raise _Problem(f"expected a date (YYYY-MM-DD, without quotes), found {_toml_type(value)}")
+
+
+def _finite(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Problem(f"expected a number, found {_toml_type(value)}")
+    if not math.isfinite(value):
+        raise _Problem(f"{value} is not a finite number")
+    return float(value)
+
+
+def _values(value: object, _: Any = None) -> _Values:
+    if not isinstance(value, dict):
+        if isinstance(value, str):
+            raise _Problem(
+                f"expected a number or a table of dated numbers, found {_toml_type(value)}"
+            )
+        return _Values(((None, _finite(value)),))
+    if not value:
+        raise _Problem("a table of dated values needs at least one value (YYYY-MM-DD = number)")
+    pairs: list[tuple[dt.date | None, float]] = []
+    for key, number in value.items():
+        try:
+            if not _DAY.match(key):
+                raise ValueError("write it as YYYY-MM-DD")
+            since = dt.date.fromisoformat(key)
+        except ValueError as exc:
+            raise _Problem(f"'{key}' is not a date: {exc}", subkey=key) from None
+        try:
+            pairs.append((since, _finite(number)))
+        except _Problem as exc:
+            raise _Problem(str(exc), subkey=key) from None
+    return _Values(tuple(sorted(pairs, key=lambda p: p[0] or dt.date.min)))
+
+
+def _any_value(value: object, _: Any) -> _AnyValue:
+    if isinstance(value, str):
+        return _AnyValue(value)
+    try:
+        return _AnyValue(_values(value))
+    except _Problem as exc:
+        if exc.subkey is not None:
+            raise
+        raise _Problem(
+            "expected a number or a table of dated numbers (a parameter's value) or an "
+            f"expression string (a definition's), found {_toml_type(value)}"
+        ) from None
+
+
+# -- the file as written ----------------------------------------------------------------
+
+
+# The ``[law]`` table as written.
+@attrs.define
+class RawLaw:
+    id: _Id
+    title: str
+    kind: _LawKind
+    status: _LawStatus
+    version: str = ""
+    effective: dt.date | None = None
+    adopted: dt.date | None = None
+    published: dt.date | None = None
+    number: str | None = None
+    adilet: _Adilet | None = None
+    sources: list[str] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+
+
+# An ``[[article.ground]]`` as written.
+@attrs.define
+class RawGround:
+    id: _Id
+    category: _Category
+    when: str
+    text: str | None = None
+
+
+# An ``[[article.exclusion]]`` as written.
+@attrs.define
+class RawExclusion:
+    id: _Id
+    when: str
+    unless: str | None = None
+    grounds: list[_Ref] | None = None
+    text: str | None = None
+
+
+# An ``[[article.component]]`` as written.
+@attrs.define
+class RawComponent:
+    id: _Id
+    kind: _ReparationKind
+    recipients: list[_Claimant]
+    title: str = ""
+    grounds: list[_Ref] | None = None
+    amount: str | None = None
+    period: _Period | None = None
+    instead_of: list[_Ref] | None = None
+    text: str | None = None
+
+
+# An ``[[article.amend]]`` as written: every key any action may give.
+@attrs.define
+class RawAmend:
+    id: _Id
+    law: _Id
+    target: _Target
+    action: _Action
+    type: _ProvisionType | None = None
+    article: _Number | None = None
+    when: str | None = None
+    unless: str | None = None
+    amount: str | None = None
+    grounds: list[_Ref] | None = None
+    recipients: list[_Claimant] | None = None
+    category: _Category | None = None
+    text: str | None = None
+    title: str | None = None
+    instead_of: list[_Ref] | None = None
+    kind: _ReparationKind | None = None
+    period: _Period | None = None
+    value: _AnyValue | None = None
+
+
+#: The keys of an amendment besides id, law, target and action, in the order they are given.
+AMEND_KEYS = tuple(f.name for f in attrs.fields(RawAmend))[4:]
+
+
+# An ``[[article]]`` as written, with its provisions by table.
+@attrs.define
+class RawArticle:
+    number: _Number
+    heading: str = ""
+    text: str = ""
+    id: _Id | None = None
+    ground: list[RawGround] = attrs.Factory(list)
+    exclusion: list[RawExclusion] = attrs.Factory(list)
+    component: list[RawComponent] = attrs.Factory(list)
+    amend: list[RawAmend] = attrs.Factory(list)
+
+
+# A whole draft file as written.
+@attrs.define
+class RawDraft:
+    law: RawLaw
+    parameters: dict[str, _Values] = attrs.Factory(dict)
+    definitions: dict[str, str] = attrs.Factory(dict)
+    article: list[RawArticle] = attrs.Factory(list)
+
+
+_NOUNS: dict[type, str] = {
+    RawDraft: "a draft file",
+    RawLaw: "[law]",
+    RawArticle: "an article",
+    RawGround: "a ground",
+    RawExclusion: "an exclusion",
+    RawComponent: "a component",
+    RawAmend: "an amendment",
+}
+
+
+@functools.cache
+def converter() -> cattrs.BaseConverter:
+    """The converter from a TOML document to ``RawDraft``, built on the first load.
+
+    A :class:`cattrs.BaseConverter` with only the hooks the raw classes need: every type
+    they use has its hook here, and the hooks :class:`cattrs.Converter` adds for many more
+    types would only cost start-up time.
+    """
+    conv = cattrs.BaseConverter(detailed_validation=True)
+    conv.register_structure_hook(str, _string)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(_Values, _values)
+    conv.register_structure_hook(_AnyValue, _any_value)
+    conv.register_structure_hook(_Number, _number)
+    conv.register_structure_hook(
+        _Adilet, _pattern(_ADILET, "an Adilet document code: use A-Z, 0-9 and '_'")
+    )
+    conv.register_structure_hook(_Id, _pattern(_ID, "an id: use a-z, 0-9 and '-'"))
+    conv.register_structure_hook(
+        _Category, _pattern(_CATEGORY, "a category: use a-z, 0-9, '_' and '-'")
+    )
+    conv.register_structure_hook(
+        _Ref, _pattern(_REF, "a provision id (a local id, or LAW_ID:ID for another law's)")
+    )
+    conv.register_structure_hook(
+        _Target,
+        _pattern(_TARGET, "a target: write a provision id, parameters.NAME or definitions.NAME"),
+    )
+    conv.register_structure_hook(_LawKind, _choice(LAW_KINDS, "a law kind"))
+    conv.register_structure_hook(_LawStatus, _choice(LAW_STATUSES, "a law status"))
+    conv.register_structure_hook(_ReparationKind, _choice(REPARATION_KINDS, "a reparation kind"))
+    conv.register_structure_hook(_Claimant, _choice(CLAIMANTS, "a claimant"))
+    conv.register_structure_hook(_Action, _choice(ACTIONS, "an action"))
+    conv.register_structure_hook(
+        _ProvisionType, _choice(tuple(PROVISION_TYPES), "a provision type")
+    )
+    conv.register_structure_hook(_Period, _choice(PERIODS, "a period"))
+
+    def list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
+        (item,) = get_args(tp)
+
+        def hook(value: object, _: Any) -> list[Any]:
+            if not isinstance(value, list):
+                raise _Problem(f"expected an array, found {_toml_type(value)}")
+            # the item's hook is found (and, for a raw class, generated) on first use: a
+            # draft without amendments never pays for generating RawAmend's
+            structure = conv.get_structure_hook(item)
+            out: list[Any] = []
+            errors: list[Exception] = []
+            for i, element in enumerate(value):
+                try:
+                    out.append(structure(element, item))
+                except Exception as exc:
+                    exc.add_note(IterableValidationNote(f"@ index {i}", i, item))
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {tp}", errors, tp)
+            return out
+
+        return hook
+
+    def dict_hook(tp: Any) -> Callable[[object, Any], dict[str, Any]]:
+        _, item = get_args(tp)
+        structure = conv.get_structure_hook(item)
+
+        def hook(value: object, _: Any) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise _Problem(f"expected a table, found {_toml_type(value)}")
+            out: dict[str, Any] = {}
+            errors: list[Exception] = []
+            for key, element in value.items():
+                try:
+                    out[key] = structure(element, item)
+                except Exception as exc:
+                    exc.add_note(IterableValidationNote(f"@ key {key!r}", key, item))
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {tp}", errors, tp)
+            return out
+
+        return hook
+
+    def class_hook(cl: Any) -> Callable[[object, Any], Any]:
+        structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
+
+        def hook(value: object, _: Any) -> Any:
+            if not isinstance(value, dict):
+                raise _Problem(f"expected a table, found {_toml_type(value)}")
+            return structure(value, cl)
+
+        return hook
+
+    conv.register_structure_hook_factory(lambda t: _origin(t) is list, list_hook)
+    conv.register_structure_hook_factory(lambda t: _origin(t) is dict, dict_hook)
+    conv.register_structure_hook_factory(lambda t: t in _NOUNS, class_hook)
+    return conv
+
+
+def _origin(tp: Any) -> Any:
+    return get_origin(tp)
+
+
+def structure_problems(
+    exc: BaseException, path: str, cl: type | None
+) -> Iterator[tuple[str, str, type | None]]:
+    """``(key path, message, class)`` for every problem inside a cattrs error."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        noun = _NOUNS.get(exc.cl, "this table")
+        keys = [f.name for f in attrs.fields(exc.cl)]
+        for extra in sorted(exc.extra_fields):
+            message = f"'{extra}' is not a key of {noun}{did_you_mean(extra, keys)}"
+            yield join(path, extra), message, exc.cl
+    elif isinstance(exc, BaseValidationError):
+        for sub in exc.exceptions:
+            step = path
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    step = join(path, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    step = (
+                        f"{path}[{note.index}]"
+                        if isinstance(note.index, int)
+                        else join(path, note.index)
+                    )
+            yield from structure_problems(sub, step, exc.cl)
+    elif isinstance(exc, KeyError):
+        parent, _, name = path.rpartition(".")
+        if not parent and name == "law":
+            yield "", "the file has no [law] table", cl
+        else:
+            yield parent, f"{_NOUNS.get(cl or object, 'this table')} needs '{name}'", cl
+    elif isinstance(exc, _Problem):
+        yield (join(path, exc.subkey) if exc.subkey else path), str(exc), cl
+    else:
+        yield path, f"invalid value: {exc}", cl
+
