@@ -10,7 +10,7 @@ political repression.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "__version__",
@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from .comparison import compare, diff
     from .dates import PartialDate
     from .evaluation import evaluate, evaluate_claim, summarize
-    from .laws.framework import Framework, load_framework
+    from .laws.framework import Framework
     from .population import load_population, reference_population
+    from .tracker.git import load_framework
     from .tracker.history import log, status
 
 
@@ -55,10 +56,14 @@ def __getattr__(name: str) -> Any:
         from .dates import PartialDate
 
         return PartialDate
-    if name in {"Framework", "load_framework"}:
-        from .laws import framework
+    if name == "Framework":
+        from .laws.framework import Framework
 
-        return getattr(framework, name)
+        return Framework
+    if name == "load_framework":
+        from .tracker.git import load_framework
+
+        return load_framework
     if name in {"load_population", "reference_population"}:
         from . import population
 

@@ -34,7 +34,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     (start-up time). Without one, or when it is no command (``--help``, a typo, whose error
     lists every command), every command is registered.
     """
-    from . import __version__
+    from ._version import __version__
 
     parser = _Parser(
         prog="kzrehab",

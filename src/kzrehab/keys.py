@@ -96,7 +96,7 @@ def law_key(law: Law) -> str:
 def cache_key(kind: str, parts: Iterable[str], population: Population, as_of: dt.date) -> str:
     """The key of a cache entry of ``kind`` made from ``parts`` (content ids) over
     ``population`` at ``as_of``, under this kzrehab version and the limits in force."""
-    from . import __version__
+    from ._version import __version__
     from .limits import fingerprint
 
     text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,

@@ -107,7 +107,7 @@ def load_population_arg(path: str | None) -> Population:
 
 def load_framework_arg(refs: Sequence[str]) -> Framework:
     """The framework of the laws named on the command line."""
-    from ..laws.framework import load_framework
+    from ..tracker.git import load_framework
 
     return load_framework(refs)
 

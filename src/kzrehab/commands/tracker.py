@@ -206,9 +206,9 @@ def _emit_history(title: str, doc: LogDocument | StatusDocument, args: argparse.
 def run_explain_against(args: argparse.Namespace) -> int:
     """``explain CLAIM_ID LAW… --against LAW…``: why the claim's status differs."""
     from ..evaluation import evaluate_claim
-    from ..laws.framework import load_framework
     from ..reports import Report
     from ..reports.data import explain_against_data
+    from ..tracker.git import load_framework
 
     fw, other = load_framework(args.laws), load_framework(args.against)
     pop = load_population_arg(args.population)

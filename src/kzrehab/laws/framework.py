@@ -14,7 +14,6 @@ from __future__ import annotations
 __all__ = ["Framework", "CheckedLaw", "load_framework", "is_constant"]
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 
@@ -279,12 +278,11 @@ def is_constant(node: Node, plan: CheckedLaw) -> bool:
     return True
 
 
-def load_framework(refs: Iterable[str | PathLike[str]]) -> Framework:
-    """Load the laws at ``refs`` (files or directories, or ``REV:PATH`` as committed in git)
-    into a checked framework."""
-    refs = list(refs)
-    if any(":" in str(r) and not os.path.exists(r) for r in refs):
-        from ..tracker.git import load_refs  # only REV:PATH needs git
+def load_framework(paths: Iterable[str | PathLike[str]]) -> Framework:
+    """Load the laws at ``paths`` (files, or directories standing for every ``*.toml`` under
+    them) into a checked framework.
 
-        return Framework(load_refs(refs))
-    return Framework(load_laws(refs))
+    Laws as committed in git (``REV:PATH``) are read one floor up, by
+    :func:`kzrehab.load_framework` (:func:`kzrehab.tracker.git.load_framework`).
+    """
+    return Framework(load_laws(list(paths)))

@@ -98,7 +98,7 @@ def _json(data: dict[str, Any]) -> str:
 
 
 def _footer(data: dict[str, Any]) -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return (f"kzrehab {__version__} · JSON schema {data.get('schema', '—')} · "
             f"assessment date {data.get('as_of', '—')}")  # fmt: skip

@@ -159,7 +159,7 @@ def render(title: str, doc: LogDocument | StatusDocument, fmt: str) -> str:
 
         return render_markdown(blocks)
     if fmt == "html":
-        from .. import __version__
+        from .._version import __version__
         from .html import render_html
 
         footer = (f"kzrehab {__version__} · JSON schema {data['schema']} · "

@@ -24,6 +24,7 @@ __all__ = [
     "GitStore",
     "split_ref",
     "load_refs",
+    "load_framework",
     "blob_id",
 ]
 
@@ -46,6 +47,8 @@ from ..limits import MAX_FILE_BYTES, fingerprint
 
 if TYPE_CHECKING:
     import git
+
+    from ..laws.framework import Framework
 
 #: parsed laws by git blob id (a blob's content never changes) and the limits they were
 #: loaded under, shared by every store
@@ -380,3 +383,11 @@ def load_refs(refs: Iterable[str | PathLike[str]]) -> list[Law]:
             )
         by_id[law.id] = law
     return laws
+
+
+def load_framework(refs: Iterable[str | PathLike[str]]) -> Framework:
+    """Load the laws at ``refs`` into a checked framework: files, directories, or ``REV:PATH``
+    as committed in git (:func:`load_refs`). This is ``kzrehab.load_framework``."""
+    from ..laws.framework import Framework
+
+    return Framework(load_refs(refs))
