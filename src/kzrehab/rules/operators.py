@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 import enum
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -115,13 +116,18 @@ class Vectorised:
 
     def resolve(self) -> Callable[..., Any]:
         """The function itself (imports :mod:`kzrehab.rules.vectorised`)."""
-        from . import vectorised
-
-        implementation: Callable[..., Any] = getattr(vectorised, self.function)
-        return implementation
+        return _vectorised(self.function)
 
     def __call__(self, *args: Any) -> Any:
-        return self.resolve()(*args)
+        return _vectorised(self.function)(*args)
+
+
+@functools.cache
+def _vectorised(function: str) -> Callable[..., Any]:
+    from . import vectorised
+
+    implementation: Callable[..., Any] = getattr(vectorised, function)
+    return implementation
 
 
 @attrs.frozen
