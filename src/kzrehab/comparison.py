@@ -47,7 +47,7 @@ from .laws.framework import Framework
 from .laws.provisions import PERIODS
 from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
 from .redline import Edit, LawDiff, NamedChange, diff_laws
-from .rules.values import Interval, K
+from .rules.values import FALSE, TRUE, Interval, K
 
 if TYPE_CHECKING:
     from .attribution import AttributionRow
@@ -100,7 +100,7 @@ def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> Moves:
 def _side(cov: Coverage, kind: str, name: str) -> npt.NDArray[np.int8]:
     group: Mapping[str, npt.NDArray[np.int8]] = getattr(cov, kind)
     a = group.get(name)
-    return np.zeros(len(cov), np.int8) if a is None else a
+    return np.full(len(cov), FALSE, np.int8) if a is None else a
 
 
 def _received(cov: Coverage, c: str) -> tuple[Cents, Cents]:
@@ -425,7 +425,7 @@ def _by_category(mask: Mask,
     rows = []
     in_some = np.zeros(mask.shape, bool)
     for c, a in sorted(categories.items()):
-        sure = a == 2
+        sure = a == TRUE
         in_some |= sure
         rows.append({"category": c, "claims": int((mask & sure).sum())})
     rows.append({"category": "(none)", "claims": int((mask & ~in_some).sum())})  # none surely

@@ -37,6 +37,7 @@ import numpy.typing as npt
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
 from .outcome import STATUSES, ClaimResult
+from .rules.values import TRUE, UNKNOWN
 
 if TYPE_CHECKING:
     from .population import Population
@@ -117,8 +118,8 @@ def received_arrays(receives: Tri, lo: Floats, hi: Floats) -> tuple[Floats, Floa
     """Per claim, the range it may receive from a component: its amount when it surely
     receives it, 0 … its upper end when it possibly does, 0 when it does not
     (:func:`kzrehab.outcome.received`, vectorised)."""
-    r_lo = np.where(receives == 2, lo, 0.0)
-    r_hi = np.where(receives >= 1, hi, 0.0)
+    r_lo = np.where(receives == TRUE, lo, 0.0)
+    r_hi = np.where(receives >= UNKNOWN, hi, 0.0)
     return r_lo, r_hi
 
 
@@ -158,7 +159,7 @@ class Tally:
         """Count per-claim arrays."""
 
         def two(a: Tri) -> list[int]:
-            return [int((a == 2).sum()), int((a == 1).sum())]
+            return [int((a == TRUE).sum()), int((a == UNKNOWN).sum())]
 
         amounts: dict[str, list[int | None]] = {}
         paying: dict[str, int] = {}
@@ -408,7 +409,7 @@ class Coverage(Summaries):
         for i in range(len(self)):
             comps = []
             for cid, a in components:
-                if a[i] != 2:
+                if a[i] != TRUE:
                     continue
                 rng = None
                 if cid in self.amount_lo:
@@ -420,9 +421,9 @@ class Coverage(Summaries):
             rows.append({
                 "id": self.population.claim_id(i),
                 "status": STATUSES[self.status[i]],
-                "categories": [c for c, a in categories if a[i] == 2],
-                "grounds": [g for g, a in grounds if a[i] == 2],
-                "exclusions": [e for e, a in exclusions if a[i] == 2],
+                "categories": [c for c, a in categories if a[i] == TRUE],
+                "grounds": [g for g, a in grounds if a[i] == TRUE],
+                "exclusions": [e for e, a in exclusions if a[i] == TRUE],
                 "components": comps,
             })  # fmt: skip
         return rows

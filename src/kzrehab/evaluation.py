@@ -38,7 +38,7 @@ from .laws.framework import Framework, is_constant
 from .outcome import ClaimResult, ProvisionResult
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
 from .rules.interpreter import Evaluator, Trace, display
-from .rules.values import Interval, K
+from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
     from .coverage import Coverage, CoverageSummary, Part
@@ -160,7 +160,7 @@ def column_values(
             continue
         assert isinstance(value, Iv) and o.given is not None and o.subject is not None
         lo, hi = np.asarray(value.lo, np.float64), np.asarray(value.hi, np.float64)
-        gets = values[o.given] != 0
+        gets = values[o.given] != FALSE
         for bad, make in (
             (gets & (lo < 0), negative_amount),
             (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))), too_large_amount),

@@ -48,7 +48,7 @@ from .evaluation import column_values
 from .plan import plan_of
 from .population.columns import Columns, Names, _months, _years
 from .rules.ast import Lit, Name, Node, Op, SetLit, walk
-from .rules.values import Interval, K
+from .rules.values import FALSE, TRUE, UNKNOWN, Interval, K
 from .vocabulary import CLAIM_FACTS, EVENT_FACTS, IDENTIFYING, FactKind
 
 if TYPE_CHECKING:
@@ -535,7 +535,7 @@ def _valid(cols: Columns, d: _Domain, rows: npt.NDArray[np.int64], event: int | 
     cur = _current(cols, d, rows, event)
     m = len(d.values)
     if d.kind is FactKind.BOOL:
-        ok = np.broadcast_to((cur == 1)[:, None], (len(rows), m))
+        ok = np.broadcast_to((cur == UNKNOWN)[:, None], (len(rows), m))
     elif d.kind in _TEXT:
         ok = np.broadcast_to((cur < 0)[:, None], (len(rows), m))
     else:
@@ -551,7 +551,7 @@ def _valid(cols: Columns, d: _Domain, rows: npt.NDArray[np.int64], event: int | 
 def _encode(cols: Columns, d: _Domain, rows: npt.NDArray[np.int64], event: int | None,
             picks: npt.NDArray[np.int64]) -> Any:  # fmt: skip
     if d.kind is FactKind.BOOL:
-        return np.where(np.array(d.values, bool)[picks], 2, 0).astype(np.int8)
+        return np.where(np.array(d.values, bool)[picks], TRUE, FALSE).astype(np.int8)
     if d.kind in _TEXT:
         codes = np.array([cols.code(v) for v in d.values], np.int32)
         return codes[picks]
@@ -654,8 +654,8 @@ def deciders(
     cols = _extend(base, doms.values())
     params = fw.parameters_at(as_of)
     values = column_values(fw, cols, params, lambda i: claim.id)
-    targets = ["status"] if values["status"][0] == 1 else []
-    targets += [f"receives:{c}" for c in fw.components if values[f"receives:{c}"][0] == 1]
+    targets = ["status"] if values["status"][0] == UNKNOWN else []
+    targets += [f"receives:{c}" for c in fw.components if values[f"receives:{c}"][0] == UNKNOWN]
     found: dict[str, list[Decider]] = {t: [] for t in targets}
     if not targets:
         return ClaimGaps(claim.id, K(int(values["status"][0])), (), {})
@@ -682,7 +682,7 @@ def _slot(d: _Domain, event: int | None, claim: Claim) -> Slot:
 
 def _decider(target: str, facts: Sequence[tuple[_Domain, int | None]],
              job: _Job, got: npt.NDArray[np.int8], claim: Claim) -> Decider | None:  # fmt: skip
-    if not ((got == 0) | (got == 2)).any():
+    if not ((got == FALSE) | (got == TRUE)).any():
         return None
     combos: dict[int, list[tuple[Value, ...]]] = {0: [], 1: [], 2: []}
 
@@ -787,7 +787,7 @@ def gaps(
     else:
         targets = comps
     money_keys = [c for c in comps if f"amount:{c.removeprefix('receives:')}" in values]
-    unknown = {t: values[t] == 1 for t in [*targets, *money_keys]}
+    unknown = {t: values[t] == UNKNOWN for t in [*targets, *money_keys]}
     if among is not None:
         unknown = {t: u & among for t, u in unknown.items()}
     any_unknown = np.zeros(cols.n_claims, bool)
@@ -812,12 +812,12 @@ def gaps(
         for t in run_targets:
             yes, no, mine, always = a[t]
             k = got[t]
-            yes[where[k == 2]] = True
-            no[where[k == 0]] = True
+            yes[where[k == TRUE]] = True
+            no[where[k == FALSE]] = True
             # every value of the fact (of this event) settles it
             mine[:] = False
             mine[where] = True
-            mine[where[k == 1]] = False
+            mine[where[k == UNKNOWN]] = False
             always |= mine
     groups = []
     for t in targets:

@@ -87,6 +87,7 @@ def info(population: Any) -> dict[str, Any]:
     """Aggregates only: sizes, digest, and the share of unknown facts and partial dates."""
     from ..coverage import SCHEMA
     from ..population.columns import columns_of
+    from ..rules.values import UNKNOWN
 
     cols = columns_of(population)
     columns = cols.columns if hasattr(cols, "columns") else cols
@@ -100,7 +101,7 @@ def info(population: Any) -> dict[str, Any]:
             if isinstance(col, tuple):
                 missing = int(((col[0] == -float("inf")) | (col[1] == float("inf"))).sum())
             elif col.dtype.kind == "i" and col.dtype.itemsize == 1:
-                missing = int((col == 1).sum())
+                missing = int((col == UNKNOWN).sum())
             else:
                 missing = int((col < 0).sum())
             unknown[f"{scope}.{name}"] = round(missing / size, 4)

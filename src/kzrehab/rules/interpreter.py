@@ -3,19 +3,30 @@
 :class:`Evaluator` is bound to one law's checked definitions and its parameter values at the
 assessment date. :meth:`Evaluator.evaluate` returns the range value of an expression for a
 claim; :meth:`Evaluator.explain` also returns a :class:`Trace` — which sub-conditions
-decided the result, which facts they read and which events were in, maybe or out.
+decided the result, which facts they read and which events were in, maybe or out — built by
+a :class:`Tracer` passed down the evaluation.
 
-Operators are taken from the registry (:mod:`kzrehab.rules.operators`): eager ones receive
-their argument values; ``filter`` and ``project`` evaluate their second argument per event.
+Operators are taken from the operator table (:mod:`kzrehab.rules.operators`): eager ones
+receive their argument values; those with an argument evaluated per event (``filter``,
+``project``) receive one value per event of their base set; ``and`` and ``or`` skip their
+second operand when the first decides (their ``absorbing`` value), unless explaining.
 """
 
 from __future__ import annotations
 
-__all__ = ["Evaluator", "Trace", "EventMark", "fact_value", "event_fact_value", "display"]
+__all__ = [
+    "Evaluator",
+    "Tracer",
+    "Trace",
+    "EventMark",
+    "fact_value",
+    "event_fact_value",
+    "display",
+]
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -24,7 +35,7 @@ from ..claims import Claim, Event
 from ..dates import PartialDate, months_range, year_of_ordinal
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .ast import Lit, Name, Node, Op, SetLit
-from .operators import REGISTRY, EventSet, Projection
+from .operators import REGISTRY, EventSet, Operator
 from .printer import unparse
 from .values import UNBOUNDED, Interval, K
 
@@ -168,7 +179,6 @@ class Evaluator:
         self._claim: Claim | None = None
         self._claim_cache: dict[str, Value] = {}
         self._event_cache: dict[tuple[int, str], Value] = {}
-        self._tracing = False
 
     def bind(self, claim: Claim) -> None:
         """Evaluate the following expressions on ``claim``."""
@@ -180,23 +190,25 @@ class Evaluator:
     def evaluate(self, node: Node, claim: Claim) -> Value:
         """The range value of a resolved claim-scope expression on ``claim``."""
         self.bind(claim)
-        self._tracing = False
-        return self._eval(node, None)[0]
+        return self._eval(node, None, None)[0]
 
     def explain(self, node: Node, claim: Claim) -> tuple[Value, Trace]:
         """The value and its trace."""
         self.bind(claim)
-        self._tracing = True
-        try:
-            value, trace = self._eval(node, None)
-        finally:
-            self._tracing = False
+        value, trace = self._eval(node, None, Tracer(claim))
         assert trace is not None
         return value, trace
 
     # -- evaluation ---------------------------------------------------------------------
+    #
+    # One fold over the tree. ``tracer`` is passed down: None when only the value is wanted
+    # (``and``/``or`` then skip an operand once the other decides, and definitions are
+    # evaluated once per claim or event), else the :class:`Tracer` that builds each node's
+    # trace from its children's.
 
-    def _eval(self, node: Node, event: int | None) -> tuple[Value, Trace | None]:
+    def _eval(
+        self, node: Node, event: int | None, tracer: Tracer | None
+    ) -> tuple[Value, Trace | None]:
         if isinstance(node, Lit):
             v = node.value
             if isinstance(v, bool):
@@ -207,47 +219,32 @@ class Evaluator:
                 value = _date_range(v)
             else:
                 value = v
-            return value, self._leaf(node, value) if self._tracing else None
+            return value, None if tracer is None else tracer.leaf(node, value)
         if isinstance(node, SetLit):
             items = node.values
-            return items, self._leaf(node, items) if self._tracing else None
+            return items, None if tracer is None else tracer.leaf(node, items)
         if isinstance(node, Name):
-            return self._name(node, event)
+            return self._name(node, event, tracer)
         assert isinstance(node, Op)
         op = REGISTRY[node.op]
-        if node.op == "filter":
-            return self._filter(node, event)
-        if node.op == "project":
-            return self._project(node, event)
-        if node.op == "events":
+        if op.per_event:
+            return self._per_event(node, op, event, tracer)
+        if op.syntax == "atom":  # reads the claim: its events
             assert self._claim is not None
-            es: EventSet = op.interpret(len(self._claim.events))
-            return es, (self._events_trace(node, es) if self._tracing else None)
-        if not self._tracing and node.op in {"and", "or"}:
-            left = self._eval(node.args[0], event)[0]
-            if left is (K.FALSE if node.op == "and" else K.TRUE):
+            value = op.interpret(len(self._claim.events))
+            return value, None if tracer is None else tracer.leaf(node, value)
+        if tracer is None and op.absorbing is not None:
+            left = self._eval(node.args[0], event, None)[0]
+            if left is op.absorbing:
                 return left, None
-            return op.interpret(left, self._eval(node.args[1], event)[0]), None
-        results = [self._eval(a, event) for a in node.args]
-        value = op.interpret(*(r[0] for r in results))
-        if not self._tracing:
-            return value, None
-        children = [r[1] for r in results]
-        return value, Trace(
-            unparse(node),
-            self._show(node, value),
-            tuple(
-                _mark(node.op, value, r[0], c) for r, c in zip(results, children, strict=True) if c
-            ),
-        )
+            return op.interpret(left, self._eval(node.args[1], event, None)[0]), None
+        results = [self._eval(a, event, tracer) for a in node.args]
+        value = op.interpret(*(v for v, _ in results))
+        return value, None if tracer is None else tracer.operation(node, value, results)
 
-    def _leaf(self, node: Node, value: Value, fact: str | None = None) -> Trace:
-        return Trace(unparse(node), self._show(node, value), fact=fact)
-
-    def _show(self, node: Node, value: Value) -> str:
-        return display(value, date=_is_date(node))
-
-    def _name(self, node: Name, event: int | None) -> tuple[Value, Trace | None]:
+    def _name(
+        self, node: Name, event: int | None, tracer: Tracer | None
+    ) -> tuple[Value, Trace | None]:
         assert self._claim is not None
         n = node.name
         label: str | None = None
@@ -272,27 +269,82 @@ class Evaluator:
         else:
             assert node.ref == "def", f"unresolved name {n!r}"
             body = self.definitions[n]
-            if self._tracing:
-                value, inner = self._eval(body, event)
+            if tracer is not None:
+                value, inner = self._eval(body, event, tracer)
                 assert inner is not None
-                return value, Trace(n, inner.value, (inner,))
+                return value, tracer.definition(n, inner)
             key = (-1 if event is None else event, "def:" + n)
             if key not in self._event_cache:
-                self._event_cache[key] = self._eval(body, event)[0]
+                self._event_cache[key] = self._eval(body, event, None)[0]
             return self._event_cache[key], None
-        return value, self._leaf(node, value, label) if self._tracing else None
+        return value, None if tracer is None else tracer.leaf(node, value, label)
 
-    def _events_trace(self, node: Node, es: EventSet) -> Trace:
-        return Trace(unparse(node), display(es))
+    def _per_event(
+        self, node: Op, op: Operator, event: int | None, tracer: Tracer | None
+    ) -> tuple[Value, Trace | None]:
+        """``E[C]`` or ``E.F``: the base set, then the second argument for each of its
+        events."""
+        base_node, arg = node.args
+        base, base_trace = self._eval(base_node, event, tracer)
+        per_event = [self._eval(arg, index, tracer) for index, _ in base]
+        value = op.interpret(base, [v for v, _ in per_event])
+        if tracer is None:
+            return value, None
+        assert base_trace is not None
+        return value, tracer.per_event(node, value, base, base_trace, per_event)
 
-    def _filter(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
-        assert self._claim is not None
-        base_node, cond = node.args
-        base, base_trace = self._eval(base_node, event)
-        per_event = [self._eval(cond, index) for index, _ in base]
-        es: EventSet = REGISTRY["filter"].interpret(base, [k for k, _ in per_event])
-        if not self._tracing:
-            return es, None
+
+class Tracer:
+    """Builds the :class:`Trace` of an expression on one claim while the interpreter
+    evaluates it, each node's trace from its children's (:meth:`Evaluator.explain`)."""
+
+    def __init__(self, claim: Claim) -> None:
+        self.claim = claim
+
+    def leaf(self, node: Node, value: Value, fact: str | None = None) -> Trace:
+        """A literal, a set, ``events``, or a fact or parameter (``fact``: its name)."""
+        return Trace(unparse(node), _show(node, value), fact=fact)
+
+    def definition(self, name: str, inner: Trace) -> Trace:
+        """A definition: its name, above the trace of its body."""
+        return Trace(name, inner.value, (inner,))
+
+    def operation(
+        self, node: Op, value: Value, results: Sequence[tuple[Value, Trace | None]]
+    ) -> Trace:
+        """An operation on its arguments' values; for ``and``/``or``, the arguments that
+        decided are marked."""
+        kleene = REGISTRY[node.op].absorbing is not None and isinstance(value, K)
+        children = []
+        for child_value, child in results:
+            assert child is not None
+            # an operand of another value than the result's did not decide it
+            bystander = kleene and isinstance(child_value, K) and child_value is not value
+            children.append(attrs.evolve(child, decisive=False) if bystander else child)
+        return Trace(unparse(node), _show(node, value), tuple(children))
+
+    def per_event(
+        self,
+        node: Op,
+        value: Value,
+        base: EventSet,
+        base_trace: Trace,
+        per_event: Sequence[tuple[Value, Trace | None]],
+    ) -> Trace:
+        """``E[C]`` (how each event of ``E`` fared) or ``E.F`` (the fact of each)."""
+        if node.op == "filter":
+            return self._filter(node, value, base, base_trace, per_event)
+        shown = ", ".join(display(v, _is_date(node.args[1])) for _, v in value) or "no events"
+        return Trace(unparse(node), shown, (base_trace,))
+
+    def _filter(
+        self,
+        node: Op,
+        es: EventSet,
+        base: EventSet,
+        base_trace: Trace,
+        per_event: Sequence[tuple[Value, Trace | None]],
+    ) -> Trace:
         kept = dict(es)
         marks: list[EventMark] = []
         cond_traces: list[Trace] = []
@@ -301,23 +353,15 @@ class Evaluator:
         for (index, _), (_, t) in zip(base, per_event, strict=True):
             both = kept.get(index, K.FALSE)
             membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
-            marks.append(EventMark(index, self._claim.events[index], membership))
+            marks.append(EventMark(index, self.claim.events[index], membership))
             if t is not None and (both is not K.FALSE or not kept):
                 cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
-        assert base_trace is not None
-        return es, Trace(unparse(node), display(es), (base_trace, *cond_traces),
-                         events=tuple(marks), filter=True)  # fmt: skip
+        return Trace(unparse(node), display(es), (base_trace, *cond_traces),
+                     events=tuple(marks), filter=True)  # fmt: skip
 
-    def _project(self, node: Op, event: int | None) -> tuple[Value, Trace | None]:
-        base_node, fact = node.args
-        base, base_trace = self._eval(base_node, event)
-        values = [self._eval(fact, index)[0] for index, _ in base]
-        proj: Projection = REGISTRY["project"].interpret(base, values)
-        if not self._tracing:
-            return proj, None
-        assert base_trace is not None
-        shown = ", ".join(display(v, _is_date(fact)) for _, v in proj) or "no events"
-        return proj, Trace(unparse(node), shown, (base_trace,))
+
+def _show(node: Node, value: Value) -> str:
+    return display(value, date=_is_date(node))
 
 
 def _is_date(node: Node) -> bool:
@@ -330,12 +374,3 @@ def _is_date(node: Node) -> bool:
     if isinstance(node, Op) and node.op == "project":
         return _is_date(node.args[1])
     return False
-
-
-def _mark(op: str, value: Value, child_value: Value, trace: Trace | None) -> Trace:
-    """Flag whether a child decided a Kleene ``and``/``or``; other operators: all decide."""
-    assert trace is not None
-    if op in {"and", "or"} and isinstance(value, K) and isinstance(child_value, K):
-        decisive = child_value is value
-        return trace if decisive else attrs.evolve(trace, decisive=False)
-    return trace

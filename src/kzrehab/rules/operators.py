@@ -1,26 +1,37 @@
-"""The one operator registry of the rule language.
+"""The one operator table of the rule language.
 
-Every operator is one :class:`Operator` record holding, side by side, its syntax (how the
-parser reads it and the printer writes it), its type rule (read by the checker), its
-per-claim implementation on range values (read by the interpreter) and its vectorised
-implementation (read by the compiler, registered by :mod:`kzrehab.rules.compiler`). A test
-fails when an operator lacks either implementation, so none can be half-added.
+Every operator is one :class:`Operator` record holding, side by side, every fact about it:
+
+- its syntax: how the parser reads it and the printer writes it, and its binding power
+  (the grammar's levels, loosest first: ``OR`` … ``ATOM``);
+- its type rule (read by the checker);
+- whether it reduces the events of a claim to one value per claim (``aggregation``);
+- for ``and`` and ``or``, the value of one operand that decides the result (``absorbing``);
+- its per-claim implementation on range values (read by the interpreter);
+- its vectorised implementation on arrays (read by the compiler): a function of
+  :mod:`kzrehab.rules.vectorised`, named here and imported on its first call, so that
+  reading the table does not import NumPy.
+
+Importing this module gives the complete table; a test fails when an operator lacks any of
+these, so none can be half-added.
 
 Type rules receive the node and its argument types and return the result type, or raise
 :class:`TypeProblem`. Implementations receive the argument values. An argument marked in
 ``per_event`` (the condition of a filter ``E[C]``, the fact of a projection ``E.F``) is
 evaluated once per event: the interpreter evaluates it for each event of the base set, in
 order, and passes the list of values; the compiler evaluates it once over every event of the
-population. ``events`` receives the claim's number of events (the interpreter) or nothing
-(the compiler, which reads it from the columns).
+population. An atom (``events``) reads the claim: its per-claim implementation receives the
+claim's number of events, its vectorised one the evaluator alone. Vectorised
+implementations receive the evaluator (:class:`~kzrehab.rules.vectorised.Reductions`) first.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "Operator",
+    "Aggregation",
+    "Vectorised",
     "REGISTRY",
-    "register_compiled",
     "TypeProblem",
     "FUNCTIONS",
     "BINARY",
@@ -28,6 +39,8 @@ __all__ = [
     "Projection",
 ]
 
+import enum
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -62,6 +75,11 @@ EventSet = tuple[tuple[int, K], ...]
 #: a fact read over an event set: (membership, the fact's range) per member
 Projection = tuple[tuple[K, Interval], ...]
 
+# Binding powers, loosest first (higher binds tighter): the levels of the grammar
+# (``docs/rule-language.rst``, *Precedence* and *Grammar*). ATOM is that of calls, atoms,
+# literals and names, which never need parentheses.
+OR, AND, NOT, COMPARISON, RANGE, SUM, PRODUCT, UNARY, POSTFIX, ATOM = range(1, 11)
+
 
 class TypeProblem(Exception):
     """Raised by a type rule; the checker adds where: ``at``, the node at fault (e.g. one
@@ -77,9 +95,45 @@ class TypeProblem(Exception):
 TypeRule = Callable[[Op, Sequence[Type]], Type]
 
 
+class Aggregation(enum.Enum):
+    """Whether an operator reduces the events of its claim to one value per claim, whatever
+    the scope it is used in (inside a filter, that value is the same for every event)."""
+
+    #: one value per claim or per event, as its arguments
+    NEVER = "never"
+    #: ``exists``, ``count``, ``sum``
+    ALWAYS = "always"
+    #: ``min`` and ``max``: of one ``E.FACT`` (of two or more numbers, they do not)
+    ONE_ARGUMENT = "one argument"
+
+
+@attrs.frozen
+class Vectorised:
+    """A vectorised implementation: the function ``function`` of
+    :mod:`kzrehab.rules.vectorised`, imported (NumPy with it) on the first call."""
+
+    function: str
+
+    def resolve(self) -> Callable[..., Any]:
+        """The function itself (imports :mod:`kzrehab.rules.vectorised`)."""
+        return _vectorised(self.function)
+
+    def __call__(self, *args: Any) -> Any:
+        return _vectorised(self.function)(*args)
+
+
+@functools.cache
+def _vectorised(function: str) -> Callable[..., Any]:
+    from . import vectorised
+
+    implementation: Callable[..., Any] = getattr(vectorised, function)
+    return implementation
+
+
 @attrs.frozen
 class Operator:
-    """One operator: syntax, type rule and implementations."""
+    """One operator: syntax, binding power, type rule, aggregation and both
+    implementations."""
 
     name: str
     #: how it is written: the symbol or keyword, or the function name
@@ -87,15 +141,34 @@ class Operator:
     #: ``infix``, ``prefix``, ``call``, ``postfix`` or ``atom``; ``internal`` for an
     #: operator only the evaluation plan writes (no syntax: drafts cannot use it)
     syntax: str
-    #: binding power for infix and prefix operators (higher binds tighter)
+    #: binding power (higher binds tighter, from ``OR`` to ``ATOM``): how tightly an infix or prefix
+    #: operator holds its operands, and how tightly the operation holds together as an
+    #: operand of another (postfix operators, calls and atoms never need parentheses)
     precedence: int
     doc: str
     check: TypeRule = attrs.field(repr=False)
+    #: the per-claim implementation, on range values (:mod:`kzrehab.rules.values`)
     interpret: Callable[..., Any] = attrs.field(repr=False)
+    #: the vectorised implementation, on arrays (:mod:`kzrehab.rules.vectorised`)
+    vectorised: Vectorised = attrs.field(repr=False)
     #: for each argument, True when it is checked and evaluated per event
     per_event: tuple[bool, ...] = ()
-    #: the vectorised implementation, registered by the compiler module
-    compile: Callable[..., Any] | None = attrs.field(default=None, repr=False)
+    #: whether it reduces the claim's events to one value per claim
+    aggregation: Aggregation = Aggregation.NEVER
+    #: for ``and`` (FALSE) and ``or`` (TRUE): an operand of this value decides the result,
+    #: so the other need not be evaluated, and an explanation shows the operands that did
+    absorbing: K | None = None
+    #: for an infix operator that does not associate (comparisons, membership, ranges): the
+    #: binding power both operands need to go without parentheses; None for one that
+    #: associates to the left (its left operand needs its own power, its right one more)
+    operands: int | None = None
+
+    def aggregates(self, n_args: int) -> bool:
+        """True when, given ``n_args`` arguments, it reduces the events of each claim to
+        one value per claim."""
+        if self.aggregation is Aggregation.ONE_ARGUMENT:
+            return n_args == 1
+        return self.aggregation is Aggregation.ALWAYS
 
 
 # --- type rules -------------------------------------------------------------------------
@@ -402,19 +475,6 @@ def _project_impl(base: EventSet, values: Sequence[Any]) -> Projection:
     return tuple((member, v) for (_, member), v in zip(base, values, strict=True))
 
 
-def _op(
-    name: str,
-    spelling: str,
-    syntax: str,
-    precedence: int,
-    doc: str,
-    check: TypeRule,
-    interpret: Callable[..., Any],
-    **kw: Any,
-) -> Operator:
-    return Operator(name, spelling, syntax, precedence, doc, check, interpret, **kw)
-
-
 def _cmp(op: str) -> Callable[[Any, Any], K]:
     def impl(a: Any, b: Any) -> K:
         if isinstance(a, Interval):
@@ -425,64 +485,85 @@ def _cmp(op: str) -> Callable[[Any, Any], K]:
     return impl
 
 
+def _op(
+    name: str,
+    spelling: str,
+    syntax: str,
+    precedence: int,
+    doc: str,
+    check: TypeRule,
+    interpret: Callable[..., Any],
+    vectorised: str,
+    **kw: Any,
+) -> Operator:
+    return Operator(
+        name, spelling, syntax, precedence, doc, check, interpret, Vectorised(vectorised), **kw
+    )
+
+
+_COMPARISONS = {"==": "v_eq", "!=": "v_ne", "<": "v_lt", "<=": "v_le", ">": "v_gt", ">=": "v_ge"}
+_PER_EVENT = (False, True)
+
+# name, spelling, syntax, binding power, doc, type rule, per-claim and vectorised
+# implementations, and the facts that are not the default
 _OPERATORS = [
-    _op("or", "or", "infix", 1, "Kleene disjunction: true if either is true", _logic,
-        lambda a, b: kor((a, b))),
-    _op("and", "and", "infix", 2, "Kleene conjunction: false if either is false", _logic,
-        lambda a, b: kand((a, b))),
-    _op("not", "not", "prefix", 3, "Kleene negation: not unknown is unknown", _logic, knot),
+    _op("or", "or", "infix", OR, "Kleene disjunction: true if either is true", _logic,
+        lambda a, b: kor((a, b)), "v_or", absorbing=K.TRUE),
+    _op("and", "and", "infix", AND, "Kleene conjunction: false if either is false", _logic,
+        lambda a, b: kand((a, b)), "v_and", absorbing=K.FALSE),
+    _op("not", "not", "prefix", NOT, "Kleene negation: not unknown is unknown", _logic, knot,
+        "v_not"),
     *(
-        _op(o, o, "infix", 4, f"comparison {o}: true when it holds for every possible pair",
-            _comparison, _cmp(o))
-        for o in ("==", "!=", "<", "<=", ">", ">=")
+        _op(o, o, "infix", COMPARISON,
+            f"comparison {o}: true when it holds for every possible pair", _comparison,
+            _cmp(o), v, operands=SUM)
+        for o, v in _COMPARISONS.items()
     ),
-    _op("in", "in", "infix", 4, "membership in a set {…} or a range A..B", _membership, _in),
-    _op("not in", "not in", "infix", 4, "non-membership in a set or a range", _membership,
-        lambda x, s: knot(_in(x, s))),
-    _op("range", "..", "infix", 5, "the closed range A..B, both ends included", _range,
-        lambda a, b: Interval(a.lo, b.hi)),
-    _op("+", "+", "infix", 6, "interval addition", _arith, add),
-    _op("-", "-", "infix", 6, "interval subtraction", _arith, sub),
-    _op("*", "*", "infix", 7, "interval product", _arith, mul),
-    _op("/", "/", "infix", 7, "true division; unknown when the divisor may be 0", _arith, div),
-    _op("neg", "-", "prefix", 8, "negation", _arith, neg),
-    _op("filter", "[]", "postfix", 9, "E[COND]: the events of E for which COND holds",
-        _filter, _filter_impl, per_event=(False, True)),
-    _op("project", ".", "postfix", 9, "E.FACT: a fact of every event of E (for sum, min, max)",
-        _project, _project_impl, per_event=(False, True)),
-    _op("events", "events", "atom", 10, "all events of the claim", _events, _events_impl),
-    _op("exists", "exists", "call", 10, "true when some event is in the set", _exists,
-        _exists_impl),
-    _op("count", "count", "call", 10, "the number of events: [#in, #in + #maybe]", _count,
-        _count_impl),
-    _op("sum", "sum", "call", 10, "the sum of E.FACT over the events in the set", _sum,
-        _sum_impl),
-    _op("min", "min", "call", 10, "least of two or more numbers, or of E.FACT", _minmax,
-        _minmax_impl("min")),
-    _op("max", "max", "call", 10, "greatest of two or more numbers, or of E.FACT", _minmax,
-        _minmax_impl("max")),
-    _op("known", "known", "call", 10, "true when X is a single value", _known, _known_impl),
-    _op("surely", "surely", "call", 10, "true when C is true, else false", _certainty,
-        lambda c: K.of(c is K.TRUE)),
-    _op("possibly", "possibly", "call", 10, "false when C is false, else true", _certainty,
-        lambda c: K.of(c is not K.FALSE)),
-    _op("startswith", "startswith", "call", 10, "true when the string fact starts with 'prefix'",
-        _startswith, _startswith_impl),
-    _op("cents", "cents", "internal", 10, "an amount rounded half-to-even to whole cents: "
+    _op("in", "in", "infix", COMPARISON, "membership in a set {…} or a range A..B",
+        _membership, _in, "v_in", operands=SUM),
+    _op("not in", "not in", "infix", COMPARISON, "non-membership in a set or a range",
+        _membership, lambda x, s: knot(_in(x, s)), "v_not_in", operands=SUM),
+    _op("range", "..", "infix", RANGE, "the closed range A..B, both ends included", _range,
+        lambda a, b: Interval(a.lo, b.hi), "v_range", operands=SUM),
+    _op("+", "+", "infix", SUM, "interval addition", _arith, add, "v_add"),
+    _op("-", "-", "infix", SUM, "interval subtraction", _arith, sub, "v_sub"),
+    _op("*", "*", "infix", PRODUCT, "interval product", _arith, mul, "v_mul"),
+    _op("/", "/", "infix", PRODUCT, "true division; unknown when the divisor may be 0", _arith,
+        div, "v_div"),
+    _op("neg", "-", "prefix", UNARY, "negation", _arith, neg, "v_neg"),
+    _op("filter", "[]", "postfix", POSTFIX, "E[COND]: the events of E for which COND holds",
+        _filter, _filter_impl, "v_filter", per_event=_PER_EVENT),
+    _op("project", ".", "postfix", POSTFIX,
+        "E.FACT: a fact of every event of E (for sum, min, max)", _project, _project_impl,
+        "v_project", per_event=_PER_EVENT),
+    _op("events", "events", "atom", ATOM, "all events of the claim", _events, _events_impl,
+        "v_events"),
+    _op("exists", "exists", "call", ATOM, "true when some event is in the set", _exists,
+        _exists_impl, "v_exists", aggregation=Aggregation.ALWAYS),
+    _op("count", "count", "call", ATOM, "the number of events: [#in, #in + #maybe]", _count,
+        _count_impl, "v_count", aggregation=Aggregation.ALWAYS),
+    _op("sum", "sum", "call", ATOM, "the sum of E.FACT over the events in the set", _sum,
+        _sum_impl, "v_sum", aggregation=Aggregation.ALWAYS),
+    _op("min", "min", "call", ATOM, "least of two or more numbers, or of E.FACT", _minmax,
+        _minmax_impl("min"), "v_min", aggregation=Aggregation.ONE_ARGUMENT),
+    _op("max", "max", "call", ATOM, "greatest of two or more numbers, or of E.FACT", _minmax,
+        _minmax_impl("max"), "v_max", aggregation=Aggregation.ONE_ARGUMENT),
+    _op("known", "known", "call", ATOM, "true when X is a single value", _known, _known_impl,
+        "v_known"),
+    _op("surely", "surely", "call", ATOM, "true when C is true, else false", _certainty,
+        lambda c: K.of(c is K.TRUE), "v_surely"),
+    _op("possibly", "possibly", "call", ATOM, "false when C is false, else true", _certainty,
+        lambda c: K.of(c is not K.FALSE), "v_possibly"),
+    _op("startswith", "startswith", "call", ATOM,
+        "true when the string fact starts with 'prefix'", _startswith, _startswith_impl,
+        "v_startswith"),
+    _op("cents", "cents", "internal", ATOM, "an amount rounded half-to-even to whole cents: "
         "written by the evaluation plan around every amount, not by drafts", _cents,
-        lambda x: Interval(round2(x.lo), round2(x.hi))),
+        lambda x: Interval(round2(x.lo), round2(x.hi)), "v_cents"),
 ]  # fmt: skip
 
-_BY_NAME: dict[str, Operator] = {o.name: o for o in _OPERATORS}
-
 #: Every operator of the rule language, by name.
-REGISTRY: Mapping[str, Operator] = MappingProxyType(_BY_NAME)
-
-
-def register_compiled(name: str, compile: Callable[..., Any]) -> None:
-    """Attach the vectorised implementation of an operator (called by the compiler)."""
-    _BY_NAME[name] = attrs.evolve(_BY_NAME[name], compile=compile)
-
+REGISTRY: Mapping[str, Operator] = MappingProxyType({o.name: o for o in _OPERATORS})
 
 #: Function names the parser accepts before ``(``.
 FUNCTIONS: frozenset[str] = frozenset(o.spelling for o in _OPERATORS if o.syntax == "call")

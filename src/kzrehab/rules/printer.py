@@ -10,12 +10,7 @@ __all__ = ["unparse"]
 
 from ..dates import PartialDate
 from .ast import Lit, Name, Node, Op, SetLit
-from .operators import REGISTRY
-
-_ATOM = 100
-# Binding power of what each syntactic position accepts without parentheses.
-_COMPARISON = 4
-_SUM = 6
+from .operators import ATOM, REGISTRY
 
 
 def _literal(value: object) -> str:
@@ -32,15 +27,13 @@ def _literal(value: object) -> str:
 
 
 def _power(node: Node) -> int:
+    """How tightly the printed node holds together (the operator table's binding powers)."""
     if isinstance(node, Op):
-        op = REGISTRY[node.op]
-        if op.syntax in {"infix", "prefix"}:
-            return op.precedence
-        return _ATOM if op.syntax != "postfix" else 9
+        return REGISTRY[node.op].precedence
     value = node.value if isinstance(node, Lit) else None
     if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-        return 8  # a negative literal prints as a negation
-    return _ATOM
+        return REGISTRY["neg"].precedence  # a negative literal prints as a negation
+    return ATOM
 
 
 def _wrap(node: Node, minimum: int) -> str:
@@ -64,24 +57,22 @@ def unparse(node: Node) -> str:
         return f"{op.spelling}(" + ", ".join(unparse(a) for a in node.args) + ")"
     if op.syntax == "postfix":
         base, arg = node.args
-        inner = _wrap(base, 9)
-        if node.op == "filter":
-            return f"{inner}[{unparse(arg)}]"
-        return f"{inner}.{unparse(arg)}"
+        # the spelling opens the argument and may close it: E[C], E.F
+        opening, closing = op.spelling[0], op.spelling[1:]
+        return f"{_wrap(base, op.precedence)}{opening}{unparse(arg)}{closing}"
     if op.syntax == "prefix":
         (operand,) = node.args
-        if node.op == "not":
-            return f"not {_wrap(operand, op.precedence)}"
-        return f"-{_wrap(operand, op.precedence)}"
+        space = " " if op.spelling.isalpha() else ""  # not X, -X
+        return f"{op.spelling}{space}{_wrap(operand, op.precedence)}"
     left, right = node.args
     p = op.precedence
-    if p == _COMPARISON:
-        # comparisons do not chain: both sides are sums; a set or a range only after 'in'
-        if isinstance(right, SetLit) or (isinstance(right, Op) and right.op == "range"):
-            r_text = unparse(right)
-        else:
-            r_text = _wrap(right, _SUM)
-        return f"{_wrap(left, _SUM)} {op.spelling} {r_text}"
+    if op.operands is None:  # associates to the left
+        return f"{_wrap(left, p)} {op.spelling} {_wrap(right, p + 1)}"
     if node.op == "range":
-        return f"{_wrap(left, _SUM)}..{_wrap(right, _SUM)}"
-    return f"{_wrap(left, p)} {op.spelling} {_wrap(right, p + 1)}"
+        return f"{_wrap(left, op.operands)}..{_wrap(right, op.operands)}"
+    # comparisons do not chain: both sides are sums; a set or a range only after 'in'
+    if isinstance(right, SetLit) or (isinstance(right, Op) and right.op == "range"):
+        r_text = unparse(right)
+    else:
+        r_text = _wrap(right, op.operands)
+    return f"{_wrap(left, op.operands)} {op.spelling} {r_text}"

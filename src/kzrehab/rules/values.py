@@ -1,16 +1,17 @@
 """Range values of the per-claim interpreter: Kleene booleans and closed intervals.
 
-Every value is a range of possible values (SPEC §4):
+Every value is a range of possible values (``docs/rule-language.rst``, *Values are ranges*):
 
 - a boolean is :class:`K` — ``FALSE`` (0), ``UNKNOWN`` (1) or ``TRUE`` (2). Ordered this
-  way, Kleene ``and`` is ``min``, ``or`` is ``max`` and ``not`` is ``2 - x``, which is how the
-  vectorised compiler computes them too;
+  way, Kleene ``and`` is ``min``, ``or`` is ``max`` and ``not`` is ``TRUE - x``, which is how
+  the vectorised engine computes them too, on ``int8`` arrays of the same codes
+  (:data:`FALSE`, :data:`UNKNOWN`, :data:`TRUE`);
 - a number or a date is an :class:`Interval` of float64 bounds (dates as day ordinals), with
   ``-inf``/``+inf`` for an unbounded side;
 - an enum, string or country is a ``str`` when known and ``None`` when unknown.
 
 The functions here are the single definition of range arithmetic and comparison used by the
-interpreter; :mod:`kzrehab.rules.compiler` implements the same formulas on arrays and the
+interpreter; :mod:`kzrehab.rules.vectorised` implements the same formulas on arrays and the
 differential property test holds them equal.
 """
 
@@ -18,6 +19,9 @@ from __future__ import annotations
 
 __all__ = [
     "K",
+    "FALSE",
+    "UNKNOWN",
+    "TRUE",
     "Interval",
     "UNBOUNDED",
     "kand",
@@ -38,6 +42,7 @@ __all__ = [
 import enum
 import math
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 
@@ -60,6 +65,18 @@ class K(enum.IntEnum):
         return self.name.lower()
 
 
+# The Kleene codes as plain ints: the values of the vectorised engine's ``int8`` arrays (and
+# of stored coverages). Plain ints, not K members, because NumPy keeps ``TRUE - a`` an
+# ``int8`` array only for a Python int; an IntEnum member would widen it to ``int64``.
+
+#: Kleene false: the code of :attr:`K.FALSE` (0).
+FALSE: Final[int] = int(K.FALSE)
+#: Kleene unknown: the code of :attr:`K.UNKNOWN` (1).
+UNKNOWN: Final[int] = int(K.UNKNOWN)
+#: Kleene true: the code of :attr:`K.TRUE` (2).
+TRUE: Final[int] = int(K.TRUE)
+
+
 def kand(values: Iterable[K]) -> K:
     """Kleene conjunction (``TRUE`` for no values)."""
     return K(min(values, default=K.TRUE))
@@ -72,7 +89,7 @@ def kor(values: Iterable[K]) -> K:
 
 def knot(value: K) -> K:
     """Kleene negation."""
-    return K(2 - value)
+    return K(TRUE - value)
 
 
 def _clean(lo: float, hi: float) -> tuple[float, float]:
