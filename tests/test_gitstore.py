@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from kzrehab.errors import DraftError, GitError
-from kzrehab.tracker.git import load_framework
-from kzrehab.tracker.git import GitStore, blob_id, load_refs, split_ref
+from kzrehab.tracker.git import GitStore, blob_id, load_framework, load_refs, split_ref
 
 #: a small law: exile is a ground, a voluntary confession bars it, a payment of 100
 TOY = """\
