@@ -312,3 +312,19 @@ def test_a_wrong_set_member_is_pointed_at_itself(source: str, member: str) -> No
     assert info.value.location.column == 8 + source.index(member)
     assert "^" * len(member) + "\n" in str(info.value) + "\n"
     assert "^" * (len(member) + 1) not in str(info.value)
+
+
+def test_a_set_is_shown_as_the_rule_language_writes_it_whatever_the_hash_seed() -> None:
+    """explain showed ``frozenset({...})`` in an order that changed with PYTHONHASHSEED."""
+    import subprocess
+    import sys
+
+    from kzrehab.rules.interpreter import display
+
+    assert display(frozenset({"fine", "detention", "exile"})) == "{'detention', 'exile', 'fine'}"
+    code = ("from kzrehab.rules.interpreter import display; "
+            "print(display(frozenset({'travel_ban', 'detention', 'psychiatric', 'fine'})))")
+    shown = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={"PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2", "3")}
+    assert shown == {"{'detention', 'fine', 'psychiatric', 'travel_ban'}\n"}

@@ -96,6 +96,8 @@ def display(value: Value, date: bool = False) -> str:
         return "unknown"
     if isinstance(value, str):
         return f"'{value}'"
+    if isinstance(value, frozenset):  # as the rule language writes a set, in sorted order
+        return "{" + ", ".join(display(v) for v in sorted(value)) + "}"
     if isinstance(value, tuple):
         return f"{sum(1 for _, m in value if m is K.TRUE)} in, " + (
             f"{sum(1 for _, m in value if m is not K.TRUE)} maybe"
