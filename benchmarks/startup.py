@@ -1,4 +1,4 @@
-"""Start-up time of the command line, against the interpreter's own (SPEC §10, issue 7).
+"""Start-up time of the command line, against the interpreter's own (issue 7; figures in ``docs/benchmarks.rst``).
 
 Runs each command ``--runs`` times in a fresh subprocess, the commands taking turns (so a
 change in the machine's load hits them all alike), and reports the median wall time and

@@ -1,4 +1,4 @@
-"""A law as Akoma Ntoso 3.0 XML (SPEC §7 ``export --to akn``).
+"""A law as Akoma Ntoso 3.0 XML (``export --to akn``, ``docs/cli.rst``).
 
 :func:`to_akn` builds the document as an :mod:`xml.etree.ElementTree` element and
 :func:`akn_xml` serialises it. The result is valid against the OASIS Akoma Ntoso 3.0 schema

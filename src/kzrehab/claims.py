@@ -15,7 +15,7 @@ from .dates import PartialDate
 
 @attrs.frozen
 class Event:
-    """One act of repression suffered by the victim (SPEC §3, event facts)."""
+    """One act of repression suffered by the victim (``docs/vocabulary.rst``, event facts)."""
 
     measure: str | None = None
     episode: str | None = None

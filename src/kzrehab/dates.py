@@ -96,7 +96,8 @@ def parse_date(text: str) -> PartialDate:
 
 
 def whole_months(a: int, b: int) -> int:
-    """Complete calendar months from day ordinal ``a`` to day ordinal ``b`` (SPEC §4)."""
+    """Complete calendar months from day ordinal ``a`` to day ordinal ``b``
+    (``docs/rule-language.rst``, "Months and years")."""
     da, db = dt.date.fromordinal(a), dt.date.fromordinal(b)
     n = (db.year - da.year) * 12 + (db.month - da.month) - (1 if db.day < da.day else 0)
     return max(n, 0)

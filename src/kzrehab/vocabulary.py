@@ -1,4 +1,4 @@
-"""The claim vocabulary (SPEC §3): every fact a rule may name, defined once.
+"""The claim vocabulary (``docs/vocabulary.rst``): every fact a rule may name, defined once.
 
 The type checker, the interpreter, the registry importer, the population store and the
 documentation all read :data:`CLAIM_FACTS` and :data:`EVENT_FACTS`. The vocabulary may grow
