@@ -1,4 +1,5 @@
-"""Benchmark the vectorised engine (issue 3; figures in ``docs/benchmarks.rst``). Run by hand; results go in the docs.
+"""Benchmark the vectorised engine (issue 3; the figures: ``docs/benchmarks.rst``). Run by
+hand; results go in the docs.
 
     python benchmarks/evaluate.py                 # 1,000,000 claims
     python benchmarks/evaluate.py --claims 200000 --ten-million
@@ -6,7 +7,7 @@
 Measures, in one run on this machine:
 
 1. reload of the population from the columnar store;
-2. the benchmark law (``benchmarks/bench_law.toml``, the example of ``docs/draft-format.rst`` extended)
+2. the benchmark law (``benchmarks/bench_law.toml``, the draft-format example extended)
    evaluated by the engine against a hand-written NumPy version of the same rules, which
    must give the same statuses and amounts (ratio: engine / hand-written; target ≤ 2x);
 3. the full modelled framework (every law in ``drafts/``) by the engine against the

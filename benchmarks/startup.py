@@ -1,4 +1,5 @@
-"""Start-up time of the command line, against the interpreter's own (issue 7; figures in ``docs/benchmarks.rst``).
+"""Start-up time of the command line, against the interpreter's own (issue 7; the figures:
+``docs/benchmarks.rst``).
 
 Runs each command ``--runs`` times in a fresh subprocess, the commands taking turns (so a
 change in the machine's load hits them all alike), and reports the median wall time and
