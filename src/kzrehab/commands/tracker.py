@@ -140,17 +140,16 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -> None:
     from ..reports import Report
+    from ..reports.data import comparison_data
 
-    data = result.to_json(claims=args.claims)
+    found = None
     if getattr(args, "gaps", False):
         from ..gaps import gaps
 
         base, head = result.base, result.head
         may_help = (head.status == 1) & (base.status < 2)
         found = gaps(head.framework, head.population, head.as_of, among=may_help)
-        data["gaps"] = {"by": found.by, "groups": found.to_json()["groups"]}
-        if args.claims:
-            data["claims"] = data.pop("claims")  # keep claims last
+    data = comparison_data(result, claims=args.claims, gaps=found)
     emit_report(Report("comparison", title, data), args)
 
 
