@@ -72,7 +72,7 @@ def _law_changes(law: LawChange) -> list[Block]:
         label = f"article {a.base} → {a.head}" if moved else f"article {a.head or a.base}"
         items.append(Item(f"{label}: {a.change}", _edits(a.redline)))
     for p in law.provisions:
-        items.append(Item(f"{p.type} {p.id}: {p.change}", _edits(p.redline),
+        items.append(Item(f"{p.kind} {p.id}: {p.change}", _edits(p.redline),
                           children=tuple(Item(f.field, was=f.base, now=f.head,
                                               changed_value=True) for f in p.fields)))
     for n in (*law.parameters, *law.definitions):

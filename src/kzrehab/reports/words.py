@@ -1,9 +1,9 @@
 """The opening of a ``diff`` or ``compare`` report in plain sentences, made from its data.
 
-The sentences are generated from the report's typed data (:mod:`kzrehab.reports.data`)
-— after suppression, so a blank count is never written out — for a policy officer to paste into a memo: who gains and who
-loses, at which levels, in which categories, what it costs once and per month, which
-provisions explain it, and whether the population is synthetic.
+The sentences are generated from the report's typed data (:mod:`kzrehab.reports.data`) —
+after suppression, so a blank count is never written out — for a policy officer to paste
+into a memo: who gains and who loses, at which levels, in which categories, what it costs
+once and per month, which provisions explain it, and whether the population is synthetic.
 """
 
 from __future__ import annotations

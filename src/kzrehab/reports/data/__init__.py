@@ -2,19 +2,14 @@
 from the library's results, and one function per document that writes it as the JSON of
 docs/json.rst.
 
-=========================  ====================================  ==========================
-command                    data (built by)                       JSON
-=========================  ====================================  ==========================
-``coverage``               :class:`CoverageData`                 :func:`coverage_json`
-                           (:func:`coverage_data`)
-``diff``, ``compare``      :class:`ComparisonData`               :func:`comparison_json`
-                           (:func:`comparison_data`)
-``explain``                :class:`ExplainData`                  :func:`explain_json`
-                           (:func:`explain_data`)
-``explain --against``      :class:`ExplainAgainstData`           :func:`explain_against_json`
-                           (:func:`explain_against_data`)
-``gaps``                   :class:`GapsData` (:func:`gaps_data`)  :func:`gaps_json`
-=========================  ====================================  ==========================
+- ``coverage``: :class:`CoverageData`, built by :func:`coverage_data`, written by
+  :func:`coverage_json`;
+- ``diff`` and ``compare``: :class:`ComparisonData` (:func:`comparison_data`,
+  :func:`comparison_json`);
+- ``explain``: :class:`ExplainData` (:func:`explain_data`, :func:`explain_json`);
+- ``explain --against``: :class:`ExplainAgainstData` (:func:`explain_against_data`,
+  :func:`explain_against_json`);
+- ``gaps``: :class:`GapsData` (:func:`gaps_data`, :func:`gaps_json`).
 
 Every number field is declared with a marker of :mod:`kzrehab.reports.fields` — a count
 of claims, money, or a figure that counts no one — and small-cell suppression

@@ -48,7 +48,8 @@ class ProvisionDiff:
     """A changed provision: its changed fields, and its text's redline."""
 
     id: str
-    type: str
+    #: ``ground``, ``exclusion``, ``component``, ``amendment`` …
+    kind: str
     change: str
     fields: tuple[FieldChange, ...]
     redline: tuple[RedlineEdit, ...]
@@ -70,7 +71,7 @@ class LawChange:
 
     id: str
     change: str
-    #: the changed metadata fields (title, version …): none when the metadata are the same
+    #: the changed metadata fields, such as the title or the version; none when the same
     metadata: tuple[FieldChange, ...]
     articles: tuple[ArticleChange, ...]
     provisions: tuple[ProvisionDiff, ...]
@@ -118,7 +119,7 @@ def law_change_json(law: LawChange) -> dict[str, Any]:
                          for f in law.metadata}} if law.metadata else {}),
         "articles": [{"base": a.base, "head": a.head, "change": a.change,
                       "redline": _edits_json(a.redline)} for a in law.articles],
-        "provisions": [{"id": p.id, "type": p.type, "change": p.change,
+        "provisions": [{"id": p.id, "type": p.kind, "change": p.change,
                         "fields": [{"field": f.field, "base": f.base, "head": f.head}
                                    for f in p.fields],
                         "redline": _edits_json(p.redline)}
