@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 import kzrehab
 from kzrehab import comparison
-from kzrehab.comparison import Comparison, CoverageDiff, compare, diff
+from kzrehab.attribution import Comparison, compare
+from kzrehab.comparison import CoverageDiff, diff
 from kzrehab.coverage import Coverage
 from kzrehab.errors import UsageError
 from kzrehab.evaluation import evaluate
@@ -28,6 +29,7 @@ from kzrehab.keys import coverage_key, framework_key
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text, load_laws
 from kzrehab.population import Population, load_population
+from kzrehab.reports.data import result_json
 from kzrehab.rules.ast import Node
 from kzrehab.rules.printer import unparse
 from kzrehab.rules.values import K
@@ -187,7 +189,7 @@ def test_breakdowns(pop: Population) -> None:
 
 
 def test_json(pop: Population) -> None:
-    doc = run(fw(toy()), fw(toy(deportation=True)), pop).to_json()
+    doc = result_json(run(fw(toy()), fw(toy(deportation=True)), pop))
     assert list(doc)[:7] == ["schema", "as_of", "population", "base", "head", "transitions",
                              "gained"]  # fmt: skip
     assert doc["schema"] == "kzrehab/2" and doc["as_of"] == "2025-06-01"
@@ -202,7 +204,7 @@ def test_json(pop: Population) -> None:
                                       "amended_by": []}  # fmt: skip
     assert doc["changes"]["status"] == {"gained": 1, "lost": 0}
     assert "claims" not in doc
-    with_claims = run(fw(toy()), fw(toy(deportation=True)), pop).to_json(claims=True)
+    with_claims = result_json(run(fw(toy()), fw(toy(deportation=True)), pop), claims=True)
     assert [c["id"] for c in with_claims["claims"]] == ["t3"]
 
 
@@ -321,7 +323,7 @@ def test_cache_round_trip(pop: Population, tmp_path: Path) -> None:
     b = second.evaluate(fw(toy(deportation=True)), pop, AS_OF)
     assert (second.hits, second.misses) == (1, 0)
     _same(a, b)
-    assert b.to_json() == a.to_json()
+    assert result_json(b) == result_json(a)
 
 
 def test_cache_uses_the_default_directory(pop: Population, tmp_path: Path) -> None:

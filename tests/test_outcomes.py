@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kzrehab
+from kzrehab.attribution import Comparison, compare
 from kzrehab.claims import Claim, Event
-from kzrehab.comparison import CoverageDiff, compare
+from kzrehab.comparison import CoverageDiff
 from kzrehab.coverage import exact_cents, sum_cents
 from kzrehab.dates import parse_date
 from kzrehab.errors import EvaluationError
@@ -33,6 +34,7 @@ from kzrehab.outcome import diff_claim, periods
 from kzrehab.plan import MAX_AMOUNT, plan_of
 from kzrehab.population import Population
 from kzrehab.reports import Report
+from kzrehab.reports.data import comparison_data, result_json
 from kzrehab.rules.compiler import VectorEvaluator
 from kzrehab.rules.interpreter import Evaluator
 from kzrehab.rules.printer import unparse
@@ -149,7 +151,7 @@ def test_a_component_replaced_by_a_smaller_one_is_a_loss() -> None:
     assert rows["bill:payment"].levels is not None
     assert rows["bill:payment"].levels["amounts"]["lower"] == 1
     # the report says so first, in words
-    text = Report("comparison", "t", c.to_json()).render("text")
+    text = Report("comparison", "t", comparison_data(c)).render("text")
     head = text[: text.index("Changes by level")]
     assert "1 lose something" in head and "Who loses" in head
     assert "bill:payment (1 claims)" in head  # the provision responsible
@@ -193,8 +195,8 @@ def test_a_category_lost_to_a_narrower_ground_keeps_the_components_of_another() 
     assert d.lost == 1
 
 
-def formats(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    report = Report("comparison", "periods", data)
+def formats(result: Comparison) -> Iterator[tuple[str, str]]:
+    report = Report("comparison", "periods", comparison_data(result))
     for fmt in ("text", "md", "html", "json"):
         yield fmt, report.render(fmt)
 
@@ -202,19 +204,20 @@ def formats(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def test_once_and_monthly_totals_are_kept_apart_in_every_format() -> None:
     more = CURRENT.replace('amount = "10"', 'amount = "30"')
     people = pop_of(*(attrs.evolve(EXILE, id=f"c{i}") for i in range(3)))
-    data = compare(fw(CURRENT), fw(more), people, AS_OF).to_json()
+    result = compare(fw(CURRENT), fw(more), people, AS_OF)
+    data = result_json(result)
     periods = {r["period"]: r["amount"] for r in data["head"]["by_period"]}
     assert periods == {"once": {"min": 3000.0, "max": 3000.0},
                        "month": {"min": 90.0, "max": 90.0}}  # fmt: skip
     moved = {r["period"]: r for r in data["changes"]["amounts"]["by_period"]}
     assert set(moved) == {"month"} and moved["month"]["change"] == {"min": 60.0, "max": 60.0}
-    for fmt, text in formats(data):
+    for fmt, text in formats(result):
         assert "3,090" not in text and "3090" not in text, fmt  # never added together
         if fmt != "json":
             assert "KZT, once" in text and "KZT a month" in text, fmt
             assert "Monthly allowances: the total changes by +60.00 KZT" in text, fmt
             assert "One-time payments: no change." in text, fmt
-    assert json.loads(dict(formats(data))["json"])["summary"]
+    assert json.loads(dict(formats(result))["json"])["summary"]
 
 
 def test_a_component_that_changes_its_period_is_not_subtracted_across_periods() -> None:
@@ -230,7 +233,7 @@ def test_a_component_that_changes_its_period_is_not_subtracted_across_periods() 
 
 
 def test_nothing_lost_is_said_in_words() -> None:
-    data = compare(fw(CURRENT), fw(CURRENT), pop_of(EXILE), AS_OF).to_json()
+    data = comparison_data(compare(fw(CURRENT), fw(CURRENT), pop_of(EXILE), AS_OF))
     text = Report("comparison", "same", data).render("text")
     assert "No claim loses anything" in text and "Who loses" not in text
 

@@ -10,6 +10,7 @@ import pytest
 
 import kzrehab
 from kzrehab.cli import main
+from kzrehab.reports.data import result_json
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -83,7 +84,7 @@ def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     res = kzrehab.evaluate_claim(new, pop.claims[0], as_of=dt.date(2025, 6, 1))
     assert res.status_name in {"eligible", "ineligible", "undetermined"}
     d = kzrehab.diff(cov_before, cov_after)
-    moved = [t for t in d.to_json()["transitions"] if t["from"] != t["to"]]
+    moved = [t for t in result_json(d)["transitions"] if t["from"] != t["to"]]
     # widening the period from 1928..1934 to 1926..1938 only ever gains claims
     assert all(
         ["ineligible", "undetermined", "eligible"].index(t["to"])

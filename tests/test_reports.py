@@ -15,7 +15,29 @@ import pytest
 from kzrehab._progress import Progress
 from kzrehab.cli import main
 from kzrehab.reports import FORMATS, Report
-from kzrehab.reports.privacy import COUNT_KEYS, suppress
+from kzrehab.reports.data import (
+    ComponentTotal,
+    CoverageData,
+    CoverageFigures,
+    MoneyMoves,
+    PeriodMoney,
+    PeriodTotal,
+    PopulationInfo,
+    Range,
+    StatusCounts,
+    coverage_data,
+    coverage_json,
+)
+from kzrehab.reports.history import (
+    CommitRecord,
+    CommitRow,
+    LawAdds,
+    LogDocument,
+    StatusChange,
+)
+from kzrehab.reports.history import PopulationInfo as HistoryPopulation
+from kzrehab.reports.history import StatusCounts as HistoryCounts
+from kzrehab.reports.privacy import suppress
 
 from .test_gitstore import commit, make_repo, toy
 from .test_tracker_cli import BASE, POPULATION, run
@@ -44,6 +66,13 @@ COMMANDS = {
 }  # fmt: skip
 
 
+#: the keys of the JSON documents whose integers count claims (or changes of such counts)
+COUNT_KEYS = frozenset({"eligible", "undetermined", "ineligible", "claims", "gained", "lost",
+                        "applies", "holds", "unbounded", "paying", "higher", "lower",
+                        "uncertain", "gained_overall", "lost_overall", "unsettled",
+                        "received", "withheld", "always"})  # fmt: skip
+
+
 def _counts(doc: Any, path: str = "") -> list[tuple[str, Any]]:
     """Every value under a count key, outside the population object."""
     out: list[tuple[str, Any]] = []
@@ -64,79 +93,100 @@ def _counts(doc: Any, path: str = "") -> list[tuple[str, Any]]:
 # -- suppression, unit ----------------------------------------------------------------------------
 
 
+def _component(name: str, claims: int | None, paying: int | None, amount: float | None,
+               period: str | None = "once", undetermined: int = 0) -> ComponentTotal:  # fmt: skip
+    return ComponentTotal(name, "compensation", period, claims, undetermined, paying,
+                          None if amount is None else Range(amount, amount))
+
+
+def _figures(status: StatusCounts, rows: tuple[ComponentTotal, ...] = (),
+             periods: tuple[PeriodTotal, ...] = ()) -> CoverageFigures:  # fmt: skip
+    return CoverageFigures(dt.date(2025, 6, 1), (), status, (), rows, periods, (), (), ())
+
+
 def test_counts_below_k_become_null_and_a_zero_only_by_complement() -> None:
-    doc: dict[str, Any] = {"population": {"claims": 3}, "status": {"eligible": 2, "undetermined": 0,
-                                                   "ineligible": 40},
-           "by_component": [{"component": "a", "claims": 3, "undetermined": 12,
-                             "amount": {"min": 10.0, "max": 20.0}}]}  # fmt: skip
-    out = suppress(doc, 5)
-    assert out["population"] == {"claims": 3}  # the population's size is kept
+    figures = _figures(StatusCounts(eligible=2, ineligible=40, undetermined=0),
+                       (_component("a", 3, None, None, None, undetermined=12),))
+    out = suppress(figures, 5)
     # eligible 2 is blank; the zero would give it back (42 - 40), so it goes with it
-    assert out["status"] == {"eligible": None, "undetermined": None, "ineligible": 40}
-    assert out["by_component"][0] == {"component": "a", "claims": None, "undetermined": 12,
-                                      "amount": None}  # fmt: skip
-    assert out["suppressed_below"] == 5
-    assert doc["status"]["eligible"] == 2  # the input is not changed
+    assert out.status == StatusCounts(eligible=None, ineligible=40, undetermined=None)
+    assert out.by_component == (_component("a", None, None, None, None, undetermined=12),)
+    assert figures.status.eligible == 2  # the input is not changed
+
+
+def test_a_document_says_it_is_suppressed_and_keeps_its_population() -> None:
+    doc = CoverageData(PopulationInfo("p", 3, 3, 3),
+                       _figures(StatusCounts(eligible=2, ineligible=0, undetermined=1)))
+    out = suppress(doc, 5)
+    assert out.population == doc.population  # the population's size is kept
+    assert out.suppressed_below == 5 and doc.suppressed_below is None
+    assert coverage_json(out)["suppressed_below"] == 5
+    assert list(coverage_json(out))[-1] == "suppressed_below"
+    assert "suppressed_below" not in coverage_json(doc)
 
 
 def test_one_blank_status_cell_takes_the_smallest_other_with_it() -> None:
-    out = suppress({"status": {"eligible": 3, "undetermined": 50, "ineligible": 900}}, 10)
-    assert out["status"] == {"eligible": None, "undetermined": None, "ineligible": 900}
+    out = suppress(StatusCounts(eligible=3, undetermined=50, ineligible=900), 10)
+    assert out == StatusCounts(eligible=None, undetermined=None, ineligible=900)
+    # equal others: the first in the order eligible, undetermined, ineligible goes
+    out = suppress(StatusCounts(eligible=50, undetermined=3, ineligible=50), 10)
+    assert out == StatusCounts(eligible=None, undetermined=None, ineligible=50)
+
+
+def _log(*rows: tuple[tuple[int, int, int], tuple[int, int, int]]) -> LogDocument:
+    """A log of rows (newest first), each (status, change) as (eligible, undetermined,
+    ineligible)."""
+    def row(i: int, status: tuple[int, int, int], change: tuple[int, int, int]) -> CommitRow:
+        e, u, n = status
+        de, du, dn = change
+        return CommitRow(CommitRecord(f"{i:040d}", dt.datetime(2025, 1, 1), "A", "m"), {}, (),
+                         HistoryCounts(eligible=e, undetermined=u, ineligible=n),
+                         StatusChange(eligible=de, undetermined=du, ineligible=dn), None, None)
+    return LogDocument(dt.date(2025, 6, 1), HistoryPopulation("p", 1000, 1000, 1000), ("d",),
+                       None, tuple(row(i, *r) for i, r in enumerate(rows)))
+
+
+def _cells(c: Any) -> tuple[object, object, object]:
+    return (c.eligible, c.undetermined, c.ineligible)
 
 
 def test_changes_are_blanked_by_magnitude_and_by_their_operands() -> None:
-    commits = [
-        {"status": {"eligible": 100, "undetermined": 4, "ineligible": 300},
-         "change": {"eligible": 50, "undetermined": -30, "ineligible": -20}},
-        {"status": {"eligible": 50, "undetermined": 34, "ineligible": 320},
-         "change": {"eligible": 50, "undetermined": 34, "ineligible": 3}},
-    ]  # fmt: skip
-    out = suppress({"commits": commits}, 10)["commits"]
+    newer = ((100, 4, 300), (50, -30, -20))
+    older = ((50, 34, 320), (50, 34, 3))
+    out = suppress(_log(newer, older), 10).commits
     # undetermined 4 is blank, so the smaller other cell (eligible 100) goes with it
-    assert out[0]["status"] == {"eligible": None, "undetermined": None, "ineligible": 300}
+    assert _cells(out[0].status) == (None, None, 300)
     # a change is blank where its own row's count is blank ...
-    assert out[0]["change"] == {"eligible": None, "undetermined": None, "ineligible": -20}
+    assert _cells(out[0].change) == (None, None, -20)
     # ... and by its magnitude
-    assert out[1]["change"] == {"eligible": 50, "undetermined": 34, "ineligible": None}
+    assert _cells(out[1].change) == (50, 34, None)
     # an older row's blank count blanks the newer row's change computed from it
-    older = [commits[1], {"status": {"eligible": 5, "undetermined": 500, "ineligible": 500},
-                          "change": {"eligible": 5, "undetermined": 500, "ineligible": 500}}]
-    out = suppress({"commits": older}, 10)["commits"]
-    assert out[0]["change"]["eligible"] is None and out[0]["status"]["eligible"] == 50
+    out = suppress(_log(older, ((5, 500, 500), (5, 500, 500))), 10).commits
+    assert out[0].change is not None and out[0].status is not None
+    assert out[0].change.eligible is None and out[0].status.eligible == 50
 
 
 def test_changes_are_not_completed_like_a_status_breakdown() -> None:
-    doc: dict[str, Any] = {"laws": [{"adds": {"gained": 12, "lost": 0, "eligible": 12,
-                                              "undetermined": 0}}]}  # fmt: skip
-    out = suppress(doc, 5)
+    adds = suppress(LawAdds(gained=12, lost=0, eligible=12, undetermined=0), 5)
     # a zero is published: no claim lost anything (a statement about every claim alike)
-    assert out["laws"][0]["adds"] == {"gained": 12, "lost": 0, "eligible": 12,
-                                      "undetermined": 0}  # fmt: skip
+    assert adds == LawAdds(gained=12, lost=0, eligible=12, undetermined=0)
 
 
 def test_zero_is_published_and_amounts_need_k_contributors() -> None:
-    doc: dict[str, Any] = {
-        "gained": 0, "lost": 3,
-        "by_component": [
-            # 50 recipients, but only one paid a non-zero amount: the total is one person's
-            {"component": "a", "claims": 50, "undetermined": 0, "paying": 1,
-             "amount": {"min": 1917.0, "max": 1917.0}},
-            {"component": "b", "claims": 50, "undetermined": 0, "paying": 0,
-             "amount": {"min": 0.0, "max": 0.0}},
-        ],
-        "changes": {"amounts": {"by_period": [
-            {"period": "once", "higher": 1, "lower": 0, "uncertain": 0,
-             "change": {"min": 5.0, "max": 5.0}},
-            {"period": "month", "higher": 0, "lower": 0, "uncertain": 0,
-             "change": {"min": 0.0, "max": 0.0}}]}},
-    }  # fmt: skip
-    out = suppress(doc, 10)
-    assert (out["gained"], out["lost"]) == (0, None)
-    a, b = out["by_component"]
-    assert a["amount"] is None and a["paying"] is None and a["claims"] == 50
-    assert b["amount"] == {"min": 0.0, "max": 0.0} and b["paying"] == 0
-    once, month = out["changes"]["amounts"]["by_period"]
-    assert once["change"] is None and month["change"] == {"min": 0.0, "max": 0.0}
+    # 50 recipients, but only one paid a non-zero amount: the total is one person's
+    a = _component("a", 50, 1, 1917.0)
+    b = _component("b", 50, 0, 0.0)
+    out = suppress((a, b), 10)
+    assert out[0].amount is None and out[0].paying is None and out[0].claims == 50
+    assert out[1].amount == Range(0.0, 0.0) and out[1].paying == 0
+    # a change of money is blanked when fewer than K claims' money moves
+    once = PeriodMoney("once", 1, 0, 0, Range(5.0, 5.0))
+    month = PeriodMoney("month", 0, 0, 0, Range(0.0, 0.0))
+    assert suppress((once, month), 10) == (PeriodMoney("once", None, 0, 0, None), month)
+    # ... by the claims whose money moves, however they split: 5 + 3 + 4 is 12 claims
+    split = PeriodMoney("once", 5, 3, 4, Range(-1.0, 9.0))
+    assert suppress(split, 10) == PeriodMoney("once", None, None, None, Range(-1.0, 9.0))
+    assert suppress(MoneyMoves(0, 3, 0), 10) == MoneyMoves(0, None, 0)
 
 
 # -- suppression, through the commands ----------------------------------------------------------
@@ -245,10 +295,9 @@ def test_every_evaluating_command_offers_every_format() -> None:
 
 def test_report_kinds_are_checked() -> None:
     with pytest.raises(ValueError):
-        Report("nonsense", "t", {})
-    gaps = {"as_of": "2020-01-01", "laws": [], "by": "status", "groups": []}
-    with pytest.raises(ValueError):
-        Report("gaps", "t", gaps).render("pdf")
+        Report("nonsense", "t", {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a gaps report carries GapsData, not dict"):
+        Report("gaps", "t", {"as_of": "2020-01-01", "by": "status"})  # type: ignore[arg-type]
 
 
 # -- progress -----------------------------------------------------------------------------------
@@ -331,30 +380,19 @@ def _unthrottled(self: Progress, count: int) -> None:
 
 
 def test_a_period_total_never_gives_a_blank_component_back() -> None:
-    doc: dict[str, Any] = {
-        "by_component": [
-            {"component": "a", "period": "once", "claims": 50, "undetermined": 0,
-             "paying": 3, "amount": {"min": 30.0, "max": 30.0}},
-            {"component": "b", "period": "once", "claims": 50, "undetermined": 0,
-             "paying": 12, "amount": {"min": 40.0, "max": 40.0}},
-            {"component": "c", "period": "month", "claims": 50, "undetermined": 0,
-             "paying": 50, "amount": {"min": 500.0, "max": 500.0}},
-            {"component": "d", "period": "once", "claims": 50, "undetermined": 0,
-             "paying": 0, "amount": {"min": 0.0, "max": 0.0}},
-        ],
-        "by_period": [{"period": "once", "amount": {"min": 70.0, "max": 70.0}},
-                      {"period": "month", "amount": {"min": 500.0, "max": 500.0}}],
-    }  # fmt: skip
-    out = suppress(doc, 10)
+    rows = (_component("a", 50, 3, 30.0), _component("b", 50, 12, 40.0),
+            _component("c", 50, 50, 500.0, "month"), _component("d", 50, 0, 0.0))
+    periods = (PeriodTotal("once", Range(70.0, 70.0)), PeriodTotal("month", Range(500.0, 500.0)))
+    status = StatusCounts(eligible=50, ineligible=50, undetermined=50)
+    out = suppress(_figures(status, rows, periods), 10)
     # a is blank; the once total minus b would give it back: b (the smallest other that
     # anyone contributes to; d is an exact zero) goes with it, and the budget line stays
-    assert [r["amount"] for r in out["by_component"]] == [
-        None, None, {"min": 500.0, "max": 500.0}, {"min": 0.0, "max": 0.0}]
-    assert out["by_period"] == doc["by_period"]
+    assert [r.amount for r in out.by_component] == [
+        None, None, Range(500.0, 500.0), Range(0.0, 0.0)]
+    assert out.by_period == periods
     # a period with no other component to blank loses its total instead
-    alone = suppress({"by_component": doc["by_component"][:1],
-                      "by_period": doc["by_period"][:1]}, 10)
-    assert alone["by_period"] == [{"period": "once", "amount": None}]
+    alone = suppress(_figures(status, rows[:1], periods[:1]), 10)
+    assert alone.by_period == (PeriodTotal("once", None),)
 
 
 # -- drafts that try to single out one claim ---------------------------------------------------
@@ -389,7 +427,7 @@ text = "Exiles are victims."
 """
 
 
-def _spied() -> dict[str, Any]:
+def _spied() -> Report:
     from kzrehab.claims import Claim, Event
     from kzrehab.dates import parse_date
     from kzrehab.evaluation import evaluate
@@ -404,25 +442,26 @@ def _spied() -> dict[str, Any]:
                       victim_birth_year=1917, events=exile)  # the one the draft is after
     cov = evaluate(Framework([load_law_text(_SPY, "spy.toml")]), Population("p", tuple(people)),
                    dt.date(2025, 6, 1))
-    return Report("coverage", "spy", cov.to_json()).suppressed(10).json_data()
+    return Report("coverage", "spy", coverage_data(cov)).suppressed(10)
 
 
 def test_an_amount_that_one_claim_alone_makes_is_blank() -> None:
-    data = _spied()
+    report = _spied()
+    data = report.json_data()
     probe = next(r for r in data["by_component"] if r["component"] == "spy:probe")
     # 50 claims receive the component, one of them a non-zero amount: their birth year
     assert probe["claims"] == 50 and probe["paying"] is None and probe["amount"] is None
     assert data["by_period"] == [{"period": "once", "amount": None}]  # nothing else to blank
     for fmt in ("text", "md", "html", "json"):
-        assert "1,917" not in Report("coverage", "spy", data).render(fmt)
-        assert "1917" not in Report("coverage", "spy", data).render(fmt)
+        assert "1,917" not in report.render(fmt)
+        assert "1917" not in report.render(fmt)
 
 
 def test_two_grounds_that_differ_by_one_claim_are_a_documented_limit() -> None:
     """Cell suppression does not see differences between two published counts: two grounds
     over the same claims, 50 against 49, tell whether one person has a fact. The limit is
     stated in docs/reports.rst; identifying fields cannot be used to aim it at a name."""
-    grounds = {r["ground"]: r["applies"] for r in _spied()["by_ground"]}
+    grounds = {r["ground"]: r["applies"] for r in _spied().json_data()["by_ground"]}
     assert grounds == {"spy:exile": 50, "spy:exile-but-one": 49}  # both published
     docs = (Path(__file__).resolve().parent.parent / "docs" / "reports.rst").read_text("utf-8")
     assert "two grounds whose conditions differ by one test" in docs

@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 from .errors import KzrehabError
 
 if TYPE_CHECKING:
+    from .attribution import compare
     from .claims import Claim, Event
-    from .comparison import compare, diff
+    from .comparison import diff
     from .dates import PartialDate
     from .evaluation import evaluate, evaluate_claim, summarize
     from .laws.framework import Framework
@@ -72,10 +73,14 @@ def __getattr__(name: str) -> Any:
         from . import evaluation
 
         return getattr(evaluation, name)
-    if name in {"compare", "diff"}:
-        from . import comparison
+    if name == "diff":
+        from .comparison import diff
 
-        return getattr(comparison, name)
+        return diff
+    if name == "compare":
+        from .attribution import compare
+
+        return compare
     if name in {"log", "status"}:
         from .tracker import history
 

@@ -34,10 +34,11 @@ row tells how much the rows leave unexplained.
 
 from __future__ import annotations
 
-__all__ = ["AttributionRow", "attribute", "variant"]
+__all__ = ["AttributionRow", "attribute", "variant", "Comparison", "compare"]
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -58,6 +59,9 @@ from .laws.provisions import (
     amendable_fields,
 )
 from .redline import LawDiff
+
+if TYPE_CHECKING:
+    from .population import Population
 
 
 @attrs.frozen
@@ -292,3 +296,57 @@ def _no_levels() -> dict[str, dict[str, int]]:
     return {"status": {"gained": 0, "lost": 0}, "categories": {"gained": 0, "lost": 0},
             "components": {"gained": 0, "lost": 0},
             "amounts": {"higher": 0, "lower": 0, "uncertain": 0}}  # fmt: skip
+
+
+# -- the comparison: the diff, the laws' diff and the attribution --------------------------
+
+
+@attrs.frozen(eq=False, repr=False)
+class Comparison:
+    """A coverage diff with the laws' structural diff and the attribution of its changes."""
+
+    coverage: CoverageDiff
+    laws: tuple[LawDiff, ...]
+    attribution: tuple[AttributionRow, ...]
+
+    @property
+    def base(self) -> Coverage:
+        return self.coverage.base
+
+    @property
+    def head(self) -> Coverage:
+        return self.coverage.head
+
+    def provisions(self) -> list[tuple[str, str]]:
+        """``(id, change)`` of every changed provision, parameter and definition, by id."""
+        found = [(p.id, p.change) for ld in self.laws for p in ld.provisions]
+        found += [(n.id, n.change) for ld in self.laws for n in (*ld.parameters, *ld.definitions)]
+        return sorted(found)
+
+    def __repr__(self) -> str:
+        changed = len(self.provisions())
+        return (f"<Comparison {len(self.base):,} claims: {self.coverage.gained:,} gain, "
+                f"{self.coverage.lost:,} lose; {changed:,} changed provision"
+                f"{'s' if changed != 1 else ''}>")
+
+
+def compare(
+    base: Framework,
+    head: Framework,
+    population: Population,
+    as_of: dt.date,
+    evaluate: Evaluate | None = None,
+) -> Comparison:
+    """Evaluate two frameworks over ``population`` and explain the difference.
+
+    ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
+    coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`.
+    """
+    from .evaluation import evaluate as evaluate_
+    from .redline import diff_laws
+
+    run: Evaluate = evaluate or (lambda fw: evaluate_(fw, population, as_of))
+    base_cov, head_cov = run(base), run(head)
+    laws = tuple(diff_laws(base.laws, head.laws))
+    rows = attribute(base, head, laws, base_cov, head_cov, run)
+    return Comparison(CoverageDiff(base_cov, head_cov), laws, tuple(rows))

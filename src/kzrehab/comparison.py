@@ -19,14 +19,11 @@ __all__ = [
     "Transition",
     "Moves",
     "CoverageDiff",
-    "Comparison",
     "diff",
-    "compare",
 ]
 
-import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -34,9 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .coverage import (
-    SCHEMA,
     Coverage,
-    amount_json,
     cents_json,
     received_arrays,
     sum_cents,
@@ -45,13 +40,11 @@ from .coverage import (
 from .errors import UsageError
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import RECEIVES, STATUSES, AmountChange, ClaimDiff, periods
-from .redline import Edit, LawDiff, NamedChange, diff_laws
-from .rules.values import FALSE, TRUE, Interval, K
+from .outcome import STATUSES, AmountChange, ClaimDiff, periods
+from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
-    from .attribution import AttributionRow
-    from .population import Population
+    pass
 
 Evaluate = Callable[[Framework], Coverage]
 Mask = npt.NDArray[np.bool_]
@@ -283,6 +276,35 @@ class CoverageDiff:
                         "uncertain": int(self._any(m.uncertain for m in money).sum())},
         }  # fmt: skip
 
+    def component_kind(self, c: str) -> str:
+        """A component's kind, the head's (or the base's, for a component it removed)."""
+        for fw in (self.head.framework, self.base.framework):
+            if c in fw.components:
+                return fw.components[c][0].kind
+        return ""
+
+    def replaced_by(self) -> dict[str, list[str]]:
+        """Per component, the head's components that replace it (``instead_of``), by id."""
+        replacing: dict[str, list[str]] = {}
+        for rid, (comp, law, _) in sorted(self.head.framework.components.items()):
+            for target in comp.instead_of:
+                replacing.setdefault(law.full_id(target), []).append(rid)
+        return replacing
+
+    def claims_by_category(self, mask: Mask, head: bool) -> list[tuple[str, int]]:
+        """The claims of ``mask`` by the categories they are surely in under the head (or
+        the base), a claim in several counted in each, sorted by id; ``(none)`` last, for
+        those in no category."""
+        categories = (self.head if head else self.base).categories
+        rows = []
+        in_some = np.zeros(mask.shape, bool)
+        for c, a in sorted(categories.items()):
+            sure = a == 2
+            in_some |= sure
+            rows.append((c, int((mask & sure).sum())))
+        rows.append(("(none)", int((mask & ~in_some).sum())))  # none surely
+        return rows
+
     def changes(self) -> dict[str, Any]:
         """The ``changes`` object: each level's gains and losses, with breakdowns."""
         levels = self.level_counts()
@@ -292,33 +314,24 @@ class CoverageDiff:
                     "uncertain": int(m.uncertain.sum()),
                     "change": cents_json(sum_cents(m.lo), sum_cents(m.hi))}  # fmt: skip
 
-
-        def kinds(c: str) -> str:
-            for fw in (self.head.framework, self.base.framework):
-                if c in fw.components:
-                    return fw.components[c][0].kind
-            return ""
-
-        cats = self.base.categories, self.head.categories
-        replacing: dict[str, list[str]] = {}
-        for rid, (comp, law, _) in sorted(self.head.framework.components.items()):
-            for target in comp.instead_of:
-                replacing.setdefault(law.full_id(target), []).append(rid)
+        replacing = self.replaced_by()
         return {
             "status": levels["status"],
             "categories": {**levels["categories"], "by_category": [
                 {"category": c, "gained": int(g.sum()), "lost": int(x.sum())}
                 for c, (g, x) in self.categories.items()]},
             "components": {**levels["components"], "by_component": [
-                {"component": c, "kind": kinds(c), "gained": int(g.sum()), "lost": int(x.sum()),
-                 "replaced_by": replacing.get(c, [])}
+                {"component": c, "kind": self.component_kind(c), "gained": int(g.sum()),
+                 "lost": int(x.sum()), "replaced_by": replacing.get(c, [])}
                 for c, (g, x) in self.components.items()]},
             "amounts": {**levels["amounts"],
                         "by_period": [{"period": p, **moves(m)} for p, m in self.money.items()],
                         "by_component": [{"component": c, "period": p, **moves(m)}
                                          for (c, p), m in self.amounts.items()]},
-            "gained_by_category": _by_category(self.gains, self.head.categories),
-            "lost_by_category": _by_category(self.loses, cats[0]),
+            "gained_by_category": [{"category": c, "claims": n}
+                                   for c, n in self.claims_by_category(self.gains, head=True)],
+            "lost_by_category": [{"category": c, "claims": n}
+                                 for c, n in self.claims_by_category(self.loses, head=False)],
         }  # fmt: skip
 
     # -- breakdowns of each side -------------------------------------------------------------
@@ -385,27 +398,6 @@ class CoverageDiff:
             ))  # fmt: skip
         return rows
 
-    def to_json(self, claims: bool = False) -> dict[str, Any]:
-        """``schema``, ``as_of``, ``population``, ``base``, ``head``, ``transitions``,
-        ``gained``, ``lost``, ``changes`` and the breakdowns; with ``claims``, every claim
-        that changed with its changes."""
-        doc: dict[str, Any] = {
-            "schema": SCHEMA,
-            "as_of": self.head.as_of.isoformat(),
-            "population": self.head.population_json(),
-            "base": _side_json(self.base),
-            "head": _side_json(self.head),
-            "transitions": [{"from": t.from_, "to": t.to, "claims": t.claims}
-                            for t in self.transitions() if t.claims > 0],
-            "gained": self.gained,
-            "lost": self.lost,
-            "changes": self.changes(),
-            "by_category": self.by_category(),
-            "by_component": self.by_component(),
-        }  # fmt: skip
-        if claims:
-            doc["claims"] = [claim_diff_json(c) for c in self.claim_changes()]
-        return doc
 
 
 def _sides(m: Moves, i: Any) -> tuple[Interval, Interval]:
@@ -418,142 +410,9 @@ def _way(m: Moves, i: Any) -> str:
     return "lower" if m.lower[i] else "higher" if m.higher[i] else "uncertain"
 
 
-def _by_category(mask: Mask,
-                 categories: Mapping[str, npt.NDArray[np.int8]]) -> list[dict[str, Any]]:
-    """The claims of ``mask`` by the categories they are surely in (a claim in several
-    counts in each), sorted by id; ``(none)`` for those in no category."""
-    rows = []
-    in_some = np.zeros(mask.shape, bool)
-    for c, a in sorted(categories.items()):
-        sure = a == TRUE
-        in_some |= sure
-        rows.append({"category": c, "claims": int((mask & sure).sum())})
-    rows.append({"category": "(none)", "claims": int((mask & ~in_some).sum())})  # none surely
-    return rows
-
-
-def _range_json(r: Interval) -> dict[str, float | None]:
-    return amount_json(r.lo, r.hi)
-
-
-def claim_diff_json(c: ClaimDiff) -> dict[str, Any]:
-    """One claim's changes, as in the ``claims`` list of ``diff`` and ``compare``."""
-    return {
-        "id": c.id, "from": STATUSES[c.base], "to": STATUSES[c.head],
-        "gains": list(c.levels_gained), "loses": list(c.levels_lost),
-        "categories": {"gained": list(c.categories_gained), "lost": list(c.categories_lost)},
-        "components": {
-            "gained": [{"component": x, "from": RECEIVES[b], "to": RECEIVES[h]}
-                       for x, b, h in c.components_gained],
-            "lost": [{"component": x, "from": RECEIVES[b], "to": RECEIVES[h]}
-                     for x, b, h in c.components_lost]},
-        "amounts": [{"component": a.id, "period": a.period, "base": _range_json(a.base),
-                     "head": _range_json(a.head), "change": _range_json(a.change),
-                     "direction": a.direction} for a in c.amounts],
-        "money": [{"period": m.period, "change": _range_json(m.change),
-                   "direction": m.direction} for m in c.money],
-    }  # fmt: skip
-
-
-def _side_json(cov: Coverage) -> dict[str, Any]:
-    doc = cov.to_json(claims=False)
-    for key in ("schema", "population", "claims"):
-        doc.pop(key, None)
-    return doc
-
-
 def diff(base: Coverage, head: Coverage) -> CoverageDiff:
     """The diff of two coverages of the same population (a :class:`UsageError` otherwise)."""
     return CoverageDiff(base, head)
 
 
 # -- comparisons ----------------------------------------------------------------------------------
-
-
-@attrs.frozen(eq=False)
-class Comparison:
-    """A coverage diff with the laws' structural diff and the attribution of its changes."""
-
-    coverage: CoverageDiff
-    laws: tuple[LawDiff, ...]
-    attribution: tuple[AttributionRow, ...]
-
-    @property
-    def base(self) -> Coverage:
-        return self.coverage.base
-
-    @property
-    def head(self) -> Coverage:
-        return self.coverage.head
-
-    def provisions(self) -> list[tuple[str, str]]:
-        """``(id, change)`` of every changed provision, parameter and definition, by id."""
-        found = [(p.id, p.change) for ld in self.laws for p in ld.provisions]
-        found += [(n.id, n.change) for ld in self.laws for n in (*ld.parameters, *ld.definitions)]
-        return sorted(found)
-
-    def to_json(self, claims: bool = False) -> dict[str, Any]:
-        """The JSON document of ``kzrehab diff`` and ``kzrehab compare`` (SPEC §7)."""
-        doc = self.coverage.to_json(claims=claims)
-        doc["provisions"] = [{"id": i, "change": c} for i, c in self.provisions()]
-        doc["attribution"] = [{"provision": r.provision, "gained": r.gained, "lost": r.lost,
-                               "gained_overall": r.gained_overall,
-                               "lost_overall": r.lost_overall,
-                               "evaluated": r.gained is not None,
-                               "levels": None if r.levels is None else dict(r.levels),
-                               "amended_by": list(r.amended_by)}
-                              for r in self.attribution]  # fmt: skip
-        doc["laws"] = [_law_diff_json(ld) for ld in self.laws if ld.status != "unchanged"]
-        doc["notices"] = list(dict.fromkeys([*self.base.framework.notices,
-                                             *self.head.framework.notices]))  # fmt: skip
-        if claims:
-            doc["claims"] = doc.pop("claims")  # keep claims last
-        return doc
-
-
-def _edits_json(edits: Sequence[Edit]) -> list[dict[str, Any]]:
-    return [{"kind": e.kind, "text": e.text, "space": e.space} for e in edits]
-
-
-def _law_diff_json(ld: LawDiff) -> dict[str, Any]:
-    """What changed in one law: metadata, articles and provisions with their redlines."""
-
-    def named(n: NamedChange) -> dict[str, Any]:
-        return {"id": n.id, "change": n.change, "base": n.old, "head": n.new}
-
-    return {
-        "id": ld.id, "change": ld.status,
-        **({"metadata": {f.field: {"base": f.old, "head": f.new}
-                         for f in ld.metadata}} if ld.metadata else {}),
-        "articles": [{"base": a.base_number, "head": a.head_number, "change": a.change,
-                      "redline": _edits_json(a.text_redline)} for a in ld.articles],
-        "provisions": [{"id": p.id, "type": p.type, "change": p.change,
-                        "fields": [{"field": f.field, "base": f.old, "head": f.new}
-                                   for f in p.fields],
-                        "redline": [] if p.inherited_text else _edits_json(p.text_redline)}
-                       for p in ld.provisions],
-        "parameters": [named(n) for n in ld.parameters],
-        "definitions": [named(n) for n in ld.definitions],
-    }  # fmt: skip
-
-
-def compare(
-    base: Framework,
-    head: Framework,
-    population: Population,
-    as_of: dt.date,
-    evaluate: Evaluate | None = None,
-) -> Comparison:
-    """Evaluate two frameworks over ``population`` and explain the difference.
-
-    ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
-    coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`.
-    """
-    from .attribution import attribute
-    from .evaluation import evaluate as evaluate_
-
-    run: Evaluate = evaluate or (lambda fw: evaluate_(fw, population, as_of))
-    base_cov, head_cov = run(base), run(head)
-    laws = tuple(diff_laws(base.laws, head.laws))
-    rows = attribute(base, head, laws, base_cov, head_cov, run)
-    return Comparison(CoverageDiff(base_cov, head_cov), laws, tuple(rows))

@@ -3,7 +3,8 @@
 A :class:`Coverage` holds, per claim, Kleene arrays (``int8``: 0 false, 1 unknown, 2 true)
 for the status, every ground (applies), exclusion (holds), category and component
 (received), and the rounded amount range of every component with an amount. It knows its
-framework and its population, and summarises itself as counts and ranges (SPEC §7).
+framework and its population, and summarises itself as counts and ranges; its report's
+data are :func:`kzrehab.reports.data.coverage_data` (docs/json.rst).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ __all__ = [
     "Tally",
     "Part",
     "SCHEMA",
-    "amount_json",
     "cents_json",
     "exact_cents",
     "sum_cents",
@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import STATUSES, ClaimResult
+from .outcome import ClaimResult
 from .rules.values import TRUE, UNKNOWN
 
 if TYPE_CHECKING:
@@ -62,18 +62,9 @@ class Part:
     amount_hi: dict[str, Floats]
 
 
-def _bound(x: float) -> float | None:
-    return None if math.isinf(x) or math.isnan(x) else round(float(x), 2)
-
-
-def amount_json(lo: float, hi: float) -> dict[str, float | None]:
-    """An amount range as JSON (SPEC §7): ``{"min": x, "max": y}`` in tenge rounded to
-    cents, ``None`` for an unbounded side."""
-    return {"min": _bound(lo), "max": _bound(hi)}
-
-
 def population_json(p: Population) -> dict[str, Any]:
-    """The ``population`` object of every evaluating command's JSON (SPEC §7)."""
+    """The ``population`` object of every evaluating command's JSON (docs/json.rst); the
+    typed reports' data say it with :class:`kzrehab.reports.data.PopulationInfo`."""
     return {"name": p.name, "claims": len(p), "victims": p.victims, "events": p.events,
             "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
 
@@ -202,7 +193,7 @@ def cents_json(lo: int | None, hi: int | None) -> dict[str, float | None]:
 
 
 class Summaries:
-    """The summaries of a coverage (SPEC §7), computed from a :class:`Tally`.
+    """The summaries of a coverage, computed from a :class:`Tally`.
 
     Shared by :class:`Coverage` (which holds every claim's result) and
     :class:`CoverageSummary` (which holds only the tally: ten million claims).
@@ -265,42 +256,29 @@ class Summaries:
             })  # fmt: skip
         return rows
 
+    def period_cents(self) -> dict[str, tuple[int | None, int | None]]:
+        """Per period (``once``, ``month``, in that order) in which some component pays: the
+        exact total in cents of every amount paid in it (None: unbounded)."""
+        totals: dict[str, tuple[int | None, int | None]] = {}
+        for cid, (lo, hi) in self.tally.amounts.items():
+            period = self.framework.components[cid][0].pays
+            t_lo, t_hi = totals.get(period, (0, 0))
+            totals[period] = (None if lo is None or t_lo is None else t_lo + lo,
+                              None if hi is None or t_hi is None else t_hi + hi)  # fmt: skip
+        return {p: totals[p] for p in PERIODS if p in totals}
+
     def by_period(self) -> list[dict[str, Any]]:
         """The total of every amount paid once, and of every amount paid per month: never
         added together."""
-        totals: dict[str, list[int | None]] = {}
-        for cid, (lo, hi) in self.tally.amounts.items():
-            period = self.framework.components[cid][0].pays
-            t_lo, t_hi = totals.get(period, [0, 0])
-            totals[period] = [None if lo is None or t_lo is None else t_lo + lo,
-                              None if hi is None or t_hi is None else t_hi + hi]  # fmt: skip
-        return [{"period": p, "amount": cents_json(*totals[p])}
-                for p in PERIODS if p in totals]  # fmt: skip
+        return [{"period": p, "amount": cents_json(*t)} for p, t in self.period_cents().items()]
 
-    def population_json(self) -> dict[str, Any]:
-        """The ``population`` object of every evaluating command's JSON."""
-        return population_json(self.population)
-
-    def summary_json(self) -> dict[str, Any]:
-        """The coverage object of SPEC §7, without claims."""
-        return {
-            "schema": SCHEMA,
-            "as_of": self.as_of.isoformat(),
-            "population": self.population_json(),
-            "laws": [{"id": law.id, "ref": law.ref, "commit": law.commit, "title": law.title,
-                      "kind": law.kind, "status": law.status, "version": law.version}
-                     for law in self.framework.laws],
-            "status": self.counts(),
-            "by_category": self.by_category(),
-            "by_component": self.by_component(),
-            "by_period": self.by_period(),
-            "by_ground": self.by_ground(),
-            "by_exclusion": self.by_exclusion(),
-            "notices": list(self.framework.notices),
-        }  # fmt: skip
+    def __repr__(self) -> str:
+        s = self.tally.status
+        return (f"<{type(self).__name__} {self.tally.claims:,} claims: {s[2]:,} eligible, "
+                f"{s[1]:,} undetermined, {s[0]:,} ineligible>")
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class CoverageSummary(Summaries):
     """The summaries of a framework over a population, without per-claim results."""
 
@@ -313,12 +291,9 @@ class CoverageSummary(Summaries):
     def tally(self) -> Tally:
         return self._tally
 
-    def to_json(self, claims: bool = False) -> dict[str, Any]:
-        """The JSON document of ``kzrehab coverage`` (claims are not kept here)."""
-        return self.summary_json()
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Coverage(Summaries):
     """The result of a framework over a population at an assessment date."""
 
@@ -398,39 +373,3 @@ class Coverage(Summaries):
         return Tally.of(self.status, self.grounds, self.exclusions, self.categories,
                         self.components, self.amount_lo, self.amount_hi)  # fmt: skip
 
-    def claim_rows(self) -> list[dict[str, Any]]:
-        """Per claim, in population order: what it is eligible for and receives (§7)."""
-        rows = []
-        components = sorted(self.components.items())
-        categories = sorted(self.categories.items())
-        grounds = sorted(self.grounds.items())
-        exclusions = sorted(self.exclusions.items())
-        kinds = {cid: self.framework.components[cid][0].kind for cid, _ in components}
-        for i in range(len(self)):
-            comps = []
-            for cid, a in components:
-                if a[i] != TRUE:
-                    continue
-                rng = None
-                if cid in self.amount_lo:
-                    lo, hi = float(self.amount_lo[cid][i]), float(self.amount_hi[cid][i])
-                    rng = amount_json(lo, hi)
-                amount = rng["min"] if rng and lo == hi else None
-                comps.append({"id": cid, "kind": kinds[cid], "amount": amount,
-                              "amount_range": rng})  # fmt: skip
-            rows.append({
-                "id": self.population.claim_id(i),
-                "status": STATUSES[self.status[i]],
-                "categories": [c for c, a in categories if a[i] == TRUE],
-                "grounds": [g for g, a in grounds if a[i] == TRUE],
-                "exclusions": [e for e, a in exclusions if a[i] == TRUE],
-                "components": comps,
-            })  # fmt: skip
-        return rows
-
-    def to_json(self, claims: bool = False) -> dict[str, Any]:
-        """The JSON document of ``kzrehab coverage`` (SPEC §7)."""
-        doc = self.summary_json()
-        if claims:
-            doc["claims"] = self.claim_rows()
-        return doc

@@ -77,6 +77,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_coverage(args: argparse.Namespace) -> int:
     from ..evaluation import evaluate, summarize
     from ..reports import Report
+    from ..reports.data import coverage_data
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)
@@ -91,7 +92,7 @@ def run_coverage(args: argparse.Namespace) -> int:
                       enabled=progress_wanted(args)) as bar:
             cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update)
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
-    emit_report(Report("coverage", title, cov.to_json(claims=args.claims)), args)
+    emit_report(Report("coverage", title, coverage_data(cov, claims=args.claims)), args)
     return 0
 
 
@@ -110,12 +111,12 @@ def run_explain(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population)
     claim = pop.claim(args.claim_id)
     result = evaluate_claim(fw, claim, as_of(args))
-    data = explain_data(fw, claim, result, pop)
+    found = None
     if result.status is K.UNKNOWN or K.UNKNOWN in result.components.values():
         from ..gaps import deciders
-        from ..reports.data import deciders_json
 
-        data["deciders"] = deciders_json(deciders(fw, claim, as_of(args)))
+        found = deciders(fw, claim, as_of(args))
+    data = explain_data(fw, claim, result, pop, found)
     emit_report(Report("explain", f"Claim {claim.id}: {result.status_name}", data), args)
     return 0
 
@@ -123,10 +124,11 @@ def run_explain(args: argparse.Namespace) -> int:
 def run_gaps(args: argparse.Namespace) -> int:
     from ..gaps import gaps
     from ..reports import Report
+    from ..reports.data import gaps_data
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population)
     result = gaps(fw, pop, as_of(args), by=args.by)
     title = "Evidence priorities for " + " + ".join(law.id for law in fw.laws)
-    emit_report(Report("gaps", title, result.to_json()), args)
+    emit_report(Report("gaps", title, gaps_data(result)), args)
     return 0

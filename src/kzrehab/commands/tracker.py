@@ -25,7 +25,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..comparison import Comparison
+    from ..attribution import Comparison
     from ..coverage import Coverage
     from ..laws.framework import Framework
     from ..population import Population
@@ -100,7 +100,7 @@ def _evaluator(pop: Population, args: argparse.Namespace) -> Callable[[Framework
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from ..comparison import compare
+    from ..attribution import compare
     from ..laws.framework import Framework
     from ..laws.loader import load_laws
     from ..tracker.git import GitStore, split_ref
@@ -123,7 +123,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from ..comparison import compare
+    from ..attribution import compare
     from ..laws.framework import Framework
     from ..tracker.git import load_refs
 
@@ -139,17 +139,16 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -> None:
     from ..reports import Report
+    from ..reports.data import comparison_data
 
-    data = result.to_json(claims=args.claims)
+    found = None
     if getattr(args, "gaps", False):
         from ..gaps import gaps
 
         base, head = result.base, result.head
         may_help = (head.status == 1) & (base.status < 2)
         found = gaps(head.framework, head.population, head.as_of, among=may_help)
-        data["gaps"] = {"by": found.by, "groups": found.to_json()["groups"]}
-        if args.claims:
-            data["claims"] = data.pop("claims")  # keep claims last
+    data = comparison_data(result, claims=args.claims, gaps=found)
     emit_report(Report("comparison", title, data), args)
 
 

@@ -1,10 +1,11 @@
 """Reports: one report object per command, rendered as text, Markdown, HTML or JSON.
 
-A :class:`Report` is a command's JSON data (SPEC §7, documented in the JSON page of the
-docs) with a title and a kind. Its text, Markdown and HTML renderings are built from that
-data only (:mod:`kzrehab.reports.views`), so every format shows the same figures. For
-publication, :meth:`Report.suppressed` blanks the cells counting fewer than K claims
-(:mod:`kzrehab.reports.privacy`) before anything is rendered.
+A :class:`Report` is a command's typed data (:mod:`kzrehab.reports.data`) with a title and
+a kind. Its JSON is the data's document function (docs/json.rst); its text, Markdown and
+HTML renderings are built from the same data only (:mod:`kzrehab.reports.views`), so every
+format shows the same figures. For publication, :meth:`Report.suppressed` blanks the
+cells counting fewer than K claims (:mod:`kzrehab.reports.privacy`) before anything is
+rendered. (``log`` and ``status`` still carry their JSON data, a ``dict``.)
 
 Reports show aggregates. Per-claim results appear only when the command is asked for
 them (``--claims``), and ``explain`` shows the one claim it is asked about by its id.
@@ -32,6 +33,15 @@ from typing import Any
 import attrs
 
 from .blocks import Block
+from .data import (
+    ComparisonData,
+    CoverageData,
+    Document,
+    ExplainAgainstData,
+    ExplainData,
+    GapsData,
+    document_json,
+)
 from .privacy import suppress
 from .text import render_markdown, render_text
 from .views import VIEWS
@@ -40,15 +50,27 @@ from .views import VIEWS
 FORMATS = ("text", "md", "html", "json")
 #: the kinds of report, one per command (``diff`` and ``compare`` share one)
 KINDS = tuple(VIEWS)
+#: the data each kind of report carries
+DATA: dict[str, type] = {"coverage": CoverageData, "comparison": ComparisonData,
+                         "explain": ExplainData,
+                         "explain-against": ExplainAgainstData, "gaps": GapsData}
+
+
+def _check_data(report: Report, _: attrs.Attribute[Any], data: object) -> None:
+    expected = DATA[report.kind]
+    if not isinstance(data, expected):
+        raise TypeError(f"a {report.kind} report carries {expected.__name__}, not "
+                        f"{type(data).__name__} (kzrehab.reports.data builds it)")
 
 
 @attrs.frozen
 class Report:
-    """A command's report: its ``kind`` (a key of :data:`KINDS`), a title and its JSON data."""
+    """A command's report: its ``kind`` (a key of :data:`KINDS`), a title and its data."""
 
     kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
     title: str
-    data: dict[str, Any]
+    #: the typed data (:mod:`kzrehab.reports.data`)
+    data: Document = attrs.field(validator=_check_data)
 
     def suppressed(self, k: int | None) -> Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""
@@ -57,13 +79,10 @@ class Report:
         return attrs.evolve(self, data=suppress(self.data, k))
 
     def json_data(self) -> dict[str, Any]:
-        """The JSON document: the data, and for a comparison its summary in sentences
-        (made from the data as it is, suppressed or not, as the other formats are)."""
-        if self.kind != "comparison":
-            return self.data
-        from .words import summary
-
-        return {**self.data, "summary": summary(self.data)}
+        """The JSON document (:func:`kzrehab.reports.data.document_json`): for a comparison
+        with its summary in sentences (made from the data as they are, suppressed or not,
+        as the other formats are)."""
+        return document_json(self.data)
 
     def blocks(self) -> list[Block]:
         """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data."""
@@ -97,8 +116,12 @@ def _json(data: dict[str, Any]) -> str:
     return f'{text[:at]}\n  "claims": [\n{rows}\n  ]{text[at + len(marker):]}\n'
 
 
-def _footer(data: dict[str, Any]) -> str:
+def _footer(data: Document | dict[str, Any]) -> str:
     from .._version import __version__
+    from .data import SCHEMA
 
-    return (f"kzrehab {__version__} · JSON schema {data.get('schema', '—')} · "
-            f"assessment date {data.get('as_of', '—')}")  # fmt: skip
+    if isinstance(data, dict):
+        schema, as_of = data.get("schema", "—"), data.get("as_of", "—")
+    else:
+        schema, as_of = SCHEMA, data.as_of.isoformat()
+    return f"kzrehab {__version__} · JSON schema {schema} · assessment date {as_of}"

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .fields import Kind, count, figure, kind_of
+from .fields import complementary, count, figure
 
 if TYPE_CHECKING:
     from ..population import Population
@@ -87,26 +87,16 @@ class CommitRecord:
         return self.hexsha[:7]
 
 
+@complementary(*STATUSES)
 @attrs.frozen
 class StatusCounts:
-    """Claims by status. Without suppression they add up to the population's claims."""
+    """Claims by status. Without suppression they add up to the population's claims, so
+    one blank count would be worked out from the other two: suppression blanks the smallest
+    other one with it (:func:`~kzrehab.reports.fields.complementary`)."""
 
     eligible: int | None = count()
     ineligible: int | None = count()
     undetermined: int | None = count()
-
-    def suppress_within(self, original: StatusCounts, k: int) -> StatusCounts:
-        """One blank count could be worked out from the total: when exactly one is blank,
-        the smallest other one is blanked with it (complementary suppression)."""
-        raw = [getattr(original, s) for s in STATUSES]
-        if not all(type(v) is int for v in raw):
-            return self
-        blank = [s for s in STATUSES if getattr(self, s) is None]
-        if len(blank) != 1:
-            return self
-        shown = [s for s in STATUSES if getattr(self, s) is not None]
-        smallest = min(shown, key=lambda s: getattr(original, s))
-        return attrs.evolve(self, **{smallest: None})
 
     def minus(self, older: StatusCounts | None) -> StatusChange:
         """The change from ``older`` to these counts (from nothing: these counts)."""
@@ -348,40 +338,16 @@ def _status_json(s: StatusCounts | StatusChange | None) -> dict[str, int | None]
 
 
 def suppress_log(doc: LogDocument, k: int) -> LogDocument:
-    """``doc`` with the cells counting fewer than ``k`` claims blanked (``docs/reports.rst``)."""
-    out: LogDocument = _blank(doc, k)
-    return attrs.evolve(out, suppressed_below=k)
+    """``doc`` with the cells counting fewer than ``k`` claims blanked: the one suppression
+    of every report (:func:`kzrehab.reports.privacy.suppress`, ``docs/reports.rst``)."""
+    from .privacy import suppress
+
+    return suppress(doc, k)
 
 
 def suppress_status(doc: StatusDocument, k: int) -> StatusDocument:
-    """``doc`` with the cells counting fewer than ``k`` claims blanked (``docs/reports.rst``)."""
-    out: StatusDocument = _blank(doc, k)
-    return attrs.evolve(out, suppressed_below=k)
+    """``doc`` with the cells counting fewer than ``k`` claims blanked: the one suppression
+    of every report (:func:`kzrehab.reports.privacy.suppress`, ``docs/reports.rst``)."""
+    from .privacy import suppress
 
-
-def _blank(value: Any, k: int) -> Any:
-    """``value`` with every count field (:func:`~kzrehab.reports.fields.count`) whose
-    magnitude is from 1 to ``k`` - 1 set to None, in every data class and tuple inside it;
-    then each class's own rule (its ``suppress_within(original, k)``), innermost first.
-
-    A zero is kept: it says that no claim has the property, which singles out no one.
-    """
-    if isinstance(value, tuple):
-        return tuple(_blank(v, k) for v in value)
-    if not attrs.has(type(value)):
-        return value
-    changes: dict[str, Any] = {}
-    for f in attrs.fields(type(value)):
-        v = getattr(value, f.name)
-        kind = kind_of(f)
-        if kind is Kind.COUNT:
-            if type(v) is int and 0 < abs(v) < k:
-                changes[f.name] = None
-        elif kind is Kind.MONEY:
-            raise TypeError(f"{type(value).__name__}.{f.name}: the log and status documents "
-                            "hold no money, and their suppression blanks none")  # fmt: skip
-        elif kind is None:
-            changes[f.name] = _blank(v, k)
-    out = attrs.evolve(value, **changes)
-    within = getattr(out, "suppress_within", None)
-    return out if within is None else within(value, k)
+    return suppress(doc, k)

@@ -1,48 +1,63 @@
 """Small-cell suppression for publication (``--suppress-below K``).
 
-Suppression works on a report's JSON data, before any rendering, so every format blanks
-the same cells (the rules, their reasons and their limits: ``docs/reports.rst``):
+Suppression works on a report's typed data (:mod:`kzrehab.reports.data`), before any
+rendering, so every format blanks the same cells (the rules, their reasons and their
+limits: ``docs/reports.rst``). It walks the data's fields and reads what each number is
+from its marker (:mod:`kzrehab.reports.fields`), never from its name:
 
-- every count of claims — and every signed change of such counts — whose magnitude is
-  from 1 to K - 1 becomes ``null``; a zero is published on purpose (a zero says that no
-  claim at all has the property, which singles out no one);
-- an amount is blanked when fewer than K claims contribute a non-zero amount to it: a
-  component's total by its ``paying`` count, a change of money by the claims whose money
-  changes (``higher`` + ``lower`` + ``uncertain``), and always with a blank claim count;
-  where a period's total (or change) would give one blank component back by subtraction,
-  the smallest other component of the period is blanked too (or, with none, the total);
-- a change is blanked when a count it is computed from is blanked (so the blank count
-  cannot be recovered by subtraction);
-- in a status breakdown (eligible, undetermined, ineligible — they add up to the
-  population), one blank cell would be recoverable from the other two, so the smallest
-  other cell is blanked with it (complementary suppression).
+- every :func:`~kzrehab.reports.fields.count` of claims — and every signed change of
+  such counts — whose magnitude is from 1 to K - 1 becomes None; a zero is published on
+  purpose (a zero says that no claim at all has the property, which singles out no one);
+- a :func:`~kzrehab.reports.fields.money` field is blanked when fewer than K claims
+  contribute a non-zero amount to it (the sum of its ``contributors``: a component's
+  ``paying`` claims, a change of money's ``higher`` + ``lower`` + ``uncertain``), and
+  with any count of its ``blank_with`` (a component's total with its claim count);
+- a class's :func:`~kzrehab.reports.fields.complementary` counts (the statuses, which
+  add up to the population) lose a second cell when exactly one is blank, the smallest
+  other; its :func:`~kzrehab.reports.fields.period_totals` keep a period's total (or
+  change) from giving one blank component back by subtraction: the smallest other
+  component of the period that some claim contributes to is blanked too (or, with none,
+  the total);
+- a :func:`~kzrehab.reports.fields.figure` is never blanked: the population's own size.
 
-The population's own size is not suppressed. Per-claim lists (``--claims``) cannot be
-combined with suppression: the command refuses the combination.
+Per-claim lists (``--claims``) cannot be combined with suppression: the command refuses
+the combination.
+
+A rule that spans a class's rows, not its fields, is the class's own method
+``suppress_within(original, k)``, called once its fields are blanked: ``log`` blanks a
+row's change where its status or the older row's is blank
+(:meth:`kzrehab.reports.history.LogDocument.suppress_within`).
 """
 
 from __future__ import annotations
 
-__all__ = ["suppress", "COUNT_KEYS"]
+__all__ = ["suppress"]
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-#: keys whose integer values count claims (or are changes of such counts)
-COUNT_KEYS = frozenset({"eligible", "undetermined", "ineligible", "claims", "gained", "lost",
-                        "applies", "holds", "unbounded", "paying", "higher", "lower",
-                        "uncertain", "gained_overall", "lost_overall", "unsettled",
-                        "received", "withheld", "always"})  # fmt: skip
-_STATUS = ("eligible", "undetermined", "ineligible")
-#: objects left as they are: the population's size and the per-claim explanation
-_KEEP = frozenset({"population"})
+import attrs
+
+from .fields import (
+    Complementary,
+    Kind,
+    PeriodTotals,
+    blank_with_of,
+    contributors_of,
+    kind_of,
+    rules_of,
+)
+
+T = TypeVar("T")
 
 
-def suppress(data: dict[str, Any], k: int) -> dict[str, Any]:
-    """A copy of a report's JSON data with the cells counting fewer than ``k`` claims blanked."""
-    out = _walk(data, k)
-    assert isinstance(out, dict)
-    _changes(out.get("commits"), k)
-    out["suppressed_below"] = k
+def suppress(data: T, k: int) -> T:
+    """A copy of a report's data (or of a part of it) with the cells counting fewer than
+    ``k`` claims blanked; a document says so (its ``suppressed_below``)."""
+    walked = _walk(data, k)
+    if attrs.has(type(walked)) and "suppressed_below" in attrs.fields_dict(type(walked)):
+        walked = attrs.evolve(walked, suppressed_below=k)
+    out: T = walked
     return out
 
 
@@ -50,41 +65,55 @@ def _small(v: object, k: int) -> bool:
     return type(v) is int and 0 < abs(v) < k
 
 
-#: the counts of claims whose money moved, which contribute to a change of money
-_MOVES = ("higher", "lower", "uncertain")
-
-
-#: objects holding changes of counts, which add up to no known total
-_CHANGES = frozenset({"change", "adds"})
-
-
-def _walk(value: Any, k: int, parent: str | None = None) -> Any:
-    if isinstance(value, list):
-        return [_walk(v, k, parent) for v in value]
-    if not isinstance(value, dict):
+def _walk(value: Any, k: int) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_walk(v, k) for v in value)
+    if isinstance(value, Mapping):
+        return {key: _walk(v, k) for key, v in value.items()}
+    if not attrs.has(type(value)):
         return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        if key in _KEEP:
-            out[key] = v
-        elif key in COUNT_KEYS and type(v) is int:
-            out[key] = None if _small(v, k) else v
+    fields = attrs.fields(type(value))
+    changes: dict[str, Any] = {}
+    for f in fields:
+        kind, v = kind_of(f), getattr(value, f.name)
+        if kind is Kind.COUNT:
+            if _small(v, k):
+                changes[f.name] = None
+        elif kind is None and v is not None and not isinstance(v, str | bool):
+            changes[f.name] = _walk(v, k)
+    for f in fields:  # money, once its counts are blanked
+        if kind_of(f) is not Kind.MONEY or getattr(value, f.name) is None:
+            continue
+        few = _small(_contributors(value, f), k) if contributors_of(f) else False
+        if few or any(changes.get(c, getattr(value, c)) is None for c in blank_with_of(f)):
+            changes[f.name] = None
+    out = attrs.evolve(value, **changes) if changes else value
+    for rule in rules_of(type(value)):
+        if isinstance(rule, Complementary):
+            out = _complement(rule, out, value)
         else:
-            out[key] = _walk(v, k, key)
-    if "amount" in out and "claims" in out and out["claims"] is None:
-        out["amount"] = None
-    if "amount" in out and "paying" in out and _small(value.get("paying"), k):
-        out["amount"] = None
-    if ("change" in out and isinstance(out["change"], dict)
-            and all(m in value for m in _MOVES) and _small(sum(value[m] for m in _MOVES), k)):
-        out["change"] = None
-    if parent not in _CHANGES and all(s in value for s in _STATUS):
-        _complement(out, value)
-    _period_totals(out, value)
-    return out
+            out = _period_totals(rule, out, value)
+    within = getattr(out, "suppress_within", None)
+    return out if within is None else within(value, k)
 
 
-def _period_totals(out: dict[str, Any], raw: dict[str, Any]) -> None:
+def _contributors(row: Any, f: attrs.Attribute[Any]) -> int:
+    """The claims that contribute a non-zero amount to a money field (as given: unblanked)."""
+    return sum(int(getattr(row, c) or 0) for c in contributors_of(f))
+
+
+def _complement(rule: Complementary, out: Any, raw: Any) -> Any:
+    """Blank a second count when exactly one is blank (they add up to a published total)."""
+    if not all(type(getattr(raw, c)) is int for c in rule.counts):
+        return out
+    blank = [c for c in rule.counts if getattr(out, c) is None]
+    if len(blank) != 1:
+        return out
+    shown = [c for c in rule.counts if getattr(out, c) is not None]
+    return attrs.evolve(out, **{min(shown, key=lambda c: getattr(raw, c)): None})
+
+
+def _period_totals(rule: PeriodTotals, out: Any, raw: Any) -> Any:
     """A period's total (or change) and its components' must not give a blank one back.
 
     When exactly one component of a period is blank, the smallest other shown one of the
@@ -93,63 +122,28 @@ def _period_totals(out: dict[str, Any], raw: dict[str, Any]) -> None:
     period has no other component to blank, its figure is blanked instead. Two or more
     blank components leave only their sum to be worked out, from at least two cells.
     """
-    rows, totals = out.get("by_component"), out.get("by_period")
-    if not isinstance(rows, list) or not isinstance(totals, list):
-        return
-    raw_rows = raw["by_component"]
-    for key in ("amount", "change"):
-        for t in totals:
-            if not isinstance(t, dict) or key not in t:
-                continue
-            period = t.get("period")
-            mine = [(r, was) for r, was in zip(rows, raw_rows, strict=True)
-                    if isinstance(r, dict) and r.get("period") == period and key in r]
-            blank = [r for r, was in mine if r[key] is None and was.get(key) is not None]
-            if len(blank) != 1:
-                continue
-            # a component nobody contributes to is an exact zero: blanking it hides nothing
-            shown = [(r, was) for r, was in mine if r[key] is not None and _contributors(was)]
-            if shown:
-                smallest = min(shown, key=lambda rw: _size(rw[1][key]))[0]
-                smallest[key] = None
-            else:
-                t[key] = None
-
-
-def _contributors(row: dict[str, Any]) -> int:
-    """The claims that contribute a non-zero amount to a row's amount or change."""
-    if type(row.get("paying")) is int:
-        return int(row["paying"])
-    return sum(int(row.get(m) or 0) for m in _MOVES)
+    rows, totals = list(getattr(out, rule.rows)), list(getattr(out, rule.totals))
+    raw_rows = getattr(raw, rule.rows)
+    key = rule.field
+    for i, t in enumerate(totals):
+        mine = [(j, was) for j, was in enumerate(raw_rows) if was.period == t.period]
+        blank = [j for j, was in mine
+                 if getattr(rows[j], key) is None and getattr(was, key) is not None]
+        if len(blank) != 1:
+            continue
+        # a component nobody contributes to is an exact zero: blanking it hides nothing
+        money = attrs.fields_dict(type(raw_rows[blank[0]]))[key]
+        shown = [(j, was) for j, was in mine
+                 if getattr(rows[j], key) is not None and _contributors(was, money)]
+        if shown:
+            j = min(shown, key=lambda jw: _size(getattr(jw[1], key)))[0]
+            rows[j] = attrs.evolve(rows[j], **{key: None})
+        else:
+            totals[i] = attrs.evolve(t, **{key: None})
+    return attrs.evolve(out, **{rule.rows: tuple(rows), rule.totals: tuple(totals)})
 
 
 def _size(amount: Any) -> float:
     """How large an amount range is, to pick the smallest cell to blank."""
-    if not isinstance(amount, dict):
-        return 0.0
-    hi = amount.get("max")
+    hi = amount.max
     return abs(hi) if isinstance(hi, int | float) else float("inf")
-
-
-def _complement(out: dict[str, Any], raw: dict[str, Any]) -> None:
-    """Blank a second status count when exactly one is blank (the three sum to a total)."""
-    if not all(type(raw[s]) is int for s in _STATUS):
-        return
-    blank = [s for s in _STATUS if out[s] is None]
-    if len(blank) == 1:
-        shown = [s for s in _STATUS if out[s] is not None]
-        out[min(shown, key=lambda s: raw[s])] = None
-
-
-def _changes(commits: Any, k: int) -> None:
-    """``log``: a row's change is blank where its status or the older row's is blank."""
-    if not isinstance(commits, list):
-        return
-    for i, row in enumerate(commits):
-        change, status = row.get("change"), row.get("status")
-        if not isinstance(change, dict) or not isinstance(status, dict):
-            continue
-        older = commits[i + 1].get("status") if i + 1 < len(commits) else None
-        for s in _STATUS:
-            if status.get(s) is None or (isinstance(older, dict) and older.get(s) is None):
-                change[s] = None
