@@ -186,7 +186,7 @@ def main() -> None:
 
     from kzrehab.evaluation import evaluate, summarize
     from kzrehab.laws.framework import load_framework
-    from kzrehab.population import Population, load_population
+    from kzrehab.population import InMemoryPopulation, load_population
     from kzrehab.population.columns import columns_of
 
     results: dict[str, Any] = {"claims": args.claims, "as_of": AS_OF.isoformat()}
@@ -224,7 +224,7 @@ def main() -> None:
     from kzrehab.population.columns import claims_from_columns
 
     rows = range(0, len(pop), max(1, len(pop) // args.sample))
-    sample = Population("sample", tuple(claims_from_columns(cols, rows)))
+    sample = InMemoryPopulation("sample", tuple(claims_from_columns(cols, rows)))
     t_interp, _ = best(lambda: evaluate(full, sample, AS_OF, engine="interpreter"), repeat=1)
     per_claim = t_interp / len(sample)
     extrapolated = per_claim * len(pop)

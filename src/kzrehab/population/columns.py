@@ -20,9 +20,8 @@ __all__ = ["Columns", "Names", "Ranges", "columns_of", "claims_from_columns", "O
 import datetime as dt
 import functools
 import math
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -31,6 +30,10 @@ import numpy.typing as npt
 from ..claims import Claim, Event
 from ..dates import PartialDate
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
+
+if TYPE_CHECKING:
+    from .protocol import Population
+    from .store import StoredColumns
 
 Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
@@ -217,22 +220,10 @@ def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
     return lo, hi
 
 
-_BUILT: dict[int, tuple[weakref.ref[Any], Columns]] = {}
-
-
-def columns_of(population: Any) -> Columns:
-    """The columns of a population: its stored ones, or built once from its claims."""
-    stored = getattr(population, "stored_columns", None)
-    if stored is not None:
-        return stored  # type: ignore[no-any-return]
-    key = id(population)
-    hit = _BUILT.get(key)
-    if hit is not None and hit[0]() is population:
-        return hit[1]
-    columns = Columns.from_claims(population.claims)
-    _BUILT.clear()  # keep one: populations are large
-    _BUILT[key] = (weakref.ref(population), columns)
-    return columns
+def columns_of(population: Population) -> Columns | StoredColumns:
+    """The columns of a population, which the vectorised engine reads chunk by chunk: its
+    store's, or built once from its claims (:meth:`~kzrehab.population.Population.columns`)."""
+    return population.columns()
 
 
 def _date_of(lo: float, hi: float) -> PartialDate | None:

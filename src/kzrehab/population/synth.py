@@ -36,7 +36,7 @@ from ..dates import PartialDate
 from ._archetypes import ARCHETYPES
 from ._calibration import CALIBRATION, DESTINATIONS, TOTAL_WEIGHT, Calibration
 from ._draw import REFERENCE_DATE, Batch
-from ._population import Population
+from .in_memory import InMemoryPopulation
 
 #: bump when a change to the generator changes what a seed gives
 GENERATOR_VERSION = 3
@@ -63,7 +63,7 @@ def allocate(size: int) -> dict[str, int]:
 
 def synthesize(
     size: int, seed: int, progress: Callable[[int], None] | None = None
-) -> Population:
+) -> InMemoryPopulation:
     """A synthetic population of ``size`` claims, the same for the same ``seed``.
 
     ``progress``, if given, is called with the number of claims made so far after each
@@ -88,7 +88,7 @@ def synthesize(
         claims.extend(batch.build())
         if progress is not None:
             progress(len(claims))
-    return Population(
+    return InMemoryPopulation(
         name=f"synthetic-reference-{size}-seed{seed}",
         claims=tuple(claims),
         synthetic=True,
