@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from kzrehab.claims import Claim, Event
 from kzrehab.dates import PartialDate
 from kzrehab.errors import RegistryError, UsageError
-from kzrehab.population import InMemoryPopulation, load_population, synthesize, write_jsonl
+from kzrehab.population import (
+    InMemoryPopulation,
+    Population,
+    load_population,
+    synthesize,
+    write_jsonl,
+)
 from kzrehab.population.registry import (
     PopulationHeader,
     claim_from_dict,

@@ -332,47 +332,55 @@ class Structurer:
         return kwargs
 
     def claim(self, obj: object) -> Claim:
+        """The claim of a decoded JSON object; :class:`Located` at its first problem."""
+        kwargs, events = self.record(obj)
+        return Claim(events=tuple(Event(**e) for e in events),  # type: ignore[arg-type]
+                     **kwargs)  # type: ignore[arg-type]  # fmt: skip
+
+    def record(self, obj: object) -> tuple[dict[str, object], list[dict[str, object]]]:
+        """The checked facts of a claim and of each of its events, as :meth:`claim` checks
+        them, without building the objects (an import writes the facts as they are)."""
         if type(obj) is not dict:
             raise Located(f"a claim must be a JSON object, not {show_value(obj)}", None)
         kwargs = self._fields(obj, _CLAIM_TABLE, CLAIM_FACTS, _CLAIM_KEYS, "claim fact", "")
         if "id" not in kwargs:
             raise Located("a claim needs an 'id' (a non-empty string)", "id")
-        return Claim(events=self.events(obj.get("events")), **kwargs)  # type: ignore[arg-type]
+        return kwargs, self.events(obj.get("events"))
 
-    def events(self, value: object) -> tuple[Event, ...]:
+    def events(self, value: object) -> list[dict[str, object]]:
         if value is None:
-            return ()
+            return []
         if type(value) is not list:
             raise Located(f"events must be a list of objects, not {show_value(value)}", "events")
         if len(value) > self.limit:
             raise Located(
                 MAX_EVENTS_PER_CLAIM.message(f"a claim with {len(value)} events"), "events"
             )
-        events = tuple(self.event(obj, i) for i, obj in enumerate(value))
-        if any(e.id is not None for e in events):
+        events = [self.event(obj, i) for i, obj in enumerate(value)]
+        if any("id" in e for e in events):
             _check_event_ids(events)
         return events
 
-    def event(self, obj: object, index: int) -> Event:
+    def event(self, obj: object, index: int) -> dict[str, object]:
         where = f"events[{index}]"
         if type(obj) is not dict:
             raise Located(f"an event must be a JSON object, not {show_value(obj)}", where)
-        kwargs = self._fields(obj, _EVENT_TABLE, EVENT_FACTS, _EVENT_KEYS, "event fact",
-                              where + ".")  # fmt: skip
-        return Event(**kwargs)  # type: ignore[arg-type]
+        return self._fields(obj, _EVENT_TABLE, EVENT_FACTS, _EVENT_KEYS, "event fact",
+                            where + ".")  # fmt: skip
 
 
-def _check_event_ids(events: tuple[Event, ...]) -> None:
-    seen: dict[str, int] = {}
+def _check_event_ids(events: list[dict[str, object]]) -> None:
+    seen: dict[object, int] = {}
     for i, event in enumerate(events):
-        if event.id is None:
+        event_id = event.get("id")
+        if event_id is None:
             continue
-        if event.id in seen:
+        if event_id in seen:
             raise Located(
-                f"duplicate event id '{event.id}' (also events[{seen[event.id]}])",
+                f"duplicate event id '{event_id}' (also events[{seen[event_id]}])",
                 f"events[{i}].id",
             )
-        seen[event.id] = i
+        seen[event_id] = i
 
 
 def claim_from_dict(obj: Mapping[str, object]) -> Claim:

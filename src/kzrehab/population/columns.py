@@ -173,8 +173,17 @@ def _column(fact: Fact, values: list[Any], table: dict[str, int]) -> Any:
                        np.int32, n)  # fmt: skip
 
 
+_UNKNOWN_DAYS = (-math.inf, math.inf)
+#: the day ordinals of dates met so far: a population repeats the same dates many times
+_ORDINALS: dict[PartialDate | None, tuple[float, float]] = {None: _UNKNOWN_DAYS}
+
+
 def _dates(values: Iterable[PartialDate | None]) -> Ranges:
-    pairs = [(-math.inf, math.inf) if d is None else d.ordinals for d in values]
+    known = _ORDINALS
+    if len(known) > 1 << 16:  # bounded: a registry of many distinct days
+        known.clear()
+        known[None] = _UNKNOWN_DAYS
+    pairs = [known.get(d) or known.setdefault(d, d.ordinals) for d in values]  # type: ignore[union-attr]
     arr = np.array(pairs, np.float64).reshape(-1, 2)
     return np.ascontiguousarray(arr[:, 0]), np.ascontiguousarray(arr[:, 1])
 

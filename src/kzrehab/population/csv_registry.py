@@ -175,13 +175,18 @@ class CsvClaims:
         return f"<CsvClaims {self.name}>"
 
     def __iter__(self) -> Iterator[tuple[int, Claim]]:
+        for lineno, record in self.records():
+            yield lineno, Claim(**record)  # type: ignore[arg-type]
+
+    def records(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """``(line, facts)``: each claim's checked facts, without building the claim."""
         rows = _read_csv_rows(self.path, "CSV")
         columns = _csv_header(self.path, rows, CLAIM_CSV, CLAIM_FACTS, "id", None, "claims")
         for lineno, row in rows:
             record = _csv_record(self.name, lineno, row, columns, CLAIM_CSV)
             if not isinstance(record.get("id"), str):
                 fail("the claim has no id", self.name, lineno, "id")
-            yield lineno, Claim(**record)  # type: ignore[arg-type]
+            yield lineno, record
 
 
 class CsvEvents:
@@ -198,6 +203,11 @@ class CsvEvents:
         return f"<CsvEvents {self.name}>"
 
     def __iter__(self) -> Iterator[tuple[int, str, Event]]:
+        for lineno, cid, record in self.records():
+            yield lineno, cid, Event(**record)  # type: ignore[arg-type]
+
+    def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
+        """``(line, claim id, facts)``: each event's checked facts, without building it."""
         rows = _read_csv_rows(self.path, "CSV")
         columns = _csv_header(self.path, rows, EVENT_CSV, EVENT_FACTS, "claim_id", "claim_id",
                               "events")  # fmt: skip
@@ -206,7 +216,7 @@ class CsvEvents:
             cid = record.pop("claim_id", None)
             if not isinstance(cid, str):
                 fail("the event has no claim_id", self.name, lineno, "claim_id")
-            yield lineno, cid, Event(**record)  # type: ignore[arg-type]
+            yield lineno, cid, record
 
 
 def unknown_claim(cid: str, claims_file: str, suggestion: str, events_file: str,

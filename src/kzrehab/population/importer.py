@@ -26,15 +26,16 @@ __all__ = ["import_registry", "ImportResult", "CHUNK"]
 import itertools
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from .._io import write_atomic
-from ..claims import Claim, Event
+from ..claims import Claim
 from ..errors import RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM
 from .csv_registry import (
@@ -55,7 +56,9 @@ from .tables import did_you_mean_among, id_key, key_order
 from .writer import StoreWriter
 
 #: claims encoded and written at a time
-CHUNK = 32_768
+CHUNK = 8_192
+
+R = TypeVar("R")
 
 
 @attrs.frozen
@@ -92,7 +95,8 @@ def import_registry(
         name, synthetic = files.name, False
         if files.kind == "jsonl":
             reader = JsonlReader(files.path)
-            _claims_into(writer, reader, reader.name, chunk)
+            _claims_into(writer, reader.records(), reader.name, chunk, writer.add_records,
+                         lambda record: record[0]["id"])  # fmt: skip
             if reader.header is not None:
                 name, synthetic = reader.header.name, reader.header.synthetic
         elif files.kind == "csv":
@@ -127,46 +131,49 @@ def _line_of(exc: RegistryError, name: str) -> int | None:
     return loc.line if loc.file == name else None
 
 
-def _claims_into(writer: StoreWriter, claims: Iterable[tuple[int, Claim]], name: str,
-                 chunk: int) -> None:  # fmt: skip
-    """Write claims read from ``name`` a chunk at a time; duplicate ids are errors."""
-    part: list[Claim] = []
+def _claims_into(writer: StoreWriter, items: Iterable[tuple[int, R]], name: str, chunk: int,
+                 add: Callable[[list[R], list[int]], None], id_of: Callable[[R], object],
+                 ) -> None:  # fmt: skip
+    """Write the claims read from file ``name`` a chunk at a time (``add`` a chunk of them,
+    ``id_of`` one's id); a claim id given twice is an error."""
+    part: list[R] = []
     lines: list[int] = []
     try:
-        for lineno, claim in claims:
-            part.append(claim)
+        for lineno, item in items:
+            part.append(item)
             lines.append(lineno)
             if len(part) >= chunk:
-                writer.add(part, lines)
+                add(part, lines)
                 part, lines = [], []
     except RegistryError as exc:
         line = _line_of(exc, name)
         if line is not None:
-            for claim, lineno in zip(part, lines, strict=True):  # not yet written
-                writer.ids.add(claim.id.encode("utf-8"), lineno)
+            for item, lineno in zip(part, lines, strict=True):  # not yet written
+                writer.ids.add(str(id_of(item)).encode("utf-8"), lineno)
             _duplicates(writer.ids, name, line)
         raise
-    writer.add(part, lines)
+    add(part, lines)
     _duplicates(writer.ids, name)
 
 
 def _csv_into(writer: StoreWriter, claims_path: Path, events_path: Path, chunk: int) -> None:
     """Write a CSV registry: its claims, then its events joined to them by the ledger."""
     claims_file, events_file = CsvClaims(claims_path), CsvEvents(events_path)
-    _claims_into(writer, claims_file, claims_file.name, chunk)
+    _claims_into(writer, claims_file.records(), claims_file.name, chunk, writer.add_claims,
+                 lambda facts: facts["id"])  # fmt: skip
     ids, n = writer.ids, writer.n_claims
     keys = ids.keys()
     order = key_order(keys)
     ordered = keys[order]
     del keys
-    counts = np.zeros(n, np.int64)
+    counts = np.zeros(n, np.int32)
     limit = MAX_EVENTS_PER_CLAIM.value
     event_ids = KeyLedger(writer.spool("event-ids"))
     rows: list[int] = []
-    part: list[Event] = []
+    part: list[dict[str, object]] = []
     last: tuple[str, int] = ("", -1)
     try:
-        for lineno, cid, event in events_file:
+        for lineno, cid, event in events_file.records():
             row = last[1] if cid == last[0] else _find(cid, ordered, order, ids)
             if row < 0:
                 unknown_claim(cid, claims_file.name, did_you_mean_among(cid, ids.texts()),
@@ -175,8 +182,9 @@ def _csv_into(writer: StoreWriter, claims_path: Path, events_path: Path, chunk: 
             if counts[row] >= limit:
                 too_many_events(cid, events_file.name, lineno)
             counts[row] += 1
-            if event.id is not None:
-                event_ids.add(row.to_bytes(8, "little") + event.id.encode("utf-8"), lineno)
+            event_id = event.get("id")
+            if event_id is not None:
+                event_ids.add(row.to_bytes(8, "little") + str(event_id).encode("utf-8"), lineno)
             rows.append(row)
             part.append(event)
             if len(part) >= chunk:

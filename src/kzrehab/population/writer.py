@@ -28,7 +28,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
@@ -38,10 +38,11 @@ import numpy as np
 import numpy.typing as npt
 
 from .._io import atomic_output
-from ..claims import Claim, Event
+from ..claims import Claim
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
 from .columns import OWN_TABLES, _column, _months, _years
 from .ledger import KeyLedger
+from .registry import Record
 from .store import FORMAT, INDEX, array_hasher, digest_of, pack_strings
 
 #: values written to or read from a spool at a time
@@ -122,7 +123,7 @@ class StoreWriter:
         spool = Path(self._folder.name)
         #: the claim ids, in order: duplicates are found here, and the id index made
         self.ids = KeyLedger(spool / "ids")
-        self.victims = KeyLedger(spool / "victims")
+        self.victims = KeyLedger(spool / "victims", lines=False)
         self._spools: dict[str, _Spool] = {}
         for scope, facts in (("claim", _CLAIM), ("event", _EVENT)):
             for name, fact in facts:
@@ -170,39 +171,61 @@ class StoreWriter:
         """Add claims and their events, after those added before (``lines``: where each
         claim came from, for the messages of duplicate ids)."""
         first = self.n_claims
-        self.add_claims(claims, lines)
-        counts = np.fromiter((len(c.events) for c in claims), np.int64, len(claims))
-        rows = np.repeat(np.arange(first, first + len(claims), dtype=np.int64), counts)
-        self.add_events(rows, [e for c in claims for e in c.events])
+        self._claims(lambda name: [getattr(c, name) for c in claims], [c.id for c in claims],
+                     [c.victim_id or c.id for c in claims], lines)  # fmt: skip
+        events = [e for c in claims for e in c.events]
+        self._events(_rows_of(first, [len(c.events) for c in claims]),
+                     lambda name: [getattr(e, name) for e in events], len(events))  # fmt: skip
 
-    def add_claims(self, claims: Sequence[Claim], lines: Sequence[int] | None = None) -> None:
-        """Add claims (their events are not read: give them to :meth:`add_events`)."""
+    def add_records(self, records: Sequence[Record], lines: Sequence[int] | None = None) -> None:
+        """:meth:`add` for claims given as their checked facts and their events'
+        (:meth:`~kzrehab.population.registry.JsonlReader.records`): no objects are built."""
+        first = self.n_claims
+        self.add_claims([facts for facts, _ in records], lines)
+        events = [e for _, evs in records for e in evs]
+        self.add_events(_rows_of(first, [len(evs) for _, evs in records]), events)
+
+    def add_claims(self, claims: Sequence[Mapping[str, object]],
+                   lines: Sequence[int] | None = None) -> None:  # fmt: skip
+        """Add claims given as their facts, without events (give those to
+        :meth:`add_events`)."""
+        cols = _scatter(claims, CLAIM_FACTS)
+        ids = cols["id"]
+        victims = [v or i for v, i in zip(cols["victim_id"], ids, strict=True)]
+        self._claims(cols.__getitem__, ids, victims, lines)
+
+    def add_events(self, rows: npt.NDArray[np.int64],
+                   events: Sequence[Mapping[str, object]]) -> None:  # fmt: skip
+        """Add events given as their facts, each of the claim in the same place of
+        ``rows`` (rows of claims already added, in any order)."""
+        self._events(rows, _scatter(events, EVENT_FACTS).__getitem__, len(events))
+
+    def _claims(self, values: Callable[[str], list[Any]], ids: list[str], victims: list[str],
+                lines: Sequence[int] | None) -> None:  # fmt: skip
         for name, fact in _CLAIM:
-            self._put("claim", name, fact, [getattr(c, name) for c in claims])
-        ids, victims = self.ids.add, self.victims.add
-        for i, claim in enumerate(claims):
+            self._put("claim", name, fact, values(name))
+        add_id, add_victim = self.ids.add, self.victims.add
+        for i, (claim_id, victim) in enumerate(zip(ids, victims, strict=True)):
             line = lines[i] if lines is not None else self.n_claims + i + 1
-            ids(claim.id.encode("utf-8"), line)
-            victims((claim.victim_id or claim.id).encode("utf-8"), line)
-        self.n_claims += len(claims)
+            add_id(claim_id.encode("utf-8"), line)
+            add_victim(victim.encode("utf-8"), line)
+        self.n_claims += len(ids)
 
-    def add_events(self, rows: npt.NDArray[np.int64], events: Sequence[Event]) -> None:
-        """Add events, each of the claim in the same place of ``rows`` (rows of claims
-        already added)."""
-        if not len(events):
+    def _events(self, rows: npt.NDArray[np.int64], values: Callable[[str], list[Any]],
+                count: int) -> None:  # fmt: skip
+        if not count:
             return
         if int(rows[0]) < self._last_row or bool((np.diff(rows) < 0).any()):
             self._in_order = False
         self._last_row = int(rows[-1])
         self._spools["event_claim"].append(rows)
-        cols = {name: self._put("event", name, fact, [getattr(e, name) for e in events])
-                for name, fact in _EVENT}  # fmt: skip
+        cols = {name: self._put("event", name, fact, values(name)) for name, fact in _EVENT}
         (start_lo, start_hi), (end_lo, end_hi) = cols["start"], cols["end"]
         for name, (lo, hi) in (("year", (_years(start_lo), _years(start_hi))),
                                ("months", _months(start_lo, start_hi, end_lo, end_hi))):
             self._spools[f"event.{name}.lo"].append(lo)
             self._spools[f"event.{name}.hi"].append(hi)
-        self.n_events += len(events)
+        self.n_events += count
 
     def _put(self, scope: str, name: str, fact: Fact, values: list[Any]) -> Any:
         col = _column(fact, values, self._tables.get(f"{scope}.{name}", {}))
@@ -219,9 +242,11 @@ class StoreWriter:
         """Write the store with ``meta`` (its name, ``synthetic``, source) atomically."""
         n, m = self.n_claims, self.n_events
         leaders = self.victims.groups()
-        is_first = leaders == np.arange(n)
-        victim_codes = (np.cumsum(is_first) - 1)[leaders].astype(np.int32)
-        del leaders
+        is_first = leaders == np.arange(n, dtype=leaders.dtype)
+        codes = np.cumsum(is_first, dtype=np.int32)
+        codes -= 1
+        victim_codes = codes[leaders]
+        del leaders, codes
         order: npt.NDArray[Any] | None = None
         if self._in_order:
             counts = np.zeros(n, np.int64)
@@ -299,6 +324,22 @@ class StoreWriter:
                     remap[code] = table.setdefault(values[code], len(table))
                 remaps[array] = remap
         return list(table), remaps
+
+
+def _scatter(records: Sequence[Mapping[str, object]],
+             facts: Mapping[str, Fact]) -> dict[str, list[Any]]:  # fmt: skip
+    """The values of each fact (``None`` where a record lacks it) and of ``id``."""
+    cols: dict[str, list[Any]] = {name: [None] * len(records) for name in (*facts, "id")}
+    for i, record in enumerate(records):
+        for key, value in record.items():
+            cols[key][i] = value
+    return cols
+
+
+def _rows_of(first: int, counts: list[int]) -> npt.NDArray[np.int64]:
+    """The claim row of each event of consecutive claims from row ``first``."""
+    return np.repeat(np.arange(first, first + len(counts), dtype=np.int64),
+                     np.array(counts, np.int64))  # fmt: skip
 
 
 def _first_met(spool: _Spool, order: npt.NDArray[Any], size: int) -> list[int]:
