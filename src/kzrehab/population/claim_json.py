@@ -31,7 +31,7 @@ from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
 
 #: integers beyond this magnitude are not exact in float64, which evaluation uses (see
-#: the numbers of :doc:`/semantics`)
+#: "Arithmetic on ranges" in docs/semantics.rst)
 _MAX_INT = 2**53
 
 

@@ -1,4 +1,4 @@
-"""The bundled default population: the synthetic reference population (SPEC §8).
+"""The bundled default population: the synthetic reference population (:doc:`/population`).
 
 :func:`reference_population` is ``synthesize(REFERENCE_SIZE, REFERENCE_SEED)``. The first
 run generates it and saves it as a columnar store in the user's cache directory

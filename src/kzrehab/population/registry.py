@@ -1,4 +1,5 @@
-"""Registries: claims read from JSON Lines or CSV, validated, all or nothing (SPEC §8).
+"""Registries: claims read from JSON Lines or CSV, validated, all or nothing (a guide with
+examples: :doc:`/howto/import-registry`).
 
 **JSON Lines** — one claim per line, a JSON object whose keys are the claim facts of
 :data:`~kzrehab.vocabulary.CLAIM_FACTS` plus ``events``, a list of objects whose keys are the

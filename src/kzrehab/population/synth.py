@@ -1,4 +1,5 @@
-"""The calibrated synthetic population (SPEC §8): claims drawn from archetypes of repression.
+"""The calibrated synthetic population (:doc:`/population`): claims drawn from archetypes of
+repression.
 
 :func:`synthesize` splits a population of ``size`` claims between the archetypes of
 :data:`CALIBRATION` in proportion to their weights — the number of people each stands for,
