@@ -193,7 +193,7 @@ def main() -> None:
     path = store_for(args.claims)
 
     t_load, pop = best(lambda: load_population(path))
-    t_cols, _ = best(lambda: load_population(path).stored_columns.columns, repeat=1)  # type: ignore[union-attr]
+    t_cols, _ = best(lambda: load_population(path).columns().columns, repeat=1)  # type: ignore[union-attr]
     results["reload_seconds"] = round(t_load, 4)
     results["reload_with_all_columns_seconds"] = round(t_cols, 3)
     results["events"] = pop.events
@@ -261,7 +261,7 @@ def main() -> None:
         code = load.replace(repr(str(path)), repr(str(big)))
         t = time.perf_counter()
         mem_big = peak_memory(code + "s = summarize(fw, pop, dt.date(2025, 6, 1))\n"
-                                     "assert len(s) == pop.stored_columns.n_claims")  # fmt: skip
+                                     "assert len(s) == pop.columns().n_claims")  # fmt: skip
         elapsed = time.perf_counter() - t
         results["ten_million"] = {"claims": args.claims * times, "seconds": round(elapsed, 1),
                                   "peak_memory_mib": round(mem_big)}  # fmt: skip

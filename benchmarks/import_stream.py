@@ -12,7 +12,8 @@ processes, one at a time:
 - ``kzrehab explain ID drafts/current --population STORE`` for the last claim of the
   store: wall time and peak memory.
 
-``--against DIR`` runs the same commands with the ``src`` of another checkout first on the
+The registry-size limit is raised for the children (ten million claims are 8.8 GB, more
+than the default 8 GiB). ``--against DIR`` runs the same commands with the ``src`` of another checkout first on the
 path (the code before a change), so that both are measured in one run on the same files.
 Prints JSON. The files are kept in ``--folder`` (default: a temporary folder) and reused
 when present.
@@ -73,6 +74,7 @@ def registry(folder: Path, claims: int) -> Path:
 def run(argv: list[str], src: Path | None) -> dict[str, float]:
     """Run the command line in a fresh process: its status, seconds and peak MiB."""
     env = dict(os.environ)
+    env["KZREHAB_MAX_REGISTRY_BYTES"] = str(2**40)  # ten million claims are 8.8 GB
     if src is not None:
         env["PYTHONPATH"] = str(src / "src")
     done = subprocess.run([sys.executable, "-c", _CHILD.format(argv=argv)], cwd=ROOT, env=env,

@@ -43,7 +43,8 @@ class InMemoryPopulation(Population):
 
     def __repr__(self) -> str:
         kind = "synthetic, " if self.synthetic else ""
-        return f"<InMemoryPopulation {self.name!r}: {kind}{len(self.claims):,} claims>"
+        n = len(self.claims)
+        return f"<InMemoryPopulation {self.name!r}: {kind}{n:,} claim{'s' * (n != 1)}>"
 
     def __len__(self) -> int:
         return len(self.claims)

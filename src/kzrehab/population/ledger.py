@@ -73,16 +73,24 @@ class KeyLedger:
         return self._size
 
     def keys(self) -> npt.NDArray[np.uint64]:
-        """The index key of every entry (a copy)."""
-        return np.array(self._keys, dtype=np.uint64)
+        """The index key of every entry: a view, not a copy (nothing may be added while it
+        is held)."""
+        return np.frombuffer(self._keys, dtype=np.uint64)
 
     def line(self, entry: int) -> int:
         """The line an entry came from (0 when lines are not kept)."""
         return 0 if self._lines is None else self._lines[entry]
 
     def ends(self) -> npt.NDArray[np.int64]:
-        """Where each entry's bytes end in the spool (a copy)."""
-        return np.array(self._ends, dtype=np.int64)
+        """Where each entry's bytes end in the spool: a view, as :meth:`keys`."""
+        return np.frombuffer(self._ends, dtype=np.int64)
+
+    def drop(self, *, keys: bool = False, lines: bool = False) -> None:
+        """Free the index keys or the lines once they are needed no more."""
+        if keys:
+            self._keys = array("Q")
+        if lines and self._lines is not None:
+            self._lines = array("q")
 
     def raw(self, entry: int) -> bytes:
         """The bytes of one entry, read back."""
@@ -131,7 +139,7 @@ class KeyLedger:
             lines = np.frombuffer(self._lines, dtype=np.int64)
             count = int(np.searchsorted(lines, before, side="left"))
             del lines  # release the buffer: the ledger may grow again
-        keys = np.frombuffer(self._keys, dtype=np.uint64)[:count].copy()
+        keys = self.keys()[:count]
         order = _index(key_order(keys))
         ordered = keys[order]
         same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1

@@ -63,8 +63,9 @@ class StoredPopulation(Population):
 
     def __repr__(self) -> str:
         kind = "synthetic, " if self.synthetic else ""
-        return (f"<StoredPopulation {self.name!r}: {kind}{len(self):,} claims, "
-                f"{self.events:,} events, from {self.source}>")  # fmt: skip
+        n, m = len(self), self.events
+        return (f"<StoredPopulation {self.name!r}: {kind}{n:,} claim{'s' * (n != 1)}, "
+                f"{m:,} event{'s' * (m != 1)}, from {self.source}>")  # fmt: skip
 
     def __len__(self) -> int:
         return self.store.n_claims

@@ -241,7 +241,9 @@ class StoreWriter:
     def finish(self, meta: dict[str, Any]) -> StoreSummary:
         """Write the store with ``meta`` (its name, ``synthetic``, source) atomically."""
         n, m = self.n_claims, self.n_events
+        self.ids.drop(lines=True)  # duplicates were looked for while reading
         leaders = self.victims.groups()
+        self.victims.drop(keys=True)
         is_first = leaders == np.arange(n, dtype=leaders.dtype)
         codes = np.cumsum(is_first, dtype=np.int32)
         codes -= 1
@@ -285,15 +287,15 @@ class StoreWriter:
             strings, offsets = pack_strings(table)
             put("strings", np.uint8, len(strings), [strings])
             put("strings.offsets", np.int64, len(offsets), [offsets])
-            ends = self.ids.ends()
             put("ids", np.uint8, self.ids.size, _bytes(self.ids.blocks()))
-            put("ids.offsets", np.int64, n + 1, [np.zeros(1, np.int64), ends])
+            put("ids.offsets", np.int64, n + 1, [np.zeros(1, np.int64), self.ids.ends()])
             put(INDEX, np.int64, n, [self.ids.order()])
-            del ends
-            blob, victims = _leaders(self.victims, is_first)
-            put("victims", np.uint8, len(blob), [blob])
-            put("victims.offsets", np.int64, len(victims), [victims])
-            del blob, victims
+            self.ids.drop(keys=True)
+            lengths = np.diff(self.victims.ends(), prepend=0)[is_first]
+            put("victims", np.uint8, int(lengths.sum()), _leaders(self.victims, is_first))
+            put("victims.offsets", np.int64, len(lengths) + 1,
+                [np.zeros(1, np.int64), np.cumsum(lengths)])  # fmt: skip
+            del lengths
             put("event_claim", np.int64, m, _rows(counts))
             put("offsets", np.int64, n + 1, [np.zeros(1, np.int64), np.cumsum(counts)])
             document = {**meta, "victims": int(is_first.sum()), "format": FORMAT,
@@ -377,23 +379,15 @@ def _rows(counts: npt.NDArray[np.int64]) -> Iterator[npt.NDArray[np.int64]]:
         yield np.repeat(np.arange(a, b, dtype=np.int64), counts[a:b])
 
 
-def _leaders(
-    ledger: KeyLedger, is_first: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
-    """The table of distinct keys in the order they first appear: bytes and offsets."""
+def _leaders(ledger: KeyLedger, is_first: npt.NDArray[np.bool_]) -> Iterator[npt.NDArray[np.uint8]]:
+    """The bytes of the first entry of each key, in order, a block of entries at a time."""
     ends = ledger.ends()
-    lengths = np.diff(ends, prepend=0)
-    parts = []
     for a in range(0, len(ends), _BLOCK):
         b = min(a + _BLOCK, len(ends))
         base = int(ends[a - 1]) if a else 0
         raw = np.frombuffer(ledger.span(base, int(ends[b - 1])), np.uint8)
-        parts.append(raw[np.repeat(is_first[a:b], lengths[a:b])])
-    kept = lengths[is_first]
-    offsets = np.zeros(len(kept) + 1, np.int64)
-    np.cumsum(kept, out=offsets[1:])
-    blob = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
-    return blob, offsets
+        lengths = np.diff(ends[a:b], prepend=base)
+        yield raw[np.repeat(is_first[a:b], lengths)]
 
 
 def _member(zf: zipfile.ZipFile, name: str, dtype: np.dtype[Any], count: int,
