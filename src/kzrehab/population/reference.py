@@ -36,6 +36,7 @@ REFERENCE_SEED = 1993
 _SOURCES = (
     "kzrehab.population.synth",
     "kzrehab.population._archetypes",
+    "kzrehab.population._archetypes_soviet",
     "kzrehab.population._draw",
     "kzrehab.population._calibration",
     "kzrehab.population.claim_json",
