@@ -324,3 +324,14 @@ def test_the_population_import_command(tmp_path: Path, capsys: pytest.CaptureFix
     assert (stored.name, stored.synthetic, stored.source) == (pop.name, True, str(out))
     assert claim_to_dict(stored.claim("soviet-convicted-000001")) == claim_to_dict(
         pop.claim("soviet-convicted-000001"))  # fmt: skip
+
+
+def test_a_csv_directory_imports_under_its_name(tmp_path: Path) -> None:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    (folder / "claims.csv").write_text("id;claimant\nc1;child\nc2;victim\n", encoding="utf-8")
+    (folder / "events.csv").write_text("claim_id;measure\nc2;exile\nc1;exile\n", encoding="utf-8")
+    import_registry(folder, tmp_path / "a.kzstore")
+    load_population(folder).save(tmp_path / "b.kzstore")
+    _same_store(tmp_path / "a.kzstore", tmp_path / "b.kzstore")
+    assert StoredPopulation.open(tmp_path / "a.kzstore").name == "registry"
