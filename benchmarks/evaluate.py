@@ -187,14 +187,14 @@ def main() -> None:
 
     from kzrehab.evaluation import evaluate, summarize
     from kzrehab.laws.framework import load_framework
-    from kzrehab.population import Population, load_population
+    from kzrehab.population import InMemoryPopulation, load_population
     from kzrehab.population.columns import columns_of
 
     results: dict[str, Any] = {"claims": args.claims, "as_of": AS_OF.isoformat()}
     path = store_for(args.claims)
 
     t_load, pop = best(lambda: load_population(path))
-    t_cols, _ = best(lambda: load_population(path).stored_columns.columns, repeat=1)  # type: ignore[union-attr]
+    t_cols, _ = best(lambda: load_population(path).columns().columns, repeat=1)  # type: ignore[union-attr]
     results["reload_seconds"] = round(t_load, 4)
     results["reload_with_all_columns_seconds"] = round(t_cols, 3)
     results["events"] = pop.events
@@ -225,7 +225,7 @@ def main() -> None:
     from kzrehab.population.columns import claims_from_columns
 
     rows = range(0, len(pop), max(1, len(pop) // args.sample))
-    sample = Population("sample", tuple(claims_from_columns(cols, rows)))
+    sample = InMemoryPopulation("sample", tuple(claims_from_columns(cols, rows)))
     t_interp, _ = best(lambda: evaluate(full, sample, AS_OF, engine="interpreter"), repeat=1)
     per_claim = t_interp / len(sample)
     extrapolated = per_claim * len(pop)
@@ -262,7 +262,7 @@ def main() -> None:
         code = load.replace(repr(str(path)), repr(str(big)))
         t = time.perf_counter()
         mem_big = peak_memory(code + "s = summarize(fw, pop, dt.date(2025, 6, 1))\n"
-                                     "assert len(s) == pop.stored_columns.n_claims")  # fmt: skip
+                                     "assert len(s) == pop.columns().n_claims")  # fmt: skip
         elapsed = time.perf_counter() - t
         results["ten_million"] = {"claims": args.claims * times, "seconds": round(elapsed, 1),
                                   "peak_memory_mib": round(mem_big)}  # fmt: skip

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kzrehab.evaluation import summarize
 from kzrehab.laws.framework import load_framework
-from kzrehab.population import Population, synthesize
+from kzrehab.population import StoredPopulation, synthesize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,9 +37,8 @@ def main() -> None:
         verify, evaluate = [], []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            population = Population.from_store(path)
-            assert population.stored_columns is not None
-            population.stored_columns.verify_all()
+            population = StoredPopulation.open(path)
+            population.store.verify_all()
             verify.append(time.perf_counter() - start)
             start = time.perf_counter()
             summarize(framework, population, dt.date(2025, 6, 1), chunk=1_000_000)

@@ -510,7 +510,7 @@ def _measure_code(arrays: dict[str, Any]) -> None:
     ("change", "meta", "needle"),
     [(None, _fewer_claims, "s.kzstore"),
      (_measure_code, None, "event.measure: 'KZ' is not a measure value"),
-     (_set("claim.claimant", 3, 10**6), None, "claim.claimant: a code is outside its table"),
+     (_set("claim.claimant", 0, 10**6), None, "claim.claimant: a code is outside its table"),
      (_bad_ids, None, "ids: a string is not UTF-8"),
      (_set("offsets", 2, 10**9), None, "offsets: the offsets of the claims' events"),
      (_set("event.start.lo", 0, float("nan")), None, "event.start: a value is NaN"),
@@ -544,14 +544,14 @@ def test_an_altered_column_is_an_error(run: Any, inputs: Path) -> None:
 
 
 def test_metadata_cannot_claim_another_populations_digest(inputs: Path) -> None:
-    from kzrehab.population import Population
+    from kzrehab.population import StoredPopulation
 
     one, two = inputs / "one.kzstore", _store(inputs)
     two.rename(one)
     _store(inputs)
     _rewrite(two, _set("claim.victim_alive", 0, 1),
-             meta=lambda d: d.update(digest=Population.from_store(one).digest))
-    assert Population.from_store(two).digest != Population.from_store(one).digest
+             meta=lambda d: d.update(digest=StoredPopulation.open(one).digest))
+    assert StoredPopulation.open(two).digest != StoredPopulation.open(one).digest
 
 
 def test_an_old_store_is_refused_with_a_clear_message(run: Any, inputs: Path) -> None:

@@ -28,7 +28,7 @@ from kzrehab.evaluation import evaluate
 from kzrehab.keys import coverage_key, framework_key
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text, load_laws
-from kzrehab.population import Population, load_population
+from kzrehab.population import InMemoryPopulation, Population, load_population
 from kzrehab.reports.data import result_json
 from kzrehab.rules.ast import Node
 from kzrehab.rules.printer import unparse
@@ -116,7 +116,7 @@ def test_interaction(pop: Population) -> None:
 
 def test_mirror(pop: Population) -> None:
     # without t6, whom only both changes together move, attribution mirrors exactly
-    small = Population("small", tuple(c for c in pop.claims if c.id != "t6"))
+    small = InMemoryPopulation("small", tuple(c for c in pop.claims if c.id != "t6"))
     a, b = fw(toy()), fw(toy(deportation=True, no_exclusion=True))
     forward, backward = run(a, b, small), run(b, a, small)
     swapped = {(t.to, t.from_): t.claims for t in forward.coverage.transitions()}
@@ -209,7 +209,7 @@ def test_json(pop: Population) -> None:
 
 
 def test_different_populations_are_refused(pop: Population) -> None:
-    small = Population("small", pop.claims[:3])
+    small = InMemoryPopulation("small", pop.claims[:3])
     a = evaluate(fw(toy()), pop, AS_OF)
     b = evaluate(fw(toy()), small, AS_OF)
     with pytest.raises(UsageError, match="different populations"):
@@ -246,7 +246,7 @@ def _with_exclusion(condition: str, unless: str) -> str:
 
 
 def _population(cs: list[kzrehab.Claim]) -> Population:
-    return Population("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
+    return InMemoryPopulation("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
                                       for i, c in enumerate(cs)))  # fmt: skip
 
 
@@ -367,7 +367,7 @@ def test_cache_key(pop: Population) -> None:
     assert framework_key(fw(toy().replace("== 'exile'", "== 'deportation'"))) != key
     base = coverage_key(fw(toy()), pop, AS_OF)
     assert coverage_key(fw(toy()), pop, dt.date(2024, 1, 1)) != base
-    assert coverage_key(fw(toy()), Population("x", pop.claims[:2]), AS_OF) != base
+    assert coverage_key(fw(toy()), InMemoryPopulation("x", pop.claims[:2]), AS_OF) != base
 
 
 def test_unwritable_cache_only_costs_time(pop: Population, tmp_path: Path) -> None:

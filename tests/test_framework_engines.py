@@ -19,7 +19,7 @@ from kzrehab.claims import Claim
 from kzrehab.coverage import Coverage
 from kzrehab.evaluation import evaluate, summarize
 from kzrehab.laws.framework import Framework, load_framework
-from kzrehab.population import Population
+from kzrehab.population import InMemoryPopulation
 from kzrehab.reports.data import result_json
 
 from .rule_strategies import claims
@@ -57,7 +57,7 @@ def test_engines_agree_on_generated_claims(
     frameworks: dict[str, Framework], population: list[Claim], which: str
 ) -> None:
     numbered = (attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}") for i, c in enumerate(population))
-    pop = Population("generated", tuple(numbered))
+    pop = InMemoryPopulation("generated", tuple(numbered))
     fw = frameworks[which]
     assert_same(evaluate(fw, pop, AS_OF), evaluate(fw, pop, AS_OF, engine="interpreter"))
 

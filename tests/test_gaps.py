@@ -28,7 +28,7 @@ from kzrehab.evaluation import column_values, evaluate_claim
 from kzrehab.gaps import OTHER, ClaimGaps, Decider, Slot, Value, deciders, gaps
 from kzrehab.laws.framework import Framework, load_framework
 from kzrehab.laws.loader import load_law_text
-from kzrehab.population import Population, load_population
+from kzrehab.population import InMemoryPopulation, Population, load_population
 from kzrehab.population.columns import Columns
 from kzrehab.rules.ast import Node
 from kzrehab.rules.printer import unparse
@@ -196,7 +196,7 @@ def test_random_frameworks(condition: Node, people: list[Claim]) -> None:
 def test_population_ranking_counts_the_claims_per_claim_deciders_name(
     framework: Framework, sample: Population
 ) -> None:
-    small = Population("small", tuple(sample.claims[:120]))
+    small = InMemoryPopulation("small", tuple(sample.claims[:120]))
     ranking = gaps(framework, small, AS_OF)
     (group,) = ranking.groups
     expected: Counter[tuple[str, str]] = Counter()

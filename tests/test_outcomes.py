@@ -32,7 +32,7 @@ from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
 from kzrehab.outcome import diff_claim, periods
 from kzrehab.plan import MAX_AMOUNT, plan_of
-from kzrehab.population import Population
+from kzrehab.population import InMemoryPopulation, Population
 from kzrehab.reports import Report
 from kzrehab.reports.data import comparison_data, result_json
 from kzrehab.rules.compiler import VectorEvaluator
@@ -61,7 +61,7 @@ def ev(measure: str, start: str = "1931-05", end: str | None = "1932-05",
 
 
 def pop_of(*claims: Claim) -> Population:
-    return Population("hand-made", claims)
+    return InMemoryPopulation("hand-made", claims)
 
 
 CURRENT = """
@@ -298,7 +298,7 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
     src = unparse(condition).replace('"', "'")
     base = fw(CURRENT)
     head = fw(_with(CURRENT, src, unparse(amount).replace('"', "'")))
-    population = Population("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
+    population = InMemoryPopulation("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
                                             for i, c in enumerate(people)))  # fmt: skip
     vector = CoverageDiff(evaluate(base, population, AS_OF), evaluate(head, population, AS_OF))
     interp = CoverageDiff(evaluate(base, population, AS_OF, engine="interpreter"),

@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from kzrehab.claims import Claim, Event
 from kzrehab.dates import PartialDate
 from kzrehab.errors import RegistryError, UsageError
-from kzrehab.population import Population, load_population, synthesize, write_jsonl
+from kzrehab.population import (
+    InMemoryPopulation,
+    Population,
+    load_population,
+    synthesize,
+    write_jsonl,
+)
 from kzrehab.population.registry import (
     PopulationHeader,
     claim_from_dict,
@@ -453,7 +459,7 @@ def test_a_written_file_gets_ordinary_permissions(tmp_path: Path) -> None:
 
 
 def test_header_of_a_population_is_written(tmp_path: Path) -> None:
-    pop = Population(name="mine", claims=(Claim(id="a"),), synthetic=True)
+    pop = InMemoryPopulation(name="mine", claims=(Claim(id="a"),), synthetic=True)
     path = tmp_path / "h.jsonl"
     write_jsonl(pop, path)
     claims_, header = read_jsonl_with_header(path)
@@ -465,7 +471,7 @@ def test_header_of_a_population_is_written(tmp_path: Path) -> None:
 
 
 def test_population_counts_and_lookup() -> None:
-    pop = Population(
+    pop = InMemoryPopulation(
         name="p",
         claims=(
             Claim(id="claim-1", events=(Event(), Event())),
@@ -482,8 +488,8 @@ def test_population_counts_and_lookup() -> None:
 
 
 def test_the_digest_is_stable_and_depends_on_the_claims_only() -> None:
-    a = Population(name="a", claims=(Claim(id="x"),))
-    b = Population(name="b", claims=(Claim(id="x"),), synthetic=True, source="elsewhere")
+    a = InMemoryPopulation(name="a", claims=(Claim(id="x"),))
+    b = InMemoryPopulation(name="b", claims=(Claim(id="x"),), synthetic=True, source="elsewhere")
     c = attrs.evolve(a, claims=(Claim(id="y"),))
     assert a.digest == b.digest != c.digest
     assert a.digest == hashlib.sha256(b'{"id":"x"}\n').hexdigest()

@@ -14,6 +14,7 @@ from kzrehab.population import (
     REFERENCE_SEED,
     REFERENCE_SIZE,
     Population,
+    StoredPopulation,
     load_population,
     reference_population,
     synthesize,
@@ -280,11 +281,11 @@ def test_the_reference_population_is_cached_as_a_store(
         (cached,) = (tmp_path / "population").glob("reference-300-seed5-*.kzstore")
         reference_population.cache_clear()
         again = reference_population(300, 5)  # a new process: the store is opened
-        assert again.stored_columns is not None
+        assert isinstance(again, StoredPopulation)
         # a store's digest derives from its columns' hashes: the first run, too, returns
         # the population as stored
         assert again.digest == first.digest
-        assert first.stored_columns is not None
+        assert isinstance(first, StoredPopulation)
         assert again.claims == first.claims == synthesize(300, 5).claims
         assert again.synthetic and again.name == first.name
         cached.write_bytes(b"damaged")

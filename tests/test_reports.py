@@ -433,15 +433,15 @@ def _spied() -> Report:
     from kzrehab.evaluation import evaluate
     from kzrehab.laws.framework import Framework
     from kzrehab.laws.loader import load_law_text
-    from kzrehab.population import Population
+    from kzrehab.population import InMemoryPopulation
 
     exile = (Event(measure="exile", start=parse_date("1931")),)
     people = [Claim(f"p{i}", claimant="victim", claimant_birth_year=1960 + i % 20,
                     victim_birth_year=1900 + i % 30, events=exile) for i in range(50)]
     people[7] = Claim("p7", claimant="victim", claimant_birth_year=1950,
                       victim_birth_year=1917, events=exile)  # the one the draft is after
-    cov = evaluate(Framework([load_law_text(_SPY, "spy.toml")]), Population("p", tuple(people)),
-                   dt.date(2025, 6, 1))
+    cov = evaluate(Framework([load_law_text(_SPY, "spy.toml")]),
+                   InMemoryPopulation("p", tuple(people)), dt.date(2025, 6, 1))
     return Report("coverage", "spy", coverage_data(cov)).suppressed(10)
 
 

@@ -10,7 +10,7 @@ writes (``kill -9``, a power cut) left beside its target.
 
 from __future__ import annotations
 
-__all__ = ["write_atomic", "cache_dir", "open_regular", "NotRegularFileError",
+__all__ = ["write_atomic", "atomic_output", "cache_dir", "open_regular", "NotRegularFileError",
            "not_regular", "STALE_SECONDS"]  # fmt: skip
 
 import contextlib
@@ -20,7 +20,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -129,6 +129,38 @@ def write_atomic(
                         out.write("".join(buffer).encode("utf-8"))
                         buffer.clear()
                 out.write("".join(buffer).encode("utf-8"))
+            out.flush()
+            if durable:
+                os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        _fsync_directory(directory)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, atomically, for output too large to hold
+    (a store written chunk by chunk): ``with atomic_output(p) as out: out.write(…)``.
+
+    The same guarantees as :func:`write_atomic`: a temporary file beside ``path``, renamed
+    over it when the block ends without an exception and removed when it raises.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {target}: folder {directory} does not exist")
+    refuse_target(target)
+    remove_stale_temporaries(target)
+    fd, tmp = _create_beside(target)
+    try:
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        with os.fdopen(fd, "wb") as out:
+            yield out
             out.flush()
             if durable:
                 os.fsync(out.fileno())

@@ -400,7 +400,7 @@ def run_cases(cases: Sequence[Case]) -> list[CaseResult]:
     """
     from .evaluation import evaluate, evaluate_claim
     from .laws.framework import load_framework
-    from .population import Population
+    from .population import InMemoryPopulation
 
     frameworks: dict[tuple[str, ...], Framework] = {}
     failures: dict[int, list[Failure]] = {i: [] for i in range(len(cases))}
@@ -426,7 +426,7 @@ def run_cases(cases: Sequence[Case]) -> list[CaseResult]:
         fw = frameworks[laws]
         claims = tuple(attrs.evolve(cases[i].claim, id=f"case-{n}") for n, i in
                        enumerate(members))  # fmt: skip
-        cov = evaluate(fw, Population("cases", claims), as_of)
+        cov = evaluate(fw, InMemoryPopulation("cases", claims), as_of)
         for n, i in enumerate(members):
             categories = {
                 c: ("eligible" if a[n] == K.TRUE else "undetermined")

@@ -10,7 +10,7 @@ fallback, and never a number too large to allocate or compare).
 from __future__ import annotations
 
 __all__ = ["Limit", "MAX_EXPRESSION_LENGTH", "MAX_EXPRESSION_DEPTH", "MAX_FILE_BYTES",
-           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES", "MAX_REGISTRY_BYTES",
+           "MAX_EVENTS_PER_CLAIM", "MAX_EXPRESSION_NODES", "MAX_REGISTRY_BYTES", "MAX_LINE_BYTES",
            "MAX_SYNTH_SIZE", "ALL", "fingerprint"]  # fmt: skip
 
 import os
@@ -73,6 +73,9 @@ MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "
 MAX_REGISTRY_BYTES = Limit(
     "registry size", 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes", 2**50
 )
+MAX_LINE_BYTES = Limit(
+    "registry line length", 16 * 1024**2, "KZREHAB_MAX_LINE_BYTES", "bytes", 2**31
+)
 MAX_EVENTS_PER_CLAIM = Limit(
     "events per claim", 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events", 10**6
 )
@@ -82,7 +85,7 @@ MAX_SYNTH_SIZE = Limit(
 
 #: every limit, in the order the documentation lists them
 ALL = (MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_NODES, MAX_FILE_BYTES,
-       MAX_REGISTRY_BYTES, MAX_EVENTS_PER_CLAIM, MAX_SYNTH_SIZE)  # fmt: skip
+       MAX_REGISTRY_BYTES, MAX_LINE_BYTES, MAX_EVENTS_PER_CLAIM, MAX_SYNTH_SIZE)  # fmt: skip
 
 
 def fingerprint() -> str:

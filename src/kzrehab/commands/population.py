@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ._common import emit, positive
+
+if TYPE_CHECKING:
+    from ..population import Population
+
+#: claims counted at a time by ``population info``
+CHUNK = 1_000_000
 
 
 def _seed(text: str) -> int:
@@ -72,44 +78,48 @@ def run_synth(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..population import load_population
+    from ..population import import_registry
 
-    population = load_population(args.registry)
     if Path(args.output).resolve() == Path(args.registry).resolve():
         raise UsageError("the output would overwrite the registry: choose another -o FILE")
-    kind = _write(population, args.output)
-    print(f"imported {len(population):,} claims ({population.events:,} events) "
-          f"from {args.registry} to {args.output} ({kind})")  # fmt: skip
+    done = import_registry(args.registry, args.output)
+    print(f"imported {done.claims:,} claims ({done.events:,} events) "
+          f"from {args.registry} to {args.output} ({done.kind})")  # fmt: skip
     return 0
 
 
-def info(population: Any) -> dict[str, Any]:
-    """Aggregates only: sizes, digest, and the share of unknown facts and partial dates."""
+def info(population: Population) -> dict[str, Any]:
+    """Aggregates only: sizes, digest, and the share of unknown facts and partial dates
+    (counted a chunk of claims at a time)."""
+    from collections import Counter
+
     from ..coverage import SCHEMA
-    from ..population.columns import columns_of
     from ..rules.values import UNKNOWN
 
-    cols = columns_of(population)
-    columns = cols.columns if hasattr(cols, "columns") else cols
-    unknown: dict[str, float] = {}
-    n = max(columns.n_claims, 1)
-    m = max(columns.n_events, 1)
-    for scope, table, size in (("claim", columns.claim, n), ("event", columns.event, m)):
-        for name, col in table.items():
-            if name in {"year", "months"}:
-                continue
-            if isinstance(col, tuple):
-                missing = int(((col[0] == -float("inf")) | (col[1] == float("inf"))).sum())
-            elif col.dtype.kind == "i" and col.dtype.itemsize == 1:
-                missing = int((col == UNKNOWN).sum())
-            else:
-                missing = int((col < 0).sum())
-            unknown[f"{scope}.{name}"] = round(missing / size, 4)
-    partial = {}
-    for name in ("start", "end"):
-        lo, hi = columns.event[name]
-        known = (lo != -float("inf")) & (hi != float("inf"))
-        partial[f"event.{name}"] = round(int((known & (lo != hi)).sum()) / m, 4)
+    source = population.columns()
+    missing: Counter[str] = Counter()
+    partial_count: Counter[str] = Counter()
+    for _, columns in source.chunks(CHUNK):
+        for scope, table in (("claim", columns.claim), ("event", columns.event)):
+            for name, col in table.items():
+                if name in {"year", "months"}:
+                    continue
+                if isinstance(col, tuple):
+                    gone = ((col[0] == -float("inf")) | (col[1] == float("inf"))).sum()
+                elif col.dtype.kind == "i" and col.dtype.itemsize == 1:
+                    gone = (col == UNKNOWN).sum()
+                else:
+                    gone = (col < 0).sum()
+                missing[f"{scope}.{name}"] += int(gone)
+        for name in ("start", "end"):
+            lo, hi = columns.event[name]
+            known = (lo != -float("inf")) & (hi != float("inf"))
+            partial_count[f"event.{name}"] += int((known & (lo != hi)).sum())
+    n = max(source.n_claims, 1)
+    m = max(source.n_events, 1)
+    unknown = {key: round(count / (n if key.startswith("claim.") else m), 4)
+               for key, count in missing.items()}  # fmt: skip
+    partial = {key: round(count / m, 4) for key, count in partial_count.items()}
     return {
         "schema": SCHEMA,
         "population": {"name": population.name, "claims": len(population),

@@ -20,9 +20,8 @@ __all__ = ["Columns", "Names", "Ranges", "columns_of", "claims_from_columns", "O
 import datetime as dt
 import functools
 import math
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -31,6 +30,10 @@ import numpy.typing as npt
 from ..claims import Claim, Event
 from ..dates import PartialDate
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
+
+if TYPE_CHECKING:
+    from .protocol import Population
+    from .store import StoredColumns
 
 Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
@@ -170,8 +173,17 @@ def _column(fact: Fact, values: list[Any], table: dict[str, int]) -> Any:
                        np.int32, n)  # fmt: skip
 
 
+_UNKNOWN_DAYS = (-math.inf, math.inf)
+#: the day ordinals of dates met so far: a population repeats the same dates many times
+_ORDINALS: dict[PartialDate | None, tuple[float, float]] = {None: _UNKNOWN_DAYS}
+
+
 def _dates(values: Iterable[PartialDate | None]) -> Ranges:
-    pairs = [(-math.inf, math.inf) if d is None else d.ordinals for d in values]
+    known = _ORDINALS
+    if len(known) > 1 << 16:  # bounded: a registry of many distinct days
+        known.clear()
+        known[None] = _UNKNOWN_DAYS
+    pairs = [known.get(d) or known.setdefault(d, d.ordinals) for d in values]  # type: ignore[union-attr]
     arr = np.array(pairs, np.float64).reshape(-1, 2)
     return np.ascontiguousarray(arr[:, 0]), np.ascontiguousarray(arr[:, 1])
 
@@ -217,22 +229,10 @@ def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
     return lo, hi
 
 
-_BUILT: dict[int, tuple[weakref.ref[Any], Columns]] = {}
-
-
-def columns_of(population: Any) -> Columns:
-    """The columns of a population: its stored ones, or built once from its claims."""
-    stored = getattr(population, "stored_columns", None)
-    if stored is not None:
-        return stored  # type: ignore[no-any-return]
-    key = id(population)
-    hit = _BUILT.get(key)
-    if hit is not None and hit[0]() is population:
-        return hit[1]
-    columns = Columns.from_claims(population.claims)
-    _BUILT.clear()  # keep one: populations are large
-    _BUILT[key] = (weakref.ref(population), columns)
-    return columns
+def columns_of(population: Population) -> Columns | StoredColumns:
+    """The columns of a population, which the vectorised engine reads chunk by chunk: its
+    store's, or built once from its claims (:meth:`~kzrehab.population.Population.columns`)."""
+    return population.columns()
 
 
 def _date_of(lo: float, hi: float) -> PartialDate | None:

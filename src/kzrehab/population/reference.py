@@ -1,4 +1,4 @@
-"""The bundled default population: the synthetic reference population (SPEC §8).
+"""The bundled default population: the synthetic reference population (:doc:`/population`).
 
 :func:`reference_population` is ``synthesize(REFERENCE_SIZE, REFERENCE_SEED)``. The first
 run generates it and saves it as a columnar store in the user's cache directory
@@ -23,7 +23,8 @@ import numpy as np
 
 from .._io import cache_dir
 from ..errors import RegistryError
-from ._population import Population
+from .protocol import Population
+from .stored import StoredPopulation
 from .synth import GENERATOR_VERSION, synthesize
 
 #: claims in the reference population (about 2.5 events each)
@@ -35,11 +36,13 @@ REFERENCE_SEED = 1993
 _SOURCES = (
     "kzrehab.population.synth",
     "kzrehab.population._archetypes",
+    "kzrehab.population._archetypes_soviet",
     "kzrehab.population._draw",
     "kzrehab.population._calibration",
-    "kzrehab.population.registry",
+    "kzrehab.population.claim_json",
     "kzrehab.population.columns",
     "kzrehab.population.store",
+    "kzrehab.population.tables",
     "kzrehab.claims",
     "kzrehab.dates",
     "kzrehab.vocabulary",
@@ -83,13 +86,13 @@ def reference_population(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED)
     if path is not None and path.is_file():
         # checked whole: a damaged or altered store is made anew, never an error
         with contextlib.suppress(RegistryError):
-            return Population.from_store(path, verify=True)
+            return StoredPopulation.open(path, verify=True)
     population = synthesize(size, seed)
     if path is not None and _writable(path.parent):
         with contextlib.suppress(OSError, RegistryError):
             population.save(path)
             # the store, so that the digest is the same in this run as in the next ones
-            return Population.from_store(path, verify=True)
+            return StoredPopulation.open(path, verify=True)
     return population
 
 

@@ -1,29 +1,37 @@
 """The columnar store: a population's columns in one uncompressed NumPy ``.npz`` file.
 
-A million claims (about 2.5 million events) reload in a fraction of a second: the arrays
-are read as they are, and claim objects are built only when someone asks for one claim
-(``explain``) or for all of them. The file is written atomically (a temporary file in the
-same folder, then a rename), so a crash never leaves half a store behind.
+A million claims (about 2.5 million events) reopen in a fraction of a second: the arrays
+are read as they are, chunk by chunk, and claim objects are built only for the claims
+asked for (``explain``) or while they are streamed. The file is written atomically (a
+temporary file in the same folder, then a rename), so a crash never leaves half a store
+behind. A store is written from columns in memory by :func:`save_store`, or chunk by chunk
+from a registry by :class:`~kzrehab.population.writer.StoreWriter`; both write the same
+bytes for the same claims.
 
 Layout: ``claim.NAME`` / ``claim.NAME.lo`` / ``claim.NAME.hi`` and ``event.…`` arrays as in
-:class:`~kzrehab.population.columns.Columns`; ``strings`` and ``ids`` as UTF-8 blobs with
-offsets; ``meta`` a small JSON document (format version, name, synthetic, source, victims,
-and a SHA-256 **hash of every array**: its name, type, shape and bytes).
+:class:`~kzrehab.population.columns.Columns`; ``strings``, ``ids`` and ``victims`` as UTF-8
+blobs with offsets; ``ids.index``, the id index (:mod:`kzrehab.population.tables`: claim
+rows ordered by a hash of their ids); ``meta`` a small JSON document (format version,
+name, synthetic, source, victims, and a SHA-256 **hash of every array**: its name, type,
+shape and bytes).
 
 A store proves its content. Its :attr:`StoredColumns.digest` is derived from the recorded
-hashes (never read from the metadata), and an array is checked against its hash the first
-time it is read; a mismatch is a :class:`~kzrehab.errors.RegistryError` naming the file and
-the array. The values are checked too, chunk by chunk as they are read (a hand-made store
-can carry hashes of bad arrays): shapes against the claim and event counts, offsets,
-Kleene values, codes within their table and, for enums, among the fact's values, dates and
-numbers that are not NaN with their low end below their high end, ids that are UTF-8.
+hashes (never read from the metadata) of every array but the id index, which is derived
+from the ids; an array, the index too, is checked against its hash the first time it is
+read, and a mismatch is a :class:`~kzrehab.errors.RegistryError` naming the file and the
+array. The values are checked too, chunk by chunk as they are read (a hand-made store can
+carry hashes of bad arrays): shapes against the claim and event counts, offsets, Kleene
+values, codes within their table and, for enums, among the fact's values, dates and
+numbers that are not NaN with their low end below their high end, ids that are UTF-8, and
+index rows that are rows. A store without an id index (written before it existed) is read
+the same; its index is then made in memory on the first lookup.
 """
 
 from __future__ import annotations
 
-__all__ = ["FORMAT", "save_store", "load_store", "is_store"]
+__all__ = ["FORMAT", "INDEX", "save_store", "load_store", "is_store", "digest_of", "StoredColumns",
+           "array_hasher", "pack_strings"]  # fmt: skip
 
-import functools
 import hashlib
 import io
 import itertools
@@ -40,6 +48,7 @@ from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind, is_country_code
 from .columns import OWN_TABLES, Columns, Names
+from .tables import PackedStrings, id_key, id_keys, key_order, search
 
 #: the store's format; a store of another format is refused with a clear message (format 1
 #: recorded no hashes)
@@ -48,27 +57,35 @@ FORMAT = "kzrehab-store/2"
 #: bytes hashed at a time when a column is verified (memory stays bounded)
 _BLOCK = 1 << 22
 
+#: the id index: derived from the ids, so left out of the digest
+INDEX = "ids.index"
 
-def _hasher(name: str, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Any:
+
+def array_hasher(name: str, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Any:
+    """The SHA-256 of an array begun with its name, type and shape: its bytes come next."""
     h = hashlib.sha256()
     h.update(f"{name}\0{dtype.str}\0{list(shape)}\0".encode())
     return h
 
 
 def _hash(name: str, array: npt.NDArray[Any]) -> str:
-    h = _hasher(name, array.dtype, array.shape)
+    h = array_hasher(name, array.dtype, array.shape)
     h.update(np.ascontiguousarray(array).tobytes())
     digest: str = h.hexdigest()
     return digest
 
 
 def digest_of(hashes: dict[str, str]) -> str:
-    """A store's digest: SHA-256 of its arrays' hashes, in name order."""
-    text = "".join(f"{name}={hashes[name]}\n" for name in sorted(hashes))
+    """A store's digest: SHA-256 of its arrays' hashes, in name order (the id index, which
+    the ids decide, left out: a store with or without one has the same digest)."""
+    text = "".join(f"{name}={hashes[name]}\n" for name in sorted(hashes) if name != INDEX)
     return hashlib.sha256(f"{FORMAT}\n{text}".encode()).hexdigest()
 
 
-def _pack(strings: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+def pack_strings(
+    strings: Sequence[str],
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """Strings as one UTF-8 blob and the offsets where each starts (and the last ends)."""
     encoded = [s.encode("utf-8") for s in strings]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(b) for b in encoded], out=offsets[1:])
@@ -89,9 +106,11 @@ def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, A
                 arrays[f"{scope}.{name}.lo"], arrays[f"{scope}.{name}.hi"] = col
             else:
                 arrays[f"{scope}.{name}"] = col
-    arrays["strings"], arrays["strings.offsets"] = _pack(columns.strings)
-    arrays["ids"], arrays["ids.offsets"] = _pack(columns.names.ids)
-    arrays["victims"], arrays["victims.offsets"] = _pack(columns.names.victims)
+    arrays["strings"], arrays["strings.offsets"] = pack_strings(columns.strings)
+    arrays["ids"], arrays["ids.offsets"] = pack_strings(columns.names.ids)
+    arrays[INDEX] = key_order(id_keys((s.encode("utf-8") for s in columns.names.ids),
+                                      columns.n_claims))  # fmt: skip
+    arrays["victims"], arrays["victims.offsets"] = pack_strings(columns.names.victims)
     arrays["event_claim"] = columns.event_claim
     arrays["offsets"] = columns.offsets
     hashes = {name: _hash(name, np.asarray(a)) for name, a in arrays.items()}
@@ -153,7 +172,7 @@ class _Reader:
     def hash(self, name: str) -> str:
         """The hash of a member as :func:`_hash` computes it, streamed from the file."""
         dtype, shape, offset = self.members[name]
-        h = _hasher(name, dtype, shape)
+        h = array_hasher(name, dtype, shape)
         left = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
         with open(self.path, "rb") as fh:
             fh.seek(offset)
@@ -177,10 +196,13 @@ class _Reader:
 
 
 class StoredColumns:
-    """A store opened for reading: metadata and ids at once, the columns when needed.
+    """A store opened for reading: its metadata at once, the columns when needed.
 
     :meth:`chunks` reads consecutive chunks of claims from disk, so evaluating ten million
-    claims never holds all their columns in memory; :attr:`columns` reads them all.
+    claims never holds all their columns in memory; :attr:`columns` reads them all;
+    :meth:`slice` reads the rows of a few claims, and :meth:`find` the row of an id (by
+    the id index). The ids and the victims are :class:`~.tables.PackedStrings`, read a
+    block at a time.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -217,9 +239,16 @@ class StoredColumns:
         victims = self.reader.members["victims.offsets"][1][0] - 1
         #: the size of each string table, by :data:`~.columns.OWN_TABLES` key
         self._sizes = {"": len(self.strings), "id": self.n_claims, "victim": victims}
-        self._ids: list[str] | None = None
+        #: the claim ids, in order, and the table of victim ids (``claim.victim_id`` codes)
+        self.ids = self._packed("ids", self.n_claims)
+        self.victims = self._packed("victims", victims)
+        self._keys: npt.NDArray[np.uint64] | None = None  # a store without an index
         self._full: Columns | None = None
-        self.names = Names(lambda: self.ids, lambda: self.victims)
+        self.names = Names(self.ids, self.victims)
+
+    def __repr__(self) -> str:
+        return (f"<StoredColumns {self.where}: {self.n_claims:,} claims, "
+                f"{self.n_events:,} events>")  # fmt: skip
 
     # -- checks ------------------------------------------------------------------------------
 
@@ -247,6 +276,8 @@ class StoredColumns:
                 else:
                     want[f"{scope}.{name}"] = ("i1" if fact.kind is FactKind.BOOL else "i4",
                                                count)  # fmt: skip
+        if INDEX in self.reader:
+            want[INDEX] = ("i8", n)
         for name, (kind, rows) in want.items():
             if name not in self.reader:
                 raise self._bad("the store lacks this array", name)
@@ -290,17 +321,53 @@ class StoredColumns:
         except UnicodeDecodeError as exc:
             raise self._bad(f"a string is not UTF-8 ({exc.reason})", name) from None
 
-    @property
-    def ids(self) -> list[str]:
-        """The claim ids, in order."""
-        if self._ids is None:
-            self._ids = self._strings("ids")
-        return self._ids
+    def _packed(self, name: str, rows: int) -> PackedStrings:
+        blob = int(self.reader.members[name][1][0])
+        return PackedStrings(name, rows, blob, self.read, self._bad)
 
-    @functools.cached_property
-    def victims(self) -> list[str]:
-        """The table of victim ids (``claim.victim_id`` codes index it)."""
-        return self._strings("victims")
+    # -- the id index -----------------------------------------------------------------------
+
+    def find(self, id: str) -> int | None:
+        """The row of the claim with this id, or None: a binary search of the id index
+        (a few small reads), ending on the id itself."""
+        try:
+            raw = id.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no stored id has one
+            return None
+        key, n = id_key(raw), self.n_claims
+        if INDEX not in self.reader:
+            keys, order = self._memory_index()
+            position = int(np.searchsorted(keys, np.uint64(key), side="left"))
+
+            def row_at(p: int) -> int:
+                return int(order[p])
+        else:
+
+            def row_at(p: int) -> int:
+                row = int(self.read(INDEX, p, p + 1)[0])
+                if not 0 <= row < n:
+                    raise self._bad("an index row is not a claim's row", INDEX)
+                return row
+
+            position = search(key, n, lambda p: id_key(self.ids.raw(row_at(p))))
+        while position < n:
+            row = row_at(position)
+            found = self.ids.raw(row)
+            if found == raw:
+                return row
+            if id_key(found) != key:
+                return None
+            position += 1
+        return None
+
+    def _memory_index(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        """The keys of every id in order, and the rows in that order, for a store written
+        without an index (two numbers a claim)."""
+        if self._keys is None:
+            keys = id_keys((s.encode("utf-8") for s in self.ids), self.n_claims)
+            self._order = key_order(keys)
+            self._keys = keys[self._order]
+        return self._keys, self._order
 
     def _check(self, cols: Columns, a: int) -> None:
         """The values of a chunk of claims starting at row ``a`` (see the module's notes)."""
@@ -315,7 +382,9 @@ class StoredColumns:
                 if problem:
                     raise self._bad(problem, f"{scope}.{name}")
 
-    def _slice(self, a: int, b: int) -> Columns:
+    def slice(self, a: int, b: int) -> Columns:
+        """The columns of claims ``a`` to ``b`` (excluded) and their events, read from disk
+        and checked."""
         cols = self._read_slice(a, b)
         self._check(cols, a)
         return cols
@@ -353,7 +422,7 @@ class StoredColumns:
     def columns(self) -> Columns:
         """Every column, read once."""
         if self._full is None:
-            self._full = self._slice(0, self.n_claims)
+            self._full = self.slice(0, self.n_claims)
         return self._full
 
     def chunks(self, size: int) -> Iterator[tuple[int, Columns]]:
@@ -362,7 +431,7 @@ class StoredColumns:
             yield from self.columns.chunks(size)
             return
         for a in range(0, self.n_claims, size):
-            yield a, self._slice(a, min(a + size, self.n_claims))
+            yield a, self.slice(a, min(a + size, self.n_claims))
 
 
 def _allowed_codes(strings: Sequence[str]) -> dict[str, npt.NDArray[np.bool_]]:

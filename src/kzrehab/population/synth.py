@@ -1,4 +1,5 @@
-"""The calibrated synthetic population (SPEC §8): claims drawn from archetypes of repression.
+"""The calibrated synthetic population (:doc:`/population`): claims drawn from archetypes of
+repression.
 
 :func:`synthesize` splits a population of ``size`` claims between the archetypes of
 :data:`CALIBRATION` in proportion to their weights — the number of people each stands for,
@@ -36,7 +37,7 @@ from ..dates import PartialDate
 from ._archetypes import ARCHETYPES
 from ._calibration import CALIBRATION, DESTINATIONS, TOTAL_WEIGHT, Calibration
 from ._draw import REFERENCE_DATE, Batch
-from ._population import Population
+from .in_memory import InMemoryPopulation
 
 #: bump when a change to the generator changes what a seed gives
 GENERATOR_VERSION = 3
@@ -63,7 +64,7 @@ def allocate(size: int) -> dict[str, int]:
 
 def synthesize(
     size: int, seed: int, progress: Callable[[int], None] | None = None
-) -> Population:
+) -> InMemoryPopulation:
     """A synthetic population of ``size`` claims, the same for the same ``seed``.
 
     ``progress``, if given, is called with the number of claims made so far after each
@@ -88,7 +89,7 @@ def synthesize(
         claims.extend(batch.build())
         if progress is not None:
             progress(len(claims))
-    return Population(
+    return InMemoryPopulation(
         name=f"synthetic-reference-{size}-seed{seed}",
         claims=tuple(claims),
         synthetic=True,

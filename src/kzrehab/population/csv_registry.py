@@ -1,0 +1,274 @@
+"""CSV registries: a claims file and an events file, read a row at a time.
+
+The format is described in :mod:`kzrehab.population.registry`. A file is first checked
+as text, a block of lines at a time (the first NUL byte, else the first byte that is not
+UTF-8, is reported wherever it is), then parsed row by row: memory holds a row, not the file.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CsvClaims", "CsvEvents", "read_csv", "unknown_claim", "too_many_events",
+           "duplicate_event_id"]  # fmt: skip
+
+import csv
+import io
+import itertools
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import NoReturn
+
+import attrs
+
+from .._suggest import did_you_mean
+from ..claims import Claim, Event
+from ..limits import MAX_EVENTS_PER_CLAIM
+from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact
+from .claim_json import CLAIM_CSV, EVENT_CSV, BadValue, Converter, unknown_key
+from .reading import duplicate_id, fail, lines, open_registry, position
+
+#: bytes of a CSV file checked at a time for NUL bytes and UTF-8 (then whole lines)
+_CHECK_BLOCK = 1 << 22
+
+
+def _check_text(path: Path, what: str) -> None:
+    """Check a whole CSV file as the text it must be, a block of lines at a time: the first
+    NUL byte anywhere is reported, else the first byte that is not UTF-8, else nothing; a
+    line over :data:`~kzrehab.limits.MAX_LINE_BYTES` as soon as it is met."""
+    name = str(path)
+    nul: tuple[int, int] | None = None
+    bad: tuple[int, int, int] | None = None
+
+    def check(block: list[bytes], done: int) -> None:
+        nonlocal nul, bad
+        raw = b"".join(block)
+        if done == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        at = raw.find(b"\x00")
+        if at >= 0:
+            nul = position(raw, at, done + 1)
+        elif bad is None:
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = (*position(raw, exc.start, done + 1), raw[exc.start])
+
+    with open_registry(path, limited=True) as f:
+        block: list[bytes] = []
+        size = done = 0  # done: the lines before the block
+        for _, line in lines(f, name, True):
+            block.append(line)
+            size += len(line)
+            if size >= _CHECK_BLOCK:
+                check(block, done)
+                if nul is not None:
+                    break
+                done += len(block)
+                block, size = [], 0
+        if nul is None:
+            check(block, done)
+    if nul is not None:
+        fail(f"contains a NUL byte: this is a binary file, not {what} text", name, nul[0],
+              column=nul[1])  # fmt: skip
+    if bad is not None:
+        fail(f"is not UTF-8 text (byte 0x{bad[2]:02x} cannot be decoded): save the {what} "
+              "file as UTF-8", name, bad[0], column=bad[1])  # fmt: skip
+
+
+def _textlines(path: Path) -> Iterator[str]:
+    """The lines of a checked CSV file as text, split as ``newline=""`` splits them."""
+    with open_registry(path, limited=True) as f:
+        for lineno, raw in lines(f, str(path), True):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            text = raw.decode("utf-8")
+            if "\r" in text[:-2]:  # a line ended by a lone carriage return
+                yield from io.StringIO(text, newline="")
+            else:
+                yield text
+
+
+def _read_csv_rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of each non-blank row; the line is where the row starts."""
+    name = str(path)
+    _check_text(path, what)
+    lines = _textlines(path)
+    head = next(lines, "")
+    reader = csv.reader(itertools.chain([head], lines), delimiter=_delimiter(head), strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            fail(f"malformed CSV: {exc}", name, start)
+        if any(cell.strip() for cell in row):
+            yield start, row
+        start = reader.line_num + 1
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter the header row uses: ``,`` unless it has more ``;`` (as spreadsheets
+    write CSV in many locales, Russian and Kazakh among them) or tabs."""
+    return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
+
+
+def _csv_header(
+    path: Path, rows: Iterator[tuple[int, list[str]]], converters: Mapping[str, Converter],
+    facts: Mapping[str, Fact], required: str, extra: str | None, what: str,
+) -> list[str]:  # fmt: skip
+    name = str(path)
+    try:
+        lineno, header = next(rows)
+    except StopIteration:
+        fail(f"is empty: a {what} file needs a header row naming its columns", name)
+    columns = [cell.strip() for cell in header]
+    allowed = [*converters, *([extra] if extra else [])]
+    seen: set[str] = set()
+    for i, col in enumerate(columns, 1):
+        if col in seen:
+            fail(f"column '{col}' is given twice", name, lineno, f"column {i}")
+        seen.add(col)
+        if col not in converters and col != extra:
+            if not col:
+                fail("a column has no name", name, lineno, f"column {i}")
+            fail(unknown_key(col, facts, allowed, "column"), name, lineno, f"column {i}")
+    if required not in seen:
+        fail(f"the {what} file needs a column '{required}'", name, lineno)
+    return columns
+
+
+def _csv_record(
+    name: str, lineno: int, row: list[str], columns: list[str],
+    converters: Mapping[str, Converter],
+) -> dict[str, object]:  # fmt: skip
+    if len(row) != len(columns):
+        fail(f"the row has {len(row)} cells but the header names {len(columns)} columns",
+              name, lineno)  # fmt: skip
+    out: dict[str, object] = {}
+    for col, cell in zip(columns, row, strict=True):
+        cell = cell.strip()
+        if not cell:
+            continue
+        conv = converters.get(col)
+        if conv is None:  # the join column
+            out[col] = cell
+            continue
+        try:
+            out[col] = conv(cell)
+        except BadValue as exc:
+            fail(exc.message, name, lineno, col)
+    return out
+
+
+class CsvClaims:
+    """The claims file of a CSV registry, read a row at a time: iterating gives ``(line,
+    claim)``, each claim without its events (they are in the events file). Duplicate ids
+    are the caller's to find, as with :class:`JsonlReader`."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.name = str(self.path)
+
+    def __repr__(self) -> str:
+        return f"<CsvClaims {self.name}>"
+
+    def __iter__(self) -> Iterator[tuple[int, Claim]]:
+        for lineno, record in self.records():
+            yield lineno, Claim(**record)  # type: ignore[arg-type]
+
+    def records(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """``(line, facts)``: each claim's checked facts, without building the claim."""
+        rows = _read_csv_rows(self.path, "CSV")
+        columns = _csv_header(self.path, rows, CLAIM_CSV, CLAIM_FACTS, "id", None, "claims")
+        for lineno, row in rows:
+            record = _csv_record(self.name, lineno, row, columns, CLAIM_CSV)
+            if not isinstance(record.get("id"), str):
+                fail("the claim has no id", self.name, lineno, "id")
+            yield lineno, record
+
+
+class CsvEvents:
+    """The events file of a CSV registry, read a row at a time: iterating gives ``(line,
+    claim id, event)``. Which claim the id names, how many events a claim has and whether
+    an event id is given twice for one claim are the caller's to check
+    (:func:`unknown_claim`, :func:`too_many_events`, :func:`duplicate_event_id`)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.name = str(self.path)
+
+    def __repr__(self) -> str:
+        return f"<CsvEvents {self.name}>"
+
+    def __iter__(self) -> Iterator[tuple[int, str, Event]]:
+        for lineno, cid, record in self.records():
+            yield lineno, cid, Event(**record)  # type: ignore[arg-type]
+
+    def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
+        """``(line, claim id, facts)``: each event's checked facts, without building it."""
+        rows = _read_csv_rows(self.path, "CSV")
+        columns = _csv_header(self.path, rows, EVENT_CSV, EVENT_FACTS, "claim_id", "claim_id",
+                              "events")  # fmt: skip
+        for lineno, row in rows:
+            record = _csv_record(self.name, lineno, row, columns, EVENT_CSV)
+            cid = record.pop("claim_id", None)
+            if not isinstance(cid, str):
+                fail("the event has no claim_id", self.name, lineno, "claim_id")
+            yield lineno, cid, record
+
+
+def unknown_claim(cid: str, claims_file: str, suggestion: str, events_file: str,
+                  line: int) -> NoReturn:  # fmt: skip
+    """Raise the error of an event whose claim is not in the claims file (``suggestion``:
+    ``did_you_mean``'s text)."""
+    fail(f"no claim '{cid}' in {claims_file}{suggestion}", events_file, line, "claim_id")
+
+
+def too_many_events(cid: str, events_file: str, line: int) -> NoReturn:
+    """Raise the error of a claim's event beyond :data:`~kzrehab.limits.MAX_EVENTS_PER_CLAIM`."""
+    fail(MAX_EVENTS_PER_CLAIM.message(f"claim '{cid}' with more events"), events_file, line)
+
+
+def duplicate_event_id(event_id: str, cid: str, first: int, events_file: str,
+                       line: int) -> NoReturn:  # fmt: skip
+    """Raise the error of an event id given twice for one claim."""
+    fail(f"duplicate event id '{event_id}' for claim '{cid}' (first on line {first})",
+          events_file, line, "id")  # fmt: skip
+
+
+def read_csv(
+    claims_path: str | os.PathLike[str], events_path: str | os.PathLike[str]
+) -> tuple[Claim, ...]:
+    """Every claim of a CSV registry: a claims file and an events file joined on ``claim_id``.
+
+    Raises :class:`~kzrehab.errors.RegistryError` naming the file and the line.
+    """
+    claims_file, events_file = CsvClaims(claims_path), CsvEvents(events_path)
+    records: dict[str, Claim] = {}
+    lines: dict[str, int] = {}
+    for lineno, claim in claims_file:
+        cid = claim.id
+        if cid in lines:
+            duplicate_id(cid, lines[cid], claims_file.name, lineno)
+        lines[cid] = lineno
+        records[cid] = claim
+
+    events: dict[str, list[tuple[int, Event]]] = {cid: [] for cid in records}
+    limit = MAX_EVENTS_PER_CLAIM.value
+    for lineno, cid, event in events_file:
+        mine = events.get(cid)
+        if mine is None:
+            unknown_claim(cid, claims_file.name, did_you_mean(cid, records), events_file.name,
+                          lineno)  # fmt: skip
+        if len(mine) >= limit:
+            too_many_events(cid, events_file.name, lineno)
+        if event.id is not None:
+            for other_line, other in mine:
+                if other.id == event.id:
+                    duplicate_event_id(event.id, cid, other_line, events_file.name, lineno)
+        mine.append((lineno, event))
+
+    return tuple(attrs.evolve(claim, events=tuple(e for _, e in events[cid]))
+                 for cid, claim in records.items())  # fmt: skip

@@ -1,0 +1,117 @@
+"""Opening a population by its path: :func:`load_population`."""
+
+from __future__ import annotations
+
+__all__ = ["load_population", "registry_files", "RegistryFiles", "SUPPORTED_FORMATS"]
+
+import os
+from pathlib import Path
+
+import attrs
+
+from .._io import not_regular
+from ..errors import Location, RegistryError
+from .csv_registry import read_csv
+from .in_memory import InMemoryPopulation
+from .protocol import Population
+from .registry import read_jsonl_with_header
+from .store import is_store
+from .stored import StoredPopulation
+
+#: what :func:`load_population` reads, for messages and documentation
+SUPPORTED_FORMATS = (
+    "JSON Lines (*.jsonl, *.ndjson)",
+    "CSV (NAME.csv with its events in NAME.events.csv beside it, "
+    "or a directory holding claims.csv and events.csv)",
+    "a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)",
+)
+
+
+@attrs.frozen
+class RegistryFiles:
+    """What a path names, by the rules of :func:`load_population`."""
+
+    #: ``"jsonl"``, ``"csv"`` or ``"store"``
+    kind: str
+    #: the JSON Lines file, the CSV claims file or the store
+    path: Path
+    #: the CSV events file
+    events: Path | None
+    #: the population's name when no header names it: the file's stem, or the directory's
+    #: name
+    name: str
+
+
+def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
+    """Which files a registry path names, and in which format; a
+    :class:`~kzrehab.errors.RegistryError` when it names none that can be read."""
+    p = Path(path)
+    where = str(p)
+    if p.is_dir():
+        claims_csv, events_csv = p / "claims.csv", p / "events.csv"
+        for need in (claims_csv, events_csv):
+            if not need.is_file():
+                raise RegistryError(
+                    f"a CSV registry directory needs {need.name} (and "
+                    f"{events_csv.name if need is claims_csv else claims_csv.name})",
+                    Location(file=str(need)),
+                )
+        return RegistryFiles("csv", claims_csv, events_csv, p.name)
+    if not p.exists():
+        raise RegistryError("no such file", Location(file=where))
+    what = not_regular(p.stat().st_mode)
+    if what is not None:  # checked before opening: a FIFO would block, a device never end
+        raise RegistryError(f"is {what}, not a registry file", Location(file=where))
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return RegistryFiles("jsonl", p, None, p.stem)
+    if suffix == ".csv":
+        if p.name.lower().endswith(".events.csv"):
+            stem = p.name[: -len(".events.csv")]
+            raise RegistryError(
+                f"this is an events file: give the claims file {stem}.csv instead "
+                "(its events are read from here)",
+                Location(file=where),
+            )
+        events = p.with_name(p.stem + ".events.csv")
+        if not events.is_file():
+            raise RegistryError(
+                f"the events of a CSV registry go in {events.name} beside its claims file "
+                "(an events file with only a header row when there are none)",
+                Location(file=str(events)),
+            )
+        return RegistryFiles("csv", p, events, p.stem)
+    if is_store(p):
+        return RegistryFiles("store", p, None, p.stem)
+    raise RegistryError(
+        f"cannot tell the format of '{p.name}': supported are {'; '.join(SUPPORTED_FORMATS)}",
+        Location(file=where),
+    )
+
+
+def load_population(path: str | os.PathLike[str]) -> Population:
+    """Read a registry into a :class:`~kzrehab.population.Population`, all or nothing: a
+    registry's claims into an :class:`~.in_memory.InMemoryPopulation`, a store opened as a
+    :class:`~.stored.StoredPopulation` (whose claims stay on disk).
+
+    By the path: ``*.jsonl`` or ``*.ndjson`` is JSON Lines; ``NAME.csv`` is a CSV claims
+    file whose events are in ``NAME.events.csv`` beside it; a directory holds
+    ``claims.csv`` and ``events.csv``. Anything else, a missing file or a bad row raises
+    :class:`~kzrehab.errors.RegistryError` naming the file (and the line).
+
+    The population is named after the file (or directory) unless a JSON Lines header names
+    it, and is synthetic only when such a header says so.
+    """
+    where = str(Path(path))
+    files = registry_files(path)
+    if files.kind == "csv":
+        assert files.events is not None
+        return InMemoryPopulation(name=files.name, claims=read_csv(files.path, files.events),
+                                  source=where)  # fmt: skip
+    if files.kind == "jsonl":
+        claims, header = read_jsonl_with_header(files.path)
+        if header is None:
+            return InMemoryPopulation(name=files.name, claims=claims, source=where)
+        return InMemoryPopulation(name=header.name, claims=claims, synthetic=header.synthetic,
+                                  source=where)  # fmt: skip
+    return StoredPopulation.open(files.path)

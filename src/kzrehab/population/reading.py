@@ -1,0 +1,87 @@
+"""Registry files read safely: regular files only, within the size limit, a line at a time
+within the line limit, as UTF-8 text; and the errors that name a file and a line."""
+
+from __future__ import annotations
+
+__all__ = ["fail", "open_registry", "lines", "decode_line", "position", "duplicate_id"]
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, NoReturn
+
+from .._io import NotRegularFileError, open_regular
+from ..errors import Location, RegistryError
+from ..limits import MAX_LINE_BYTES, MAX_REGISTRY_BYTES
+
+
+def fail(message: str, file: str, line: int | None = None, key: str | None = None,
+          column: int | None = None) -> NoReturn:  # fmt: skip
+    raise RegistryError(message, Location(file=file, line=line, key=key, column=column))
+
+
+def open_registry(path: Path, limited: bool) -> IO[bytes]:
+    name = str(path)
+    try:
+        # a regular file only: a FIFO would block, /dev/zero would never end
+        f = open_regular(path)
+    except FileNotFoundError:
+        fail("no such file", name)
+    except IsADirectoryError:
+        fail("is a directory, not a registry file", name)
+    except NotRegularFileError as exc:
+        fail(f"{exc.strerror}: a registry must be a file", name)
+    except OSError as exc:
+        fail(f"cannot read: {exc.strerror or exc}", name)
+    if limited:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_REGISTRY_BYTES.value:
+            f.close()
+            fail(MAX_REGISTRY_BYTES.message(f"the registry ({size} bytes)"), name)
+    return f
+
+
+def lines(f: IO[bytes], name: str, limited: bool) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of each line, its end kept; a line longer than
+    :data:`~kzrehab.limits.MAX_LINE_BYTES` (its end not counted) is an error before more
+    than the limit of it is read."""
+    limit = MAX_LINE_BYTES.value if limited else 1 << 62
+    read = f.readline
+    lineno = 0
+    while True:
+        raw = read(limit + 2)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > limit and len(raw.rstrip(b"\r\n")) > limit:
+            fail(MAX_LINE_BYTES.message("the line"), name, lineno)
+        yield lineno, raw
+
+
+def decode_line(raw: bytes, file: str, line: int, what: str) -> str:
+    """One line (or a whole file) of UTF-8 text; binary and non-UTF-8 input are errors."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        _line, col = position(raw, nul, line)
+        fail(f"contains a NUL byte: this is a binary file, not {what} text", file, _line,
+              column=col)  # fmt: skip
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _line, col = position(raw, exc.start, line)
+        fail(
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded): save the "
+            f"{what} file as UTF-8",
+            file, _line, column=col,
+        )  # fmt: skip
+
+
+def position(raw: bytes, offset: int, first_line: int) -> tuple[int, int]:
+    line = first_line + raw.count(b"\n", 0, offset)
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def duplicate_id(claim_id: str, first: int, name: str, line: int) -> NoReturn:
+    """Raise the error of a claim id given twice (``first``: the line it was first on)."""
+    fail(f"duplicate claim id '{claim_id}' (first on line {first})", name, line, "id")
