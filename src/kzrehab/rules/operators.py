@@ -155,10 +155,10 @@ class Operator:
     per_event: tuple[bool, ...] = ()
     #: whether it reduces the claim's events to one value per claim
     aggregation: Aggregation = Aggregation.NEVER
-    #: for ``and`` (FALSE) and ``or`` (TRUE): an operand of this value decides the result,
+    #: for ``and`` (FALSE) and ``or`` (TRUE), the value of an operand that decides the result,
     #: so the other need not be evaluated, and an explanation shows the operands that did
     absorbing: K | None = None
-    #: for an infix operator that does not associate (comparisons, membership, ranges): the
+    #: for an infix operator that does not associate (comparisons, membership, ranges), the
     #: binding power both operands need to go without parentheses; None for one that
     #: associates to the left (its left operand needs its own power, its right one more)
     operands: int | None = None
