@@ -62,7 +62,7 @@ def test_the_readme_commands_are_the_ci_ones() -> None:
 
 
 def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SPEC §9 as the README shows it, with HEAD~1 of a small temporary repository."""
+    """The README's library use, with HEAD~1 of a small temporary repository."""
     repo = tmp_path / "repo"
     (repo / "drafts").mkdir(parents=True)
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
@@ -96,4 +96,9 @@ def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     cmp = kzrehab.compare(old, new, pop, dt.date(2025, 6, 1))
     assert {r.provision for r in cmp.attribution if r.gained} == {
         "peasants:peasant-victim", "peasants:one-time-payment"}  # both read the years
+    history = kzrehab.log(["drafts/peasants.toml"], population=pop, as_of=dt.date(2025, 6, 1))
+    assert [r.commit.message for r in history.commits] == ["v2", "v1"]
+    assert history.commits[0].gained == d.gained and history.commits[0].lost == 0
+    state = kzrehab.status("drafts", population=pop, as_of=dt.date(2025, 6, 1))
+    assert [row.id for row in state.laws] == ["peasants"]
     assert callable(kzrehab.reference_population)
