@@ -35,7 +35,7 @@ def test_no_source_file_is_over_about_600_lines() -> None:
 def test_the_architecture_page_names_every_room() -> None:
     """A contributor finds any room from the page: every package and top-level module."""
     page = (ROOT / "docs" / "architecture.rst").read_text(encoding="utf-8")
-    rooms = [p.stem for p in SRC.glob("*.py") if p.stem not in {"__init__", "__main__"}]
-    rooms += [p.name for p in SRC.iterdir() if (p / "__init__.py").exists()]
-    missing = [r for r in rooms if f"{r}``" not in page and f"kzrehab.{r}" not in page]
+    rooms = [p.stem for p in SRC.rglob("*.py") if p.stem not in {"__init__", "__main__"}]
+    rooms += [p.name for p in SRC.rglob("*") if (p / "__init__.py").exists()]
+    missing = [r for r in rooms if f"``{r}``" not in page and f"kzrehab.{r}" not in page]
     assert not missing, missing

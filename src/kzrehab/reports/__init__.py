@@ -10,14 +10,19 @@ rendered. (``log`` and ``status`` still carry their JSON data, a ``dict``.)
 Reports show aggregates. Per-claim results appear only when the command is asked for
 them (``--claims``), and ``explain`` shows the one claim it is asked about by its id.
 
+>>> import datetime as dt
 >>> from kzrehab.reports import Report
->>> r = Report("gaps", "Gaps in drafts/bills", {"schema": "kzrehab/2", "as_of": "2026-01-01",
-...            "laws": ["drafts/bills"], "by": "status", "groups": []})
+>>> from kzrehab.reports.data import GapRanking, GapsData, PopulationInfo
+>>> people = PopulationInfo("registry", 10, 10, 12, False, "9f86d081")
+>>> data = GapsData(people, dt.date(2026, 1, 1), ("drafts/bills",), GapRanking("status", ()))
+>>> r = Report("gaps", "Gaps in drafts/bills", data)
 >>> print(r.render("text"))
 Gaps in drafts/bills
 ====================
 <BLANKLINE>
 Assessment date: 2026-01-01
+<BLANKLINE>
+population 'registry': 10 claims, 10 victims, 12 events (digest 9f86d081)
 <BLANKLINE>
 Laws: drafts/bills
 <BLANKLINE>
@@ -116,12 +121,9 @@ def _json(data: dict[str, Any]) -> str:
     return f'{text[:at]}\n  "claims": [\n{rows}\n  ]{text[at + len(marker):]}\n'
 
 
-def _footer(data: Document | dict[str, Any]) -> str:
+def _footer(data: Document) -> str:
     from .._version import __version__
     from .data import SCHEMA
 
-    if isinstance(data, dict):
-        schema, as_of = data.get("schema", "—"), data.get("as_of", "—")
-    else:
-        schema, as_of = SCHEMA, data.as_of.isoformat()
-    return f"kzrehab {__version__} · JSON schema {schema} · assessment date {as_of}"
+    return (f"kzrehab {__version__} · JSON schema {SCHEMA} · assessment date "
+            f"{data.as_of.isoformat()}")  # fmt: skip

@@ -24,6 +24,7 @@ Two rules tie several fields of one class together; they are declared on the cla
   is blanked with it, or, with none, the period's total.
 
 >>> import attrs
+>>> from kzrehab.reports.fields import complementary, count, figure, kind_of, rules_of
 >>> @complementary("a", "b")
 ... @attrs.frozen
 ... class Row:
