@@ -106,39 +106,19 @@ def write_atomic(
     through: give the path it points to). Temporary files that interrupted writes to
     ``path`` left behind are removed first, when :data:`STALE_SECONDS` old and not in use.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"cannot write {target}: folder {directory} does not exist")
-    refuse_target(target)
-    remove_stale_temporaries(target)
-    fd, tmp = _create_beside(target)
-    try:
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        with os.fdopen(fd, "wb") as out:
-            if isinstance(data, bytes):
-                out.write(data)
-            elif isinstance(data, str):
-                out.write(data.encode("utf-8"))
-            else:
-                buffer: list[str] = []
-                for chunk in data:
-                    buffer.append(chunk)
-                    if len(buffer) >= 4096:
-                        out.write("".join(buffer).encode("utf-8"))
-                        buffer.clear()
-                out.write("".join(buffer).encode("utf-8"))
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        _fsync_directory(directory)
+    with atomic_output(path, durable=durable) as out:
+        if isinstance(data, bytes):
+            out.write(data)
+        elif isinstance(data, str):
+            out.write(data.encode("utf-8"))
+        else:
+            buffer: list[str] = []
+            for chunk in data:
+                buffer.append(chunk)
+                if len(buffer) >= 4096:
+                    out.write("".join(buffer).encode("utf-8"))
+                    buffer.clear()
+            out.write("".join(buffer).encode("utf-8"))
 
 
 @contextlib.contextmanager

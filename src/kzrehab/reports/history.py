@@ -34,40 +34,18 @@ __all__ = [
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from .data.common import PopulationInfo, population_json
 from .fields import complementary, count, figure
-
-if TYPE_CHECKING:
-    from ..population import Population
 
 #: the statuses, in the order the reports show them
 STATUSES = ("eligible", "undetermined", "ineligible")
 
 
 # -- shared parts -----------------------------------------------------------------------------
-
-
-@attrs.frozen
-class PopulationInfo:
-    """The population a document was evaluated over: its sizes are never suppressed."""
-
-    name: str
-    claims: int = figure()
-    victims: int = figure()
-    events: int = figure()
-    #: true when the counts are not statistics of real people
-    synthetic: bool = False
-    #: SHA-256 in hex of the claims (equal digests, same claims)
-    digest: str = ""
-
-    @classmethod
-    def of(cls, population: Population) -> PopulationInfo:
-        """The facts of ``population`` a report shows."""
-        return cls(population.name, len(population), population.victims, population.events,
-                   population.synthetic, population.digest)  # fmt: skip
 
 
 @attrs.frozen
@@ -204,7 +182,7 @@ def log_json(doc: LogDocument) -> dict[str, Any]:
     from ..coverage import SCHEMA
 
     out: dict[str, Any] = {"schema": SCHEMA, "as_of": doc.as_of.isoformat(),
-                           "population": _population_json(doc.population),
+                           "population": population_json(doc.population),
                            "laws": list(doc.laws),
                            "base": None if doc.base is None else list(doc.base),
                            "commits": [_row_json(r) for r in doc.commits]}  # fmt: skip
@@ -293,7 +271,7 @@ def status_json(doc: StatusDocument) -> dict[str, Any]:
     from ..coverage import SCHEMA
 
     out: dict[str, Any] = {"schema": SCHEMA, "as_of": doc.as_of.isoformat(),
-                           "population": _population_json(doc.population),
+                           "population": population_json(doc.population),
                            "directory": doc.directory, "in_force": list(doc.in_force),
                            "laws": [_law_json(r) for r in doc.laws]}  # fmt: skip
     if doc.suppressed_below is not None:
@@ -316,11 +294,6 @@ def _law_json(r: LawRow) -> dict[str, Any]:
 
 
 # -- JSON parts -------------------------------------------------------------------------------
-
-
-def _population_json(p: PopulationInfo) -> dict[str, Any]:
-    return {"name": p.name, "claims": p.claims, "victims": p.victims, "events": p.events,
-            "synthetic": p.synthetic, "digest": p.digest}  # fmt: skip
 
 
 def _commit_json(c: CommitRecord) -> dict[str, Any]:

@@ -13,11 +13,11 @@ __all__ = ["log_view", "status_view", "render"]
 import json
 from collections.abc import Callable
 
-from .blocks import Block, Bullets, Heading, Item, Line, Para, RangeBar, RangeBars, Series, Table
+from .blocks import Block, Bullets, Item, Line, Para, RangeBar, RangeBars, Series, Table
+from .cells import preamble, suppression
 from .history import (
     STATUSES,
     LogDocument,
-    PopulationInfo,
     StatusChange,
     StatusCounts,
     StatusDocument,
@@ -32,26 +32,9 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _preamble(title: str, doc: LogDocument | StatusDocument) -> list[Block]:
-    p: PopulationInfo = doc.population
-    kind = "SYNTHETIC population" if p.synthetic else "population"
-    return [Heading(title, 1), Para(f"Assessment date: {doc.as_of.isoformat()}"),
-            Para(f"{kind} '{p.name}': {p.claims:,} claims, {p.victims:,} victims, "
-                 f"{p.events:,} events (digest {p.digest[:12]})")]  # fmt: skip
-
-
-def _suppression(k: int | None) -> list[Block]:
-    if k is None:
-        return []
-    return [Para(f"For publication, cells counting fewer than {k:,} claims — and changes "
-                 "computed from them — are left blank (--suppress-below "
-                 f"{k}); a second status count is blanked where one blank could be "
-                 "recovered from the total.")]  # fmt: skip
-
-
 def log_view(title: str, doc: LogDocument) -> list[Block]:
     """``kzrehab log``: coverage at every commit, newest first (the chart: oldest first)."""
-    out = [*_preamble(title, doc), *_suppression(doc.suppressed_below)]
+    out = [*preamble(title, doc.as_of, doc.population), *suppression(doc.suppressed_below)]
     rows = doc.commits
     if not rows:
         return [*out, Para("No commit touched these files.")]
@@ -124,8 +107,9 @@ def status_view(title: str, doc: StatusDocument) -> list[Block]:
         adds = (("error", "—", "—", "—") if a is None else
                 (count(a.gained), count(a.lost), signed(a.eligible), signed(a.undetermined)))
         table.append((r.id, r.kind, r.status, r.version or "—", last, *adds))
-    out = [*_preamble(title, doc), Para(f"In force: {', '.join(doc.in_force) or 'none'}"),
-           *_suppression(doc.suppressed_below),
+    out = [*preamble(title, doc.as_of, doc.population),
+           Para(f"In force: {', '.join(doc.in_force) or 'none'}"),
+           *suppression(doc.suppressed_below),
            RangeBars("Claims each law would add over the laws in force (gained)", "claims",
                      ("gained",), tuple(r.id for r in rows),
                      tuple((RangeBar(r.id, g, g),) for r in rows

@@ -328,16 +328,19 @@ def _arity(n: int) -> Callable[[TypeRule], TypeRule]:
     return wrap
 
 
-@_arity(1)
-def _exists(node: Op, types: Sequence[Type]) -> Type:
-    _expect(types[0], {"events"}, 0, f"{node.op}()")
-    return BOOL.at_event(types[0].event)
+def _unary(kinds: set[str], result: Type) -> TypeRule:
+    """The rule of ``op(x)``: ``x`` of one of ``kinds``; ``result``, at ``x``'s event."""
+
+    @_arity(1)
+    def rule(node: Op, types: Sequence[Type]) -> Type:
+        _expect(types[0], kinds, 0, f"{node.op}()")
+        return result.at_event(types[0].event)
+
+    return rule
 
 
-@_arity(1)
-def _count(node: Op, types: Sequence[Type]) -> Type:
-    _expect(types[0], {"events"}, 0, "count()")
-    return NUM.at_event(types[0].event)
+_exists = _unary({"events"}, BOOL)
+_count = _unary({"events"}, NUM)
 
 
 @_arity(1)
@@ -354,10 +357,7 @@ def _known(node: Op, types: Sequence[Type]) -> Type:
     return BOOL.at_event(types[0].event)
 
 
-@_arity(1)
-def _certainty(node: Op, types: Sequence[Type]) -> Type:
-    _expect(types[0], {"bool"}, 0, f"{node.op}()")
-    return BOOL.at_event(types[0].event)
+_certainty = _unary({"bool"}, BOOL)
 
 
 @_arity(1)

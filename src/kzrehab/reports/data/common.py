@@ -26,13 +26,21 @@ class PopulationInfo:
     claims: int = figure()
     victims: int = figure()
     events: int = figure()
+    #: true when the counts are not statistics of real people
     synthetic: bool = False
+    #: SHA-256 in hex of the claims (equal digests, same claims)
     digest: str = ""
+
+    @classmethod
+    def of(cls, population: Population) -> PopulationInfo:
+        """The facts of ``population`` a report shows."""
+        return cls(population.name, len(population), population.victims, population.events,
+                   population.synthetic, population.digest)  # fmt: skip
 
 
 def population_info(p: Population) -> PopulationInfo:
     """What a report says of a population."""
-    return PopulationInfo(p.name, len(p), p.victims, p.events, p.synthetic, p.digest)
+    return PopulationInfo.of(p)
 
 
 def population_json(p: PopulationInfo) -> dict[str, Any]:
