@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import kzrehab
 from kzrehab.cli import main
 from kzrehab.errors import GitError
+from kzrehab.reports.data.common import PopulationInfo
 from kzrehab.reports.fields import Kind, kind_of
 from kzrehab.reports.history import (
     CommitRecord,
@@ -31,7 +32,6 @@ from kzrehab.reports.history import (
     LawAdds,
     LawRow,
     LogDocument,
-    PopulationInfo,
     StatusChange,
     StatusCounts,
     StatusDocument,

@@ -28,6 +28,7 @@ from kzrehab.reports.data import (
     coverage_data,
     coverage_json,
 )
+from kzrehab.reports.data.common import PopulationInfo as HistoryPopulation
 from kzrehab.reports.history import (
     CommitRecord,
     CommitRow,
@@ -35,7 +36,6 @@ from kzrehab.reports.history import (
     LogDocument,
     StatusChange,
 )
-from kzrehab.reports.history import PopulationInfo as HistoryPopulation
 from kzrehab.reports.history import StatusCounts as HistoryCounts
 from kzrehab.reports.privacy import suppress
 

@@ -16,7 +16,6 @@ and HTML views read the same data (:mod:`kzrehab.reports.history_views`).
 from __future__ import annotations
 
 __all__ = [
-    "PopulationInfo",
     "CommitRecord",
     "StatusCounts",
     "StatusChange",

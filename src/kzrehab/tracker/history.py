@@ -37,13 +37,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import KzrehabError, UsageError
+from ..reports.data.common import PopulationInfo
 from ..reports.history import (
     CommitRecord,
     CommitRow,
     LawAdds,
     LawRow,
     LogDocument,
-    PopulationInfo,
     StatusChange,
     StatusCounts,
     StatusDocument,
