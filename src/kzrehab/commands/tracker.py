@@ -109,7 +109,7 @@ def run_diff(args: argparse.Namespace) -> int:
         if split_ref(ref) is not None:
             raise UsageError(f"diff takes working-tree paths, not '{ref}': "
                              "give the revisions with --from and --to")  # fmt: skip
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     with GitStore(args.laws[0]) as store:
         base = [law for law, _ in store.laws_at(args.rev_from, args.laws)]
         if args.rev_to is None:
@@ -127,7 +127,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..laws.framework import Framework
     from ..tracker.git import load_refs
 
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     base = load_refs(args.base)
     added = load_refs(args.with_)
     title = f"Comparison: {', '.join(args.base)} + {', '.join(args.with_)}"
@@ -169,7 +169,8 @@ def run_log(args: argparse.Namespace) -> int:
 
     # a log keeps small records per commit and per step: a warm log reads only those, so
     # the coverages' arrays (megabytes each) are not written to disk
-    doc = log(args.laws, base=args.base, population=load_population_arg(args.population),
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
+    doc = log(args.laws, base=args.base, population=pop,
               as_of=as_of(args), max_count=args.max_count, cache=_cache(arrays=False),
               progress=progress)  # fmt: skip
     for b in bar:
@@ -182,7 +183,8 @@ def run_status(args: argparse.Namespace) -> int:
     """``status``: :func:`kzrehab.tracker.history.status`, rendered."""
     from ..tracker.history import status
 
-    doc = status(args.dir, population=load_population_arg(args.population), as_of=as_of(args),
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
+    doc = status(args.dir, population=pop, as_of=as_of(args),
                  cache=_cache())  # fmt: skip
     _emit_history(f"Status of {args.dir}", doc, args)
     return 0
@@ -210,7 +212,7 @@ def run_explain_against(args: argparse.Namespace) -> int:
     from ..tracker.git import load_framework
 
     fw, other = load_framework(args.laws), load_framework(args.against)
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     claim = pop.claim(args.claim_id)
     date = as_of(args)
     mine, theirs = evaluate_claim(fw, claim, date), evaluate_claim(other, claim, date)
