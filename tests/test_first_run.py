@@ -76,6 +76,19 @@ def test_the_message_comes_with_an_evaluating_command(
     assert captured.out.lstrip().startswith("{")
 
 
+def test_a_terminal_gets_the_progress_bar(
+    small_reference: list[int], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import kzrehab._progress
+
+    monkeypatch.setattr(kzrehab._progress, "_isatty", lambda stream: True)
+    assert main(["population", "info"]) == 0
+    err = capsys.readouterr().err
+    assert err.index(MESSAGE) < err.index("synthetic claims made")
+    assert "/200,000 synthetic claims made" in err
+
+
 def test_the_library_prints_nothing(
     small_reference: list[int], capsys: pytest.CaptureFixture[str]
 ) -> None:
