@@ -96,13 +96,37 @@ def as_of(args: argparse.Namespace) -> dt.date:
     return value or dt.date.today()
 
 
-def load_population_arg(path: str | None) -> Population:
-    """The population named by ``--population``, or the bundled reference population."""
-    from ..population import load_population, reference_population
+def load_population_arg(path: str | None, *, progress: bool = True) -> Population:
+    """The population named by ``--population``, or the bundled reference population.
+
+    When the reference population is not cached yet, standard error says so before the
+    half a minute of work, and a progress bar is drawn on a terminal (unless ``progress``
+    is false: a JSON report going to standard output).
+    """
+    from ..population import load_population
 
     if path is None:
-        return reference_population()
+        return _reference_population(progress)
     return load_population(path)
+
+
+def _reference_population(progress: bool) -> Population:
+    from .._io import cache_dir
+    from ..population.reference import (
+        REFERENCE_SIZE,
+        reference_cached,
+        reference_population,
+    )
+
+    if reference_cached():
+        return reference_population()
+    from .._progress import Progress
+
+    print(f"kzrehab: making the synthetic reference population ({REFERENCE_SIZE:,} claims; "
+          f"once, about half a minute); it is cached in {cache_dir() / 'population'}",
+          file=sys.stderr, flush=True)  # fmt: skip
+    with Progress(REFERENCE_SIZE, "synthetic claims made", enabled=progress) as bar:
+        return reference_population(progress=bar.update)
 
 
 def load_framework_arg(refs: Sequence[str]) -> Framework:

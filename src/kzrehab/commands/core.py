@@ -80,7 +80,7 @@ def run_coverage(args: argparse.Namespace) -> int:
     from ..reports.data import coverage_data
 
     fw = load_framework_arg(args.laws)
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     # without --claims only the summaries are needed: memory stays bounded by one chunk
     date = as_of(args)
     if args.claims:
@@ -108,7 +108,7 @@ def run_explain(args: argparse.Namespace) -> int:
         return run_explain_against(args)
 
     fw = load_framework_arg(args.laws)
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     claim = pop.claim(args.claim_id)
     result = evaluate_claim(fw, claim, as_of(args))
     found = None
@@ -127,7 +127,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     from ..reports.data import gaps_data
 
     fw = load_framework_arg(args.laws)
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     result = gaps(fw, pop, as_of(args), by=args.by)
     title = "Evidence priorities for " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("gaps", title, gaps_data(result)), args)

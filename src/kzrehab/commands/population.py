@@ -136,7 +136,7 @@ def run_info(args: argparse.Namespace) -> int:
 
     from ._common import load_population_arg
 
-    population = load_population_arg(args.population)
+    population = load_population_arg(args.population, progress=args.format != "json")
     doc = info(population)
     if args.format == "json":
         emit(json.dumps(doc, indent=2, ensure_ascii=False), None)

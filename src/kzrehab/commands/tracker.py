@@ -103,13 +103,14 @@ def run_diff(args: argparse.Namespace) -> int:
     from ..attribution import compare
     from ..laws.framework import Framework
     from ..laws.loader import load_laws
-    from ..tracker.git import GitStore, split_ref
+    from ..tracker.git import GitStore, require_git, split_ref
 
     for ref in args.laws:
         if split_ref(ref) is not None:
             raise UsageError(f"diff takes working-tree paths, not '{ref}': "
                              "give the revisions with --from and --to")  # fmt: skip
-    pop = load_population_arg(args.population)
+    require_git()  # before the population, which may take half a minute to make
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     with GitStore(args.laws[0]) as store:
         base = [law for law, _ in store.laws_at(args.rev_from, args.laws)]
         if args.rev_to is None:
@@ -127,9 +128,9 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..laws.framework import Framework
     from ..tracker.git import load_refs
 
-    pop = load_population_arg(args.population)
-    base = load_refs(args.base)
+    base = load_refs(args.base)  # before the population: a missing git fails fast
     added = load_refs(args.with_)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     title = f"Comparison: {', '.join(args.base)} + {', '.join(args.with_)}"
     result = compare(Framework(base), Framework(base + added), pop, as_of(args),
                      _evaluator(pop, args))  # fmt: skip
@@ -158,8 +159,10 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -
 def run_log(args: argparse.Namespace) -> int:
     """``log``: :func:`kzrehab.tracker.history.log`, rendered."""
     from .._progress import Progress
+    from ..tracker.git import require_git
     from ..tracker.history import log
 
+    require_git()  # before the population, which may take half a minute to make
     bar: list[Progress] = []
 
     def progress(done: int, total: int) -> None:
@@ -169,7 +172,8 @@ def run_log(args: argparse.Namespace) -> int:
 
     # a log keeps small records per commit and per step: a warm log reads only those, so
     # the coverages' arrays (megabytes each) are not written to disk
-    doc = log(args.laws, base=args.base, population=load_population_arg(args.population),
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
+    doc = log(args.laws, base=args.base, population=pop,
               as_of=as_of(args), max_count=args.max_count, cache=_cache(arrays=False),
               progress=progress)  # fmt: skip
     for b in bar:
@@ -180,9 +184,12 @@ def run_log(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """``status``: :func:`kzrehab.tracker.history.status`, rendered."""
+    from ..tracker.git import require_git
     from ..tracker.history import status
 
-    doc = status(args.dir, population=load_population_arg(args.population), as_of=as_of(args),
+    require_git()  # before the population, which may take half a minute to make
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
+    doc = status(args.dir, population=pop, as_of=as_of(args),
                  cache=_cache())  # fmt: skip
     _emit_history(f"Status of {args.dir}", doc, args)
     return 0
@@ -210,7 +217,7 @@ def run_explain_against(args: argparse.Namespace) -> int:
     from ..tracker.git import load_framework
 
     fw, other = load_framework(args.laws), load_framework(args.against)
-    pop = load_population_arg(args.population)
+    pop = load_population_arg(args.population, progress=progress_wanted(args))
     claim = pop.claim(args.claim_id)
     date = as_of(args)
     mine, theirs = evaluate_claim(fw, claim, date), evaluate_claim(other, claim, date)

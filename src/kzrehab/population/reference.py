@@ -10,13 +10,15 @@ store is never used; a damaged one is ignored and made anew.
 
 from __future__ import annotations
 
-__all__ = ["REFERENCE_SIZE", "REFERENCE_SEED", "reference_population", "reference_path"]
+__all__ = ["REFERENCE_SIZE", "REFERENCE_SEED", "reference_population", "reference_path",
+           "reference_cached"]
 
 import contextlib
 import functools
 import hashlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -74,20 +76,39 @@ def reference_path(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> Pa
     return cache_dir() / "population" / f"reference-{size}-seed{seed}-{key}.kzstore"
 
 
+def reference_cached(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> bool:
+    """Whether :func:`reference_population` will open a cached store rather than make the
+    population (which takes about half a minute at the default size).
+
+    The command line asks this to say, before the work, that the population is being made.
+    A store that turns out to be damaged is still made anew.
+    """
+    path = reference_path(size, seed)
+    return path is not None and path.is_file()
+
+
 @functools.lru_cache(maxsize=4)
-def reference_population(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> Population:
+def reference_population(
+    size: int = REFERENCE_SIZE,
+    seed: int = REFERENCE_SEED,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Population:
     """The synthetic reference population, the default of every evaluating command.
 
     Opened from the cache when this generator has made it before; generated (and cached,
     where the cache directory is writable) otherwise. The same object is returned again
-    within a process.
+    within a process for the same arguments.
+
+    ``progress``, if given, is passed to :func:`~kzrehab.population.synthesize` when the
+    population must be made (see :func:`reference_cached`); nothing is ever printed.
     """
     path = reference_path(size, seed)
     if path is not None and path.is_file():
         # checked whole: a damaged or altered store is made anew, never an error
         with contextlib.suppress(RegistryError):
             return StoredPopulation.open(path, verify=True)
-    population = synthesize(size, seed)
+    population = synthesize(size, seed, progress=progress)
     if path is not None and _writable(path.parent):
         with contextlib.suppress(OSError, RegistryError):
             population.save(path)

@@ -26,12 +26,14 @@ __all__ = [
     "load_refs",
     "load_framework",
     "blob_id",
+    "require_git",
 ]
 
 import contextlib
 import datetime as dt
 import hashlib
 import os
+import shutil
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path, PurePosixPath
@@ -96,11 +98,31 @@ def split_ref(ref: str | PathLike[str]) -> tuple[str, str] | None:
     return rev, path
 
 
+#: what to do when the git program is missing
+GIT_MISSING = (
+    "kzrehab needs the git program for REV:PATH, diff, log and status, and it is not on "
+    "the PATH; install it (Debian/Ubuntu: apt install git; Fedora: dnf install git; "
+    "macOS: xcode-select --install; Windows: https://git-scm.com/download/win) and try again"
+)
+
+
+def require_git() -> None:
+    """Raise :class:`GitError`, saying how to install it, when the ``git`` program is not
+    on the ``PATH`` (or ``$GIT_PYTHON_GIT_EXECUTABLE``, GitPython's override, names no
+    program); checked before GitPython is imported, which fails without it."""
+    if shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git") is None:
+        raise GitError(GIT_MISSING)
+
+
 class GitStore:
     """A git repository, read only. Use as a context manager to release git's processes."""
 
     def __init__(self, start: str | PathLike[str] = ".") -> None:
-        """Open the repository holding ``start`` (a directory or a file's path)."""
+        """Open the repository holding ``start`` (a directory or a file's path).
+
+        :class:`GitError` when the ``git`` program is not installed (:func:`require_git`).
+        """
+        require_git()
         import git
 
         where = Path(start)
