@@ -636,3 +636,15 @@ def test_export_of_a_directory_of_several_laws(run: Any, tmp_path: Path) -> None
 def test_export_of_an_ill_typed_law(run: Any, tmp_path: Path) -> None:
     law = law_with(tmp_path, 'when = "exists(exiled)"', 'when = "victim_birth_year"')
     run("export", law, "--to", "akn").bad("law.toml", "condition")
+
+
+@pytest.mark.parametrize("command", ["coverage", "explain", "compare"])
+def test_population_help_mentions_csv(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """``--population`` reads CSV too, and its help says so (issue 16, item 8)."""
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "CSV registry" in out and "events.csv" in out

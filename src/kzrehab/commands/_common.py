@@ -52,8 +52,9 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
     p.add_argument(
         "--population",
         metavar="FILE",
-        help="a JSON Lines registry or a columnar store "
-        "(default: the bundled synthetic reference population)",
+        help="a JSON Lines registry (.jsonl), a CSV registry (NAME.csv with "
+        "NAME.events.csv beside it, or a directory holding claims.csv and events.csv) "
+        "or a columnar store (default: the bundled synthetic reference population)",
     )
     p.add_argument(
         "--as-of",
