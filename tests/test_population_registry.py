@@ -207,7 +207,7 @@ def test_an_error_on_the_last_line_returns_nothing(tmp_path: Path) -> None:
     assert result == []
     assert info.value.location.line == 51
     assert "'nephew' is not a claimant" in str(info.value)
-    assert "expected one of: victim, spouse" in str(info.value)
+    assert "claimants are: victim, spouse" in str(info.value)
 
 
 def test_a_binary_file_is_refused_clearly(tmp_path: Path) -> None:
@@ -498,3 +498,15 @@ def test_the_digest_is_stable_and_depends_on_the_claims_only() -> None:
 def test_the_sample_registry_is_a_labelled_synthetic_population() -> None:
     pop = load_population(DATA / "sample.jsonl")
     assert (pop.name, pop.synthetic, len(pop)) == ("synthetic-reference-2000-seed7", True, 2000)
+
+
+def test_a_misspelt_enum_value_lists_the_allowed_values(tmp_path: Path) -> None:
+    """Issue 16, item 8: the message lists every value, and keeps its file:line: key prefix."""
+    line = '{"id": "c2", "events": [{"measure": "exile", "motive": "hunger"}]}'
+    path = _jsonl(tmp_path, GOOD, line)
+    err = _error(path)
+    assert err.location.line == 2
+    assert str(err).startswith(f"{path}:2: events[0].motive: ")
+    assert "'hunger' is not a motive; motives are: political, class, social" in str(err)
+    close = _error(_jsonl(tmp_path, GOOD, line.replace("hunger", "politcal"), name="b.jsonl"))
+    assert str(close).endswith("'politcal' is not a motive; did you mean 'political'?")
