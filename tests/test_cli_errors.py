@@ -570,6 +570,23 @@ def test_explain_an_unknown_claim(run: Any, tmp_path: Path) -> None:
     run("explain", "claim-2", law, "--population", pop).bad("claim-2", "population 'r'")
 
 
+@pytest.mark.parametrize("against", [(), ("--against", "LAW")])
+def test_explain_with_the_arguments_in_the_wrong_order(
+    run: Any, tmp_path: Path, against: tuple[str, ...]
+) -> None:
+    """Issue 16, item 8: ``explain LAW CLAIM_ID`` says which comes first."""
+    law = write(tmp_path, "law.toml", LAW)
+    pop = registry(tmp_path, [CLAIM])
+    extra = [str(law) if a == "LAW" else a for a in against]
+    r = run("explain", law, "c1", *extra, "--population", pop)
+    r.bad(f"'{law}' is a path, not a claim id", "CLAIM_ID comes first: kzrehab explain CLAIM_ID")
+    # every argument a path: the claim is looked up, not found, and the hint follows
+    r = run("explain", law, law, *extra, "--population", pop)
+    r.bad(f"no claim '{law}' in population 'r'", "CLAIM_ID comes first")
+    # an id that is not a path gets no hint
+    assert "comes first" not in run("explain", "c2", law, "--population", pop).err
+
+
 @pytest.mark.parametrize(
     "args",
     [
