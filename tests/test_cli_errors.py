@@ -665,3 +665,16 @@ def test_population_help_mentions_csv(
     assert exc.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "CSV registry" in out and "events.csv" in out
+
+
+def test_a_csv_events_file_without_measure(run: Any, tmp_path: Path) -> None:
+    """Issue 16, item 8: no silent column of unknown measures; an events file of no events
+    may still leave the column out."""
+    law = write(tmp_path, "law.toml", LAW)
+    write(tmp_path, "r.csv", "id\nc1\nc2\n")
+    events = write(tmp_path, "r.events.csv", "claim_id,start,place\nc1,1937-05,KZ\n")
+    r = run("coverage", law, "--population", tmp_path / "r.csv", "--as-of", "2025-01-01")
+    r.bad(f"{events}:2", "no column 'measure'")
+    write(tmp_path, "r.events.csv", "claim_id,start\n")
+    assert run("coverage", law, "--population", tmp_path / "r.csv",
+               "--as-of", "2025-01-01").status == 0  # fmt: skip

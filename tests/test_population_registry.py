@@ -374,7 +374,8 @@ CSV_ERRORS = [
     ("events", "measure\nexile\n", 1, "needs a column 'claim_id'"),
     ("events", "claim_id,year\nc1,1931\n", 1, "derived"),
     ("events", "claim_id,measure\n,exile\n", 2, "no claim_id"),
-    ("events", "claim_id,id\nc1,e\nc1,e\n", 3, "duplicate event id 'e'"),
+    ("events", "claim_id,id,measure\nc1,e,\nc1,e,\n", 3, "duplicate event id 'e'"),
+    ("events", "claim_id,start\nc1,1931\n", 2, "the events file has no column 'measure'"),
 ]  # fmt: skip
 
 
@@ -395,13 +396,14 @@ def test_a_bad_csv_row_is_reported_with_file_and_line(
 
 
 def test_csv_unknown_claim_suggests_a_close_one(tmp_path: Path) -> None:
-    err = _error(_csv(tmp_path, claims_text="id\nclaim-1\n", events_text="claim_id\nclaim-l\n"))
+    events = "claim_id,measure\nclaim-l,exile\n"
+    err = _error(_csv(tmp_path, claims_text="id\nclaim-1\n", events_text=events))
     assert "did you mean 'claim-1'?" in str(err)
 
 
 def test_csv_events_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KZREHAB_MAX_EVENTS_PER_CLAIM", "2")
-    err = _error(_csv(tmp_path, events_text="claim_id\nc1\nc1\nc2\nc1\n"))
+    err = _error(_csv(tmp_path, events_text="claim_id,measure\nc1,\nc1,\nc2,\nc1,\n"))
     assert err.location.line == 5
     assert "KZREHAB_MAX_EVENTS_PER_CLAIM" in str(err)
 
