@@ -570,6 +570,23 @@ def test_explain_an_unknown_claim(run: Any, tmp_path: Path) -> None:
     run("explain", "claim-2", law, "--population", pop).bad("claim-2", "population 'r'")
 
 
+@pytest.mark.parametrize("against", [(), ("--against", "LAW")])
+def test_explain_with_the_arguments_in_the_wrong_order(
+    run: Any, tmp_path: Path, against: tuple[str, ...]
+) -> None:
+    """Issue 16, item 8: ``explain LAW CLAIM_ID`` says which comes first."""
+    law = write(tmp_path, "law.toml", LAW)
+    pop = registry(tmp_path, [CLAIM])
+    extra = [str(law) if a == "LAW" else a for a in against]
+    r = run("explain", law, "c1", *extra, "--population", pop)
+    r.bad(f"'{law}' is a path, not a claim id", "CLAIM_ID comes first: kzrehab explain CLAIM_ID")
+    # every argument a path: the claim is looked up, not found, and the hint follows
+    r = run("explain", law, law, *extra, "--population", pop)
+    r.bad(f"no claim '{law}' in population 'r'", "CLAIM_ID comes first")
+    # an id that is not a path gets no hint
+    assert "comes first" not in run("explain", "c2", law, "--population", pop).err
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -636,3 +653,28 @@ def test_export_of_a_directory_of_several_laws(run: Any, tmp_path: Path) -> None
 def test_export_of_an_ill_typed_law(run: Any, tmp_path: Path) -> None:
     law = law_with(tmp_path, 'when = "exists(exiled)"', 'when = "victim_birth_year"')
     run("export", law, "--to", "akn").bad("law.toml", "condition")
+
+
+@pytest.mark.parametrize("command", ["coverage", "explain", "compare"])
+def test_population_help_mentions_csv(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """``--population`` reads CSV too, and its help says so (issue 16, item 8)."""
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "CSV registry" in out and "events.csv" in out
+
+
+def test_a_csv_events_file_without_measure(run: Any, tmp_path: Path) -> None:
+    """Issue 16, item 8: no silent column of unknown measures; an events file of no events
+    may still leave the column out."""
+    law = write(tmp_path, "law.toml", LAW)
+    write(tmp_path, "r.csv", "id\nc1\nc2\n")
+    events = write(tmp_path, "r.events.csv", "claim_id,start,place\nc1,1937-05,KZ\n")
+    r = run("coverage", law, "--population", tmp_path / "r.csv", "--as-of", "2025-01-01")
+    r.bad(f"{events}:2", "no column 'measure'")
+    write(tmp_path, "r.events.csv", "claim_id,start\n")
+    assert run("coverage", law, "--population", tmp_path / "r.csv",
+               "--as-of", "2025-01-01").status == 0  # fmt: skip

@@ -220,9 +220,10 @@ BAD_CSV = {
     "event-ids": ("id\nc1\nc2\n", "claim_id,id,measure\nc1,e,exile\nc2,e,exile\nc1,e,exile\n"),
     "event-ids-then-bad-value": ("id\nc1\n", "claim_id,id,measure\nc1,e,\nc1,e,\nc1,,king\n"),
     "bad-value-then-event-ids": ("id\nc1\n", "claim_id,id,measure\nc1,e,king\nc1,e,\n"),
-    "too-many-events": ("id\nc1\nc2\n", "claim_id\nc1\nc2\nc1\nc1\nc1\n"),
+    "too-many-events": ("id\nc1\nc2\n", "claim_id,measure\nc1,\nc2,\nc1,\nc1,\nc1,\n"),
     "no-claim-id": ("id\nc1\n", "claim_id,measure\n,exile\n"),
-    "binary": ("id\nc1\n", "claim_id\nc1\n\x00\n"),
+    "binary": ("id\nc1\n", "claim_id,measure\nc1,\n\x00\n"),
+    "no-measure-column": ("id\nc1\n", "claim_id,place\nc1,KZ\n"),
 }
 
 

@@ -207,7 +207,7 @@ def test_an_error_on_the_last_line_returns_nothing(tmp_path: Path) -> None:
     assert result == []
     assert info.value.location.line == 51
     assert "'nephew' is not a claimant" in str(info.value)
-    assert "expected one of: victim, spouse" in str(info.value)
+    assert "claimants are: victim, spouse" in str(info.value)
 
 
 def test_a_binary_file_is_refused_clearly(tmp_path: Path) -> None:
@@ -374,7 +374,8 @@ CSV_ERRORS = [
     ("events", "measure\nexile\n", 1, "needs a column 'claim_id'"),
     ("events", "claim_id,year\nc1,1931\n", 1, "derived"),
     ("events", "claim_id,measure\n,exile\n", 2, "no claim_id"),
-    ("events", "claim_id,id\nc1,e\nc1,e\n", 3, "duplicate event id 'e'"),
+    ("events", "claim_id,id,measure\nc1,e,\nc1,e,\n", 3, "duplicate event id 'e'"),
+    ("events", "claim_id,start\nc1,1931\n", 2, "the events file has no column 'measure'"),
 ]  # fmt: skip
 
 
@@ -395,13 +396,14 @@ def test_a_bad_csv_row_is_reported_with_file_and_line(
 
 
 def test_csv_unknown_claim_suggests_a_close_one(tmp_path: Path) -> None:
-    err = _error(_csv(tmp_path, claims_text="id\nclaim-1\n", events_text="claim_id\nclaim-l\n"))
+    events = "claim_id,measure\nclaim-l,exile\n"
+    err = _error(_csv(tmp_path, claims_text="id\nclaim-1\n", events_text=events))
     assert "did you mean 'claim-1'?" in str(err)
 
 
 def test_csv_events_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KZREHAB_MAX_EVENTS_PER_CLAIM", "2")
-    err = _error(_csv(tmp_path, events_text="claim_id\nc1\nc1\nc2\nc1\n"))
+    err = _error(_csv(tmp_path, events_text="claim_id,measure\nc1,\nc1,\nc2,\nc1,\n"))
     assert err.location.line == 5
     assert "KZREHAB_MAX_EVENTS_PER_CLAIM" in str(err)
 
@@ -498,3 +500,15 @@ def test_the_digest_is_stable_and_depends_on_the_claims_only() -> None:
 def test_the_sample_registry_is_a_labelled_synthetic_population() -> None:
     pop = load_population(DATA / "sample.jsonl")
     assert (pop.name, pop.synthetic, len(pop)) == ("synthetic-reference-2000-seed7", True, 2000)
+
+
+def test_a_misspelt_enum_value_lists_the_allowed_values(tmp_path: Path) -> None:
+    """Issue 16, item 8: the message lists every value, and keeps its file:line: key prefix."""
+    line = '{"id": "c2", "events": [{"measure": "exile", "motive": "hunger"}]}'
+    path = _jsonl(tmp_path, GOOD, line)
+    err = _error(path)
+    assert err.location.line == 2
+    assert str(err).startswith(f"{path}:2: events[0].motive: ")
+    assert "'hunger' is not a motive; motives are: political, class, social" in str(err)
+    close = _error(_jsonl(tmp_path, GOOD, line.replace("hunger", "politcal"), name="b.jsonl"))
+    assert str(close).endswith("'politcal' is not a motive; did you mean 'political'?")

@@ -128,6 +128,19 @@ def test_an_unknown_id_is_named_with_the_closest(memory: InMemoryPopulation,
     assert stored.store.find("\ud800") is None
 
 
+def test_an_unknown_id_prefers_the_same_number(memory: InMemoryPopulation,
+                                               stored: StoredPopulation) -> None:  # fmt: skip
+    """Issue 16, item 8: ``soviet-convicted-3`` is ``soviet-convicted-000003``, not the
+    closer-spelt ``soviet-convicted-000023``."""
+    for pop in (memory, stored):
+        for typed, meant in (("soviet-convicted-3", "soviet-convicted-000003"),
+                             ("soviet-convicted-17", "soviet-convicted-000017"),
+                             ("dekulakised-0017", "dekulakised-000017")):  # fmt: skip
+            with pytest.raises(UsageError) as info_:
+                pop.claim(typed)
+            assert str(info_.value).endswith(f"; did you mean '{meant}'?")
+
+
 def test_the_index_is_left_out_of_the_digest(stored: StoredPopulation, tmp_path: Path) -> None:
     hashes = dict(stored.store.hashes)
     assert INDEX in hashes
@@ -197,3 +210,14 @@ def test_a_stored_population_saves_and_writes_json_lines(stored: StoredPopulatio
     write_jsonl(stored, tmp_path / "s.jsonl")
     back = load_population(tmp_path / "s.jsonl")
     assert back.claims == stored.claims and back.name == stored.name and back.synthetic
+
+
+def test_the_same_number_beats_a_closer_spelling() -> None:
+    """The reference population's case: ``-003717`` is closer in spelling to ``-17``."""
+    from kzrehab._suggest import did_you_mean_among
+
+    ids = ["soviet-convicted-003717", "soviet-convicted-000017", "soviet-convicted-000170"]
+    assert did_you_mean_among("soviet-convicted-17", iter(ids)) == (
+        "; did you mean 'soviet-convicted-000017'?")  # fmt: skip
+    assert did_you_mean_among("soviet-convicted-37", iter(ids)) == (
+        "; did you mean 'soviet-convicted-003717'?")  # fmt: skip

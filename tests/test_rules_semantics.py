@@ -328,3 +328,21 @@ def test_a_set_is_shown_as_the_rule_language_writes_it_whatever_the_hash_seed() 
                             check=True, env={"PYTHONHASHSEED": seed}).stdout
              for seed in ("1", "2", "3")}
     assert shown == {"{'detention', 'fine', 'psychiatric', 'travel_ban'}\n"}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("exists(events[motive == 'hunger'])", "'hunger' is not a motive; motives are: political,"),
+        ("exists(events[authority in {'court', 'nkvd'}])",
+         "'nkvd' is not an authority; authorities are: court, extrajudicial,"),
+        ("exists(events[measure in {'exile', 'gulag'}])",
+         "'gulag' is not a measure; measures are: execution, imprisonment, exile,"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_enum_literal_lists_the_allowed_values(source: str, message: str) -> None:
+    """Issue 16, item 8: the message lists the enum's values, at the literal's place."""
+    with pytest.raises(RuleTypeError) as info:
+        run(source, UNKNOWN_CLAIM)
+    assert message in str(info.value)
+    assert str(info.value).startswith("law.toml:7:")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["add_evaluating_options", "add_privacy_options", "positive", "load_population_arg",
            "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of",
-           "progress_wanted", "check_output"]  # fmt: skip
+           "progress_wanted", "check_output", "claim_first", "find_claim"]  # fmt: skip
 
 import argparse
 import datetime as dt
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from ..claims import Claim
     from ..laws.framework import Framework
     from ..population import Population
     from ..reports import Report
@@ -52,8 +53,9 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
     p.add_argument(
         "--population",
         metavar="FILE",
-        help="a JSON Lines registry or a columnar store "
-        "(default: the bundled synthetic reference population)",
+        help="a JSON Lines registry (.jsonl), a CSV registry (NAME.csv with "
+        "NAME.events.csv beside it, or a directory holding claims.csv and events.csv) "
+        "or a columnar store (default: the bundled synthetic reference population)",
     )
     p.add_argument(
         "--as-of",
@@ -127,6 +129,26 @@ def _reference_population(progress: bool) -> Population:
           file=sys.stderr, flush=True)  # fmt: skip
     with Progress(REFERENCE_SIZE, "synthetic claims made", enabled=progress) as bar:
         return reference_population(progress=bar.update)
+#: the hint for ``explain LAW CLAIM_ID``
+_CLAIM_FIRST = "CLAIM_ID comes first: kzrehab explain CLAIM_ID LAW…"
+
+
+def claim_first(args: argparse.Namespace) -> None:
+    """``explain drafts/current CLAIM``: the claim id names a path and no law does, so the
+    arguments are in the wrong order; a :class:`UsageError` that says so."""
+    if os.path.exists(args.claim_id) and not any(os.path.exists(law) for law in args.laws):
+        raise UsageError(f"'{args.claim_id}' is a path, not a claim id: {_CLAIM_FIRST}")
+
+
+def find_claim(pop: Population, claim_id: str) -> Claim:
+    """``pop.claim(claim_id)``; an id that is not found but names an existing path gets
+    the hint that ``CLAIM_ID`` comes first."""
+    try:
+        return pop.claim(claim_id)
+    except UsageError as exc:
+        if not os.path.exists(claim_id):
+            raise
+        raise UsageError(f"{exc}; {_CLAIM_FIRST}") from None
 
 
 def load_framework_arg(refs: Sequence[str]) -> Framework:

@@ -9,7 +9,9 @@ from ._common import (
     add_evaluating_options,
     add_privacy_options,
     as_of,
+    claim_first,
     emit_report,
+    find_claim,
     load_framework_arg,
     load_population_arg,
     progress_wanted,
@@ -102,6 +104,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from ..reports.data import explain_data
     from ..rules.values import K
 
+    claim_first(args)
     if args.against:
         from .tracker import run_explain_against
 
@@ -109,7 +112,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    claim = pop.claim(args.claim_id)
+    claim = find_claim(pop, args.claim_id)
     result = evaluate_claim(fw, claim, as_of(args))
     found = None
     if result.status is K.UNKNOWN or K.UNKNOWN in result.components.values():

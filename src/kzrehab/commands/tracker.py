@@ -19,6 +19,7 @@ from ._common import (
     as_of,
     emit,
     emit_report,
+    find_claim,
     load_population_arg,
     positive,
     progress_wanted,
@@ -218,7 +219,7 @@ def run_explain_against(args: argparse.Namespace) -> int:
 
     fw, other = load_framework(args.laws), load_framework(args.against)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    claim = pop.claim(args.claim_id)
+    claim = find_claim(pop, args.claim_id)
     date = as_of(args)
     mine, theirs = evaluate_claim(fw, claim, date), evaluate_claim(other, claim, date)
     data = explain_against_data(fw, other, claim, mine, theirs, pop)

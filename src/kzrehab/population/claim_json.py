@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from .._suggest import did_you_mean
+from .._suggest import did_you_mean, not_one_of
 from ..claims import Claim, Event
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
@@ -52,10 +52,6 @@ def show_value(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 # --- values: one checker per fact kind --------------------------------------------------
 
 
@@ -75,8 +71,7 @@ def _check_date(fact: Fact, text: str) -> PartialDate:
 def _check_enum(fact: Fact, text: str) -> str:
     if text in fact.values:
         return text
-    hint = did_you_mean(text, fact.values) or f"; expected one of: {', '.join(fact.values)}"
-    raise BadValue(f"'{text}' is not {_article(fact.name)} {fact.name}{hint}")
+    raise BadValue(not_one_of(text, fact.name, fact.values))
 
 
 def _check_country(fact: Fact, text: str) -> str:

@@ -212,6 +212,10 @@ class CsvEvents:
         columns = _csv_header(self.path, rows, EVENT_CSV, EVENT_FACTS, "claim_id", "claim_id",
                               "events")  # fmt: skip
         for lineno, row in rows:
+            if "measure" not in columns:  # an events file of no events may leave it out
+                fail("the events file has no column 'measure': an event without one would "
+                     "be of unknown measure (leave its cell empty where it is unknown)",
+                     self.name, lineno)  # fmt: skip
             record = _csv_record(self.name, lineno, row, columns, EVENT_CSV)
             cid = record.pop("claim_id", None)
             if not isinstance(cid, str):

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._io import write_atomic
+from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM
@@ -52,7 +53,7 @@ from .load import registry_files
 from .reading import duplicate_id
 from .registry import JsonlReader, PopulationHeader, dumps_claim, header_line, write_jsonl
 from .stored import StoredPopulation
-from .tables import did_you_mean_among, id_key, key_order
+from .tables import id_key, key_order
 from .writer import StoreWriter
 
 #: claims encoded and written at a time

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
-from .._suggest import did_you_mean
+from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import UsageError
 from .columns import Columns
@@ -93,7 +93,7 @@ class InMemoryPopulation(Population):
         row = self._index.get(id)
         if row is None:
             raise UsageError(
-                f"no claim '{id}' in population '{self.name}'{did_you_mean(id, self._index)}"
+                f"no claim '{id}' in population '{self.name}'{did_you_mean_among(id, self._index)}"
             )
         return self.claims[row]
 

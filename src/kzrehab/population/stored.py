@@ -19,12 +19,12 @@ from typing import overload
 
 import attrs
 
+from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import Location, RegistryError, UsageError
 from .columns import claims_from_columns
 from .protocol import Population
 from .store import INDEX, StoredColumns, load_store
-from .tables import did_you_mean_among
 
 #: claims decoded at a time when a stored population is iterated
 CHUNK = 16_384

@@ -13,9 +13,8 @@ itself, so a collision of keys can slow a lookup but never give a wrong claim.
 
 from __future__ import annotations
 
-__all__ = ["PackedStrings", "id_key", "id_keys", "key_order", "search", "did_you_mean_among"]
+__all__ = ["PackedStrings", "id_key", "id_keys", "key_order", "search"]
 
-import difflib
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -56,21 +55,6 @@ def search(key: int, size: int, key_at: Callable[[int], int]) -> int:
         else:
             hi = mid
     return lo
-
-
-def did_you_mean_among(word: str, choices: Iterable[str]) -> str:
-    """:func:`kzrehab._suggest.did_you_mean` over choices read one at a time (a million
-    ids are never held as a list): the same closest choice, the same text."""
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
-    best: tuple[float, str] | None = None
-    for choice in choices:
-        matcher.set_seq1(choice)
-        if (matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6
-                and (score := matcher.ratio()) >= 0.6
-                and (best is None or (score, choice) > best)):  # fmt: skip
-            best = (score, choice)
-    return f"; did you mean '{best[1]}'?" if best else ""
 
 
 Reader = Callable[[str, int, "int | None"], Any]

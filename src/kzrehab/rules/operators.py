@@ -48,7 +48,7 @@ from typing import Any
 import attrs
 
 from .. import vocabulary
-from .._suggest import did_you_mean
+from .._suggest import not_one_of
 from .ast import Lit, Node, Op, SetLit
 from .types import BOOL, EVENTS, NUM, Type
 from .values import (
@@ -199,10 +199,7 @@ def _check_literal(value_node: Node, t: Type, arg: int) -> None:
         if t.kind == "enum":
             allowed = vocabulary.ENUMS[t.of]
             if item.value not in allowed:
-                raise TypeProblem(
-                    f"'{item.value}' is not a {t.of}{did_you_mean(item.value, allowed)}", arg,
-                    at=item,
-                )
+                raise TypeProblem(not_one_of(item.value, t.of, allowed), arg, at=item)
         elif t.kind == "country" and not vocabulary.is_country_code(item.value):
             raise TypeProblem(
                 f"'{item.value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')", arg,
