@@ -23,6 +23,8 @@ from kzrehab.population.in_memory import InMemoryPopulation
 from kzrehab.population.synth import synthesize
 from kzrehab.tracker.git import GitStore
 
+from .test_cli_errors import LAW
+
 MESSAGE = "kzrehab: making the synthetic reference population (200,000 claims"
 
 
@@ -121,34 +123,3 @@ def test_no_git_program_is_a_clear_error(
         assert "making the synthetic reference population" not in err
 
 
-LAW = """\
-[law]
-id = "test-law"
-title = "A test law"
-kind = "law"
-status = "in-force"
-adopted = 1993-04-14
-
-[parameters]
-MCI = { 2024-01-01 = 3692 }
-
-[definitions]
-exiled = "events[measure == 'exile']"
-
-[[article]]
-number = "1"
-heading = "Victims"
-text = "Persons exiled are victims."
-
-  [[article.ground]]
-  id = "exiled-victim"
-  category = "exiled"
-  when = "exists(exiled)"
-
-  [[article.component]]
-  id = "payment"
-  kind = "compensation"
-  recipients = ["victim"]
-  amount = "10 * MCI"
-  period = "once"
-"""

@@ -41,7 +41,7 @@ import attrs
 from .claims import Claim
 from .errors import CaseError, KzrehabError, Location
 from .limits import MAX_FILE_BYTES
-from .outcome import RECEIVES, STATUSES
+from .outcome import RECEIVES, SHOWN_STATUSES, STATUSES
 from .rules.values import K
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 #: the name of the directories that hold case files (law loaders skip them)
 CASES_DIR = "cases"
 
-_STATUSES = ("eligible", "undetermined", "ineligible")
 _CATEGORY_VALUES = ("eligible", "undetermined")
 _COMPONENT_VALUES = ("received", "possible")
 _CASE_KEYS = {"id", "laws", "as_of", "claim", "expect", "reasoning", "source"}
@@ -214,8 +213,8 @@ def _expected(file: str, key: str, value: object) -> Expected:
     if "status" not in table:
         raise _bad(file, f"{key}.status", "missing: the expected status")
     status = _text(file, f"{key}.status", table["status"])
-    if status not in _STATUSES:
-        raise _bad(file, f"{key}.status", f"'{status}' is no status ({', '.join(_STATUSES)})")
+    if status not in SHOWN_STATUSES:
+        raise _bad(file, f"{key}.status", f"'{status}' is no status ({', '.join(SHOWN_STATUSES)})")
 
     def mapping(name: str, allowed: Sequence[str]) -> dict[str, str] | None:
         if name not in table:

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 
 #: Claim statuses in rising order; a status's index is its Kleene value.
 STATUSES = ("ineligible", "undetermined", "eligible")
+#: The same statuses in the order reports and case files show them: eligible first.
+SHOWN_STATUSES = STATUSES[::-1]
 #: The levels at which two outcomes are compared, in the order reports show them.
 LEVELS = ("status", "categories", "components", "amounts")
 #: How a component is received, by Kleene value.

@@ -146,9 +146,10 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -
     found = None
     if getattr(args, "gaps", False):
         from ..gaps import gaps
+        from ..rules.values import TRUE, UNKNOWN
 
         base, head = result.base, result.head
-        may_help = (head.status == 1) & (base.status < 2)
+        may_help = (head.status == UNKNOWN) & (base.status < TRUE)
         found = gaps(head.framework, head.population, head.as_of, among=may_help)
     data = comparison_data(result, claims=args.claims, gaps=found)
     emit_report(Report("comparison", title, data), args)

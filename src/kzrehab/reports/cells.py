@@ -11,12 +11,13 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from ..outcome import SHOWN_STATUSES
 from .blocks import BLANK, Block, Bullets, Heading, Item, Para, RangeBar
 from .data import PopulationInfo, Range, StatusCounts
 from .words import PERIOD_UNITS
 
 #: the statuses in the order reports show them
-STATUSES = ("eligible", "undetermined", "ineligible")
+STATUSES = SHOWN_STATUSES
 
 
 def count(n: int | None) -> str:

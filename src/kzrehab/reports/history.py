@@ -37,11 +37,12 @@ from typing import Any
 
 import attrs
 
+from ..outcome import SHOWN_STATUSES
 from .data.common import PopulationInfo, population_json
 from .fields import complementary, count, figure
 
 #: the statuses, in the order the reports show them
-STATUSES = ("eligible", "undetermined", "ineligible")
+STATUSES = SHOWN_STATUSES
 
 
 # -- shared parts -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 
 from .blocks import Block, Bullets, Item, Line, Para, RangeBar, RangeBars, Series, Table
-from .cells import preamble, suppression
+from .cells import count, preamble, signed, suppression
 from .history import (
     STATUSES,
     LogDocument,
@@ -24,7 +24,6 @@ from .history import (
     log_json,
     status_json,
 )
-from .views import count, signed
 
 
 def _short(text: str, width: int) -> str:

@@ -11,13 +11,12 @@ theirs beside their data (:mod:`kzrehab.reports.history_views`).
 
 from __future__ import annotations
 
-__all__ = ["VIEWS", "View", "count", "signed", "money", "amount_range"]
+__all__ = ["VIEWS", "View"]
 
 from collections.abc import Callable
 from typing import Any
 
 from .blocks import Block
-from .cells import amount_range, count, money, signed
 from .comparison_view import comparison_view
 from .coverage_view import coverage_view
 from .explain_view import explain_against_view, explain_view

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...outcome import STATUSES
+from ...rules.values import TRUE
 from ..fields import complementary, count, figure, money, period_totals
 from .common import (
     SCHEMA,
@@ -209,7 +210,7 @@ def claim_rows(cov: Coverage) -> tuple[ClaimRow, ...]:
     for i in range(len(cov)):
         comps = []
         for cid, a in components:
-            if a[i] != 2:
+            if a[i] != TRUE:
                 continue
             rng = None
             amount = None
@@ -220,9 +221,9 @@ def claim_rows(cov: Coverage) -> tuple[ClaimRow, ...]:
             comps.append(ClaimComponent(cid, kinds[cid], amount, rng))
         rows.append(ClaimRow(
             cov.population.claim_id(i), STATUSES[cov.status[i]],
-            tuple(c for c, a in categories if a[i] == 2),
-            tuple(g for g, a in grounds if a[i] == 2),
-            tuple(e for e, a in exclusions if a[i] == 2),
+            tuple(c for c, a in categories if a[i] == TRUE),
+            tuple(g for g, a in grounds if a[i] == TRUE),
+            tuple(e for e, a in exclusions if a[i] == TRUE),
             tuple(comps),
         ))  # fmt: skip
     return tuple(rows)
