@@ -3,14 +3,19 @@ the fallback, amendments, content keys."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from kzrehab.cli import main
 from kzrehab.errors import DraftError
 from kzrehab.keys import law_key
 from kzrehab.languages import fallback_order, pick
 from kzrehab.laws.amend import apply_amendments
-from kzrehab.laws.loader import load_law_text
-from kzrehab.laws.provisions import Law, languages_of, text_in, wording
+from kzrehab.laws.loader import load_law_text, load_laws
+from kzrehab.laws.provisions import Law, languages_of, text_in, texts_of, wording
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HEAD = '[law]\nid = "x"\nkind = "bill"\nstatus = "draft"\n'
 
@@ -23,7 +28,7 @@ text = { ru = "Текст статьи.", en = "The article's text." }
   [[article.ground]]
   id = "g"
   category = "victim"
-  when = "claimant == victim"
+  when = "claimant == 'victim'"
 
   [[article.component]]
   id = "c"
@@ -176,3 +181,26 @@ def test_a_replaced_text_drops_its_translations_and_an_insert_keeps_its_own() ->
     assert text_in(c, "text", "kk") == "New text."
     assert text_in(c, "title", "ru") == "Выплата"
     assert text_in(d, "text", "ru") == "Вставленный текст."
+
+
+def test_check_lists_the_languages_and_the_official_texts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "x.toml"
+    draft.write_text(HEAD + 'title = { en = "T", kk = "Тақырып", official = ["kk"] }\n' + BODY,
+                     encoding="utf-8")  # fmt: skip
+    assert main(["check", str(draft), "--languages"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "x: kk 3 of 5 texts (official: title); ru 2 of 5 texts (none official); "
+        "en 5 of 5 texts (none official)"
+    )
+    assert main(["check", str(draft)]) == 0
+    assert capsys.readouterr().out == "checked 1 law: no findings\n"
+
+
+def test_every_draft_has_its_title_and_headings_in_three_languages() -> None:
+    for law in load_laws([ROOT / "drafts"]):
+        for where, w in texts_of(law):
+            if where == "title" or where.endswith(" heading"):
+                assert w.languages == ("kk", "ru", "en"), f"{law.id}: {where}"

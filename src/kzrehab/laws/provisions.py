@@ -45,6 +45,7 @@ __all__ = [
     "wording",
     "text_in",
     "languages_of",
+    "texts_of",
 ]
 
 import datetime as dt
@@ -442,3 +443,21 @@ def languages_of(law: Law) -> tuple[str, ...]:
     in the order of :data:`~kzrehab.languages.LANGUAGES`."""
     given = wording(law, "title").languages
     return tuple(lang for lang in LANGUAGES if lang in given) or (DEFAULT,)
+
+
+def texts_of(law: Law) -> Iterator[tuple[str, Wording]]:
+    """``(where, wording)`` for every prose text of a law given in some language: its title,
+    each article's heading and text, each provision's own text (not the one it takes from
+    its article) and each component's title. ``where`` names it: ``title``, ``article 2
+    heading``, ``provision grave-crime text``."""
+    yield "title", wording(law, "title")
+    for article in law.articles:
+        for field in ("heading", "text"):
+            if getattr(article, field):
+                yield f"article {article.number} {field}", wording(article, field)
+        shared = wording(article, "text")
+        for p in article.provisions:
+            if p.text and wording(p, "text") != shared:
+                yield f"provision {p.id} text", wording(p, "text")
+            if isinstance(p, Component) and p.title:
+                yield f"provision {p.id} title", wording(p, "title")
