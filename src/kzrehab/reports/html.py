@@ -156,7 +156,9 @@ def _item(item: Item) -> str:
         now = "(none)" if item.now is None else f"<code>{esc(item.now)}</code>"
         parts.append(f' <span class="change">{was}<ins>{now}</ins></span>')
     if item.redline:
-        parts.append(f'<blockquote class="redline"><p>{_redline(item.redline)}</p></blockquote>')
+        lang = f' lang="{esc(item.redline_lang)}"' if item.redline_lang else ""
+        parts.append(f'<blockquote class="redline"{lang}><p>{_redline(item.redline)}</p>'
+                     "</blockquote>")
     if item.children:
         parts.append(_list(item.children))
     return "".join(parts)
