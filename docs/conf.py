@@ -23,6 +23,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "kzrehab_docs",
+    "kzrehab_glossary",
 ]
 
 exclude_patterns = ["_build"]

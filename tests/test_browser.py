@@ -172,3 +172,104 @@ def test_console_check_catches_errors(driver: webdriver.Chrome, tmp_path: Path) 
         time.sleep(0.1)
     assert errors, "a blocked external image must log an error in the console"
     assert any("example.invalid" in str(e.get("message")) for e in errors)
+
+
+# -- Kazakh letters ---------------------------------------------------------------------------
+
+#: the letters Kazakh adds to the Russian alphabet, small and capital
+KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+#: no font maps an unassigned code point: it is drawn as the missing-glyph box
+UNASSIGNED = "\u0378"
+
+#: for each of arguments[0] (letters) drawn on a canvas in the font of arguments[1] (a CSS
+#: selector), whether its pixels are those of the missing-glyph box and whether it drew
+#: anything; the font is the page's computed font-family, so it tests the style sheet
+_GLYPHS = """
+var letters = arguments[0];
+var family = getComputedStyle(document.querySelector(arguments[1])).fontFamily;
+function pixels(text) {
+  var canvas = document.createElement('canvas');
+  canvas.width = 120; canvas.height = 120;
+  var ctx = canvas.getContext('2d');
+  ctx.font = '72px ' + family;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, 10, 60);
+  var data = ctx.getImageData(0, 0, 120, 120).data, alpha = [];
+  for (var i = 3; i < data.length; i += 4) { alpha.push(data[i]); }
+  return alpha.join(',');
+}
+var box = pixels(arguments[2]);
+return letters.map(function (letter) {
+  var drawn = pixels(letter);
+  return [letter, drawn === box, /[1-9]/.test(drawn)];
+});
+"""
+
+
+def kazakh_report() -> list[Block]:
+    """A report in Kazakh: the 1993 law's Kazakh title, the glossary's Kazakh statuses, and
+    every Kazakh letter in a paragraph, a table and a heading."""
+    from kzrehab.glossary import label
+
+    statuses = ("eligible", "undetermined", "ineligible")
+    return [
+        Heading("Жаппай саяси қуғын-сүргіндер құрбандарын ақтау туралы", 1),
+        Para(f"Әріптер: {KAZAKH_LETTERS}. Ақтау, өтемақы, оңалту, ұрпақ, һәм."),
+        Table(("Мәртебе", "Өтініштер"),
+              tuple((label("status", s, "kk"), str(100 * i)) for i, s in enumerate(statuses))),
+        Heading("Қуғын-сүргін құрбандары"),
+    ]
+
+
+def missing_glyphs(driver: webdriver.Chrome, selector: str) -> list[str]:
+    """The Kazakh letters that the element ``selector``'s font draws as the missing-glyph
+    box (or not at all)."""
+    found = driver.execute_script(_GLYPHS, list(KAZAKH_LETTERS), selector, UNASSIGNED)
+    return [letter for letter, is_box, inked in found if is_box or not inked]
+
+
+def test_kazakh_report_has_no_missing_glyphs(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    html = render_html("Есеп", kazakh_report(), lang="kk")
+    open_page(driver, tmp_path / "kazakh.html", html)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk"
+    assert KAZAKH_LETTERS in driver.find_element(By.TAG_NAME, "p").text
+    for selector in ("h1", "p", "td", "th"):
+        assert missing_glyphs(driver, selector) == [], selector
+    assert severe(driver) == []
+
+
+#: a font without a single Cyrillic letter (Debian's fonts-dejavu-core has it)
+LATIN_ONLY_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf")
+
+
+@pytest.mark.skipif(not LATIN_ONLY_FONT.exists(), reason=f"{LATIN_ONLY_FONT} is missing")
+def test_the_glyph_check_catches_a_font_without_kazakh_letters(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The same check fails in a Chromium whose only font has no Cyrillic: it would catch a
+    font stack that left the Kazakh letters to the missing-glyph box."""
+    import os
+    import shutil
+
+    root = tmp_path_factory.mktemp("latin-only-fonts")
+    (root / "fonts").mkdir()
+    shutil.copy(LATIN_ONLY_FONT, root / "fonts")
+    config = root / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><dir>{root / 'fonts'}</dir><cachedir>{root / 'cache'}</cachedir>"
+        "</fontconfig>\n", encoding="utf-8")  # fmt: skip
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in OPTIONS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={root / 'profile'}")
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER), env=env))
+    try:
+        page = root / "kazakh.html"
+        page.write_text(render_html("Есеп", kazakh_report(), lang="kk"), encoding="utf-8")
+        browser.get(page.as_uri())
+        assert missing_glyphs(browser, "p") == list(KAZAKH_LETTERS)
+    finally:
+        browser.quit()

@@ -374,7 +374,7 @@ def test_bad_law_id() -> None:
     ("body", "key", "message"),
     [
         ('\n[[article]]\nnumber = "1"\nheading = 5\n', "article[0].heading",
-         "expected a string, found an integer (5)"),
+         "expected a string or a table of languages (kk, ru, en), found an integer (5)"),
         ("\n[[article]]\nnumber = 1.5\n", "article[0].number", "expected a string, found a float"),
         ('\n[article]\nnumber = "1"\n', "article", "expected an array, found a table"),
         ('\n[definitions]\nx = 3\n', "definitions.x", "expected a string, found an integer"),

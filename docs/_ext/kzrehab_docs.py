@@ -458,8 +458,14 @@ class _LawPage:
             f"`{law.adilet} <https://adilet.zan.kz/rus/docs/{law.adilet}>`__"
             if law.adilet else "none recorded"
         )
+        from kzrehab.laws.provisions import wording
+
+        title = wording(law, "title")
         out += [
             *_field("Law id", _literal(law.id)),
+            *[line for lang, text in title.texts if lang != "en" for line in _field(
+                f"Title ({lang})", f"{_escape(text)} — "
+                + ("official" if lang in title.official else "unofficial translation"))],
             *_field("Official number", number),
             *_field("Adilet code", adilet),
             *_field("Kind", law.kind),

@@ -1,4 +1,5 @@
-"""A law as Akoma Ntoso 3.0 XML (``export --to akn``, ``docs/cli.rst``).
+"""A law as Akoma Ntoso 3.0 XML (``export --to akn``, ``docs/cli.rst``): one document per
+expression, that is per language the law has.
 
 :func:`to_akn` builds the document as an :mod:`xml.etree.ElementTree` element and
 :func:`akn_xml` serialises it. The result is valid against the OASIS Akoma Ntoso 3.0 schema
@@ -11,9 +12,12 @@ standard library is used here.
 
 - ``<identification source="#kzrehab">`` with the FRBR Work, Expression and Manifestation
   (see *URIs* below). The Work's author is ``#legislator``, the Expression's and the
-  Manifestation's ``#kzrehab``; the Expression is in English (``eng``), carries the law's
-  ``version`` as ``FRBRversionNumber`` and is marked ``FRBRauthoritative value="false"``:
-  the texts of the drafts are English paraphrases, not the official wording.
+  Manifestation's ``#kzrehab``; the Expression is in one language (``FRBRlanguage``:
+  ``eng``, ``kaz`` or ``rus``, ISO 639-2/B), carries the law's ``version`` as
+  ``FRBRversionNumber`` and is marked ``FRBRauthoritative value="false"``: the texts of
+  the drafts are paraphrases, not the official wording. A Kazakh or Russian expression of
+  a law that also has English adds ``<FRBRtranslation fromLanguage="eng"
+  authoritative="false" by="#kzrehab">`` naming the English expression.
 - ``<lifecycle>`` with one ``<eventRef>`` per date the law gives (``adopted``,
   ``published``, ``effective``, in date order; the earliest has ``type="generation"``),
   each with ``source="#kzrehab"`` and ``refersTo`` a ``<TLCEvent>``. No lifecycle when the
@@ -37,6 +41,13 @@ own text (when it differs from its article's) and its rule as ``<block name="FIE
 elements (``when``, ``unless``, ``category``, ``grounds``, ``amount``, … as written in the
 draft; an amendment's ``law``, ``target``, ``action`` and its changes). The body ends with
 the law's definitions and parameters, each in an ``<hcontainer>``.
+
+**Languages.** A law's languages are those its title is given in
+(:func:`~kzrehab.laws.provisions.languages_of`); the expression is in one of them (default
+:func:`default_language`). Each text is in that language where the draft gives it, else in
+the fallback's (:func:`kzrehab.languages.pick`), its element then saying which by
+``xml:lang``; one the draft marks official carries ``kz:official="true"``
+(:data:`KZREHAB_NAMESPACE`). The containers' headings are kzrehab's English words.
 
 **eIds.** Akoma Ntoso only requires an ``eId`` to hold no white space and to be unique in
 the document. The naming convention builds them from element prefixes and numbers; kzrehab
@@ -63,9 +74,10 @@ first of ``adopted``, ``published`` and ``effective`` that the law gives; failin
 first date written in its ``version`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``:
 ``"2025-03-draft-2"`` gives ``2025-03``, ``"Code of 2014"`` gives ``2014``), with
 ``FRBRdate name="version"`` on its first day; failing that, ``undated`` (and
-``FRBRdate date="0001-01-01" name="unknown"``). The Expression is ``WORK/eng@VDATE`` where
-VDATE is the first full date in ``version`` (``"as amended up to 2024-04-06"``), or
-``WORK/eng@`` (the original version) when it has none; the Manifestation is
+``FRBRdate date="0001-01-01" name="unknown"``). The Expression is ``WORK/LANG@VDATE`` where
+LANG is the ISO 639-2/B code (``eng``, ``kaz``, ``rus``) and VDATE the first full date in
+``version`` (``"as amended up to 2024-04-06"``), or ``WORK/LANG@`` (the original version)
+when it has none; the Manifestation is
 ``EXPRESSION.akn``. Each level's ``FRBRthis`` adds the main component, ``/!main``
 (``/!main.xml`` for the Manifestation).
 
@@ -93,6 +105,8 @@ __all__ = [
     "provision_eid",
     "target_eid",
     "TEXTUAL_MOD_TYPES",
+    "default_language",
+    "expression_file_name",
 ]
 
 import datetime as dt
@@ -104,6 +118,7 @@ from typing import Any
 
 import attrs
 
+from .languages import DEFAULT, FALLBACK, ISO_639_2, NAMES
 from .laws.provisions import (
     Amendment,
     AnyProvision,
@@ -113,6 +128,9 @@ from .laws.provisions import (
     Expression,
     Ground,
     Law,
+    Provision,
+    languages_of,
+    wording,
 )
 
 #: The Akoma Ntoso 3.0 namespace.
@@ -126,7 +144,10 @@ ET.register_namespace("kz", KZREHAB_NAMESPACE)
 TEXTUAL_MOD_TYPES = {"repeal": "repeal", "replace": "substitution", "insert": "insertion"}
 
 _COUNTRY = "kz"
-_LANGUAGE = "eng"
+#: ``xml:lang``: on a text that falls back to another language than its expression's
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: ``kz:official="true"``: on a text the draft marks as the official wording
+_OFFICIAL = f"{{{KZREHAB_NAMESPACE}}}official"
 
 #: Characters XML 1.0 cannot hold.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -152,12 +173,44 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _el(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    """A child element in the Akoma Ntoso namespace (attributes and text made XML-safe)."""
+def _el(parent: ET.Element, tag: str, text: str | None = None,
+        marks: Mapping[str, str] | None = None, /, **attrib: str) -> ET.Element:  # fmt: skip
+    """A child element in the Akoma Ntoso namespace (attributes and text made XML-safe);
+    ``marks`` are attributes of other namespaces (``xml:lang``, ``kz:official``)."""
     child = ET.SubElement(parent, _q(tag), {k: _clean(v) for k, v in attrib.items()})
+    child.attrib.update(marks or {})
     if text is not None:
         child.text = _clean(text)
     return child
+
+
+def default_language(law: Law) -> str:
+    """The language of a law's expression unless another is asked for: English when the
+    law has it, else the first of Russian and Kazakh it has."""
+    have = languages_of(law)
+    return next(lang for lang in (DEFAULT, *FALLBACK) if lang in have)
+
+
+def _language(law: Law, language: str | None) -> str:
+    if language is None:
+        return default_language(law)
+    have = languages_of(law)
+    if language not in have:
+        raise ValueError(
+            f"law {law.id} has no {NAMES.get(language, repr(language))} title, so no "
+            f"{language} expression: its languages are {', '.join(have)}"
+        )
+    return language
+
+
+def _say(obj: Law | Article | Provision, field: str, lang: str) -> tuple[str, dict[str, str]]:
+    """``obj``'s prose ``field`` in ``lang`` (falling back as the reports do), and the marks
+    of its element: ``xml:lang`` when it fell back, ``kz:official`` when it is official."""
+    w = wording(obj, field)
+    used, text = w.pick(lang)
+    if used != lang:
+        return text, {_XML_LANG: used}
+    return text, ({_OFFICIAL: "true"} if lang in w.official else {})
 
 
 # -- dates and URIs ---------------------------------------------------------------------
@@ -217,15 +270,22 @@ def work_uri(law: Law) -> str:
     return f"/akn/{_COUNTRY}/{_doctype(law)}/{_work_date(law).uri}/{law.id}"
 
 
-def expression_uri(law: Law) -> str:
-    """The FRBR Expression URI: the Work's, ``/eng@`` and the version's date if it has one."""
+def expression_uri(law: Law, language: str = DEFAULT) -> str:
+    """The FRBR Expression URI in ``language``: the Work's, the ISO 639-2/B code
+    (``/eng@``, ``/kaz@``, ``/rus@``) and the version's date if it has one."""
     vdate = _version_date(law)
-    return f"{work_uri(law)}/{_LANGUAGE}@{vdate.isoformat() if vdate else ''}"
+    return f"{work_uri(law)}/{ISO_639_2[language]}@{vdate.isoformat() if vdate else ''}"
 
 
-def manifestation_uri(law: Law) -> str:
+def manifestation_uri(law: Law, language: str = DEFAULT) -> str:
     """The FRBR Manifestation URI: the Expression's and ``.akn``."""
-    return f"{expression_uri(law)}.akn"
+    return f"{expression_uri(law, language)}.akn"
+
+
+def expression_file_name(law: Law, language: str) -> str:
+    """The file an expression is written to by ``export --expression all``:
+    ``ID.LANG.xml`` with the ISO 639-2/B code (``rehabilitation-1993.kaz.xml``)."""
+    return f"{law.id}.{ISO_639_2[language]}.xml"
 
 
 # -- eIds -------------------------------------------------------------------------------
@@ -332,7 +392,7 @@ def _frbr(
     return el
 
 
-def _identification(meta: ET.Element, law: Law) -> None:
+def _identification(meta: ET.Element, law: Law, lang: str) -> None:
     ident = _el(meta, "identification", source="#kzrehab")
     wdate = _work_date(law)
     work = work_uri(law)
@@ -344,20 +404,25 @@ def _identification(meta: ET.Element, law: Law) -> None:
               tuple(aliases))  # fmt: skip
     _el(w, "FRBRcountry", value=_COUNTRY)
     _el(w, "FRBRnumber", value=law.number or law.id)
-    if law.title:
-        _el(w, "FRBRname", value=law.title)
+    title, _ = _say(law, "title", lang)
+    if title:
+        _el(w, "FRBRname", value=title)
 
-    expr = expression_uri(law)
+    expr = expression_uri(law, lang)
     vdate = _version_date(law)
     edate, ename = (vdate, "version") if vdate else (wdate.date, wdate.name)
     e = _frbr(ident, "FRBRExpression", f"{expr}/!main", expr, edate, ename, "#kzrehab")
     if law.version:
         _el(e, "FRBRversionNumber", value=law.version)
     _el(e, "FRBRauthoritative", value="false")
-    _el(e, "FRBRlanguage", language=_LANGUAGE)
+    _el(e, "FRBRlanguage", language=ISO_639_2[lang])
+    if lang != DEFAULT and DEFAULT in languages_of(law):
+        # kzrehab translated the drafters' English: not authoritative
+        _el(e, "FRBRtranslation", href=expression_uri(law, DEFAULT),
+            fromLanguage=ISO_639_2[DEFAULT], authoritative="false", by="#kzrehab")  # fmt: skip
 
     m = _frbr(
-        ident, "FRBRManifestation", f"{expr}/!main.xml", manifestation_uri(law), edate,
+        ident, "FRBRManifestation", f"{expr}/!main.xml", manifestation_uri(law, lang), edate,
         "transformation", "#kzrehab",
     )  # fmt: skip
     _el(m, "FRBRformat", value="application/akn+xml")
@@ -430,14 +495,16 @@ def _proprietary(meta: ET.Element, law: Law) -> None:
         ET.SubElement(kz, f"{{{KZREHAB_NAMESPACE}}}source").text = _clean(source)
 
 
-def _provision(parent: ET.Element, p: AnyProvision, article_text: str) -> None:
+def _provision(parent: ET.Element, p: AnyProvision, article: Article, lang: str) -> None:
     el = _el(parent, "hcontainer", name=p.kind_name, eId=provision_eid(p.id))
     if isinstance(p, Component) and p.title:
-        _el(el, "heading", p.title)
+        title, marks = _say(p, "title", lang)
+        _el(el, "heading", title, marks)
     content = _el(el, "content")
-    if p.text and p.text != article_text:
-        for para in _paragraphs(p.text):
-            _el(content, "p", para)
+    text, marks = _say(p, "text", lang)
+    if text and text != _say(article, "text", lang)[0]:
+        for para in _paragraphs(text):
+            _el(content, "p", para, marks)
     for name, value in _fields(p):
         if value is None or value == () or value == "":
             continue
@@ -446,32 +513,37 @@ def _provision(parent: ET.Element, p: AnyProvision, article_text: str) -> None:
         _el(content, "block", ", ".join(p.amended_by), name="amended_by")
 
 
-def _article(body: ET.Element, art: Article, eid: str) -> None:
+def _article(body: ET.Element, art: Article, eid: str, lang: str) -> None:
     el = _el(body, "article", eId=eid)
     if art.number:
         _el(el, "num", art.number)
     if art.heading:
-        _el(el, "heading", art.heading)
-    paragraphs = _paragraphs(art.text)
+        heading, marks = _say(art, "heading", lang)
+        _el(el, "heading", heading, marks)
+    text, marks = _say(art, "text", lang)
+    paragraphs = _paragraphs(text)
     if not art.provisions:
         content = _el(el, "content")
         for para in paragraphs:
-            _el(content, "p", para)
+            _el(content, "p", para, marks)
         return
     if paragraphs:
         intro = _el(el, "intro")
         for para in paragraphs:
-            _el(intro, "p", para)
+            _el(intro, "p", para, marks)
     for p in art.provisions:
-        _provision(el, p, art.text)
+        _provision(el, p, art, lang)
 
 
-def _named_values(body: ET.Element, kind: str, prefix: str, values: dict[str, list[str]]) -> None:
+def _named_values(
+    body: ET.Element, kind: str, prefix: str, values: dict[str, list[str]], lang: str
+) -> None:
     """A container of a law's definitions or parameters: per name, its value blocks."""
     if not values:
         return
     box = _el(body, "hcontainer", name=f"{kind}s", eId=f"hcontainer_{kind}s")
-    _el(box, "heading", f"{kind.capitalize()}s")
+    # the heading is kzrehab's English word in every expression
+    _el(box, "heading", f"{kind.capitalize()}s", {} if lang == DEFAULT else {_XML_LANG: DEFAULT})
     for name, texts in values.items():
         el = _el(box, "hcontainer", name=kind, eId=f"{prefix}_{name}")
         _el(el, "heading", name)
@@ -480,46 +552,51 @@ def _named_values(body: ET.Element, kind: str, prefix: str, values: dict[str, li
             _el(content, "block", text, name="value")
 
 
-def _body(doc: ET.Element, law: Law) -> None:
+def _body(doc: ET.Element, law: Law, lang: str) -> None:
     body = _el(doc, "body")
     for art, eid in zip(law.articles, _article_eids(law.articles), strict=True):
-        _article(body, art, eid)
+        _article(body, art, eid, lang)
     definitions = {name: [_render(d.expr)] for name, d in law.definitions.items()}
-    _named_values(body, "definition", "def", definitions)
+    _named_values(body, "definition", "def", definitions, lang)
     parameters = {
         name: [_number(value) if since is None else f"{_number(value)} from {since}"
                for since, value in param.values]
         for name, param in law.parameters.items()
     }  # fmt: skip
-    _named_values(body, "parameter", "param", parameters)
+    _named_values(body, "parameter", "param", parameters, lang)
     if len(body) == 0:  # the body needs one element: an empty law gets an empty container
         _el(_el(body, "hcontainer", name="empty", eId="hcontainer_empty"), "content")
 
 
-def to_akn(law: Law, *, laws: Iterable[Law] = ()) -> ET.Element:
-    """The law as an ``<akomaNtoso>`` element.
+def to_akn(law: Law, *, laws: Iterable[Law] = (), language: str | None = None) -> ET.Element:
+    """The law's expression in ``language`` as an ``<akomaNtoso>`` element.
 
     ``laws`` are other laws, used for the URIs of the laws this one amends (see the module
     documentation); the law itself is exported as written, its amendments not applied.
+    ``language`` is one of the law's languages (:func:`~kzrehab.laws.provisions.languages_of`;
+    a :class:`ValueError` otherwise), by default :func:`default_language`.
     """
+    lang = _language(law, language)
     targets = {other.id: other for other in laws}
     root = ET.Element(_q("akomaNtoso"))
     doc = _el(root, _doctype(law), name=law.kind)
     meta = _el(doc, "meta")
-    _identification(meta, law)
+    _identification(meta, law, lang)
     _lifecycle(meta, law)
     _analysis(meta, law, targets)
     _references(meta, law)
     _proprietary(meta, law)
     if law.title:
-        _el(_el(_el(doc, "preface"), "longTitle"), "p", law.title)
-    _body(doc, law)
+        title, marks = _say(law, "title", lang)
+        _el(_el(_el(doc, "preface"), "longTitle"), "p", title, marks)
+    _body(doc, law, lang)
     return root
 
 
-def akn_xml(law: Law, *, laws: Iterable[Law] = ()) -> str:
-    """The law as an Akoma Ntoso 3.0 XML document (UTF-8, with an XML declaration)."""
-    root = to_akn(law, laws=laws)
+def akn_xml(law: Law, *, laws: Iterable[Law] = (), language: str | None = None) -> str:
+    """The law's expression in ``language`` (see :func:`to_akn`) as an Akoma Ntoso 3.0 XML
+    document (UTF-8, with an XML declaration)."""
+    root = to_akn(law, laws=laws, language=language)
     # ElementTree's ``default_namespace`` rejects attributes without a namespace (all of
     # Akoma Ntoso's): write the Akoma Ntoso tags unqualified under an ``xmlns`` instead.
     prefix = f"{{{AKN_NAMESPACE}}}"

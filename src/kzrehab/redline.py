@@ -23,6 +23,14 @@ amendment's target); a changed value is ``rule-changed``.
 
 Changed text comes with a word-level :func:`redline` of frozen :class:`Edit` records,
 rendered as text (``[-old-]{+new+}``) or Markdown (``~~old~~ **new**``).
+
+**Languages.** Texts are compared in each language a version gives them in (Kazakh,
+Russian, English: :doc:`draft-format`, *Languages*): a text changed, added or dropped in any
+language makes its article or provision ``reworded``, and the change records which
+languages (``languages``). The redline is shown in the report's language (``language``,
+English by default) when the text changed there, else in the first changed language along
+the fallback (``redline_language``), each side's text picked as the reports pick it. A
+title changed in another language than the report's is the metadata field ``title.LANG``.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from typing import Any
 
 import attrs
 
+from .languages import DEFAULT, LANGUAGES, fallback_order
 from .laws.provisions import (
     Amendment,
     AnyProvision,
@@ -60,7 +69,10 @@ from .laws.provisions import (
     Ground,
     Law,
     Parameter,
+    Provision,
     rule_fields,
+    text_in,
+    wording,
 )
 
 #: the kinds of change, in the order they are joined
@@ -155,6 +167,10 @@ class ProvisionChange:
     fields: tuple[FieldChange, ...] = ()
     #: True when both versions' text is their article's (the article's redline shows it)
     inherited_text: bool = False
+    #: the languages whose text changed (when reworded)
+    languages: tuple[str, ...] = ()
+    #: the report's language
+    language: str = DEFAULT
 
     @property
     def change(self) -> str:
@@ -162,11 +178,19 @@ class ProvisionChange:
         return "+".join(self.changes)
 
     @property
+    def redline_language(self) -> str:
+        """The language of :attr:`text_redline`: the report's when the text changed there,
+        else the first changed one along the fallback."""
+        return _shown_language(self.languages, self.language)
+
+    @property
     def text_redline(self) -> tuple[Edit, ...]:
-        """The redline of the provision's text (empty unless reworded)."""
+        """The redline of the provision's text (empty unless reworded), in
+        :attr:`redline_language`."""
         if "reworded" not in self.changes or self.base is None or self.head is None:
             return ()
-        return redline(_provision_text(self.base), _provision_text(self.head))
+        lang = self.redline_language
+        return redline(_provision_text(self.base, lang), _provision_text(self.head, lang))
 
 
 @attrs.frozen
@@ -188,8 +212,13 @@ class ArticleChange:
     changes: tuple[str, ...]
     #: how the two versions were matched: ``id``, ``provisions``, ``text`` (or ``""``)
     matched_by: str = ""
+    #: the heading and text of each side in :attr:`redline_language`
     base_text: str = attrs.field(default="", repr=False)
     head_text: str = attrs.field(default="", repr=False)
+    #: the languages whose heading or text changed (when reworded)
+    languages: tuple[str, ...] = ()
+    #: the language of the redline (the report's, unless only other languages changed)
+    redline_language: str = DEFAULT
 
     @property
     def change(self) -> str:
@@ -243,10 +272,36 @@ class LawDiff:
 # -- comparing provisions ---------------------------------------------------------------------
 
 
-def _provision_text(p: AnyProvision) -> str:
-    text = p.text
+def _shown_language(changed: Sequence[str], lang: str) -> str:
+    """The report's language ``lang`` when a text changed in it, else the first changed
+    language along the fallback from ``lang``."""
+    return next((x for x in fallback_order(lang) if x in changed), lang)
+
+
+def _given(obj: Law | Article | Provision, fields: Sequence[str], lang: str) -> object:
+    """The texts of ``fields`` as given in ``lang`` (None for one not given in it)."""
+    out = []
+    for field in fields:
+        text = wording(obj, field).get(lang)
+        out.append(None if text is None else normal_text(text))
+    return tuple(out)
+
+
+def _changed_languages(base: Law | Article | Provision, head: Law | Article | Provision,
+                       fields: Sequence[str]) -> tuple[str, ...]:  # fmt: skip
+    """The languages in which any of ``fields`` is given differently (added, dropped or
+    changed)."""
+    return tuple(x for x in LANGUAGES if _given(base, fields, x) != _given(head, fields, x))
+
+
+def _provision_fields(p: AnyProvision) -> tuple[str, ...]:
+    return ("title", "text") if isinstance(p, Component) else ("text",)
+
+
+def _provision_text(p: AnyProvision, lang: str = DEFAULT) -> str:
+    text = text_in(p, "text", lang)
     if isinstance(p, Component) and p.title:
-        text = f"{p.title}. {text}"
+        text = f"{text_in(p, 'title', lang)}. {text}"
     return normal_text(text)
 
 
@@ -288,13 +343,15 @@ def _rule_key(p: AnyProvision, law: Law, field: str) -> object:
 
 
 def _compare(base: AnyProvision, head: AnyProvision, base_law: Law, head_law: Law
-             ) -> tuple[tuple[str, ...], tuple[FieldChange, ...]]:  # fmt: skip
+             ) -> tuple[tuple[str, ...], tuple[FieldChange, ...], tuple[str, ...]]:  # fmt: skip
     changes: list[str] = []
     fields: list[FieldChange] = []
-    if _provision_text(base) != _provision_text(head) or (
-        isinstance(base, Amendment) and isinstance(head, Amendment)
-        and _shown(base.changes.get("text")) != _shown(head.changes.get("text"))
-    ):  # fmt: skip
+    languages = _changed_languages(base, head, _provision_fields(base) + _provision_fields(head))
+    if (isinstance(base, Amendment) and isinstance(head, Amendment)
+            and _shown(base.changes.get("text")) != _shown(head.changes.get("text"))
+            and DEFAULT not in languages):  # fmt: skip
+        languages = (*languages, DEFAULT)  # an amendment's changes give English texts
+    if languages:
         changes.append("reworded")
     if type(base) is not type(head):
         fields.append(FieldChange("type", base.kind_name, head.kind_name))
@@ -308,7 +365,8 @@ def _compare(base: AnyProvision, head: AnyProvision, base_law: Law, head_law: La
         changes.append("renumbered")
     if set(base.amended_by) != set(head.amended_by):
         changes.append("amended")
-    return tuple(changes), tuple(fields)
+    order = tuple(x for x in LANGUAGES if x in languages)
+    return tuple(changes), tuple(fields), order
 
 
 def _inherits(p: AnyProvision, law: Law) -> bool:
@@ -319,7 +377,7 @@ def _inherits(p: AnyProvision, law: Law) -> bool:
     return False
 
 
-def _provisions(base: Law | None, head: Law | None) -> list[ProvisionChange]:
+def _provisions(base: Law | None, head: Law | None, lang: str) -> list[ProvisionChange]:
     law = head or base
     assert law is not None
     before = {p.id: p for p in base.provisions()} if base else {}
@@ -329,14 +387,15 @@ def _provisions(base: Law | None, head: Law | None) -> list[ProvisionChange]:
         b, h = before.get(pid), after.get(pid)
         full = law.full_id(pid)
         if b is None and h is not None:
-            out.append(ProvisionChange(full, h.kind_name, ("added",), None, h))
+            out.append(ProvisionChange(full, h.kind_name, ("added",), None, h, language=lang))
         elif h is None and b is not None:
-            out.append(ProvisionChange(full, b.kind_name, ("removed",), b, None))
+            out.append(ProvisionChange(full, b.kind_name, ("removed",), b, None, language=lang))
         elif b is not None and h is not None and base is not None and head is not None:
-            changes, fields = _compare(b, h, base, head)
+            changes, fields, languages = _compare(b, h, base, head)
             if changes:
                 inherited = _inherits(b, base) and _inherits(h, head)
-                out.append(ProvisionChange(full, h.kind_name, changes, b, h, fields, inherited))
+                out.append(ProvisionChange(full, h.kind_name, changes, b, h, fields, inherited,
+                                           languages, lang))  # fmt: skip
     return out
 
 
@@ -375,8 +434,9 @@ def _definition_text(d: Definition) -> str:
 # -- articles ---------------------------------------------------------------------------------
 
 
-def _article_text(a: Article) -> str:
-    return normal_text(f"{a.heading}. {a.text}" if a.heading else a.text)
+def _article_text(a: Article, lang: str = DEFAULT) -> str:
+    heading, text = text_in(a, "heading", lang), text_in(a, "text", lang)
+    return normal_text(f"{heading}. {text}" if heading else text)
 
 
 def _similarity(a: Article, b: Article) -> float:
@@ -444,23 +504,28 @@ def match_articles(
     return out
 
 
-def _articles(base: Law | None, head: Law | None) -> list[ArticleChange]:
+def _articles(base: Law | None, head: Law | None, lang: str) -> list[ArticleChange]:
     out: list[ArticleChange] = []
     pairs = match_articles(base.articles if base else (), head.articles if head else ())
     for b, h, how in pairs:
         if b is None and h is not None:
-            out.append(ArticleChange(None, h.number, ("added",), "", "", _article_text(h)))
+            out.append(ArticleChange(None, h.number, ("added",), "", "",
+                                     _article_text(h, lang), redline_language=lang))  # fmt: skip
         elif h is None and b is not None:
-            out.append(ArticleChange(b.number, None, ("removed",), "", _article_text(b), ""))
+            out.append(ArticleChange(b.number, None, ("removed",), "", _article_text(b, lang),
+                                     "", redline_language=lang))  # fmt: skip
         elif b is not None and h is not None:
             changes = []
-            if _article_text(b) != _article_text(h):
+            languages = _changed_languages(b, h, ("heading", "text"))
+            if languages:
                 changes.append("reworded")
             if b.number != h.number:
                 changes.append("renumbered")
             if changes:
+                shown = _shown_language(languages, lang)
                 out.append(ArticleChange(b.number, h.number, tuple(changes), how,
-                                         _article_text(b), _article_text(h)))  # fmt: skip
+                                         _article_text(b, shown), _article_text(h, shown),
+                                         languages, shown))  # fmt: skip
     return out
 
 
@@ -469,8 +534,10 @@ def _articles(base: Law | None, head: Law | None) -> list[ArticleChange]:
 _METADATA = ("title", "kind", "status", "version", "effective", "adopted", "published", "sources")
 
 
-def diff_law(base: Law | None, head: Law | None) -> LawDiff:
-    """The structural diff of two versions of one law (either may be None: added/removed)."""
+def diff_law(base: Law | None, head: Law | None, language: str = DEFAULT) -> LawDiff:
+    """The structural diff of two versions of one law (either may be None: added/removed),
+    its texts compared in every language and its redlines in ``language`` (see the
+    module's *Languages*)."""
     law = head or base
     if law is None:
         raise ValueError("diff_law needs at least one version")
@@ -480,18 +547,24 @@ def diff_law(base: Law | None, head: Law | None) -> LawDiff:
     if base is not None and head is not None:
         for f in _METADATA:
             old, new = getattr(base, f), getattr(head, f)
+            if f == "title":
+                old, new = text_in(base, f, language), text_in(head, f, language)
             if old != new and f == "sources":
                 metadata.append(FieldChange(f, f"{len(old)} sources", f"{len(new)} sources"))
             elif old != new:
                 metadata.append(FieldChange(f, _shown(old), _shown(new)))
+        for lang in _changed_languages(base, head, ("title",)):
+            if lang != language:
+                metadata.append(FieldChange(f"title.{lang}", wording(base, "title").get(lang),
+                                            wording(head, "title").get(lang)))  # fmt: skip
     empty: dict[str, Any] = {}
     return LawDiff(
         id=law.id,
         base=base,
         head=head,
         metadata=tuple(metadata),
-        articles=tuple(_articles(base, head)),
-        provisions=tuple(_provisions(base, head)),
+        articles=tuple(_articles(base, head, language)),
+        provisions=tuple(_provisions(base, head, language)),
         parameters=tuple(_named(
             law.id, "parameters", base.parameters if base else empty,
             head.parameters if head else empty, lambda p: p.values, _parameter_text)),
@@ -501,9 +574,12 @@ def diff_law(base: Law | None, head: Law | None) -> LawDiff:
     )  # fmt: skip
 
 
-def diff_laws(base: Iterable[Law], head: Iterable[Law]) -> list[LawDiff]:
-    """Diff two sets of laws matched by id: head order, then laws only in the base."""
+def diff_laws(
+    base: Iterable[Law], head: Iterable[Law], language: str = DEFAULT
+) -> list[LawDiff]:
+    """Diff two sets of laws matched by id: head order, then laws only in the base; the
+    redlines in ``language``."""
     before = {law.id: law for law in base}
     after = {law.id: law for law in head}
     ids = [*after, *(i for i in before if i not in after)]
-    return [diff_law(before.get(i), after.get(i)) for i in ids]
+    return [diff_law(before.get(i), after.get(i), language) for i in ids]

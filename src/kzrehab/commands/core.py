@@ -29,6 +29,9 @@ def register(sub: Any) -> None:
                        description="Validate draft files (errors: exit 2) and lint them "
                                    "(findings: exit 1).")  # fmt: skip
     p.add_argument("paths", nargs="+", metavar="PATH", help="draft files or directories")
+    p.add_argument("--languages", action="store_true",
+                   help="also list, for each law, its texts in each language (kk, ru, en) "
+                        "and which are marked as the official wording")  # fmt: skip
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("coverage", help="coverage of a framework over a population")
@@ -70,10 +73,31 @@ def run_check(args: argparse.Namespace) -> int:
     findings = lint(fw)
     for f in findings:
         print(f"warning: {f}")
+    if args.languages:
+        for law in fw.laws:  # as amended: a replaced text has lost its translations
+            print(languages_line(law))
     n = len(fw.laws)
     print(f"checked {n} law{'s' if n != 1 else ''}: "
           f"{len(findings) or 'no'} finding{'s' if len(findings) != 1 else ''}")  # fmt: skip
     return 1 if findings else 0
+
+
+def languages_line(law: Any) -> str:
+    """``ID: kk 6 texts (official: title); ru 6 texts (none official); en 33 texts (…)``:
+    how many of the law's texts are given in each language, and which are official."""
+    from ..languages import LANGUAGES
+    from ..laws.provisions import texts_of
+
+    texts = list(texts_of(law))
+    parts = []
+    for lang in LANGUAGES:
+        given = [where for where, w in texts if w.get(lang) is not None]
+        if not given:
+            continue
+        official = [where for where, w in texts if lang in w.official]
+        mark = f"official: {', '.join(official)}" if official else "none official"
+        parts.append(f"{lang} {len(given)} of {len(texts)} texts ({mark})")
+    return f"{law.id}: {'; '.join(parts)}"
 
 
 def run_coverage(args: argparse.Namespace) -> int:

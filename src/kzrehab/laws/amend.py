@@ -252,6 +252,9 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
     article, provisions = w.article(wanted if wanted is not None else "")
     fields = {k: v for k, v in m.changes.items() if k in _FIELDS[cls]}
     text = fields.pop("text", m.first.text)
+    # the amendment's own text in every language it has, unless it gives the text (a plain
+    # string: English)
+    wordings = () if "text" in m.changes else m.first.wordings
     provisions.append(
         cls(
             id=m.target,
@@ -259,6 +262,7 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
             text=text,
             amended_by=m.ids,
             origin=m.first.origin,
+            wordings=wordings,
             **fields,
         )
     )
@@ -288,7 +292,12 @@ def _replace(m: _Merged, w: _Work) -> None:
                 f"{', '.join(allowed)})",
                 m.first.origin,
             )
-        provisions[i] = attrs.evolve(old, amended_by=old.amended_by + m.ids, **m.changes)
+        # a replaced text or title is given in English only: its translations are dropped,
+        # never left standing beside a text they no longer translate
+        wordings = tuple((k, v) for k, v in old.wordings if k not in m.changes)
+        provisions[i] = attrs.evolve(
+            old, amended_by=old.amended_by + m.ids, wordings=wordings, **m.changes
+        )
     w.changed = True
 
 

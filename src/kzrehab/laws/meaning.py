@@ -40,11 +40,21 @@ from .provisions import (
     Ground,
     Law,
     Parameter,
+    Wording,
+    Wordings,
     amendable_fields,
     expression_fields,
     required_fields,
 )
-from .schema import AMEND_KEYS, RawAmend, RawComponent, RawDraft, RawExclusion, RawGround
+from .schema import (
+    AMEND_KEYS,
+    RawAmend,
+    RawComponent,
+    RawDraft,
+    RawExclusion,
+    RawGround,
+    RawText,
+)
 from .spans import Spans, offset_in
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -172,7 +182,8 @@ class Builder:
             self.once(numbers, art.number, key, "number", "article number")
             if art.id is not None:
                 self.once(article_ids, art.id, key, "id", "article id")
-            text = art.text.strip()
+            text = art.text.default
+            art_text = _wordings(text=art.text)
             found: list[tuple[int, str, AnyProvision]] = []
             groups: list[tuple[str, list[Any]]] = [
                 ("ground", art.ground),
@@ -184,21 +195,22 @@ class Builder:
                 for j, item in enumerate(items):
                     pkey = f"{key}.{table}[{j}]"
                     self.once(provision_ids, item.id, pkey, "id", "provision id")
-                    provision = self.provision(pkey, item, law_id, art.number, text)
+                    provision = self.provision(pkey, item, law_id, art.number, text, art_text)
                     found.append((self.spans.offsets.get(pkey, 0), pkey, provision))
             found.sort(key=lambda f: f[0])
             articles.append(
                 Article(
                     number=art.number,
-                    heading=art.heading.strip(),
+                    heading=art.heading.default,
                     text=text,
                     id=art.id,
                     provisions=tuple(p for _, _, p in found),
+                    wordings=_wordings(heading=art.heading, text=art.text),
                 )
             )
         return Law(
             id=law_id,
-            title=raw.law.title.strip(),
+            title=raw.law.title.default,
             kind=raw.law.kind,
             status=raw.law.status,
             version=raw.law.version,
@@ -214,17 +226,25 @@ class Builder:
             articles=tuple(articles),
             ref=ref,
             commit=commit,
+            wordings=_wordings(title=raw.law.title),
         )
 
     # -- provisions ------------------------------------------------------------------------
 
-    def provision(self, key: str, raw: Any, law_id: str, number: str, text: str) -> AnyProvision:
-        """The provision written at ``key`` in article ``number`` (whose ``text`` it takes
-        when it gives none)."""
+    def provision(
+        self, key: str, raw: Any, law_id: str, number: str, text: str, text_wordings: Wordings
+    ) -> AnyProvision:
+        """The provision written at ``key`` in article ``number`` (whose ``text`` it takes,
+        in every language given, when it gives none)."""
         common: dict[str, Any] = {"id": raw.id, "article": number, "origin": self.loc(key)}
         if isinstance(raw, RawAmend):
-            return self.amendment(key, raw, common, text)
-        own = raw.text.strip() if raw.text is not None else text
+            return self.amendment(key, raw, {**common, "wordings": text_wordings}, text)
+        if raw.text is not None:
+            own, common["wordings"] = raw.text.default, _wordings(text=raw.text)
+        else:
+            own, common["wordings"] = text, text_wordings
+        if isinstance(raw, RawComponent):
+            common["wordings"] += _wordings(title=raw.title)
         if isinstance(raw, RawGround):
             return Ground(
                 **common, text=own, category=raw.category, when=self.expr(f"{key}.when", raw.when)
@@ -253,7 +273,7 @@ class Builder:
             **common,
             text=own,
             kind=raw.kind,
-            title=raw.title.strip(),
+            title=raw.title.default,
             grounds=grounds,
             recipients=tuple(raw.recipients),
             amount=amount,
@@ -351,6 +371,16 @@ class Builder:
         return Amendment(
             **common, text=text, law=raw.law, target=raw.target, action=raw.action, changes=changes
         )
+
+
+def _wordings(**fields: RawText) -> Wordings:
+    """The fields written as tables of languages, as the model's ``wordings``; a plain
+    string is left out (the field itself holds it)."""
+    return tuple(
+        (name, Wording(text.texts, frozenset(text.official)))
+        for name, text in fields.items()
+        if text.table
+    )
 
 
 def _full(law_id: str, ref: str) -> str:

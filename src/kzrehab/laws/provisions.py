@@ -40,6 +40,12 @@ __all__ = [
     "rule_fields",
     "expression_fields",
     "PROSE_FIELDS",
+    "Wording",
+    "Wordings",
+    "wording",
+    "text_in",
+    "languages_of",
+    "texts_of",
 ]
 
 import datetime as dt
@@ -49,6 +55,7 @@ from typing import Any
 import attrs
 
 from ..errors import Location
+from ..languages import DEFAULT, LANGUAGES, pick
 from ..rules.ast import Node
 
 #: How often a component's amount is paid: a lump sum, or an allowance per month.
@@ -88,6 +95,43 @@ def role(
 ) -> dict[str, Role]:
     """The metadata of a field with this role: ``attrs.field(metadata=role(rule=True))``."""
     return {ROLE_KEY: Role(rule, expression, replaceable, required, prose, derived)}
+
+
+@attrs.frozen
+class Wording:
+    """A text a draft gives per language (:doc:`draft-format`, *Languages*).
+
+    ``texts`` holds ``(language, text)`` pairs in the order of
+    :data:`~kzrehab.languages.LANGUAGES`; ``official`` the languages whose text the draft
+    marks as the official wording of the law (every other is unofficial: the drafters' own
+    translation or modelled text).
+    """
+
+    texts: tuple[tuple[str, str], ...]
+    official: frozenset[str] = frozenset()
+
+    @classmethod
+    def plain(cls, text: str) -> Wording:
+        """A plain string of a draft: English."""
+        return cls(((DEFAULT, text),) if text else ())
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages given, in the order of :data:`~kzrehab.languages.LANGUAGES`."""
+        return tuple(lang for lang, _ in self.texts)
+
+    def get(self, lang: str) -> str | None:
+        """The text in ``lang``, or None when it is not given in ``lang``."""
+        return dict(self.texts).get(lang)
+
+    def pick(self, lang: str = DEFAULT) -> tuple[str, str]:
+        """``(language, text)``: in ``lang``, else the first given in the fallback order
+        (:func:`kzrehab.languages.pick`)."""
+        return pick(dict(self.texts), lang)
+
+
+#: ``(field name, Wording)`` pairs: the fields a draft gives per language, in field order.
+Wordings = tuple[tuple[str, Wording], ...]
 
 
 @attrs.frozen
@@ -134,6 +178,8 @@ class Provision:
     text: str = attrs.field(default="", metadata=role(prose=True, replaceable=True))
     #: full ids of the amendments that changed or inserted it
     amended_by: tuple[str, ...] = attrs.field(default=(), metadata=role(prose=True))
+    #: the prose fields the draft gives per language (``text``, a component's ``title``)
+    wordings: Wordings = attrs.field(default=(), metadata=role(prose=True))
     origin: Location = attrs.field(
         factory=Location, eq=False, repr=False, metadata=role(prose=True)
     )
@@ -236,6 +282,8 @@ class Article:
     text: str = attrs.field(default="", metadata=role(prose=True))
     id: str | None = attrs.field(default=None, metadata=role())
     provisions: tuple[AnyProvision, ...] = attrs.field(default=(), metadata=role())
+    #: the prose fields the draft gives per language (``heading``, ``text``)
+    wordings: Wordings = attrs.field(default=(), metadata=role(prose=True))
 
     def __repr__(self) -> str:
         n = len(self.provisions)
@@ -268,6 +316,8 @@ class Law:
     ref: str = attrs.field(default="", metadata=role(prose=True))
     #: the git commit it was read at; None for the working tree
     commit: str | None = attrs.field(default=None, metadata=role(prose=True))
+    #: the prose fields the draft gives per language (``title``)
+    wordings: Wordings = attrs.field(default=(), metadata=role(prose=True))
 
     def __repr__(self) -> str:
         at = f" at {self.commit[:12]}" if self.commit else ""
@@ -364,3 +414,50 @@ PROSE_FIELDS: frozenset[str] = frozenset(
     for f in attrs.fields(cls)
     if role_of(f).prose or role_of(f).derived
 )
+
+
+# -- texts in each language ------------------------------------------------------------------
+
+
+def wording(obj: Law | Article | Provision, field: str) -> Wording:
+    """The text of ``obj``'s prose ``field`` in each language: as the draft gives it per
+    language, else its plain string (English)."""
+    for name, found in obj.wordings:
+        if name == field:
+            return found
+    value = getattr(obj, field)
+    return Wording.plain(value if isinstance(value, str) else "")
+
+
+def text_in(obj: Law | Article | Provision, field: str, lang: str = DEFAULT) -> str:
+    """``obj``'s prose ``field`` in ``lang``, falling back to English, then Russian, then
+    Kazakh when the draft does not give it in ``lang`` (:func:`kzrehab.languages.pick`).
+
+    For ``lang="en"`` this is the field itself (``law.title``, ``article.heading``).
+    """
+    return wording(obj, field).pick(lang)[1]
+
+
+def languages_of(law: Law) -> tuple[str, ...]:
+    """The languages of a law: those its ``title`` is given in (a plain title: English),
+    in the order of :data:`~kzrehab.languages.LANGUAGES`."""
+    given = wording(law, "title").languages
+    return tuple(lang for lang in LANGUAGES if lang in given) or (DEFAULT,)
+
+
+def texts_of(law: Law) -> Iterator[tuple[str, Wording]]:
+    """``(where, wording)`` for every prose text of a law given in some language: its title,
+    each article's heading and text, each provision's own text (not the one it takes from
+    its article) and each component's title. ``where`` names it: ``title``, ``article 2
+    heading``, ``provision grave-crime text``."""
+    yield "title", wording(law, "title")
+    for article in law.articles:
+        for field in ("heading", "text"):
+            if getattr(article, field):
+                yield f"article {article.number} {field}", wording(article, field)
+        shared = wording(article, "text")
+        for p in article.provisions:
+            if p.text and wording(p, "text") != shared:
+                yield f"provision {p.id} text", wording(p, "text")
+            if isinstance(p, Component) and p.title:
+                yield f"provision {p.id} title", wording(p, "title")

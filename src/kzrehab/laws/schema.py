@@ -20,7 +20,7 @@ from __future__ import annotations
 
 # The Raw* classes are left out of the documented names: each follows its table of
 # docs/draft-format.rst key for key.
-__all__ = ["ACTIONS", "AMEND_KEYS", "converter", "structure_problems"]
+__all__ = ["ACTIONS", "AMEND_KEYS", "OFFICIAL_KEY", "converter", "structure_problems"]
 
 import datetime as dt
 import functools
@@ -41,6 +41,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from .._suggest import did_you_mean
+from ..languages import FALLBACK, LANGUAGES
 from ..vocabulary import CLAIMANTS, LAW_KINDS, LAW_STATUSES, REPARATION_KINDS
 from .provisions import PERIODS, PROVISION_TYPES
 from .spans import join
@@ -54,6 +55,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 #: What an amendment does to its target.
 ACTIONS = ("repeal", "replace", "insert")
+#: The key of a table of texts that lists the languages whose text is the official wording.
+OFFICIAL_KEY = "official"
 
 # -- values as written ------------------------------------------------------------------
 
@@ -198,6 +201,81 @@ def _values(value: object, _: Any = None) -> _Values:
     return _Values(tuple(sorted(pairs, key=lambda p: p[0] or dt.date.min)))
 
 
+@attrs.frozen
+class RawText:
+    """A prose text as written: a plain string (English) or a table of languages."""
+
+    #: ``(language, text)`` pairs in the order of LANGUAGES, each text stripped
+    texts: tuple[tuple[str, str], ...] = ()
+    #: the languages the table marks as the official wording
+    official: tuple[str, ...] = ()
+    #: written as a table of languages (not a plain string)
+    table: bool = False
+
+    @property
+    def default(self) -> str:
+        """The text a plain field of the model holds: English, else Russian, else Kazakh."""
+        given = dict(self.texts)
+        return next((given[lang] for lang in FALLBACK if lang in given), "")
+
+
+_NO_TEXT = RawText()
+#: codes that are easily written for a language of a draft: country codes, ISO 639-2
+_LANGUAGE_CODES = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en", "gb": "en", "us": "en"}
+
+
+def _language_hint(key: str) -> str:
+    if key.lower() in _LANGUAGE_CODES:
+        return f"; did you mean '{_LANGUAGE_CODES[key.lower()]}'?"
+    return did_you_mean(key, LANGUAGES)
+
+_LANGS = ", ".join(LANGUAGES)
+
+
+def _text(value: object, _: Any = None) -> RawText:
+    if isinstance(value, str):
+        return RawText((("en", value.strip()),) if value.strip() else ())
+    if not isinstance(value, dict):
+        raise _Problem(
+            f"expected a string or a table of languages ({_LANGS}), found {_toml_type(value)}"
+        )
+    given: dict[str, str] = {}
+    official: tuple[str, ...] = ()
+    for key, text in value.items():
+        if key == OFFICIAL_KEY:
+            if not isinstance(text, list) or not all(isinstance(t, str) for t in text):
+                raise _Problem(
+                    f"'{OFFICIAL_KEY}' lists languages, e.g. {OFFICIAL_KEY} = [\"kk\", \"ru\"]; "
+                    f"found {_toml_type(text)}",
+                    subkey=key,
+                )
+            official = tuple(text)
+        elif key not in LANGUAGES:
+            raise _Problem(
+                f"'{key}' is not a language of a text: use {_LANGS} "
+                f"(and '{OFFICIAL_KEY}' for the languages of the official wording)"
+                f"{_language_hint(key)}",
+                subkey=key,
+            )
+        elif not isinstance(text, str):
+            raise _Problem(f"expected a string, found {_toml_type(text)}", subkey=key)
+        elif not text.strip():
+            raise _Problem(f"the {key} text is empty: leave the language out", subkey=key)
+        else:
+            given[key] = text.strip()
+    if not given:
+        raise _Problem(f"a table of texts needs at least one language: {_LANGS}")
+    for lang in official:
+        if lang not in given:
+            raise _Problem(
+                f"'{lang}' is marked official but the table gives no {lang} text "
+                f"(it gives {', '.join(given)})",
+                subkey=OFFICIAL_KEY,
+            )
+    texts = tuple((lang, given[lang]) for lang in LANGUAGES if lang in given)
+    return RawText(texts, tuple(lang for lang in LANGUAGES if lang in official), True)
+
+
 def _any_value(value: object, _: Any) -> _AnyValue:
     if isinstance(value, str):
         return _AnyValue(value)
@@ -219,7 +297,7 @@ def _any_value(value: object, _: Any) -> _AnyValue:
 @attrs.define
 class RawLaw:
     id: _Id
-    title: str
+    title: RawText
     kind: _LawKind
     status: _LawStatus
     version: str = ""
@@ -238,7 +316,7 @@ class RawGround:
     id: _Id
     category: _Category
     when: str
-    text: str | None = None
+    text: RawText | None = None
 
 
 # An ``[[article.exclusion]]`` as written.
@@ -248,7 +326,7 @@ class RawExclusion:
     when: str
     unless: str | None = None
     grounds: list[_Ref] | None = None
-    text: str | None = None
+    text: RawText | None = None
 
 
 # An ``[[article.component]]`` as written.
@@ -257,12 +335,12 @@ class RawComponent:
     id: _Id
     kind: _ReparationKind
     recipients: list[_Claimant]
-    title: str = ""
+    title: RawText = _NO_TEXT
     grounds: list[_Ref] | None = None
     amount: str | None = None
     period: _Period | None = None
     instead_of: list[_Ref] | None = None
-    text: str | None = None
+    text: RawText | None = None
 
 
 # An ``[[article.amend]]`` as written: every key any action may give.
@@ -296,8 +374,8 @@ AMEND_KEYS = tuple(f.name for f in attrs.fields(RawAmend))[4:]
 @attrs.define
 class RawArticle:
     number: _Number
-    heading: str = ""
-    text: str = ""
+    heading: RawText = _NO_TEXT
+    text: RawText = _NO_TEXT
     id: _Id | None = None
     ground: list[RawGround] = attrs.Factory(list)
     exclusion: list[RawExclusion] = attrs.Factory(list)
@@ -338,6 +416,7 @@ def converter() -> cattrs.BaseConverter:
     conv.register_structure_hook(dt.date, _date)
     conv.register_structure_hook(_Values, _values)
     conv.register_structure_hook(_AnyValue, _any_value)
+    conv.register_structure_hook(RawText, _text)
     conv.register_structure_hook(_Number, _number)
     conv.register_structure_hook(
         _Adilet, _pattern(_ADILET, "an Adilet document code: use A-Z, 0-9 and '_'")

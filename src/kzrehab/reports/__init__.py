@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from ..languages import DEFAULT
 from .blocks import Block
 from .data import (
     ComparisonData,
@@ -76,6 +77,8 @@ class Report:
     title: str
     #: the typed data (:mod:`kzrehab.reports.data`)
     data: Document = attrs.field(validator=_check_data)
+    #: the language the report is written in (``en``; the HTML's ``lang``)
+    language: str = DEFAULT
 
     def suppressed(self, k: int | None) -> Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""
@@ -104,7 +107,8 @@ class Report:
         if fmt == "html":
             from .html import render_html
 
-            return render_html(self.title, self.blocks(), footer=_footer(self.data))
+            return render_html(self.title, self.blocks(), footer=_footer(self.data),
+                               lang=self.language)
         raise ValueError(f"unknown report format '{fmt}' (one of: {', '.join(FORMATS)})")
 
 

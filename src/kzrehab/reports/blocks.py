@@ -58,6 +58,8 @@ class Item:
     now: str | None = None
     changed_value: bool = False
     children: tuple[Item, ...] = ()
+    #: the language of the redline when it is not the report's (``kk``, ``ru``, ``en``)
+    redline_lang: str | None = None
 
 
 @attrs.frozen

@@ -8,6 +8,7 @@ __all__ = ["comparison_view"]
 
 from collections.abc import Sequence
 
+from ..languages import NAMES
 from .blocks import (
     Block,
     Bullets,
@@ -65,16 +66,25 @@ def _edits(raw: Sequence[RedlineEdit]) -> tuple[Edit, ...]:
     return tuple(Edit(e.kind, e.text, e.space) for e in raw)
 
 
+def _in(lang: str | None) -> str:
+    """`` (in Kazakh)`` after a change whose redline is in another language than the
+    report's; nothing otherwise."""
+    return f" (in {NAMES[lang]})" if lang else ""
+
+
 def _law_changes(law: LawChange) -> list[Block]:
     items: list[Item] = [Item(f"{f.field}: {f.base} → {f.head}") for f in law.metadata]
     for a in law.articles:
         moved = a.base and a.head and a.base != a.head
         label = f"article {a.base} → {a.head}" if moved else f"article {a.head or a.base}"
-        items.append(Item(f"{label}: {a.change}", _edits(a.redline)))
+        items.append(Item(f"{label}: {a.change}{_in(a.redline_language)}", _edits(a.redline),
+                          redline_lang=a.redline_language))
     for p in law.provisions:
-        items.append(Item(f"{p.kind} {p.id}: {p.change}", _edits(p.redline),
+        items.append(Item(f"{p.kind} {p.id}: {p.change}{_in(p.redline_language)}",
+                          _edits(p.redline),
                           children=tuple(Item(f.field, was=f.base, now=f.head,
-                                              changed_value=True) for f in p.fields)))
+                                              changed_value=True) for f in p.fields),
+                          redline_lang=p.redline_language))
     for n in (*law.parameters, *law.definitions):
         items.append(Item(f"{n.id}: {n.change}", children=(
             Item("value", was=n.base, now=n.head, changed_value=True),)))

@@ -6,6 +6,16 @@ that needs nothing else: the style sheet is inline, charts are inline SVG
 every network request. All text is escaped; numeric columns are right-aligned as in the
 text rendering (:func:`kzrehab.reports.text.numeric_columns`). The markup is also
 well-formed XML (every element closed, attributes quoted), so an XML parser can check it.
+
+The page says its language (``<html lang="…">``: the report's, English unless asked;
+a quoted redline in another language carries its own ``lang``). The font stack names, after
+the system's own interface font, fonts with the Kazakh letters of the Cyrillic alphabet
+(U+04D9 ә, U+0493, U+049B, U+04A3, U+04E9, U+04B1, U+04AF, U+04BB, U+0456 and their
+capitals): "Segoe UI" (Windows), "Noto Sans" and "DejaVu Sans"
+(Linux; fontconfig lists DejaVu Sans for ``:lang=kk``), before Roboto, Helvetica Neue and
+Arial, so that a Kazakh text is set in one font rather than patched letter by letter from
+another. ``tests/test_browser.py`` renders a Kazakh page in Chromium and checks that no
+letter falls back to the missing-glyph box.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ __all__ = ["render_html", "CSP", "SUPPRESSED_TITLE"]
 
 from collections.abc import Sequence
 
+from kzrehab.languages import DEFAULT, check_language
 from kzrehab.reports.blocks import (
     BLANK,
     Block,
@@ -38,8 +49,8 @@ SUPPRESSED_TITLE = "suppressed: fewer claims than the publication threshold"
 _STYLE = """
 :root { color-scheme: light; }
 body { margin: 2rem auto; max-width: 62rem; padding: 0 1rem; color: #222; background: #fff;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; }
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", Roboto,
+  "Helvetica Neue", Arial, sans-serif; }
 h1 { font-size: 1.7rem; margin: 0 0 1rem; border-bottom: 2px solid #0072B2; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; }
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
@@ -75,12 +86,16 @@ footer { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid #ccc; color
 """
 
 
-def render_html(title: str, blocks: Sequence[Block], *, footer: str | None = None) -> str:
-    """One self-contained HTML5 document of ``blocks`` titled ``title``.
+def render_html(
+    title: str, blocks: Sequence[Block], *, footer: str | None = None, lang: str = DEFAULT
+) -> str:
+    """One self-contained HTML5 document of ``blocks`` titled ``title``, in the language
+    ``lang`` (the ``lang`` of ``<html>``: ``en``, ``kk`` or ``ru``).
 
     The first level-1 heading is the page's only ``<h1>`` (the title is used when there is
     none; a later level-1 heading becomes an ``<h2>``). ``footer`` is a closing line of
     small print. The result is also well-formed XML once its DOCTYPE line is removed."""
+    check_language(lang)
     body: list[str] = []
     has_h1 = False
     if not any(isinstance(b, Heading) and b.level <= 1 for b in blocks):
@@ -105,7 +120,7 @@ def render_html(title: str, blocks: Sequence[Block], *, footer: str | None = Non
         body.append(f"<footer><p>{esc(footer)}</p></footer>")
     return "\n".join([
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{lang}">',
         "<head>",
         '<meta charset="utf-8"/>',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
@@ -156,7 +171,9 @@ def _item(item: Item) -> str:
         now = "(none)" if item.now is None else f"<code>{esc(item.now)}</code>"
         parts.append(f' <span class="change">{was}<ins>{now}</ins></span>')
     if item.redline:
-        parts.append(f'<blockquote class="redline"><p>{_redline(item.redline)}</p></blockquote>')
+        lang = f' lang="{esc(item.redline_lang)}"' if item.redline_lang else ""
+        parts.append(f'<blockquote class="redline"{lang}><p>{_redline(item.redline)}</p>'
+                     "</blockquote>")
     if item.children:
         parts.append(_list(item.children))
     return "".join(parts)

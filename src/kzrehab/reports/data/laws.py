@@ -41,6 +41,8 @@ class ArticleChange:
     head: str | None
     change: str
     redline: tuple[RedlineEdit, ...]
+    #: the language of the redline when it is not the report's (only another changed)
+    redline_language: str | None = None
 
 
 @attrs.frozen
@@ -53,6 +55,8 @@ class ProvisionDiff:
     change: str
     fields: tuple[FieldChange, ...]
     redline: tuple[RedlineEdit, ...]
+    #: the language of the redline when it is not the report's (only another changed)
+    redline_language: str | None = None
 
 
 @attrs.frozen
@@ -87,17 +91,30 @@ def _named(n: redline.NamedChange) -> NamedChange:
     return NamedChange(n.id, n.change, n.old, n.new)
 
 
-def law_change(ld: redline.LawDiff) -> LawChange:
-    """What changed in one law, from its structural diff."""
+def _other(shown: str, language: str, edits: Sequence[object]) -> str | None:
+    """The redline's language when it is not the report's (and there is a redline)."""
+    return shown if edits and shown != language else None
+
+
+def law_change(ld: redline.LawDiff, language: str = "en") -> LawChange:
+    """What changed in one law, from its structural diff (whose redlines are in the
+    report's ``language`` unless only another language changed)."""
+    articles = []
+    for a in ld.articles:
+        edits = _edits(a.text_redline)
+        articles.append(ArticleChange(a.base_number, a.head_number, a.change, edits,
+                                      _other(a.redline_language, language, edits)))
+    provisions = []
+    for p in ld.provisions:
+        edits = () if p.inherited_text else _edits(p.text_redline)
+        provisions.append(ProvisionDiff(
+            p.id, p.type, p.change, tuple(FieldChange(f.field, f.old, f.new) for f in p.fields),
+            edits, _other(p.redline_language, language, edits)))
     return LawChange(
         ld.id, ld.status,
         tuple(FieldChange(f.field, f.old, f.new) for f in ld.metadata),
-        tuple(ArticleChange(a.base_number, a.head_number, a.change, _edits(a.text_redline))
-              for a in ld.articles),
-        tuple(ProvisionDiff(p.id, p.type, p.change,
-                            tuple(FieldChange(f.field, f.old, f.new) for f in p.fields),
-                            () if p.inherited_text else _edits(p.text_redline))
-              for p in ld.provisions),
+        tuple(articles),
+        tuple(provisions),
         tuple(_named(n) for n in ld.parameters),
         tuple(_named(n) for n in ld.definitions),
     )  # fmt: skip
@@ -111,6 +128,10 @@ def _named_json(n: NamedChange) -> dict[str, Any]:
     return {"id": n.id, "change": n.change, "base": n.base, "head": n.head}
 
 
+def _language_json(lang: str | None) -> dict[str, Any]:
+    return {"redline_language": lang} if lang else {}
+
+
 def law_change_json(law: LawChange) -> dict[str, Any]:
     """What changed in one law, as an entry of the ``laws`` list of ``diff`` and ``compare``."""
     return {
@@ -118,11 +139,13 @@ def law_change_json(law: LawChange) -> dict[str, Any]:
         **({"metadata": {f.field: {"base": f.base, "head": f.head}
                          for f in law.metadata}} if law.metadata else {}),
         "articles": [{"base": a.base, "head": a.head, "change": a.change,
-                      "redline": _edits_json(a.redline)} for a in law.articles],
+                      "redline": _edits_json(a.redline),
+                      **_language_json(a.redline_language)} for a in law.articles],
         "provisions": [{"id": p.id, "type": p.kind, "change": p.change,
                         "fields": [{"field": f.field, "base": f.base, "head": f.head}
                                    for f in p.fields],
-                        "redline": _edits_json(p.redline)}
+                        "redline": _edits_json(p.redline),
+                        **_language_json(p.redline_language)}
                        for p in law.provisions],
         "parameters": [_named_json(n) for n in law.parameters],
         "definitions": [_named_json(n) for n in law.definitions],
