@@ -50,14 +50,15 @@ def test_english_only_drafts_diff_as_before() -> None:
                                      ("keep", ". The text.")]  # fmt: skip
 
 
-def test_a_translation_added_is_reworded_in_its_language() -> None:
+def test_a_translation_added_is_translated_not_reworded() -> None:
     base = law()
     head = law(heading='{ en = "Persons", kk = "Адамдар" }')
     (a,) = diff_law(base, head).articles
-    assert a.languages == ("kk",)
-    # the English report shows the Kazakh redline: the English did not change
+    # nothing was reworded: the base gave no Kazakh text, so the Kazakh heading is added
+    assert a.changes == ("translated",) and a.languages == ("kk",)
+    # the English report shows the Kazakh texts added, not the English text "replaced"
     assert a.redline_language == "kk"
-    assert ("insert", "Адамдар") in words(a.text_redline)
+    assert words(a.text_redline) == [("insert", "Адамдар")]
     change = law_change(diff_law(base, head))
     assert change.articles[0].redline_language == "kk"
     assert law_change_json(change)["articles"][0]["redline_language"] == "kk"
@@ -106,7 +107,34 @@ def test_the_reports_say_the_language_of_a_redline() -> None:
     bullets = blocks[1]
     assert isinstance(bullets, Bullets)
     item: Item = bullets.items[0]
-    assert item.text == "article 1: reworded (in Kazakh)"
+    assert item.text == "article 1: translated (in Kazakh)"
     assert item.redline_lang == "kk"
     html = render_html("t", blocks)
     assert '<blockquote class="redline" lang="kk">' in html
+
+
+def test_a_dropped_translation_is_reworded() -> None:
+    base = law(heading='{ en = "Persons", kk = "Адамдар" }')
+    (a,) = diff_law(base, law()).articles
+    assert a.changes == ("reworded",) and a.languages == ("kk",)
+
+
+def test_reworded_in_english_and_translated_into_russian() -> None:
+    base = law()
+    head = law(heading='{ en = "People", ru = "Лица" }')
+    (a,) = diff_law(base, head).articles
+    assert a.changes == ("reworded", "translated") and a.languages == ("en",)
+    assert words(a.text_redline)[:2] == [("delete", "Persons"), ("insert", "People")]
+
+
+def test_a_component_title_translated() -> None:
+    (p,) = diff_law(law(), law(ctitle='{ en = "Apology", ru = "Извинение" }')).provisions
+    assert p.changes == ("translated",) and p.change == "translated"
+    assert words(p.text_redline) == [("insert", "Извинение")]
+
+
+def test_a_title_a_version_does_not_give_shows_as_none() -> None:
+    change = law_change(diff_law(law(), law(title='{ en = "Title", kk = "Тақырып" }')))
+    bullets = _law_changes(change)[1]
+    assert isinstance(bullets, Bullets)
+    assert bullets.items[0].text == "title.kk: (none) → Тақырып"

@@ -26,11 +26,14 @@ rendered as text (``[-old-]{+new+}``) or Markdown (``~~old~~ **new**``).
 
 **Languages.** Texts are compared in each language a version gives them in (Kazakh,
 Russian, English: :doc:`draft-format`, *Languages*): a text changed, added or dropped in any
-language makes its article or provision ``reworded``, and the change records which
-languages (``languages``). The redline is shown in the report's language (``language``,
-English by default) when the text changed there, else in the first changed language along
-the fallback (``redline_language``), each side's text picked as the reports pick it. A
-title changed in another language than the report's is the metadata field ``title.LANG``.
+language the base gave it in makes its article or provision ``reworded``; a text given in
+a language the base gave none of its texts in is a translation added, ``translated``. The
+change records which languages (``languages``: the reworded ones, else the translated
+ones). The redline is shown in the report's language (``language``, English by default)
+when the text changed there, else in the first changed language along the fallback
+(``redline_language``), each side's text picked as the reports pick it; a translation
+added shows only its new texts, all inserted. A title changed in another language than
+the report's is the metadata field ``title.LANG``.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ class ProvisionChange:
     fields: tuple[FieldChange, ...] = ()
     #: True when both versions' text is their article's (the article's redline shows it)
     inherited_text: bool = False
-    #: the languages whose text changed (when reworded)
+    #: the languages whose text changed (when reworded, else translated)
     languages: tuple[str, ...] = ()
     #: the report's language
     language: str = DEFAULT
@@ -187,10 +190,14 @@ class ProvisionChange:
     def text_redline(self) -> tuple[Edit, ...]:
         """The redline of the provision's text (empty unless reworded), in
         :attr:`redline_language`."""
-        if "reworded" not in self.changes or self.base is None or self.head is None:
+        if self.base is None or self.head is None:
             return ()
         lang = self.redline_language
-        return redline(_provision_text(self.base, lang), _provision_text(self.head, lang))
+        if "reworded" in self.changes:
+            return redline(_provision_text(self.base, lang), _provision_text(self.head, lang))
+        if "translated" in self.changes:
+            return redline("", _given_text(self.head, _provision_fields(self.head), lang))
+        return ()
 
 
 @attrs.frozen
@@ -205,7 +212,8 @@ class NamedChange:
 
 @attrs.frozen
 class ArticleChange:
-    """How one article changed: ``added``, ``removed``, ``renumbered``, ``reworded``."""
+    """How one article changed: ``added``, ``removed``, ``renumbered``, ``reworded``,
+    ``translated`` (a heading or text given in a language the base gave none in)."""
 
     base_number: str | None
     head_number: str | None
@@ -215,7 +223,7 @@ class ArticleChange:
     #: the heading and text of each side in :attr:`redline_language`
     base_text: str = attrs.field(default="", repr=False)
     head_text: str = attrs.field(default="", repr=False)
-    #: the languages whose heading or text changed (when reworded)
+    #: the languages whose heading or text changed (when reworded, else translated)
     languages: tuple[str, ...] = ()
     #: the language of the redline (the report's, unless only other languages changed)
     redline_language: str = DEFAULT
@@ -226,8 +234,8 @@ class ArticleChange:
 
     @property
     def text_redline(self) -> tuple[Edit, ...]:
-        """The redline of the heading and text (empty unless reworded)."""
-        if "reworded" not in self.changes:
+        """The redline of the heading and text (empty unless reworded or translated)."""
+        if "reworded" not in self.changes and "translated" not in self.changes:
             return ()
         return redline(self.base_text, self.head_text)
 
@@ -294,6 +302,22 @@ def _changed_languages(base: Law | Article | Provision, head: Law | Article | Pr
     return tuple(x for x in LANGUAGES if _given(base, fields, x) != _given(head, fields, x))
 
 
+def _split_languages(
+    base: Law | Article | Provision, fields: Sequence[str], languages: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The changed ``languages`` split into those the base gave some of ``fields`` in (the
+    text was reworded or dropped there) and those it gave none in (a translation added)."""
+    added = tuple(x for x in languages if all(t is None for t in _given(base, fields, x)))
+    return tuple(x for x in languages if x not in added), added
+
+
+def _given_text(obj: Article | Provision, fields: Sequence[str], lang: str) -> str:
+    """The texts of ``fields`` given in ``lang`` (no fallback), joined as the redline joins
+    a heading and its text."""
+    texts = [t for t in _given(obj, fields, lang) if isinstance(t, str) and t]
+    return normal_text(". ".join(texts))
+
+
 def _provision_fields(p: AnyProvision) -> tuple[str, ...]:
     return ("title", "text") if isinstance(p, Component) else ("text",)
 
@@ -351,8 +375,12 @@ def _compare(base: AnyProvision, head: AnyProvision, base_law: Law, head_law: La
             and _shown(base.changes.get("text")) != _shown(head.changes.get("text"))
             and DEFAULT not in languages):  # fmt: skip
         languages = (*languages, DEFAULT)  # an amendment's changes give English texts
-    if languages:
+    reworded, translated = _split_languages(base, _provision_fields(base), languages)
+    if reworded:
         changes.append("reworded")
+        languages = reworded  # the redline shows the rewording, not a translation beside it
+    if translated:
+        changes.append("translated")
     if type(base) is not type(head):
         fields.append(FieldChange("type", base.kind_name, head.kind_name))
     else:
@@ -517,15 +545,23 @@ def _articles(base: Law | None, head: Law | None, lang: str) -> list[ArticleChan
         elif b is not None and h is not None:
             changes = []
             languages = _changed_languages(b, h, ("heading", "text"))
-            if languages:
+            reworded, translated = _split_languages(b, ("heading", "text"), languages)
+            texts = ("", "")
+            if reworded:
                 changes.append("reworded")
+                shown = _shown_language(reworded, lang)
+                texts = (_article_text(b, shown), _article_text(h, shown))
+            if translated:
+                changes.append("translated")
+            if translated and not reworded:
+                shown = _shown_language(translated, lang)
+                texts = ("", _given_text(h, ("heading", "text"), shown))
             if b.number != h.number:
                 changes.append("renumbered")
             if changes:
-                shown = _shown_language(languages, lang)
-                out.append(ArticleChange(b.number, h.number, tuple(changes), how,
-                                         _article_text(b, shown), _article_text(h, shown),
-                                         languages, shown))  # fmt: skip
+                shown = _shown_language(reworded or translated, lang)
+                out.append(ArticleChange(b.number, h.number, tuple(changes), how, *texts,
+                                         reworded or translated, shown))  # fmt: skip
     return out
 
 

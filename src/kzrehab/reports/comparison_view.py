@@ -72,8 +72,14 @@ def _in(lang: str | None) -> str:
     return f" (in {NAMES[lang]})" if lang else ""
 
 
+def _value(text: str | None) -> str:
+    """A law's metadata value as shown: ``(none)`` for one a version does not give."""
+    return "(none)" if text is None else text
+
+
 def _law_changes(law: LawChange) -> list[Block]:
-    items: list[Item] = [Item(f"{f.field}: {f.base} → {f.head}") for f in law.metadata]
+    items: list[Item] = [Item(f"{f.field}: {_value(f.base)} → {_value(f.head)}")
+                         for f in law.metadata]  # fmt: skip
     for a in law.articles:
         moved = a.base and a.head and a.base != a.head
         label = f"article {a.base} → {a.head}" if moved else f"article {a.head or a.base}"
