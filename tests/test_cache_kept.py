@@ -148,10 +148,12 @@ def test_the_entries_in_use_are_never_evicted(_fresh: Path) -> None:
     mine = _entry(_fresh, "coverage", "aa01", 100, hours_ago=9)
     _cache.touch(mine)  # used by this process
     os.utime(mine, (time.time() - 9 * HOUR,) * 2)  # (and its time set back)
-    recent = _entry(_fresh, "coverage", "bb02", 100, hours_ago=0.05)  # another run's, now
+    store = _entry(_fresh, "population", "reference-x", 100, hours_ago=0.9)  # another run's
+    old_store = _entry(_fresh, "population", "reference-y", 100, hours_ago=1.1)
+    recent = _entry(_fresh, "coverage", "bb02", 100, hours_ago=0.05)  # read whole, if at all
     old = _entry(_fresh, "coverage", "cc03", 100, hours_ago=8)
-    assert [e.path for e in _cache.evict(cap=0)] == [old]
-    assert mine.exists() and recent.exists()
+    assert [e.path for e in _cache.evict(cap=0)] == [old, old_store, recent]
+    assert mine.exists() and store.exists()
 
 
 def test_a_write_evicts(_fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,9 +22,10 @@ it; the access time, which mounts update lazily or never, is not used.
 The directory is **capped** at :func:`cache_max` bytes (1 GiB unless ``KZREHAB_CACHE_MAX``
 says otherwise). After a write (:func:`written`) the least recently used entries are
 removed until the entries fit, leaving alone every entry this process has read or
-written, and every entry used in the last ten minutes (:data:`IN_USE_SECONDS`), which
-another run may be reading: a run never loses what it uses, so runs that need more than
-the cap leave the directory above it until a later run evicts. The scan runs once an
+written, and every population store used in the last hour
+(:data:`STORE_IN_USE_SECONDS`), which another run may be reading: a run never loses what
+it uses, so a run that needs more than the cap leaves the directory above it until a
+later run evicts. The scan runs once an
 eighth of the cap has been written since the last one, and once more when the process
 ends, so that a run that wrote anything leaves the directory within the cap (within
 what is in use). Two processes may share the directory: an entry that vanishes under one
@@ -34,7 +35,7 @@ an error.
 
 from __future__ import annotations
 
-__all__ = ["KINDS", "DEFAULT_MAX", "CACHE_MAX_ENV", "IN_USE_SECONDS", "Entry", "parse_size",
+__all__ = ["KINDS", "DEFAULT_MAX", "CACHE_MAX_ENV", "STORE_IN_USE_SECONDS", "Entry", "parse_size",
            "cache_max", "entries", "touch", "written", "evict", "clear"]  # fmt: skip
 
 import atexit
@@ -62,9 +63,10 @@ KINDS: dict[str, tuple[int, str]] = {
 DEFAULT_MAX = 1024**3
 #: the environment variable that sets the cap
 CACHE_MAX_ENV = "KZREHAB_CACHE_MAX"
-#: an entry last used less than this many seconds ago is spared by eviction: another
-#: process may be using it (a population store is read from its file all along a run)
-IN_USE_SECONDS = 600
+#: a population store last used less than this many seconds ago is spared by eviction:
+#: another process may be using it (a store is read from its file all along a run, while a
+#: coverage or a record is read whole at once, and missing is only a cache miss)
+STORE_IN_USE_SECONDS = 3600
 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _SIZE = re.compile(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([KMGT]?)(?:I?B)?\s*\Z", re.IGNORECASE)
@@ -202,9 +204,9 @@ def _at_exit() -> None:
 def evict(directory: str | os.PathLike[str] | None = None, cap: int | None = None,
           ) -> list[Entry]:  # fmt: skip
     """Remove the least recently used entries until the cache fits in ``cap`` bytes
-    (default :func:`cache_max`), sparing the entries this process has used and those used
-    less than :data:`IN_USE_SECONDS` ago (by another process, perhaps); return those
-    removed. An entry another process removed first is skipped."""
+    (default :func:`cache_max`), sparing the entries this process has used and the
+    population stores used less than :data:`STORE_IN_USE_SECONDS` ago (by another process,
+    perhaps); return those removed. An entry another process removed first is skipped."""
     root = _root(directory)
     now = time.time()
     _pending.pop(_key(root), None)
@@ -215,7 +217,8 @@ def evict(directory: str | os.PathLike[str] | None = None, cap: int | None = Non
     for e in sorted(found, key=lambda e: (e.last_used, str(e.path))):
         if total <= limit:
             break
-        if _key(e.path) in _used or now - e.last_used < IN_USE_SECONDS:
+        if _key(e.path) in _used or (e.kind == "population"
+                                     and now - e.last_used < STORE_IN_USE_SECONDS):
             continue
         done = _remove(e)
         if done is not None:
