@@ -1243,3 +1243,24 @@ def test_status_lists_every_law_and_the_laws_in_force(run: Run) -> None:
         assert adds is not None, r.get("error")
         if adds["eligible"] or adds["undetermined"]:
             assert adds["gained"] + adds["lost"] > 0, "a status moved: some claim gains or loses"
+
+
+def test_cache_info_validates(
+    population: Path, capsys: pytest.CaptureFixture[str], validator: Draft202012Validator,
+    validators: dict[str, Draft202012Validator], closed: Draft202012Validator,
+) -> None:  # fmt: skip
+    """``cache info`` is no evaluating command either; the module's cache holds an entry
+    or more (the population fixture ran a command)."""
+    capsys.readouterr()
+    assert main(["coverage", "drafts/current", "--population", str(population), "--format",
+                 "json"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["cache", "info", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["entries"], "the cache has an entry"
+    assert_valid(validator, doc)
+    assert_valid(validators["cache_info_document"], doc)
+    assert_valid(closed, doc)
+    assert errors_of(validators["coverage_document"], doc), "selected as a coverage"
+    doc["kinds"][0]["kind"] = "other"
+    assert errors_of(validator, doc), "an unknown kind validates"

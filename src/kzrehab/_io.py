@@ -82,13 +82,17 @@ def _require_regular(mode: int, path: str | os.PathLike[str]) -> None:
 
 
 def cache_dir() -> Path:
-    """Where kzrehab keeps caches: ``$KZREHAB_CACHE``, else ``$XDG_CACHE_HOME/kzrehab``,
-    else ``~/.cache/kzrehab``."""
+    """Where kzrehab keeps caches: ``$KZREHAB_CACHE`` when set, else the platform's user
+    cache directory (``platformdirs.user_cache_dir``): ``~/.cache/kzrehab`` on Linux (or
+    ``$XDG_CACHE_HOME/kzrehab``), ``~/Library/Caches/kzrehab`` on macOS,
+    ``%LOCALAPPDATA%\\kzrehab\\Cache`` on Windows. :mod:`kzrehab._cache` keeps it within its
+    size cap."""
     env = os.environ.get("KZREHAB_CACHE")
     if env:
         return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "kzrehab"
+    import platformdirs  # here: ``kzrehab --help`` never needs it
+
+    return Path(platformdirs.user_cache_dir("kzrehab", appauthor=False))
 
 
 def write_atomic(

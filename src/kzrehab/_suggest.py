@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-__all__ = ["did_you_mean", "did_you_mean_among", "not_one_of"]
+__all__ = ["did_you_mean", "did_you_mean_among", "not_one_of", "nearest_path",
+           "did_you_mean_path"]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -62,3 +64,51 @@ def did_you_mean_among(word: str, choices: Iterable[str]) -> str:
                 and (best is None or (score, choice) > best)):  # fmt: skip
             best = (score, choice)
     return f"; did you mean '{best[1]}'?" if best else ""
+
+
+def nearest_path(path: str, listing: Callable[[str], Iterable[str] | None], *,
+                 sep: str = "/") -> str | None:  # fmt: skip
+    """The existing path nearest to ``path``, which does not exist, or None.
+
+    ``path`` is walked a part at a time from its start; a part that is not in the listing
+    of the folder reached so far (``listing(folder)``, None when that is no folder) is
+    replaced by the closest name there (:func:`difflib.get_close_matches`), so that
+    ``drafts/bill/peasants.toml`` finds ``drafts/bills/peasants.toml``. Hidden names are
+    offered only for a hidden part. None when a part has no close name, or when the path
+    found is ``path`` itself.
+    """
+    parts = [p for p in path.split(sep) if p not in ("", ".")]
+    prefix = sep if path.startswith(sep) else ""
+    walked: list[str] = []
+    for part in parts:
+        folder = prefix + sep.join(walked) if walked else (prefix or ".")
+        names = listing(folder) if part != ".." else [".."]
+        if names is None:
+            return None
+        names = list(names)
+        if part not in names:
+            offered = [n for n in names if part.startswith(".") or not n.startswith(".")]
+            close = difflib.get_close_matches(part, offered, n=1, cutoff=0.6)
+            if not close:
+                return None
+            part = close[0]
+        walked.append(part)
+    found = prefix + sep.join(walked)
+    return None if not walked or found == prefix + sep.join(parts) else found
+
+
+def _listdir(folder: str) -> list[str] | None:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return None
+
+
+def did_you_mean_path(path: str | os.PathLike[str]) -> str:
+    """``"; did you mean 'drafts/bills/peasants.toml'?"`` for a file or directory that does
+    not exist, naming the nearest existing path (:func:`nearest_path`), or ``""``."""
+    text = os.fspath(path)
+    if os.sep != "/":  # pragma: no cover - Windows: either separator may be typed
+        text = text.replace("/", os.sep)
+    found = nearest_path(text, _listdir, sep=os.sep)
+    return f"; did you mean '{found}'?" if found else ""

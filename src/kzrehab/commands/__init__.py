@@ -9,4 +9,4 @@ status. Modules import heavy dependencies inside their functions, never at the t
 from __future__ import annotations
 
 #: command modules, in the order their commands are listed by ``kzrehab --help``
-MODULES = ("core", "tracker", "export", "population", "lawtest")
+MODULES = ("core", "tracker", "export", "population", "lawtest", "cache")

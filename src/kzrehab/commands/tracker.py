@@ -9,7 +9,8 @@ ids and per-claim changes appear only with ``--claims``.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
     from ..attribution import Comparison
     from ..coverage import Coverage
     from ..laws.framework import Framework
+    from ..laws.provisions import Law
     from ..population import Population
     from ..reports.history import LogDocument, StatusDocument
     from ..tracker.cache import CoverageCache
+    from ..tracker.git import GitStore
 
 
 def register(sub: Any) -> None:
@@ -113,14 +116,25 @@ def run_diff(args: argparse.Namespace) -> int:
     require_git()  # before the population, which may take half a minute to make
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     with GitStore(args.laws[0]) as store:
-        base = [law for law, _ in store.laws_at(args.rev_from, args.laws)]
+        # a law that did not exist at a revision is an empty framework there: every
+        # provision of it is added (or removed), and a notice says so
+        missing = _absent(store, args.rev_from, args.laws)
+        base = _laws_at(store, args.rev_from, args.laws, missing)
+        notices = _notices(store, args.rev_from, missing, "added")
         if args.rev_to is None:
-            head = load_laws(args.laws)
+            gone = [p for p in args.laws if p not in missing and not os.path.exists(p)]
+            head = load_laws([p for p in args.laws if p not in gone])  # missing at both: an error
+            notices += [f"{p} does not exist in the working tree: every provision of it is "
+                        "removed" for p in gone]  # fmt: skip
         else:
-            head = [law for law, _ in store.laws_at(args.rev_to, args.laws)]
+            gone = _absent(store, args.rev_to, args.laws)
+            for given in (p for p in missing if p in gone):
+                store.files(args.rev_to, store.relative(given))  # the error, with a hint
+            head = _laws_at(store, args.rev_to, args.laws, gone)
+            notices += _notices(store, args.rev_to, gone, "removed")
     title = f"Diff of {', '.join(args.laws)}: {args.rev_from} → {args.rev_to or 'working tree'}"
     result = compare(Framework(base), Framework(head), pop, as_of(args), _evaluator(pop, args))
-    _emit_comparison(result, title, args)
+    _emit_comparison(result, title, args, notices)
     return 0
 
 
@@ -139,7 +153,27 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -> None:
+def _absent(store: GitStore, rev: str, paths: list[str]) -> list[str]:
+    """The paths that name no draft at ``rev`` (missing there, or no ``*.toml`` under)."""
+    return [p for p in paths if not store.files(rev, store.relative(p), missing_ok=True)]
+
+
+def _laws_at(store: GitStore, rev: str, paths: list[str], absent: list[str]) -> list[Law]:
+    return [law for law, _ in store.laws_at(rev, [p for p in paths if p not in absent])]
+
+
+def _notices(store: GitStore, rev: str, absent: list[str], change: str) -> list[str]:
+    if not absent:
+        return []
+    short = store.commit(rev).hexsha[:7]
+    return [f"{p} did not exist at revision {rev} ({short}): every provision of it is {change}"
+            for p in absent]
+
+
+def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace,
+                     notices: Sequence[str] = ()) -> None:  # fmt: skip
+    import attrs
+
     from ..reports import Report
     from ..reports.data import comparison_data
 
@@ -152,6 +186,10 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -
         may_help = (head.status == UNKNOWN) & (base.status < TRUE)
         found = gaps(head.framework, head.population, head.as_of, among=may_help)
     data = comparison_data(result, claims=args.claims, gaps=found)
+    if notices and data.laws_changed is not None:
+        changed = data.laws_changed
+        data = attrs.evolve(data, laws_changed=attrs.evolve(
+            changed, notices=(*notices, *changed.notices)))  # fmt: skip
     emit_report(Report("comparison", title, data), args)
 
 

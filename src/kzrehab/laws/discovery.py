@@ -16,6 +16,7 @@ from os import PathLike
 from pathlib import Path
 
 from .._io import open_regular
+from .._suggest import did_you_mean_path
 from ..errors import DraftError, Location
 from ..limits import MAX_FILE_BYTES
 
@@ -31,7 +32,8 @@ def expand_paths(paths: Iterable[str | PathLike[str]]) -> list[Path]:
     A directory stands for every ``*.toml`` file under it, recursively and sorted, leaving
     out hidden files and directories (``.git``) and directories named ``cases``, which hold
     law test cases (:mod:`kzrehab.lawtests`). A missing path, or a directory without a
-    draft, is a :class:`~kzrehab.errors.DraftError` naming it.
+    draft, is a :class:`~kzrehab.errors.DraftError` naming it (a missing path with the
+    nearest existing one, when one is close).
     """
     out: list[Path] = []
     seen: set[Path] = set()
@@ -48,7 +50,8 @@ def expand_paths(paths: Iterable[str | PathLike[str]]) -> list[Path]:
         elif path.exists():
             found = [path]
         else:
-            raise DraftError("no such file or directory", Location(file=str(path)))
+            raise DraftError(f"no such file or directory{did_you_mean_path(path)}",
+                             Location(file=str(path)))
         for p in found:
             resolved = p.resolve()
             if resolved not in seen:

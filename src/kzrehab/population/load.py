@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 
 from .._io import not_regular
+from .._suggest import did_you_mean_path
 from ..errors import Location, RegistryError
 from .csv_registry import read_csv
 from .in_memory import InMemoryPopulation
@@ -58,7 +59,7 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
                 )
         return RegistryFiles("csv", claims_csv, events_csv, p.name)
     if not p.exists():
-        raise RegistryError("no such file", Location(file=where))
+        raise RegistryError(f"no such file{did_you_mean_path(p)}", Location(file=where))
     what = not_regular(p.stat().st_mode)
     if what is not None:  # checked before opening: a FIFO would block, a device never end
         raise RegistryError(f"is {what}, not a registry file", Location(file=where))

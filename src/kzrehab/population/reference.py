@@ -5,7 +5,9 @@ run generates it and saves it as a columnar store in the user's cache directory
 (:func:`kzrehab._io.cache_dir`); later runs open that store, which takes a fraction of a
 second. The store's name carries a key of everything that decides the claims — the
 generator's version and source, the serialisation code and NumPy's version — so a stale
-store is never used; a damaged one is ignored and made anew.
+store is never used; a damaged one is ignored and made anew. The store is an entry of the
+cache, kept within its size cap like the others (:mod:`kzrehab._cache`): opening it marks
+it used, and one evicted (by another process, even while this one starts) is made again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._cache import touch, written
 from .._io import cache_dir
 from ..errors import RegistryError
 from .protocol import Population
@@ -105,13 +108,17 @@ def reference_population(
     """
     path = reference_path(size, seed)
     if path is not None and path.is_file():
-        # checked whole: a damaged or altered store is made anew, never an error
-        with contextlib.suppress(RegistryError):
-            return StoredPopulation.open(path, verify=True)
+        # checked whole: a damaged or altered store is made anew, never an error, and so is
+        # one that another process evicted in between
+        with contextlib.suppress(RegistryError, OSError):
+            opened = StoredPopulation.open(path, verify=True)
+            touch(path)
+            return opened
     population = synthesize(size, seed, progress=progress)
     if path is not None and _writable(path.parent):
         with contextlib.suppress(OSError, RegistryError):
             population.save(path)
+            written(path.parent.parent, path)
             # the store, so that the digest is the same in this run as in the next ones
             return StoredPopulation.open(path, verify=True)
     return population

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._suggest import did_you_mean
+from .._suggest import nearest_path
 from ..errors import DraftError, GitError, Location
 from ..laws.loader import load_law_file, load_law_text
 from ..laws.provisions import Law
@@ -213,14 +213,10 @@ class GitStore:
         except KeyError:
             if missing_ok:
                 return []
-            parent = str(PurePosixPath(relpath).parent)
-            try:
-                siblings = [str(o.path) for o in (tree / parent if parent != "." else tree)]
-            except KeyError:
-                siblings = []
+            near = nearest_path(relpath, lambda folder: _names(tree, folder))
             raise GitError(
                 f"{relpath} does not exist at revision {rev} ({commit.hexsha[:7]})"
-                f"{did_you_mean(relpath, siblings)}"
+                f"{f'; did you mean {near!r}?' if near else ''}"
             ) from None
         if obj.type == "blob":
             return [(str(obj.path), obj)]
@@ -330,6 +326,15 @@ class GitStore:
         except OSError:
             return True
         return bool(blob.hexsha != blob_id(data))
+
+
+def _names(tree: Any, folder: str) -> list[str] | None:
+    """The names in ``folder`` of a commit's tree, or None when it is no folder there."""
+    try:
+        obj = tree if folder in ("", ".") else tree / folder
+    except KeyError:
+        return None
+    return [PurePosixPath(o.path).name for o in obj] if obj.type == "tree" else None
 
 
 def _info(c: Any) -> CommitInfo:
