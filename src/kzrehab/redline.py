@@ -286,9 +286,11 @@ def _shown_language(changed: Sequence[str], lang: str) -> str:
     return next((x for x in fallback_order(lang) if x in changed), lang)
 
 
-def _given(obj: Law | Article | Provision, fields: Sequence[str], lang: str) -> object:
+def _given(
+    obj: Law | Article | Provision, fields: Sequence[str], lang: str
+) -> tuple[str | None, ...]:
     """The texts of ``fields`` as given in ``lang`` (None for one not given in it)."""
-    out = []
+    out: list[str | None] = []
     for field in fields:
         text = wording(obj, field).get(lang)
         out.append(None if text is None else normal_text(text))
@@ -314,7 +316,7 @@ def _split_languages(
 def _given_text(obj: Article | Provision, fields: Sequence[str], lang: str) -> str:
     """The texts of ``fields`` given in ``lang`` (no fallback), joined as the redline joins
     a heading and its text."""
-    texts = [t for t in _given(obj, fields, lang) if isinstance(t, str) and t]
+    texts = [t for t in _given(obj, fields, lang) if t]
     return normal_text(". ".join(texts))
 
 
