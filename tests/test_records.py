@@ -148,3 +148,4 @@ def test_missing_pandas_names_the_extra(cov: Coverage) -> None:
     assert "Coverage.to_pandas() needs pandas" in message
     assert "pip install 'kzrehab[pandas]'" in message
     assert issubclass(MissingExtraError, ImportError)
+

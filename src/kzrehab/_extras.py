@@ -66,10 +66,14 @@ def _tolist(values: Sequence[Any]) -> list[Any]:
     return list(tolist() if tolist is not None else values)
 
 
-def frame(columns: Columns, what: str) -> pandas.DataFrame:
+def frame(columns: Columns, what: str, dtypes: Mapping[str, str] | None = None
+          ) -> pandas.DataFrame:  # fmt: skip
     """``columns`` as a :class:`pandas.DataFrame` (``what`` names the result in the message
-    when pandas is missing): arrays of numbers stay numeric columns."""
+    when pandas is missing): arrays of numbers stay numeric columns, and the columns of
+    ``dtypes`` get theirs (``Int64``: whole numbers that may be missing; ``float64``)."""
     pd = require("pandas", what)
-    data = {n: (v if hasattr(v, "dtype") else list(v)) for n, v in columns.items()}
+    dtypes = dtypes or {}
+    data = {n: (v if hasattr(v, "dtype") else pd.array(list(v), dtype=dtypes.get(n)))
+            for n, v in columns.items()}  # fmt: skip
     out: pandas.DataFrame = pd.DataFrame(data, columns=list(columns))
     return out
