@@ -6,18 +6,25 @@ after run; per-claim rows as ``claims`` tables and as Parquet."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from kzrehab.cli import main
+from kzrehab.reports.data import Range
+from kzrehab.reports.fields import Kind, count, figure, money
+from kzrehab.reports.privacy import suppress
 from kzrehab.reports.spreadsheets import DIALECTS, csv_bytes, sheet_names
-from kzrehab.reports.tables import SUPPRESSED, Table
+from kzrehab.reports.tables import SUPPRESSED, Table, report_tables
 
 from .test_reports import COMMANDS, repo  # noqa: F401  (the fixture)
 from .test_tracker_cli import POPULATION
@@ -275,7 +282,7 @@ def test_parquet_round_trips_the_claims(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, err
     table = pq.read_table(out)
     cov = evaluate(Framework(load_laws(BUNDLED["coverage"][1:])), load_population(SAMPLE),
-                   __import__("datetime").date.fromisoformat(AS_OF))  # fmt: skip
+                   dt.date.fromisoformat(AS_OF))  # fmt: skip
     assert table.to_pylist() == cov.to_records()
     assert str(table.schema.field("status").type) == "string"
     assert all(str(table.schema.field(c).type) == "double"
@@ -299,3 +306,83 @@ def test_csv_cells_never_run_as_formulas() -> None:
     assert text == "a,n\r\n'=HYPERLINK(1),1.5\r\n'-x,\r\n"
     assert csv_bytes(t, "plain").decode() == "a,n\n=HYPERLINK(1),1.5\n-x,\n"
     assert csv_bytes(t, "excel-ru").decode("utf-8-sig").splitlines()[1] == "'=HYPERLINK(1);1,5"
+
+
+@attrs.frozen
+class Leaf:
+    period: str
+    claims: int | None = count()
+    amount: Range | None = money(contributors="claims")
+
+
+@attrs.frozen
+class Row:
+    name: str
+    flags: tuple[str, ...]
+    eligible: int | None = count()
+    leaves: tuple[Leaf, ...] = ()
+
+
+@attrs.frozen
+class Side:
+    total: int | None = count()
+
+
+@attrs.frozen
+class Doc:
+    as_of: dt.date
+    side: Side
+    rows: tuple[Row, ...]
+    suppressed_below: int | None = figure(default=None)
+
+
+def test_a_new_field_appears_in_the_tables_without_new_code() -> None:
+    doc = Doc(dt.date(2025, 6, 1), Side(7), (
+        Row("a", ("x", "y"), 2, (Leaf("once", 2, Range(1.5, 2.0)), Leaf("month", 9, None))),
+        Row("b", (), 12)))  # fmt: skip
+    summary, rows, leaves = report_tables(doc)
+    assert summary.rows == (("as_of", "2025-06-01"), ("side.total", 7), ("suppressed_below", None))
+    assert (rows.name, rows.columns, rows.kinds) == (
+        "rows", ("name", "flags", "eligible"), (None, None, Kind.COUNT))
+    assert rows.rows == (("a", "x; y", 2), ("b", "", 12))
+    assert leaves.name == "rows.leaves"
+    assert leaves.columns == ("rows.name", "period", "claims", "amount_min", "amount_max")
+    assert leaves.rows == (("a", "once", 2, 1.5, 2.0), ("a", "month", 9, None, None))
+    _, rows, leaves = report_tables(suppress(doc, 5), doc)
+    assert rows.columns[-1] == "suppressed" and rows.rows[0][-2:] == (None, "eligible")
+    assert leaves.rows[0][2:] == (None, None, None, "claims amount_min amount_max")
+    assert leaves.rows[1][-1] is None  # 9 claims, and an amount that was never there
+
+
+def test_a_sheet_holds_what_excel_holds(repo: Path, capsys: pytest.CaptureFixture[str],  # noqa: F811
+                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from kzrehab.reports import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "XLSX_ROWS", 3)
+    code, _, err = _run(capsys, *COMMANDS["compare"], "--claims", "--format", "xlsx", "-o",
+                        "out.xlsx")  # fmt: skip
+    assert code == 2 and "more than a sheet holds (3)" in err and "csv or parquet" in err
+    assert not Path("out.xlsx").exists()
+
+
+HIDE = """
+import sys
+class Hide:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError("hidden")
+sys.meta_path.insert(0, Hide())
+from kzrehab.cli import main
+raise SystemExit(main({argv!r}))
+"""
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path) -> None:
+    argv = ["coverage", "drafts/current", "--population", SAMPLE, "--claims", "--format",
+            "parquet", "-o", str(tmp_path / "c.parquet")]  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", HIDE.format(argv=argv)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "--format parquet needs pyarrow" in done.stderr
+    assert "pip install 'kzrehab[parquet]'" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "c.parquet").exists()

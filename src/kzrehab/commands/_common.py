@@ -220,12 +220,9 @@ def check_tables(args: argparse.Namespace) -> None:
 def _parquet_ready(args: argparse.Namespace) -> None:
     if not getattr(args, "claims", False):
         raise UsageError("--format parquet writes one row per claim: add --claims")
-    import importlib.util
+    from .._extras import require
 
-    if importlib.util.find_spec("pyarrow") is None:
-        from .._extras import require
-
-        require("pyarrow", "--format parquet")
+    require("pyarrow.parquet", "--format parquet")  # before any work, when it is missing
 
 
 def emit(text: str, output: str | None) -> None:

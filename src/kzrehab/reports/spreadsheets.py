@@ -25,6 +25,7 @@ __all__ = ["DIALECTS", "Dialect", "csv_bytes", "zip_bytes", "write_xlsx", "write
 import csv
 import datetime as dt
 import io
+import numbers
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -217,34 +218,39 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table], about: Sequence[tuple[Ce
             ws.set_column(c, c, min(max(len(col) + 2, 10), 48))
         ws.write_row(0, 0, t.columns, bold)
         ws.freeze_panes(1, 0)
-        money = t.name == SUMMARY  # a summary's values: count or money, by the field
+        writers = {str: ws.write_string, int: ws.write_number, float: ws.write_number,
+                   bool: ws.write_boolean}  # fmt: skip
+        kinds = [formats.get(k) if k is not None else None for k in t.kinds]
+        summary = t.name == SUMMARY  # its values: an amount (a float) as money
         for r, row in enumerate(t.rows, start=1):
-            marked = t.blanked[r - 1] if t.blanked else frozenset()
+            marked = t.blanked[r - 1] if t.blanked else ()
             for c, v in enumerate(row):
-                if c in marked:
-                    ws.write_blank(r, c, None, blank)
-                    if not big:
-                        ws.write_comment(r, c, note)
+                if v is None:
+                    if c in marked:
+                        ws.write_blank(r, c, None, blank)
+                        if not big:
+                            ws.write_comment(r, c, note)
                     continue
-                kind = t.kinds[c]
-                fmt = formats.get(kind) if kind is not None else None
-                if money and c == 1 and isinstance(v, float):
-                    fmt = formats[Kind.MONEY]
-                _put(ws, r, c, v, fmt)
+                fmt = formats[Kind.MONEY] if summary and type(v) is float else kinds[c]
+                write = writers.get(type(v))
+                if write is None:
+                    _put(ws, r, c, v, fmt)
+                else:
+                    write(r, c, v, fmt)
         if t.rows:
             ws.autofilter(0, 0, len(t.rows), len(t.columns) - 1)
     wb.close()
 
 
-def _put(ws: Any, r: int, c: int, v: Cell, fmt: Any) -> None:
+def _put(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
     if v is None:
         return
     if isinstance(v, bool):
         ws.write_boolean(r, c, v, fmt)
-    elif isinstance(v, int | float):
-        ws.write_number(r, c, v, fmt)
+    elif isinstance(v, numbers.Real):  # a NumPy number too
+        ws.write_number(r, c, float(v), fmt)
     else:
-        ws.write_string(r, c, v, fmt)
+        ws.write_string(r, c, str(v), fmt)
 
 
 # -- Parquet --------------------------------------------------------------------------------------
