@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -197,6 +198,11 @@ def test_the_default_dialect_suits_excel_in_kazakhstan(
     code, out, _ = _run(capsys, *COMMANDS["coverage"], "--format", "csv", "--table",
                         "figures.by_period", "--csv-dialect", "plain")  # fmt: skip
     assert out.startswith(b"period,amount_min,amount_max\n")
+    code, _, err = _run(capsys, *COMMANDS["coverage"], "--format", "xlsx", "--table",
+                        "figures.by_period", "-o", "one.xlsx")  # fmt: skip
+    assert code == 0, err
+    openpyxl = pytest.importorskip("openpyxl")
+    assert openpyxl.load_workbook("one.xlsx").sheetnames == ["About", "figures.by_period"]
 
 
 def test_binary_needs_an_output_file(repo: Path, capsys: pytest.CaptureFixture[str]  # noqa: F811
@@ -386,3 +392,21 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path) -> None:
     assert "--format parquet needs pyarrow" in done.stderr
     assert "pip install 'kzrehab[parquet]'" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "c.parquet").exists()
+
+
+def test_no_claim_in_the_aggregate_tables(repo: Path, capsys: pytest.CaptureFixture[str]  # noqa: F811
+                                          ) -> None:  # fmt: skip
+    ids = [json.loads(line)["id"] for line in Path(POPULATION).read_text().splitlines()]
+    for name in SUPPRESSING:
+        for fmt in ("csv", "xlsx"):
+            out = repo.parent / f"agg.{fmt}"
+            code, _, err = _run(capsys, *ALL[name], "--format", fmt, "-o", str(out))
+            assert code == 0, err
+            tables = _csv_tables(out, "excel-ru") if fmt == "csv" else _xlsx_tables(out)[0]
+            cells = {str(v) for rows in tables.values() for r in rows for v in r}
+            assert not [i for i in ids if any(re.search(rf"\b{re.escape(i)}\b", c)
+                                              for c in cells)], (name, fmt)  # fmt: skip
+    code, listed, err = _run(capsys, *COMMANDS["coverage"], "--claims", "--format", "csv",
+                             "--table", "claims")  # fmt: skip
+    assert code == 0, err
+    assert all(i.encode() in listed for i in ids)
