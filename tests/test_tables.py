@@ -410,3 +410,11 @@ def test_no_claim_in_the_aggregate_tables(repo: Path, capsys: pytest.CaptureFixt
                              "--table", "claims")  # fmt: skip
     assert code == 0, err
     assert all(i.encode() in listed for i in ids)
+
+
+def test_the_options_spell_the_writers_names() -> None:
+    from kzrehab.commands import _common
+    from kzrehab.reports import spreadsheets
+
+    assert _common.CSV_DIALECTS == tuple(DIALECTS)  # spelt out so that --help stays light
+    assert set(_common.TABLE_FORMATS) == set(spreadsheets.BINARY)
