@@ -33,7 +33,7 @@ from __future__ import annotations
 __all__ = ["Report", "FORMATS", "KINDS"]
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -52,8 +52,13 @@ from .privacy import suppress
 from .text import render_markdown, render_text
 from .views import VIEWS
 
-#: the formats every evaluating command offers
-FORMATS = ("text", "md", "html", "json")
+if TYPE_CHECKING:
+    from . import tables
+
+#: the formats every evaluating command offers (``csv`` and ``xlsx``: its tables,
+#: :mod:`kzrehab.reports.tables`); ``coverage``, ``diff`` and ``compare`` offer ``parquet``
+#: too, for their per-claim rows
+FORMATS = ("text", "md", "html", "json", "csv", "xlsx")
 #: the kinds of report, one per command (``diff`` and ``compare`` share one)
 KINDS = tuple(VIEWS)
 #: the data each kind of report carries
@@ -79,12 +84,22 @@ class Report:
     data: Document = attrs.field(validator=_check_data)
     #: the language the report is written in (``en``; the HTML's ``lang``)
     language: str = DEFAULT
+    #: the data before suppression (None: not suppressed), which the tables mark against
+    original: Document | None = attrs.field(default=None, repr=False)
 
     def suppressed(self, k: int | None) -> Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""
         if k is None:
             return self
-        return attrs.evolve(self, data=suppress(self.data, k))
+        return attrs.evolve(self, data=suppress(self.data, k), original=self.data)
+
+    def tables(self) -> list[tables.Table]:
+        """The report's tables (:func:`kzrehab.reports.tables.report_tables`, each a
+        :class:`kzrehab.reports.tables.Table`): a suppressed report's mark the cells that
+        suppression blanked."""
+        from .tables import report_tables
+
+        return report_tables(self.data, self.original)
 
     def json_data(self) -> dict[str, Any]:
         """The JSON document (:func:`kzrehab.reports.data.document_json`): for a comparison
@@ -109,6 +124,9 @@ class Report:
 
             return render_html(self.title, self.blocks(), footer=_footer(self.data),
                                lang=self.language)
+        if fmt in FORMATS:
+            raise ValueError(f"'{fmt}' is a format of tables: Report.tables(), written by "
+                             "kzrehab.reports.spreadsheets.write_tables")
         raise ValueError(f"unknown report format '{fmt}' (one of: {', '.join(FORMATS)})")
 
 
