@@ -286,9 +286,8 @@ def _shown_language(changed: Sequence[str], lang: str) -> str:
     return next((x for x in fallback_order(lang) if x in changed), lang)
 
 
-def _given(
-    obj: Law | Article | Provision, fields: Sequence[str], lang: str
-) -> tuple[str | None, ...]:
+def _given(obj: Law | Article | Provision, fields: Sequence[str], lang: str
+           ) -> tuple[str | None, ...]:  # fmt: skip
     """The texts of ``fields`` as given in ``lang`` (None for one not given in it)."""
     out: list[str | None] = []
     for field in fields:
@@ -307,15 +306,13 @@ def _changed_languages(base: Law | Article | Provision, head: Law | Article | Pr
 def _split_languages(
     base: Law | Article | Provision, fields: Sequence[str], languages: Sequence[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The changed ``languages`` split into those the base gave some of ``fields`` in (the
-    text was reworded or dropped there) and those it gave none in (a translation added)."""
+    """The changed ``languages``: those the base gave ``fields`` in, and the added ones."""
     added = tuple(x for x in languages if all(t is None for t in _given(base, fields, x)))
     return tuple(x for x in languages if x not in added), added
 
 
 def _given_text(obj: Article | Provision, fields: Sequence[str], lang: str) -> str:
-    """The texts of ``fields`` given in ``lang`` (no fallback), joined as the redline joins
-    a heading and its text."""
+    """The texts of ``fields`` given in ``lang`` (no fallback), joined as in a redline."""
     texts = [t for t in _given(obj, fields, lang) if t]
     return normal_text(". ".join(texts))
 
