@@ -35,8 +35,9 @@ def register(sub: Any) -> None:
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
     s.set_defaults(run=run_synth)
 
-    i = actions.add_parser("import", help="import a registry (JSON Lines or CSV)")
-    i.add_argument("registry", metavar="REGISTRY", help="a .jsonl file, a .csv file or a folder")
+    i = actions.add_parser("import", help="import a registry (JSON Lines, CSV or Parquet)")
+    i.add_argument("registry", metavar="REGISTRY",
+                   help="a .jsonl file, a .csv or .parquet file, or a folder")  # fmt: skip
     i.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
     i.set_defaults(run=run_import)
@@ -80,7 +81,14 @@ def run_import(args: argparse.Namespace) -> int:
 
     from ..population import import_registry
 
-    if Path(args.output).resolve() == Path(args.registry).resolve():
+    registry, output = Path(args.registry), Path(args.output).resolve()
+    inputs = [registry]
+    if registry.is_dir():
+        inputs += [registry / f"{table}.{ext}" for table in ("claims", "events")
+                   for ext in ("csv", "parquet")]  # fmt: skip
+    elif registry.suffix.lower() in (".csv", ".parquet"):  # its events file is read too
+        inputs.append(registry.with_name(registry.stem + ".events" + registry.suffix.lower()))
+    if any(output == path.resolve() for path in inputs):
         raise UsageError("the output would overwrite the registry: choose another -o FILE")
     done = import_registry(args.registry, args.output)
     print(f"imported {done.claims:,} claims ({done.events:,} events) "

@@ -1,0 +1,185 @@
+"""Parquet registries: the two tables of a CSV registry as Parquet files, read a batch of
+rows at a time.
+
+``NAME.parquet`` holds the claims and ``NAME.events.parquet`` beside it the events (or a
+directory holds ``claims.parquet`` and ``events.parquet``): the columns of the CSV registry
+(:mod:`kzrehab.population.registry`), typed. Each column's type must fit its fact
+(:data:`ACCEPTED`); each cell is then given, as the text a CSV cell would hold, to the CSV
+registry's own checks (:func:`~.csv_registry.claim_records`,
+:func:`~.csv_registry.event_records`), so both formats accept the same values and report
+the same problems, each with its file, row (the first row is 1) and column.
+
+Rows are read a batch at a time (:meth:`pyarrow.parquet.ParquetFile.iter_batches`): memory
+holds a row group of the file, not the file. pyarrow is an optional dependency
+(``pip install 'kzrehab[parquet]'``), imported only when a Parquet file is read.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ParquetClaims", "ParquetEvents", "read_parquet", "ACCEPTED", "BATCH",
+           "PyarrowMissingError", "INSTALL"]  # fmt: skip
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..claims import Claim
+from ..errors import Location, RegistryError
+from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
+from .csv_registry import (
+    ClaimsTable,
+    EventsTable,
+    claim_records,
+    claims_header,
+    event_records,
+    events_header,
+    read_tables,
+)
+from .reading import fail, open_registry
+
+#: rows converted at a time
+BATCH = 8_192
+#: how to install what reading Parquet needs
+INSTALL = "pip install 'kzrehab[parquet]'"
+
+#: the column types each kind of fact accepts (text always: it is checked as a CSV cell)
+ACCEPTED: dict[FactKind, tuple[str, ...]] = {
+    FactKind.BOOL: ("boolean", "text"),
+    FactKind.INT: ("integer", "text"),
+    FactKind.DATE: ("date", "text"),
+    FactKind.STR: ("text", "integer"),
+    FactKind.COUNTRY: ("text",),
+    FactKind.ENUM: ("text",),
+}
+_WHAT = {FactKind.BOOL: "true or false", FactKind.INT: "an integer",
+         FactKind.DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD as text)", FactKind.STR: "text",
+         FactKind.COUNTRY: "a country code (text)", FactKind.ENUM: "one of its names (text)"}
+_HINT = {"floating point": " (pandas writes an integer column with missing values as "
+                           "floating point: convert it with .astype('Int64') first)",
+         "timestamp": " (cast it to a date first)"}  # fmt: skip
+
+
+class PyarrowMissingError(RegistryError, ImportError):
+    """Reading Parquet needs pyarrow, which is not installed (exit status 2)."""
+
+
+def _pyarrow(name: str) -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet``, or the error that says how to install them."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        raise PyarrowMissingError(
+            f"reading a Parquet registry needs pyarrow, an optional dependency: {INSTALL}",
+            Location(file=name),
+        ) from None
+    return pyarrow, pyarrow.parquet
+
+
+def _kind_of_type(pa: Any, t: Any) -> str:
+    """What a column's Arrow type holds: ``boolean``, ``integer``, ``date``, ``text``,
+    ``null`` (no value at all), or the name of another type."""
+    types = pa.types
+    if types.is_dictionary(t):
+        return "text" if _kind_of_type(pa, t.value_type) == "text" else str(t)
+    if types.is_string(t) or types.is_large_string(t) or types.is_string_view(t):
+        return "text"
+    for kind, test in (("null", types.is_null), ("boolean", types.is_boolean),
+                       ("integer", types.is_integer), ("date", types.is_date),
+                       ("floating point", types.is_floating),
+                       ("timestamp", types.is_timestamp)):  # fmt: skip
+        if test(t):
+            return kind
+    return str(t)
+
+
+_TEXT: dict[str, Callable[[Any], str]] = {
+    "text": str,
+    "integer": str,
+    "boolean": lambda v: "true" if v else "false",
+    "date": lambda v: v.isoformat(),
+}
+
+
+def _texts(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, FactKind],
+           ) -> list[Callable[[Any], str]]:  # fmt: skip
+    """For each column, how its values are written as the text of a CSV cell; a column
+    whose type does not fit its fact is an error naming the file and the column."""
+    out = []
+    for i, col in enumerate(columns):
+        kind = facts[col]
+        held = _kind_of_type(pa, schema.field(i).type)
+        if held != "null" and held not in ACCEPTED[kind]:
+            fail(f"column '{col}' holds {held} values, but {col} is {_WHAT[kind]}: give it as "
+                 f"{' or '.join(ACCEPTED[kind])}{_HINT.get(held, '')}", name, key=col)
+        out.append(_TEXT.get(held, str))
+    return out
+
+
+@contextmanager
+def _parquet(path: Path, name: str) -> Iterator[tuple[Any, Any]]:
+    """pyarrow and the open Parquet file (a regular file within the size limit)."""
+    pa, pq = _pyarrow(name)
+    with open_registry(path, limited=True) as f:
+        try:
+            pf = pq.ParquetFile(f)
+        except (pa.ArrowException, OSError) as exc:
+            fail(f"is not a Parquet file ({exc})", name)
+        yield pa, pf
+
+
+def _rows(pa: Any, pf: Any, name: str, columns: list[str], facts: dict[str, FactKind]
+          ) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
+    """``(row, cells as text)`` of each row of an open Parquet file that is not blank."""
+    texts = _texts(pa, name, pf.schema_arrow, columns, facts)
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=BATCH):
+            cells = [[None if v is None else text(v) for v in column.to_pylist()]
+                     for column, text in zip(batch.columns, texts, strict=True)]  # fmt: skip
+            for values in zip(*cells, strict=True):
+                row += 1
+                if any(v is not None and v.strip() for v in values):
+                    yield row, ["" if v is None else v for v in values]
+    except (pa.ArrowException, OSError) as exc:
+        fail(f"cannot read row {row + 1} or later ({exc})", name)
+
+
+_CLAIM_KINDS = {name: f.kind for name, f in CLAIM_FACTS.items()}
+_EVENT_KINDS = {name: f.kind for name, f in EVENT_FACTS.items()}
+_EVENT_KINDS.update(id=FactKind.STR, claim_id=FactKind.STR)
+
+
+class ParquetClaims(ClaimsTable):
+    """The claims file of a Parquet registry."""
+
+    unit = "row"
+
+    def records(self) -> Iterator[tuple[int, dict[str, object]]]:
+        with _parquet(self.path, self.name) as (pa, pf):
+            columns = claims_header(self.name, None, list(pf.schema_arrow.names))
+            yield from claim_records(self.name, columns,
+                                     _rows(pa, pf, self.name, columns, _CLAIM_KINDS))
+
+
+class ParquetEvents(EventsTable):
+    """The events file of a Parquet registry."""
+
+    unit = "row"
+
+    def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
+        with _parquet(self.path, self.name) as (pa, pf):
+            columns = events_header(self.name, None, list(pf.schema_arrow.names))
+            yield from event_records(self.name, columns,
+                                     _rows(pa, pf, self.name, columns, _EVENT_KINDS))
+
+
+def read_parquet(
+    claims_path: str | os.PathLike[str], events_path: str | os.PathLike[str]
+) -> tuple[Claim, ...]:
+    """Every claim of a Parquet registry: a claims file and an events file joined on
+    ``claim_id``. Raises :class:`~kzrehab.errors.RegistryError` naming the file, the row
+    and the column (:class:`PyarrowMissingError` when pyarrow is not installed)."""
+    return read_tables(ParquetClaims(claims_path), ParquetEvents(events_path))
