@@ -393,3 +393,29 @@ def test_render_refuses_an_unknown_format(repo: Path, population: Any) -> None:
     doc = kzrehab.status(population=population, as_of=AS_OF)
     with pytest.raises(ValueError, match="unknown report format"):
         render("t", doc, "pdf")
+
+
+# -- log and status: one row per commit, one per law -------------------------------------------
+
+
+def test_log_and_status_records(repo: Path, population: Any) -> None:
+    doc = kzrehab.log(["drafts/bills/toy.toml"], population=population, as_of=AS_OF)
+    rows = doc.to_records()
+    assert [r["commit.message"] for r in rows] == [c.commit.message for c in doc.commits]
+    v3, broken, v2, v1 = rows
+    assert (v1["status.eligible"], v1["status.ineligible"], v1["status.undetermined"]) == (
+        1, 5, 2)
+    assert (v2["gained"], v2["lost"], v2["changed"]) == (1, 0, "toy v2")
+    assert v1["gained"] is None and broken["status.eligible"] is None
+    assert "TOML syntax error" in broken["error"] and v3["versions"] == "toy: v3"
+    assert v3["commit.date"] == doc.commits[0].commit.date.isoformat()
+    state = kzrehab.status("drafts", population=population, as_of=AS_OF)
+    laws = {r["id"]: r for r in state.to_records()}
+    assert (laws["toy"]["adds.gained"], laws["toy"]["adds.eligible"]) == (4, 2)
+    assert laws["toy"]["last_change.message"] == "toy v3: renumbered"
+    assert laws["toy"]["uncommitted"] is False
+    pd = pytest.importorskip("pandas")
+    frame = doc.to_pandas()
+    assert str(frame["status.eligible"].dtype) == "Int64" and str(frame["gained"].dtype) == "Int64"
+    assert frame["gained"].isna().tolist() == [r["gained"] is None for r in rows]
+    assert pd.api.types.is_integer_dtype(state.to_pandas()["adds.lost"])

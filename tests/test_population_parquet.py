@@ -21,7 +21,7 @@ import pytest
 
 from kzrehab.claims import Claim
 from kzrehab.cli import main
-from kzrehab.errors import RegistryError
+from kzrehab.errors import MissingExtraError, RegistryError
 from kzrehab.population import StoredPopulation, import_registry, load_population
 from kzrehab.population import parquet_registry as pr
 from kzrehab.population.registry import claim_to_dict
@@ -265,12 +265,13 @@ def test_without_pyarrow_the_message_says_how_to_install_it(
     path = write_tables(tmp_path, {"id": ["a"]})
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` raises ImportError
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    with pytest.raises(ImportError, match=r"pip install 'kzrehab\[parquet\]'"):
+    with pytest.raises(MissingExtraError, match=r"pip install 'kzrehab\[parquet\]'"):
         load_population(path)
     assert main(["population", "import", str(path), "-o", str(tmp_path / "r.kzstore")]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (f"kzrehab: error: {path}: reading a Parquet registry needs "
-                           "pyarrow, an optional dependency: pip install 'kzrehab[parquet]'")
+    assert err.strip() == ("kzrehab: error: reading a Parquet registry needs pyarrow, which is "
+                           "not installed: it is an optional extra of kzrehab (pip install "
+                           "'kzrehab[parquet]')")
     assert "Traceback" not in err and not (tmp_path / "r.kzstore").exists()
 
 

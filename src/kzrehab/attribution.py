@@ -61,6 +61,8 @@ from .laws.provisions import (
 from .redline import LawDiff
 
 if TYPE_CHECKING:
+    import pandas
+
     from .population import Population
 
 
@@ -322,6 +324,16 @@ class Comparison:
         found = [(p.id, p.change) for ld in self.laws for p in ld.provisions]
         found += [(n.id, n.change) for ld in self.laws for n in (*ld.parameters, *ld.definitions)]
         return sorted(found)
+
+    def to_records(self, changed_only: bool = True) -> list[dict[str, Any]]:
+        """One plain dict per claim whose outcome changed (``changed_only=False``: per
+        claim): :meth:`kzrehab.comparison.CoverageDiff.to_records`."""
+        return self.coverage.to_records(changed_only)
+
+    def to_pandas(self, changed_only: bool = True) -> pandas.DataFrame:
+        """:meth:`to_records` as a :class:`pandas.DataFrame` (the optional extra ``pandas``:
+        ``pip install 'kzrehab[pandas]'``)."""
+        return self.coverage.to_pandas(changed_only)
 
     def __repr__(self) -> str:
         changed = len(self.provisions())

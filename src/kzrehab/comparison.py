@@ -20,6 +20,7 @@ __all__ = [
     "Moves",
     "CoverageDiff",
     "diff",
+    "diff_claim_columns",
 ]
 
 import functools
@@ -33,6 +34,7 @@ import numpy.typing as npt
 from .coverage import (
     Coverage,
     cents_json,
+    kleene_words,
     received_arrays,
     sum_cents,
     to_cents,
@@ -40,11 +42,11 @@ from .coverage import (
 from .errors import UsageError
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import STATUSES, AmountChange, ClaimDiff, periods
+from .outcome import LEVELS, STATUSES, AmountChange, ClaimDiff, periods
 from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
-    pass
+    import pandas
 
 Evaluate = Callable[[Framework], Coverage]
 Mask = npt.NDArray[np.bool_]
@@ -398,6 +400,100 @@ class CoverageDiff:
             ))  # fmt: skip
         return rows
 
+
+    def to_records(self, changed_only: bool = True) -> list[dict[str, Any]]:
+        """One plain dict per claim whose outcome changed (``changed_only=False``: per
+        claim), in population order: each level's change (:func:`diff_claim_columns`)."""
+        from ._extras import records
+
+        return records(diff_claim_columns(self, changed_only))
+
+    def to_pandas(self, changed_only: bool = True) -> pandas.DataFrame:
+        """:meth:`to_records` as a :class:`pandas.DataFrame` (the optional extra ``pandas``:
+        ``pip install 'kzrehab[pandas]'``)."""
+        from ._extras import frame
+
+        return frame(diff_claim_columns(self, changed_only), "CoverageDiff.to_pandas()")
+
+
+def diff_claim_columns(d: CoverageDiff, changed_only: bool = True) -> dict[str, Any]:
+    """What changed for each claim, as columns, one row per claim whose outcome changed
+    (``changed_only=False``: every claim), in population order — the one definition of a
+    diff's per-claim row (``to_records``, ``to_pandas`` and the ``claims`` table of
+    ``diff``/``compare --claims --format csv|xlsx|parquet``), level by level as
+    :class:`kzrehab.outcome.ClaimDiff`:
+
+    - ``id``; ``status_from``, ``status_to``;
+    - ``gains``, ``loses`` (booleans) and ``levels_gained``, ``levels_lost`` (the levels,
+      ``status; categories; components; amounts``);
+    - ``categories_gained``, ``categories_lost``, ``components_gained``,
+      ``components_lost``: ids joined by ``"; "``;
+    - per component (either side's), by id: ``receives_from:ID`` and ``receives_to:ID``,
+      ``yes``/``no``/``unknown``;
+    - per component with an amount: ``change_min:ID``, ``change_max:ID`` (tenge; 0 where
+      what the claim may receive did not change) and ``direction:ID`` (``lower``,
+      ``higher``, ``uncertain``, or empty); a component whose period differs between the
+      sides has two sets, ``ID@once`` and ``ID@month``;
+    - per period (``once``, ``month``) in which some claim's money changed:
+      ``money_change_min:PERIOD``, ``money_change_max:PERIOD``, ``money_direction:PERIOD``.
+    """
+    rows = np.flatnonzero(d.changed) if changed_only else np.arange(len(d.base))
+    base, head = d.base, d.head
+    out: dict[str, Any] = {
+        "id": [base.population.claim_id(int(i)) for i in rows],
+        "status_from": np.array(STATUSES, dtype=object)[base.status[rows].astype(np.intp)],
+        "status_to": np.array(STATUSES, dtype=object)[head.status[rows].astype(np.intp)],
+        "gains": d.gains[rows], "loses": d.loses[rows],
+    }  # fmt: skip
+    money = list(d.money.values())
+    level_masks = {
+        "status": ((head.status > base.status), (head.status < base.status)),
+        "categories": (d._any(g for g, _ in d.categories.values()),
+                       d._any(x for _, x in d.categories.values())),
+        "components": (d._any(g for g, _ in d.components.values()),
+                       d._any(x for _, x in d.components.values())),
+        "amounts": (d._any(m.higher for m in money), d._any(m.lower for m in money)),
+    }  # fmt: skip
+    assert tuple(level_masks) == LEVELS
+    out["levels_gained"] = _joined(rows, ((k, g) for k, (g, _) in level_masks.items()))
+    out["levels_lost"] = _joined(rows, ((k, x) for k, (_, x) in level_masks.items()))
+    out["categories_gained"] = _joined(rows, ((c, g) for c, (g, _) in d.categories.items()))
+    out["categories_lost"] = _joined(rows, ((c, x) for c, (_, x) in d.categories.items()))
+    out["components_gained"] = _joined(rows, ((c, g) for c, (g, _) in d.components.items()))
+    out["components_lost"] = _joined(rows, ((c, x) for c, (_, x) in d.components.items()))
+    for c in d.components:
+        out[f"receives_from:{c}"] = kleene_words(_side(base, "components", c)[rows])
+        out[f"receives_to:{c}"] = kleene_words(_side(head, "components", c)[rows])
+    split = {c for (c, _) in d.amounts if sum(1 for (x, _) in d.amounts if x == c) > 1}
+    for (c, p), m in d.amounts.items():
+        name = f"{c}@{p}" if c in split else c
+        _move_columns(out, m, rows, f"change_min:{name}", f"change_max:{name}",
+                      f"direction:{name}")  # fmt: skip
+    for p, m in d.money.items():
+        _move_columns(out, m, rows, f"money_change_min:{p}", f"money_change_max:{p}",
+                      f"money_direction:{p}")  # fmt: skip
+    return out
+
+
+def _joined(rows: npt.NDArray[np.intp], named: Iterable[tuple[str, Mask]]) -> list[str]:
+    """Per row, the names whose mask holds there, joined by ``"; "``."""
+    found: list[list[str]] = [[] for _ in rows]
+    for name, mask in named:
+        for j in np.flatnonzero(mask[rows]):
+            found[j].append(name)
+    return ["; ".join(x) for x in found]
+
+
+def _move_columns(out: dict[str, Any], m: Moves, rows: npt.NDArray[np.intp], lo: str, hi: str,
+                  way: str) -> None:  # fmt: skip
+    """A move's change range (tenge; NaN: unbounded) and direction, for ``rows``."""
+    with np.errstate(invalid="ignore"):
+        out[lo] = np.where(np.isfinite(m.lo[rows]), m.lo[rows] / 100.0, np.nan)
+        out[hi] = np.where(np.isfinite(m.hi[rows]), m.hi[rows] / 100.0, np.nan)
+    ways = np.full(len(rows), "", dtype=object)
+    for word in ("uncertain", "higher", "lower"):
+        ways[getattr(m, word)[rows]] = word
+    out[way] = ways
 
 
 def _sides(m: Moves, i: Any) -> tuple[Interval, Interval]:

@@ -22,6 +22,8 @@ __all__ = [
     "to_cents",
     "range_cents",
     "received_arrays",
+    "kleene_words",
+    "claim_columns",
 ]
 
 import datetime as dt
@@ -36,10 +38,13 @@ import numpy.typing as npt
 
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import ClaimResult
+from .outcome import STATUSES, YES_NO, ClaimResult
 from .rules.values import TRUE, UNKNOWN
 
 if TYPE_CHECKING:
+    import pandas
+
+    from ._extras import Columns
     from .population import Population
 
 #: The version tag of every JSON document kzrehab writes.
@@ -373,3 +378,68 @@ class Coverage(Summaries):
         return Tally.of(self.status, self.grounds, self.exclusions, self.categories,
                         self.components, self.amount_lo, self.amount_hi)  # fmt: skip
 
+
+    # -- per claim --------------------------------------------------------------------------
+
+    def claim_columns(self) -> Columns:
+        """Every claim's result as columns (:func:`claim_columns`)."""
+        return claim_columns(self)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per claim, in population order: ``id``, ``status``, a Kleene
+        ``yes``/``no``/``unknown`` per category (``category:ID``), and per component
+        ``receives:ID`` and, with an amount, ``amount_min:ID`` and ``amount_max:ID`` (the
+        columns: docs/reports.rst, *Per-claim rows*)."""
+        from ._extras import records
+
+        return records(claim_columns(self))
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """:meth:`to_records` as a :class:`pandas.DataFrame` (amounts as ``float64``; the
+        optional extra ``pandas``: ``pip install 'kzrehab[pandas]'``)."""
+        from ._extras import frame
+
+        return frame(claim_columns(self), "Coverage.to_pandas()")
+
+
+_WORDS = np.array(YES_NO, dtype=object)
+_STATUS_WORDS = np.array(STATUSES, dtype=object)
+
+
+def kleene_words(a: Tri) -> npt.NDArray[np.object_]:
+    """Kleene values (0, 1, 2) as the words of a table's cell: ``no``, ``unknown``, ``yes``."""
+    out: npt.NDArray[np.object_] = _WORDS[np.asarray(a, np.intp)]
+    return out
+
+
+def _tenge(cents: Floats) -> Floats:
+    """Cents to tenge, NaN for an unbounded side."""
+    return np.where(np.isfinite(cents), cents / 100.0, np.nan)
+
+
+def claim_columns(cov: Coverage) -> dict[str, Any]:
+    """Every claim's result as columns, one row per claim in population order — the one
+    definition of a coverage's per-claim row (``to_records``, ``to_pandas`` and the
+    ``claims`` table of ``coverage --claims --format csv|xlsx|parquet``):
+
+    - ``id``; ``status`` (``eligible``, ``undetermined``, ``ineligible``);
+    - ``category:ID`` per category: ``yes``, ``no`` or ``unknown`` (the Kleene value, not
+      only what is surely true);
+    - per component, by id: ``receives:ID`` (``yes``/``no``/``unknown``) and, for a
+      component with an amount, ``amount_min:ID`` and ``amount_max:ID``: what the claim may
+      receive from it in tenge (its amount when it surely receives it, 0 to the amount's
+      upper end when it possibly does, 0 when it does not: :func:`kzrehab.outcome.received`),
+      NaN for an unbounded side.
+    """
+    n = len(cov)
+    out: dict[str, Any] = {"id": [cov.population.claim_id(i) for i in range(n)],
+                           "status": _STATUS_WORDS[np.asarray(cov.status, np.intp)]}  # fmt: skip
+    for c, a in sorted(cov.categories.items()):
+        out[f"category:{c}"] = kleene_words(a)
+    for c, a in sorted(cov.components.items()):
+        out[f"receives:{c}"] = kleene_words(a)
+        if c in cov.amount_lo:
+            lo, hi = received_arrays(a, cov.amount_lo[c], cov.amount_hi[c])
+            out[f"amount_min:{c}"] = _tenge(to_cents(lo))
+            out[f"amount_max:{c}"] = _tenge(to_cents(hi))
+    return out

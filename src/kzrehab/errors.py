@@ -21,6 +21,7 @@ __all__ = [
     "UsageError",
     "GitError",
     "LimitError",
+    "MissingExtraError",
 ]
 
 import copy
@@ -132,3 +133,8 @@ class UsageError(KzrehabError):
 class GitError(KzrehabError, ValueError):
     """A law reference cannot be read from git: not a repository, a bad revision, a path
     outside the repository or missing at that revision."""
+
+
+class MissingExtraError(KzrehabError, ImportError):
+    """An optional extra (pandas, pyarrow) is needed and not installed: the message names the
+    ``pip install`` that adds it (:func:`kzrehab._extras.require`)."""

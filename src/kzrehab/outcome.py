@@ -33,6 +33,7 @@ from __future__ import annotations
 __all__ = [
     "STATUSES",
     "LEVELS",
+    "YES_NO",
     "ProvisionResult",
     "ClaimResult",
     "AmountChange",
@@ -65,6 +66,8 @@ SHOWN_STATUSES = STATUSES[::-1]
 LEVELS = ("status", "categories", "components", "amounts")
 #: How a component is received, by Kleene value.
 RECEIVES = ("not", "possible", "received")
+#: A Kleene value in a table's cell (a per-claim row, docs/reports.rst), by Kleene value.
+YES_NO = ("no", "unknown", "yes")
 
 _ZERO = Interval(0.0, 0.0)
 

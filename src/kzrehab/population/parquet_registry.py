@@ -16,8 +16,7 @@ holds a row group of the file, not the file. pyarrow is an optional dependency
 
 from __future__ import annotations
 
-__all__ = ["ParquetClaims", "ParquetEvents", "read_parquet", "ACCEPTED", "BATCH",
-           "PyarrowMissingError", "INSTALL"]  # fmt: skip
+__all__ = ["ParquetClaims", "ParquetEvents", "read_parquet", "ACCEPTED", "BATCH"]
 
 import os
 from collections.abc import Callable, Iterator
@@ -25,8 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .._extras import require
 from ..claims import Claim
-from ..errors import Location, RegistryError
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .csv_registry import (
     ClaimsTable,
@@ -41,8 +40,6 @@ from .reading import fail, open_registry
 
 #: rows converted at a time
 BATCH = 8_192
-#: how to install what reading Parquet needs
-INSTALL = "pip install 'kzrehab[parquet]'"
 
 #: the column types each kind of fact accepts (text always: it is checked as a CSV cell)
 ACCEPTED: dict[FactKind, tuple[str, ...]] = {
@@ -61,21 +58,11 @@ _HINT = {"floating point": " (pandas writes an integer column with missing value
          "timestamp": " (cast it to a date first)"}  # fmt: skip
 
 
-class PyarrowMissingError(RegistryError, ImportError):
-    """Reading Parquet needs pyarrow, which is not installed (exit status 2)."""
-
-
-def _pyarrow(name: str) -> tuple[Any, Any]:
-    """``pyarrow`` and ``pyarrow.parquet``, or the error that says how to install them."""
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        raise PyarrowMissingError(
-            f"reading a Parquet registry needs pyarrow, an optional dependency: {INSTALL}",
-            Location(file=name),
-        ) from None
-    return pyarrow, pyarrow.parquet
+def _pyarrow() -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet``, or :class:`~kzrehab.errors.MissingExtraError`
+    saying how to install them."""
+    return (require("pyarrow", "reading a Parquet registry"),
+            require("pyarrow.parquet", "reading a Parquet registry"))  # fmt: skip
 
 
 def _kind_of_type(pa: Any, t: Any) -> str:
@@ -121,7 +108,7 @@ def _texts(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str,
 @contextmanager
 def _parquet(path: Path, name: str) -> Iterator[tuple[Any, Any]]:
     """pyarrow and the open Parquet file (a regular file within the size limit)."""
-    pa, pq = _pyarrow(name)
+    pa, pq = _pyarrow()
     with open_registry(path, limited=True) as f:
         try:
             pf = pq.ParquetFile(f)
@@ -181,5 +168,6 @@ def read_parquet(
 ) -> tuple[Claim, ...]:
     """Every claim of a Parquet registry: a claims file and an events file joined on
     ``claim_id``. Raises :class:`~kzrehab.errors.RegistryError` naming the file, the row
-    and the column (:class:`PyarrowMissingError` when pyarrow is not installed)."""
+    and the column (:class:`~kzrehab.errors.MissingExtraError` when pyarrow is not
+    installed)."""
     return read_tables(ParquetClaims(claims_path), ParquetEvents(events_path))

@@ -33,13 +33,16 @@ __all__ = [
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..outcome import SHOWN_STATUSES
 from .data.common import PopulationInfo, population_json
 from .fields import complementary, count, figure
+
+if TYPE_CHECKING:
+    import pandas
 
 #: the statuses, in the order the reports show them
 STATUSES = SHOWN_STATUSES
@@ -171,6 +174,20 @@ class LogDocument:
                 rows[i] = attrs.evolve(row, change=attrs.evolve(row.change, **blank))
         return attrs.evolve(self, commits=tuple(rows))
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per commit, newest first: the table ``commits`` of ``log --format
+        csv`` (its columns: docs/reports.rst, *Tables*)."""
+        from .tables import table_of
+
+        return table_of(self, "commits").to_records()
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """:meth:`to_records` as a :class:`pandas.DataFrame`, counts as ``Int64`` (the
+        optional extra ``pandas``: ``pip install 'kzrehab[pandas]'``)."""
+        from .tables import table_of
+
+        return table_of(self, "commits").to_pandas("LogDocument.to_pandas()")
+
     def __repr__(self) -> str:
         newest = f", newest {_commit_repr(self.commits[0].commit)}" if self.commits else ""
         return (f"<LogDocument of {', '.join(self.laws)}: {len(self.commits)} commits"
@@ -260,6 +277,20 @@ class StatusDocument:
     laws: tuple[LawRow, ...]
     #: K, when the cells counting fewer than K claims are blanked
     suppressed_below: int | None = figure(default=None)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per law (draft), by file: the table ``laws`` of ``status --format
+        csv`` (its columns: docs/reports.rst, *Tables*)."""
+        from .tables import table_of
+
+        return table_of(self, "laws").to_records()
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """:meth:`to_records` as a :class:`pandas.DataFrame`, counts as ``Int64`` (the
+        optional extra ``pandas``: ``pip install 'kzrehab[pandas]'``)."""
+        from .tables import table_of
+
+        return table_of(self, "laws").to_pandas("StatusDocument.to_pandas()")
 
     def __repr__(self) -> str:
         return (f"<StatusDocument of {self.directory}: {len(self.laws)} laws, in force: "
