@@ -155,12 +155,11 @@ def _error(path: Path) -> str:
 
 
 def test_a_column_of_the_wrong_type_is_named(tmp_path: Path) -> None:
-    path = write_tables(tmp_path, {"id": ["a", "b"], "victim_birth_year": [1901.0, None]})
+    path = write_tables(tmp_path, {"id": [1.0, 2.0]})
     assert _error(path) == (
-        f"{path}: victim_birth_year: column 'victim_birth_year' holds floating point values, "
-        "but victim_birth_year is an integer: give it as integer or text (pandas writes an "
-        "integer column with missing values as floating point: convert it with "
-        ".astype('Int64') first)")
+        f"{path}: id: column 'id' holds floating point values, but id is text: give it as "
+        "text or integer (pandas writes an integer column with missing values as floating "
+        "point: convert it with .astype('Int64') first)")
     path = write_tables(tmp_path, {"id": ["a"], "victim_alive": [1]})
     assert _error(path).endswith(
         "column 'victim_alive' holds integer values, but victim_alive is true or false: "
@@ -214,6 +213,17 @@ def test_joins_and_duplicates_name_rows(tmp_path: Path) -> None:
     path = write_tables(tmp_path, {"id": ["a"]}, {"claim_id": ["a", "a"], "id": ["e", "e"],
                                                    "measure": ["exile", "exile"]})
     assert _error(path) == f"{events}:2: id: duplicate event id 'e' for claim 'a' (first on row 1)"
+
+
+def test_whole_numbers_as_doubles(tmp_path: Path) -> None:
+    """R writes numbers as doubles and pandas a missing one as NaN: a whole double is its
+    integer, NaN is unknown, and a fraction is refused as in a CSV file."""
+    path = write_tables(tmp_path, {"id": ["a", "b", "c"],
+                                   "victim_birth_year": [1901.0, None, float("nan")]})
+    assert [c.victim_birth_year for c in load_population(path).claims] == [1901, None, None]
+    path = write_tables(tmp_path, {"id": ["a", "b"], "victim_birth_year": [1901.0, 1901.5]})
+    assert _error(path) == (f"{path}:2: victim_birth_year: victim_birth_year must be a "
+                            "decimal integer, not '1901.5'")  # fmt: skip
 
 
 def test_blank_rows_integer_ids_and_dates(tmp_path: Path) -> None:

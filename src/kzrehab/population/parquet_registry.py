@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __all__ = ["ParquetClaims", "ParquetEvents", "read_parquet", "ACCEPTED", "BATCH"]
 
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ BATCH = 8_192
 #: the column types each kind of fact accepts (text always: it is checked as a CSV cell)
 ACCEPTED: dict[FactKind, tuple[str, ...]] = {
     FactKind.BOOL: ("boolean", "text"),
-    FactKind.INT: ("integer", "text"),
+    FactKind.INT: ("integer", "floating point", "text"),
     FactKind.DATE: ("date", "text"),
     FactKind.STR: ("text", "integer"),
     FactKind.COUNTRY: ("text",),
@@ -82,9 +83,19 @@ def _kind_of_type(pa: Any, t: Any) -> str:
     return str(t)
 
 
+def _number(v: float) -> str:
+    """A floating-point value as a CSV cell: a whole number as its digits (R writes whole
+    numbers as doubles), NaN as an empty cell (pandas' missing value); anything else as
+    written, which the integer check then refuses."""
+    if math.isnan(v):
+        return ""
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
 _TEXT: dict[str, Callable[[Any], str]] = {
     "text": str,
     "integer": str,
+    "floating point": _number,
     "boolean": lambda v: "true" if v else "false",
     "date": lambda v: v.isoformat(),
 }
