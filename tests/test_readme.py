@@ -96,6 +96,9 @@ def test_the_library_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     cmp = kzrehab.compare(old, new, pop, dt.date(2025, 6, 1))
     assert {r.provision for r in cmp.attribution if r.gained} == {
         "peasants:peasant-victim", "peasants:one-time-payment"}  # both read the years
+    assert len(cov_after.to_records()) == len(pop)
+    pytest.importorskip("pandas")
+    assert cmp.to_pandas().query("loses").empty  # widening the period loses nobody
     history = kzrehab.log(["drafts/peasants.toml"], population=pop, as_of=dt.date(2025, 6, 1))
     assert [r.commit.message for r in history.commits] == ["v2", "v1"]
     assert history.commits[0].gained == d.gained and history.commits[0].lost == 0

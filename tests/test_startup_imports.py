@@ -18,7 +18,8 @@ from kzrehab.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEAVY = ("numpy", "git", "lxml", "cobalt", "dateutil")
+HEAVY = ("numpy", "git", "lxml", "cobalt", "dateutil", "xlsxwriter", "pandas", "pyarrow",
+         "openpyxl")  # fmt: skip
 
 SCRIPT = """
 import json, sys
@@ -114,3 +115,12 @@ def test_a_command_parses_as_with_every_command_registered() -> None:
         assert name in partial and set(partial) <= set(every)
         assert partial[name].format_help() == parser.format_help()
     assert len(_commands(build_parser("check"))) < len(every)
+
+
+def test_a_report_imports_no_table_writer() -> None:
+    """Only ``--format csv|xlsx|parquet`` and ``to_pandas()`` import the table writers and
+    the optional extras."""
+    status, heavy = _imports(["coverage", "drafts/current", "--population",
+                              "tests/data/sample.jsonl", "--format", "json"])  # fmt: skip
+    assert status == 0
+    assert not [m for m in heavy if m.split(".")[0] in ("xlsxwriter", "pandas", "pyarrow")]

@@ -401,6 +401,10 @@ class CoverageDiff:
         return rows
 
 
+    def claim_columns(self, changed_only: bool = True) -> dict[str, Any]:
+        """What changed for each claim, as columns (:func:`diff_claim_columns`)."""
+        return diff_claim_columns(self, changed_only)
+
     def to_records(self, changed_only: bool = True) -> list[dict[str, Any]]:
         """One plain dict per claim whose outcome changed (``changed_only=False``: per
         claim), in population order: each level's change (:func:`diff_claim_columns`)."""

@@ -10,13 +10,14 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from .._extras import Columns
     from ..claims import Claim
     from ..laws.framework import Framework
     from ..population import Population
@@ -33,7 +34,13 @@ def parse_date_arg(text: str) -> dt.date:
 
 #: the report formats of every evaluating command: :data:`kzrehab.reports.FORMATS`, spelt
 #: out here so that building the parser (``--help``) does not import the reports
-FORMATS = ("text", "md", "html", "json")
+FORMATS = ("text", "md", "html", "json", "csv", "xlsx")
+#: the formats of the commands with ``--claims``: their per-claim rows as Parquet too
+CLAIM_FORMATS = (*FORMATS, "parquet")
+#: the formats written as tables (:mod:`kzrehab.reports.spreadsheets`)
+TABLE_FORMATS = ("csv", "xlsx", "parquet")
+#: the CSV dialects, the default first: :data:`kzrehab.reports.spreadsheets.DIALECTS`
+CSV_DIALECTS = ("excel-ru", "excel", "plain")
 
 
 def positive(text: str) -> int:
@@ -72,6 +79,17 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
         help="the report's format (default: text)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")  # fmt: skip
+    p.add_argument(
+        "--csv-dialect",
+        choices=CSV_DIALECTS,
+        default=CSV_DIALECTS[0],
+        help="--format csv: excel-ru (default: for Excel in Kazakhstan; UTF-8 with a BOM, "
+        "';' between cells, a decimal comma), excel (BOM, ',', a decimal point) or plain "
+        "(no BOM, ',', a point)",
+    )
+    p.add_argument("--table", metavar="NAME",
+                   help="--format csv or xlsx: only the table NAME (as CSV: one file, which "
+                        "may go to standard output)")  # fmt: skip
 
 
 def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> None:
@@ -159,13 +177,53 @@ def load_framework_arg(refs: Sequence[str]) -> Framework:
     return load_framework(refs)
 
 
-def emit_report(report: Report, args: argparse.Namespace) -> None:
-    """Suppress small cells when asked, render in ``--format`` and write to ``-o`` or stdout."""
+def emit_report(report: Report, args: argparse.Namespace,
+                claims: Callable[[], Columns] | None = None) -> None:  # fmt: skip
+    """Suppress small cells when asked, render in ``--format`` and write to ``-o`` or stdout;
+    the table formats also get the per-claim rows that ``claims`` gives (``--claims``)."""
     k = getattr(args, "suppress_below", None)
     if k is not None and getattr(args, "claims", False):
         raise UsageError("--claims lists individual claims and cannot be combined with "
                          "--suppress-below, which prepares a report for publication")  # fmt: skip
-    emit(report.suppressed(k).render(args.format), args.output)
+    shown = report.suppressed(k)
+    if args.format in TABLE_FORMATS:
+        listed = claims() if claims is not None and getattr(args, "claims", False) else None
+        emit_tables(args, shown.title, shown.data, shown.original, listed)
+        return
+    emit(shown.render(args.format), args.output)
+
+
+def emit_tables(args: argparse.Namespace, title: str, data: object, original: object,
+                claims: Columns | None = None) -> None:  # fmt: skip
+    """Write a report's tables in ``--format`` csv, xlsx or parquet
+    (:func:`kzrehab.reports.spreadsheets.write_tables`)."""
+    from ..reports.spreadsheets import write_tables
+
+    write_tables(args.format, args.output, title=title, data=data, original=original,
+                 claims=claims, dialect=args.csv_dialect, table=args.table,
+                 stdout=sys.stdout.buffer)  # fmt: skip
+
+
+def check_tables(args: argparse.Namespace) -> None:
+    """Before any work: a table format that writes binary needs ``-o`` (never a terminal);
+    Parquet needs ``--claims`` and the extra ``parquet``."""
+    fmt = getattr(args, "format", None)
+    if fmt == "parquet":
+        _parquet_ready(args)
+    if fmt not in TABLE_FORMATS or args.output or (fmt == "csv" and args.table):
+        return
+    what = {"csv": "a zip of one CSV file per table (or give --table NAME for one as CSV)",
+            "xlsx": "an XLSX workbook", "parquet": "a Parquet file"}[fmt]  # fmt: skip
+    raise UsageError(f"--format {fmt} writes {what}, which is not written to standard "
+                     "output: give -o FILE")
+
+
+def _parquet_ready(args: argparse.Namespace) -> None:
+    if not getattr(args, "claims", False):
+        raise UsageError("--format parquet writes one row per claim: add --claims")
+    from .._extras import require
+
+    require("pyarrow.parquet", "--format parquet")  # before any work, when it is missing
 
 
 def emit(text: str, output: str | None) -> None:
@@ -216,6 +274,7 @@ def check_output(args: argparse.Namespace) -> None:
     """
     from .._io import refuse_target
 
+    check_tables(args)
     output = getattr(args, "output", None)
     if not output:
         return

@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ._common import (
+    CLAIM_FORMATS,
+    TABLE_FORMATS,
     add_evaluating_options,
     add_privacy_options,
     as_of,
@@ -33,7 +35,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("coverage", help="coverage of a framework over a population")
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
-    add_evaluating_options(p)
+    add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "include per-claim results")
     p.set_defaults(run=run_coverage)
 
@@ -94,8 +96,18 @@ def run_coverage(args: argparse.Namespace) -> int:
                       enabled=progress_wanted(args)) as bar:
             cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update)
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
-    emit_report(Report("coverage", title, coverage_data(cov, claims=args.claims)), args)
+    # the table formats write the claims as the table of claim_columns, not as the JSON's
+    listed = args.claims and args.format not in TABLE_FORMATS
+    emit_report(Report("coverage", title, coverage_data(cov, claims=listed)), args,
+                claims=lambda: _claim_columns(cov))  # fmt: skip
     return 0
+
+
+def _claim_columns(cov: Coverage | CoverageSummary) -> Any:
+    from ..coverage import Coverage
+
+    assert isinstance(cov, Coverage), "--claims evaluates every claim"
+    return cov.claim_columns()
 
 
 def run_explain(args: argparse.Namespace) -> int:

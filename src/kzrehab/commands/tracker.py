@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ._common import (
+    CLAIM_FORMATS,
+    TABLE_FORMATS,
     add_evaluating_options,
     add_privacy_options,
     as_of,
     emit,
     emit_report,
+    emit_tables,
     find_claim,
     load_population_arg,
     positive,
@@ -44,7 +47,7 @@ def register(sub: Any) -> None:
                    help="the base revision (a hash, tag, branch, HEAD~1, ...)")
     p.add_argument("--to", dest="rev_to", metavar="REV",
                    help="the head revision (default: the working tree)")  # fmt: skip
-    add_evaluating_options(p)
+    add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "list the claims that changed")
     _add_gaps_option(p)
     p.set_defaults(run=run_diff)
@@ -55,7 +58,7 @@ def register(sub: Any) -> None:
     p.add_argument("--base", nargs="+", required=True, metavar="LAW", help="the base laws")
     p.add_argument("--with", dest="with_", nargs="+", required=True, metavar="LAW",
                    help="the laws added to the base (PATH or REV:PATH)")
-    add_evaluating_options(p)
+    add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "list the claims that changed")
     _add_gaps_option(p)
     p.set_defaults(run=run_compare)
@@ -151,8 +154,11 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -
         base, head = result.base, result.head
         may_help = (head.status == UNKNOWN) & (base.status < TRUE)
         found = gaps(head.framework, head.population, head.as_of, among=may_help)
-    data = comparison_data(result, claims=args.claims, gaps=found)
-    emit_report(Report("comparison", title, data), args)
+    # the table formats write the claims as the table of diff_claim_columns
+    listed = args.claims and args.format not in TABLE_FORMATS
+    data = comparison_data(result, claims=listed, gaps=found)
+    emit_report(Report("comparison", title, data), args,
+                claims=lambda: result.coverage.claim_columns())  # fmt: skip
 
 
 # -- log and status -------------------------------------------------------------------------------
@@ -203,9 +209,13 @@ def _emit_history(title: str, doc: LogDocument | StatusDocument, args: argparse.
     from ..reports.history_views import render
 
     k = args.suppress_below
+    shown = doc
     if k is not None:
-        doc = suppress_log(doc, k) if isinstance(doc, LogDocument) else suppress_status(doc, k)
-    emit(render(title, doc, args.format), args.output)
+        shown = suppress_log(doc, k) if isinstance(doc, LogDocument) else suppress_status(doc, k)
+    if args.format in TABLE_FORMATS:
+        emit_tables(args, title, shown, doc if k is not None else None)
+        return
+    emit(render(title, shown, args.format), args.output)
 
 
 # -- explain --against ----------------------------------------------------------------------------

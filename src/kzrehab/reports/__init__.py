@@ -63,9 +63,12 @@ if TYPE_CHECKING:
     from ..comparison import CoverageDiff
     from ..coverage import Summaries
     from ..gaps import Gaps
+    from . import tables
 
-#: the formats every evaluating command offers
-FORMATS = ("text", "md", "html", "json")
+#: the formats every evaluating command offers (``csv`` and ``xlsx``: its tables,
+#: :mod:`kzrehab.reports.tables`); ``coverage``, ``diff`` and ``compare`` offer ``parquet``
+#: too, for their per-claim rows
+FORMATS = ("text", "md", "html", "json", "csv", "xlsx")
 #: the kinds of report, one per command (``diff`` and ``compare`` share one)
 KINDS = tuple(VIEWS)
 #: the data each kind of report carries
@@ -89,6 +92,8 @@ class Report:
     title: str
     #: the typed data (:mod:`kzrehab.reports.data`)
     data: Document = attrs.field(validator=_check_data)
+    #: the data before suppression (None: not suppressed), which the tables mark against
+    original: Document | None = attrs.field(default=None, repr=False)
 
     @classmethod
     def of(cls, result: Summaries | Comparison | CoverageDiff | Gaps,
@@ -126,7 +131,15 @@ class Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""
         if k is None:
             return self
-        return attrs.evolve(self, data=suppress(self.data, k))
+        return attrs.evolve(self, data=suppress(self.data, k), original=self.data)
+
+    def tables(self) -> list[tables.Table]:
+        """The report's tables (:func:`kzrehab.reports.tables.report_tables`, each a
+        :class:`kzrehab.reports.tables.Table`): a suppressed report's mark the cells that
+        suppression blanked."""
+        from .tables import report_tables
+
+        return report_tables(self.data, self.original)
 
     def json_data(self) -> dict[str, Any]:
         """The JSON document (:func:`kzrehab.reports.data.document_json`): for a comparison
@@ -165,6 +178,9 @@ class Report:
             from .html import render_html
 
             return render_html(self.title, self.blocks(), footer=_footer(self.data))
+        if fmt in FORMATS:
+            raise ValueError(f"'{fmt}' is a format of tables: Report.tables(), written by "
+                             "kzrehab.reports.spreadsheets.write_tables")
         raise ValueError(f"unknown report format '{fmt}' (one of: {', '.join(FORMATS)})")
 
 

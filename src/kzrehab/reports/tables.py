@@ -34,7 +34,7 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -63,8 +63,8 @@ class Table:
     columns: tuple[str, ...]
     #: per column: a count, money, a figure, or None (words, a date, a yes/no)
     kinds: tuple[Kind | None, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    #: per row, the columns whose number was blanked by suppression (by index)
+    rows: Sequence[tuple[Cell, ...]]
+    #: per row, the columns whose number was blanked by suppression (by index; empty: none)
     blanked: tuple[frozenset[int], ...] = ()
 
     def columns_dict(self) -> dict[str, list[Cell]]:
@@ -331,7 +331,8 @@ def table_of(data: Any, name: str) -> Table:
 
 def claims_table(columns: Mapping[str, Any]) -> Table:
     """The per-claim rows of a result (``claim_columns``) as the table ``claims``: numbers
-    (NumPy floats, NaN: none) as money, words as words."""
+    (NumPy floats, NaN: none) as money, words as words. Its rows are read from the columns
+    as they are written (a million claims are never held as tuples)."""
     import numpy as np
 
     names = tuple(columns)
@@ -345,5 +346,26 @@ def claims_table(columns: Mapping[str, Any]) -> Table:
         else:
             kinds.append(None)
             lists.append(v.tolist() if isinstance(v, np.ndarray) else list(v))
-    rows = tuple(zip(*lists, strict=True)) if lists else ()
-    return Table("claims", names, tuple(kinds), rows, (frozenset(),) * len(rows))
+    return Table("claims", names, tuple(kinds), _Rows(lists))
+
+
+class _Rows(Sequence[tuple[Cell, ...]]):
+    """Rows read from columns."""
+
+    def __init__(self, lists: list[list[Cell]]) -> None:
+        self._lists = lists
+
+    def __len__(self) -> int:
+        return len(self._lists[0]) if self._lists else 0
+
+    @typing.overload
+    def __getitem__(self, i: int) -> tuple[Cell, ...]: ...
+    @typing.overload
+    def __getitem__(self, i: slice) -> Sequence[tuple[Cell, ...]]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return tuple(col[i] for col in self._lists)
+
+    def __iter__(self) -> Iterator[tuple[Cell, ...]]:
+        return zip(*self._lists, strict=True)

@@ -1,0 +1,357 @@
+"""Tables written as files: CSV (one file, or a zip of one per table), an XLSX workbook, and
+Parquet for per-claim rows (``docs/reports.rst``, *Tables: CSV, XLSX, Parquet*).
+
+The tables themselves are :mod:`kzrehab.reports.tables`; this module only writes them, the
+same bytes for the same tables (a zip's and a workbook's dates are fixed):
+
+- CSV in one of three dialects (:data:`DIALECTS`): ``excel-ru``, for Excel in Kazakhstan
+  and Russia (a UTF-8 byte order mark, ``;`` between cells, a decimal comma), ``excel``
+  (the mark, ``,``, a decimal point) and ``plain`` (no mark, ``,``, a point). Yes/no
+  values are ``yes``/``no``; in the Excel dialects a cell of words that starts with ``=``,
+  ``+``, ``-``, ``@`` or a tab is written after a ``'`` so that Excel does not run it as a
+  formula;
+- XLSX through XlsxWriter: a sheet ``About`` (the report, the population, the assessment
+  date, the laws and commits, the suppression threshold), then a sheet per table (names cut
+  to Excel's 31 characters), numbers as numbers, words never read as formulas, a
+  suppressed cell blank, shaded and annotated;
+- Parquet through pyarrow (the extra ``parquet``): the per-claim table, typed columns.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DIALECTS", "Dialect", "csv_bytes", "zip_bytes", "write_xlsx", "write_parquet",
+           "about_rows", "sheet_names", "XLSX_ROWS", "write_tables", "BINARY"]  # fmt: skip
+
+import csv
+import datetime as dt
+import io
+import numbers
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
+
+import attrs
+
+from ..errors import UsageError
+from .fields import Kind
+from .tables import SUMMARY, Cell, Table, claims_table, report_tables
+
+
+@attrs.frozen
+class Dialect:
+    """How a CSV file is written."""
+
+    delimiter: str
+    decimal: str
+    bom: bool
+    #: cells of words that a spreadsheet would run as a formula get a ``'`` first
+    guard: bool
+    terminator: str = "\r\n"
+
+
+#: the CSV dialects of ``--csv-dialect``; the first is the default
+DIALECTS = {
+    "excel-ru": Dialect(";", ",", bom=True, guard=True),
+    "excel": Dialect(",", ".", bom=True, guard=True),
+    "plain": Dialect(",", ".", bom=False, guard=False, terminator="\n"),
+}
+#: the most rows a sheet holds (Excel's limit, less the header)
+XLSX_ROWS = 1_048_575
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+#: every member of a zip is dated so (the earliest date a zip can hold): the same bytes
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _number(x: float) -> str:
+    text = repr(x)
+    return format(x, "f") if "e" in text else text
+
+
+def _csv_cell(v: Cell, d: Dialect) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        text = _number(v)
+        return text.replace(".", d.decimal) if d.decimal != "." else text
+    if d.guard and v.startswith(_FORMULA):
+        return "'" + v
+    return v
+
+
+def csv_bytes(table: Table, dialect: str) -> bytes:
+    """One table as a CSV file in a dialect of :data:`DIALECTS` (UTF-8)."""
+    d = DIALECTS[dialect]
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=d.delimiter, lineterminator=d.terminator)
+    w.writerow(table.columns)
+    w.writerows([_csv_cell(v, d) for v in row] for row in table.rows)
+    return ("\ufeff" if d.bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
+
+
+def zip_bytes(tables: Sequence[Table], dialect: str) -> bytes:
+    """A zip of one CSV file per table, ``NAME.csv``, in the tables' order; dated so that
+    the same tables give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for t in tables:
+            info = zipfile.ZipInfo(f"{t.name}.csv", _ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            z.writestr(info, csv_bytes(t, dialect))
+    return buffer.getvalue()
+
+
+def sheet_names(names: Iterable[str]) -> list[str]:
+    """A sheet name per table: Excel's 31 characters at most, unique whatever the case; a
+    long name keeps its last parts (``laws_changed.laws.provisions.redline`` →
+    ``laws.provisions.redline``)."""
+    out: list[str] = []
+    taken = {"about"}
+    for name in names:
+        short = name
+        while len(short) > 31 and "." in short:
+            short = short.split(".", 1)[1]
+        short = short[:31]
+        n = 2
+        while short.lower() in taken:
+            tail = f"~{n}"
+            short = short[: 31 - len(tail)] + tail
+            n += 1
+        taken.add(short.lower())
+        out.append(short)
+    return out
+
+
+# -- About: what a workbook is of -----------------------------------------------------------------
+
+
+def _walk(value: Any) -> Iterator[Any]:
+    """Every attrs record inside a report's data, depth first."""
+    if isinstance(value, tuple | list):
+        for v in value:
+            yield from _walk(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _walk(v)
+    elif attrs.has(type(value)):
+        yield value
+        for f in attrs.fields(type(value)):
+            yield from _walk(getattr(value, f.name))
+
+
+def about_rows(title: str, data: Any, summary: Table) -> list[tuple[Cell, ...]]:
+    """The rows of the sheet ``About``: the report, the population, the assessment date, the
+    laws and the commits it measures, and the suppression threshold."""
+    from .._version import __version__
+    from .data.common import SCHEMA, LawInfo
+    from .history import CommitRecord
+
+    values = {r[0]: r[1] for r in summary.rows}
+    k = getattr(data, "suppressed_below", None)
+    rows: list[tuple[Cell, ...]] = [
+        ("report", title), ("made by", f"kzrehab {__version__} (JSON schema {SCHEMA})")]
+    rows += [(name, v) for name, v in values.items()
+             if isinstance(name, str) and name.startswith("population.")]
+    rows.append(("as of", data.as_of.isoformat()))
+    for f in attrs.fields(type(data)):  # what the document names as its laws, as given
+        v = getattr(data, f.name)
+        if f.name in ("laws", "base", "directory", "in_force", "claim") and (
+                isinstance(v, str) or (isinstance(v, tuple) and v and not attrs.has(
+                    type(v[0])))):  # fmt: skip
+            rows.append((f.name, v if isinstance(v, str) else "; ".join(
+                " ".join(x) if isinstance(x, tuple) else str(x) for x in v)))
+    rows.append(("suppressed below", k))
+    rows.append(("suppressed cells", "none: the report is not suppressed" if k is None else
+                 f"blank and shaded, with a note, and named in each row's column "
+                 f"'suppressed': they count fewer than {k} claims"))  # fmt: skip
+    records = list(_walk(data))
+    laws = list(dict.fromkeys((x.id, x.ref, x.commit, x.version) for x in records
+                              if isinstance(x, LawInfo)))  # fmt: skip
+    if laws:
+        rows += [(), ("law", "ref", "commit", "version"), *laws]
+    commits = list(dict.fromkeys((c.hexsha, c.date.isoformat(), c.author, c.message)
+                                 for c in records if isinstance(c, CommitRecord)))
+    if commits:
+        rows += [(), ("commit", "date", "author", "message"), *commits]
+    return rows
+
+
+# -- XLSX -----------------------------------------------------------------------------------------
+
+
+def write_xlsx(out: IO[bytes], tables: Sequence[Table], about: Sequence[tuple[Cell, ...]],
+               *, title: str, created: dt.date, k: int | None) -> None:  # fmt: skip
+    """Write a workbook: the sheet ``About``, then one sheet per table.
+
+    Its document properties are fixed (created on ``created``, the assessment date), so
+    the same tables give the same bytes. A workbook with more than a few hundred thousand
+    cells is written row by row from temporary files (XlsxWriter's constant memory).
+    """
+    import xlsxwriter
+
+    cells = sum(len(t.rows) * len(t.columns) for t in tables)
+    big = cells > 2_000_000
+    wb = xlsxwriter.Workbook(out, {"constant_memory": big, "strings_to_formulas": False,
+                                   "strings_to_urls": False, "strings_to_numbers": False})
+    wb.set_properties({"title": title, "author": "kzrehab", "comments": "",
+                       "created": dt.datetime.combine(created, dt.time())})  # fmt: skip
+    bold = wb.add_format({"bold": True})
+    formats = {Kind.COUNT: wb.add_format({"num_format": "#,##0"}),
+               Kind.FIGURE: wb.add_format({"num_format": "#,##0"}),
+               Kind.MONEY: wb.add_format({"num_format": "#,##0.00"})}  # fmt: skip
+    blank = wb.add_format({"pattern": 1, "bg_color": "#D9D9D9"})
+    note = f"suppressed: fewer than {k} claims"
+    ws = wb.add_worksheet("About")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 3, 40)
+    for r, row in enumerate(about):
+        for c, v in enumerate(row):
+            _put(ws, r, c, v, bold if c == 0 or row[0] in ("law", "commit") else None)
+    for t, name in zip(tables, sheet_names(t.name for t in tables), strict=True):
+        ws = wb.add_worksheet(name)
+        for c, col in enumerate(t.columns):
+            ws.set_column(c, c, min(max(len(col) + 2, 10), 48))
+        ws.write_row(0, 0, t.columns, bold)
+        ws.freeze_panes(1, 0)
+        writers = {str: ws.write_string, int: ws.write_number, float: ws.write_number,
+                   bool: ws.write_boolean}  # fmt: skip
+        kinds = [formats.get(k) if k is not None else None for k in t.kinds]
+        summary = t.name == SUMMARY  # its values: an amount (a float) as money
+        for r, row in enumerate(t.rows, start=1):
+            marked = t.blanked[r - 1] if t.blanked else ()
+            for c, v in enumerate(row):
+                if v is None:
+                    if c in marked:
+                        ws.write_blank(r, c, None, blank)
+                        if not big:
+                            ws.write_comment(r, c, note)
+                    continue
+                fmt = formats[Kind.MONEY] if summary and type(v) is float else kinds[c]
+                write = writers.get(type(v))
+                if write is None:
+                    _put(ws, r, c, v, fmt)
+                else:
+                    write(r, c, v, fmt)
+        if t.rows:
+            ws.autofilter(0, 0, len(t.rows), len(t.columns) - 1)
+    wb.close()
+
+
+def _put(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
+    if v is None:
+        return
+    if isinstance(v, bool):
+        ws.write_boolean(r, c, v, fmt)
+    elif isinstance(v, numbers.Real):  # a NumPy number too
+        ws.write_number(r, c, float(v), fmt)
+    else:
+        ws.write_string(r, c, str(v), fmt)
+
+
+# -- Parquet --------------------------------------------------------------------------------------
+
+
+def write_parquet(out: IO[bytes], columns: Any, what: str) -> None:
+    """Write per-claim columns (a result's ``claim_columns``) as one Parquet table: numbers
+    as ``double`` (null: none), words as strings, yes/no as booleans (the extra
+    ``parquet``)."""
+    from .._extras import require
+
+    pa = require("pyarrow", what)
+    pq = require("pyarrow.parquet", what)
+    import numpy as np
+
+    arrays = {}
+    for name, v in columns.items():
+        if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+            arrays[name] = pa.array(v, pa.float64(), from_pandas=True)  # NaN → null
+        elif isinstance(v, np.ndarray) and v.dtype.kind == "b":
+            arrays[name] = pa.array(v, pa.bool_())
+        else:
+            arrays[name] = pa.array(list(v), pa.string())
+    pq.write_table(pa.table(arrays), out)
+
+
+# -- a report's tables, written -------------------------------------------------------------------
+
+#: why each table format needs ``-o FILE`` (CSV: when it is a zip of several tables)
+BINARY = {"csv": "a zip of one CSV file per table", "xlsx": "an XLSX workbook",
+          "parquet": "a Parquet file"}  # fmt: skip
+
+
+def write_tables(
+    fmt: str,
+    output: str | None,
+    *,
+    title: str,
+    data: Any,
+    original: Any = None,
+    claims: Any = None,
+    dialect: str = "excel-ru",
+    table: str | None = None,
+    stdout: IO[bytes] | None = None,
+) -> None:
+    """Write a report's data (``original``: before suppression) as ``csv``, ``xlsx`` or
+    ``parquet`` to ``output``, atomically — or, for one table as CSV, to ``stdout``.
+
+    ``claims`` are per-claim columns (``--claims``), the table ``claims``; ``table`` picks
+    one table by name. Binary output (a zip, a workbook, Parquet) is never written to
+    standard output: without ``output`` it is a :class:`~kzrehab.errors.UsageError`.
+    """
+    from .._io import atomic_output
+
+    if fmt == "parquet":
+        if claims is None:
+            raise UsageError("--format parquet writes one row per claim: add --claims")
+        if not output:
+            raise UsageError(f"--format parquet writes {BINARY[fmt]}: give -o FILE")
+        with atomic_output(output) as out:
+            write_parquet(out, claims, "--format parquet")
+        return
+    tables = report_tables(data, original)
+    if claims is not None:
+        tables.append(claims_table(claims))
+    if table is not None:
+        tables = _pick(tables, table)
+    if fmt == "csv" and len(tables) == 1:
+        content = csv_bytes(tables[0], dialect)
+        if not output:
+            assert stdout is not None
+            stdout.write(content)
+            stdout.flush()
+            return
+        with atomic_output(output) as out:
+            out.write(content)
+        return
+    if not output:
+        raise UsageError(f"--format {fmt} writes {BINARY[fmt]} here: give -o FILE"
+                         + (" (or --table NAME for one table as CSV)" if fmt == "csv" else ""))
+    if fmt == "csv":
+        with atomic_output(output) as out:
+            out.write(zip_bytes(tables, dialect))
+        return
+    for t in tables:
+        if len(t.rows) > XLSX_ROWS:
+            raise UsageError(f"the table '{t.name}' has {len(t.rows):,} rows, more than a "
+                             f"sheet holds ({XLSX_ROWS:,}): use --format csv or parquet")
+    about = about_rows(title, data, tables[0] if tables[0].name == SUMMARY
+                       else report_tables(data, original)[0])  # fmt: skip
+    with atomic_output(output) as out:
+        write_xlsx(out, tables, about, title=title, created=data.as_of,
+                   k=getattr(data, "suppressed_below", None))
+
+
+def _pick(tables: list[Table], name: str) -> list[Table]:
+    for t in tables:
+        if t.name == name:
+            return [t]
+    from .._suggest import did_you_mean
+
+    names = [t.name for t in tables]
+    raise UsageError(f"no table '{name}' in this report{did_you_mean(name, names)}; its "
+                     f"tables: {', '.join(names)}")
