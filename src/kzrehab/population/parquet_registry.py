@@ -20,7 +20,7 @@ __all__ = ["ParquetClaims", "ParquetEvents", "read_parquet", "ACCEPTED", "BATCH"
 
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,19 +92,24 @@ def _number(v: float) -> str:
     return str(int(v)) if v.is_integer() else repr(v)
 
 
-_TEXT: dict[str, Callable[[Any], str]] = {
-    "text": str,
-    "integer": str,
-    "floating point": _number,
-    "boolean": lambda v: "true" if v else "false",
-    "date": lambda v: v.isoformat(),
-}
+def _cells(pa: Any, column: Any, held: str) -> list[str | None]:
+    """A batch's column as the text of CSV cells (None: a null), converted by Arrow where
+    it can be: integers, booleans (``true``/``false``), dates (ISO) and dictionary-encoded
+    text are cast to text whole."""
+    if held == "floating point":
+        return [None if v is None else _number(v) for v in column.to_pylist()]
+    if held == "null":
+        return [None] * len(column)
+    if held != "text" or pa.types.is_dictionary(column.type):
+        column = column.cast(pa.string())
+    cells: list[str | None] = column.to_pylist()
+    return cells
 
 
-def _texts(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, FactKind],
-           ) -> list[Callable[[Any], str]]:  # fmt: skip
-    """For each column, how its values are written as the text of a CSV cell; a column
-    whose type does not fit its fact is an error naming the file and the column."""
+def _held(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, FactKind],
+          ) -> list[str]:  # fmt: skip
+    """What each column holds (:func:`_kind_of_type`); a column whose type does not fit its
+    fact is an error naming the file and the column."""
     out = []
     for i, col in enumerate(columns):
         kind = facts[col]
@@ -112,7 +117,7 @@ def _texts(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str,
         if held != "null" and held not in ACCEPTED[kind]:
             fail(f"column '{col}' holds {held} values, but {col} is {_WHAT[kind]}: give it as "
                  f"{' or '.join(ACCEPTED[kind])}{_HINT.get(held, '')}", name, key=col)
-        out.append(_TEXT.get(held, str))
+        out.append(held)
     return out
 
 
@@ -131,12 +136,11 @@ def _parquet(path: Path, name: str) -> Iterator[tuple[Any, Any]]:
 def _rows(pa: Any, pf: Any, name: str, columns: list[str], facts: dict[str, FactKind]
           ) -> Iterator[tuple[int, list[str]]]:  # fmt: skip
     """``(row, cells as text)`` of each row of an open Parquet file that is not blank."""
-    texts = _texts(pa, name, pf.schema_arrow, columns, facts)
+    held = _held(pa, name, pf.schema_arrow, columns, facts)
     row = 0
     try:
         for batch in pf.iter_batches(batch_size=BATCH):
-            cells = [[None if v is None else text(v) for v in column.to_pylist()]
-                     for column, text in zip(batch.columns, texts, strict=True)]  # fmt: skip
+            cells = [_cells(pa, column, h) for column, h in zip(batch.columns, held, strict=True)]
             for values in zip(*cells, strict=True):
                 row += 1
                 if any(v is not None and v.strip() for v in values):
