@@ -81,14 +81,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     from ..population import import_registry
 
-    registry, output = Path(args.registry), Path(args.output).resolve()
-    inputs = [registry]
-    if registry.is_dir():
-        inputs += [registry / f"{table}.{ext}" for table in ("claims", "events")
-                   for ext in ("csv", "parquet")]  # fmt: skip
-    elif registry.suffix.lower() in (".csv", ".parquet"):  # its events file is read too
-        inputs.append(registry.with_name(registry.stem + ".events" + registry.suffix.lower()))
-    if any(output == path.resolve() for path in inputs):
+    if Path(args.output).resolve() == Path(args.registry).resolve():
         raise UsageError("the output would overwrite the registry: choose another -o FILE")
     done = import_registry(args.registry, args.output)
     print(f"imported {done.claims:,} claims ({done.events:,} events) "
