@@ -2,6 +2,7 @@
 
     python benchmarks/import_stream.py --claims 1000000
     python benchmarks/import_stream.py --claims 1000000 --against /path/to/other/checkout
+    python benchmarks/import_stream.py --claims 1000000 --parquet
 
 Writes an N-claim synthetic JSON Lines registry (``--claims``; copies of a synthetic
 population of at most 200,000 claims, the ids made unique per copy), then in fresh
@@ -11,6 +12,11 @@ processes, one at a time:
   resident memory (``VmHWM`` of the process, which starts anew at ``exec``);
 - ``kzrehab explain ID drafts/current --population STORE`` for the last claim of the
   store: wall time and peak memory.
+
+With ``--parquet``, the same registry is also written as a Parquet registry
+(``registry-N.parquet`` and ``registry-N.events.parquet``, typed columns, row groups of
+122,880 rows as DuckDB writes them; needs pyarrow) and imported the same way, so the two
+imports are measured in one run.
 
 The registry-size limit is raised for the children (ten million claims are 8.8 GB, more
 than the default 8 GiB). ``--against DIR`` runs the same commands with the ``src`` of another checkout first on the
@@ -71,6 +77,64 @@ def registry(folder: Path, claims: int) -> Path:
     return path
 
 
+def parquet_registry(folder: Path, claims: int) -> Path:
+    """The same N claims as :func:`registry`, as a Parquet registry, made once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kzrehab.population import synthesize
+    from kzrehab.population.registry import claim_to_dict
+    from kzrehab.vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
+
+    path = folder / f"registry-{claims}.parquet"
+    events_path = folder / f"registry-{claims}.events.parquet"
+    if path.exists() and events_path.exists():
+        return path
+    kinds = {**{n: f.kind for n, f in CLAIM_FACTS.items() if not f.derived},
+             **{n: f.kind for n, f in EVENT_FACTS.items() if not f.derived}}  # fmt: skip
+    claim_cols = [n for n, f in CLAIM_FACTS.items() if not f.derived]
+    event_cols = ["claim_id", "id", *(n for n, f in EVENT_FACTS.items() if not f.derived)]
+    types = {FactKind.BOOL: pa.bool_(), FactKind.INT: pa.int64()}
+
+    def table(rows: list[dict[str, object]], cols: list[str]) -> pa.Table:
+        data = {}
+        for c in cols:
+            kind = kinds.get(c, FactKind.STR)
+            arr = pa.array([r.get(c) for r in rows], types.get(kind, pa.string()))
+            data[c] = arr.dictionary_encode() if kind is FactKind.ENUM else arr
+        return pa.table(data)
+
+    base = [claim_to_dict(c) for c in synthesize(min(claims, BASE), 1993).claims]
+    group = 122_880
+    writers: dict[str, pq.ParquetWriter] = {}
+    written, copy = 0, 0
+    try:
+        while written < claims:
+            part = base[: claims - written]
+            prefix = f"c{copy}-" if copy else ""
+            rows, events = [], []
+            for r in part:
+                r = {**r, "id": prefix + str(r["id"])}
+                if "victim_id" in r:
+                    r["victim_id"] = prefix + str(r["victim_id"])
+                rows.append(r)
+                events += [{"claim_id": r["id"], **e} for e in r.get("events", [])]
+            for name, out, cols, items in (("claims", path, claim_cols, rows),
+                                           ("events", events_path, event_cols, events)):
+                t = table(items, cols)
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(str(out) + ".tmp", t.schema)
+                writers[name].write_table(t, row_group_size=group)
+            written += len(part)
+            copy += 1
+    finally:
+        for w in writers.values():
+            w.close()
+    for out in (path, events_path):
+        Path(str(out) + ".tmp").rename(out)
+    return path
+
+
 def run(argv: list[str], src: Path | None) -> dict[str, float]:
     """Run the command line in a fresh process: its status, seconds and peak MiB."""
     env = dict(os.environ)
@@ -86,6 +150,18 @@ def run(argv: list[str], src: Path | None) -> dict[str, float]:
     if status != "0":
         raise SystemExit(f"{argv} exited {status}:\n{done.stderr[-2000:]}")
     return {"seconds": round(float(seconds), 2), "peak_mib": round(float(mib), 1)}
+
+
+def measure_parquet(folder: Path, claims: int, src: Path | None, tag: str) -> dict[str, object]:
+    """Import the Parquet registry: time and peak memory; the store is the JSON Lines'."""
+    source = parquet_registry(folder, claims)
+    store = folder / f"store-{claims}-{tag}-parquet.kzstore"
+    store.unlink(missing_ok=True)
+    imported = run(["population", "import", str(source), "-o", str(store)], src)
+    imported["claims_per_second"] = round(claims / imported["seconds"])
+    size = source.stat().st_size + source.with_name(
+        source.name.replace(".parquet", ".events.parquet")).stat().st_size
+    return {"import": imported, "registry_mib": round(size / 2**20, 1)}
 
 
 def measure(folder: Path, claims: int, src: Path | None, tag: str) -> dict[str, object]:
@@ -112,6 +188,8 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--against", type=Path, default=None,
                         help="another checkout to measure the same way (before a change)")
+    parser.add_argument("--parquet", action="store_true",
+                        help="also import the registry written as Parquet (needs pyarrow)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.folder or Path(tmp)
@@ -124,6 +202,8 @@ def main() -> None:
             "this": measure(folder, args.claims, None, "this")}  # fmt: skip
         if args.against is not None:
             report["against"] = measure(folder, args.claims, args.against, "against")
+        if args.parquet:
+            report["parquet"] = measure_parquet(folder, args.claims, None, "this")
         print(json.dumps(report, indent=2))
 
 

@@ -34,7 +34,7 @@ from kzrehab.reports.blocks import (
     Series,
     Table,
 )
-from kzrehab.reports.html import render_html
+from kzrehab.reports.html import SCOPE, render_html, render_html_fragment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -273,3 +273,39 @@ def test_the_glyph_check_catches_a_font_without_kazakh_letters(
         assert missing_glyphs(browser, "p") == list(KAZAKH_LETTERS)
     finally:
         browser.quit()
+
+
+#: the computed style of the host page's own elements, outside any report
+_HOST_STYLE = """
+return ['body', 'h1#host', 'p#host', 'table#host td', 'table#host th', 'ul#host li'].map(
+  function (sel) {
+    var s = getComputedStyle(document.querySelector(sel));
+    return [sel, s.margin, s.padding, s.color, s.backgroundColor, s.font, s.textAlign,
+            s.borderBottom, s.maxWidth];
+  });
+"""
+_HOST = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/><title>notebook</title>'
+         "</head><body><h1 id=\"host\">A notebook</h1><p id=\"host\">Some prose.</p>"
+         '<table id="host"><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr>'
+         '</tbody></table><ul id="host"><li>item</li></ul>{}</body></html>')
+
+
+def test_notebook_fragment_styles_only_itself(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    """A report embedded the way a notebook embeds it (``_repr_html_``) changes no style of the
+    page around it, and is itself styled as the page is: its charts drawn, its numbers
+    right-aligned."""
+    blocks = report()
+    open_page(driver, tmp_path / "host.html", _HOST.format(""))
+    alone = driver.execute_script(_HOST_STYLE)
+    fragment = render_html_fragment(TITLE, blocks, footer="kzrehab")
+    open_page(driver, tmp_path / "embedded.html", _HOST.format(fragment + fragment))
+    assert driver.execute_script(_HOST_STYLE) == alone
+    head = driver.find_element(By.CSS_SELECTOR, f".{SCOPE} th")
+    assert head.value_of_css_property("background-color") == "rgba(244, 246, 248, 1)"
+    num = driver.find_element(By.CSS_SELECTOR, f".{SCOPE} td.num")
+    assert num.value_of_css_property("text-align") == "right"
+    boxes = driver.execute_script(_MEASURE)
+    assert len(boxes) == 2 * charts(blocks)
+    for i, (width, height, drawn) in enumerate(boxes):
+        assert width > 0 and height > 0 and drawn >= 1, f"svg {i}"
+    assert severe(driver) == []

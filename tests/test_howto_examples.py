@@ -42,10 +42,13 @@ EXAMPLE_FILES = {
     "registry.csv",
     "registry.events.csv",
     "registry-bad.jsonl",
+    "trade-off.toml",
 }
 #: the claims of the example registry, as docs/howto/import-registry.rst states
 REGISTRY_CLAIMS, REGISTRY_EVENTS = 4, 6
 PAGES = ("import-registry", "write-amendment", "explain-claim")
+#: the pages whose steps are Python (doctests, run by tests/test_howto_notebook.py)
+PYTHON_PAGES = ("notebook",)
 #: the commands that evaluate laws: over the reference population unless --population
 EVALUATING = {"coverage", "compare", "diff", "explain", "log", "status"}
 
@@ -213,7 +216,8 @@ def _expected_status(shown: str | None, words: list[str]) -> int:
 def test_the_examples_are_the_known_ones() -> None:
     """A new example file needs a test here; and every one is shown by a page."""
     assert {p.name for p in EXAMPLES.iterdir()} == EXAMPLE_FILES
-    pages = "".join((HOWTO / f"{page}.rst").read_text(encoding="utf-8") for page in PAGES)
+    pages = "".join((HOWTO / f"{page}.rst").read_text(encoding="utf-8")
+                    for page in (*PAGES, *PYTHON_PAGES))  # fmt: skip
     for name in EXAMPLE_FILES:
         assert f"examples/{name}" in pages, name
 

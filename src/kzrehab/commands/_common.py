@@ -61,8 +61,9 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
         "--population",
         metavar="FILE",
         help="a JSON Lines registry (.jsonl), a CSV registry (NAME.csv with "
-        "NAME.events.csv beside it, or a directory holding claims.csv and events.csv) "
-        "or a columnar store (default: the bundled synthetic reference population)",
+        "NAME.events.csv beside it, or a directory holding claims.csv and events.csv), "
+        "a Parquet registry (the same with .parquet) or a columnar store (default: the "
+        "bundled synthetic reference population)",
     )
     p.add_argument(
         "--as-of",
@@ -298,9 +299,9 @@ def check_output(args: argparse.Namespace) -> None:
         if not same and identity is not None:
             with_stat = os.stat(where)
             same = (with_stat.st_dev, with_stat.st_ino) == identity
-        if not same and what == "registry" and where.suffix.lower() == ".csv":
-            # a CSV registry's events file is read with its claims file
-            same = resolved == where.with_name(where.stem + ".events.csv")
+        if not same and what == "registry" and where.suffix.lower() in (".csv", ".parquet"):
+            # a CSV (Parquet) registry's events file is read with its claims file
+            same = resolved == where.with_name(where.stem + ".events" + where.suffix.lower())
         if same:
             raise UsageError(f"-o {output} would overwrite {_NOUNS[what][0]} {given}, an input "
                              "of this command: choose another output file")  # fmt: skip

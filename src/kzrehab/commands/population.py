@@ -35,8 +35,9 @@ def register(sub: Any) -> None:
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
     s.set_defaults(run=run_synth)
 
-    i = actions.add_parser("import", help="import a registry (JSON Lines or CSV)")
-    i.add_argument("registry", metavar="REGISTRY", help="a .jsonl file, a .csv file or a folder")
+    i = actions.add_parser("import", help="import a registry (JSON Lines, CSV or Parquet)")
+    i.add_argument("registry", metavar="REGISTRY",
+                   help="a .jsonl file, a .csv or .parquet file, or a folder")  # fmt: skip
     i.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
     i.set_defaults(run=run_import)

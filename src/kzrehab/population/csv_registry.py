@@ -1,20 +1,25 @@
 """CSV registries: a claims file and an events file, read a row at a time.
 
-The format is described in :mod:`kzrehab.population.registry`. A file is first checked
+The format is described in :mod:`kzrehab.population.registry`. The checks of a table's
+columns and of each row's cells (:func:`claims_header`, :func:`claim_records`, …) take the
+cells as text; a Parquet registry (:mod:`.parquet_registry`) gives its cells to the same
+checks, and both join their two tables with :func:`read_tables`. A file is first checked
 as text, a block of lines at a time (the first NUL byte, else the first byte that is not
 UTF-8, is reported wherever it is), then parsed row by row: memory holds a row, not the file.
 """
 
 from __future__ import annotations
 
-__all__ = ["CsvClaims", "CsvEvents", "read_csv", "unknown_claim", "too_many_events",
-           "duplicate_event_id"]  # fmt: skip
+__all__ = ["ClaimsTable", "EventsTable", "CsvClaims", "CsvEvents", "read_csv", "read_tables",
+           "claims_header", "events_header", "claim_records", "event_records", "check_header",
+           "row_record", "unknown_claim", "too_many_events", "duplicate_event_id"]  # fmt: skip
 
+import abc
 import csv
 import io
 import itertools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -114,15 +119,23 @@ def _delimiter(header: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
 
 
-def _csv_header(
-    path: Path, rows: Iterator[tuple[int, list[str]]], converters: Mapping[str, Converter],
-    facts: Mapping[str, Fact], required: str, extra: str | None, what: str,
-) -> list[str]:  # fmt: skip
+def _csv_header(path: Path, rows: Iterator[tuple[int, list[str]]], what: str,
+                check: Callable[[str, int | None, list[str]], list[str]]) -> list[str]:
     name = str(path)
     try:
         lineno, header = next(rows)
     except StopIteration:
         fail(f"is empty: a {what} file needs a header row naming its columns", name)
+    return check(name, lineno, header)
+
+
+def check_header(
+    name: str, lineno: int | None, header: list[str], converters: Mapping[str, Converter],
+    facts: Mapping[str, Fact], required: str, extra: str | None, what: str,
+) -> list[str]:  # fmt: skip
+    """The columns a table of a registry names (a CSV header row, a Parquet file's schema),
+    checked: each a fact (or the ``extra`` join column) given once, ``required`` among
+    them."""
     columns = [cell.strip() for cell in header]
     allowed = [*converters, *([extra] if extra else [])]
     seen: set[str] = set()
@@ -139,10 +152,12 @@ def _csv_header(
     return columns
 
 
-def _csv_record(
+def row_record(
     name: str, lineno: int, row: list[str], columns: list[str],
     converters: Mapping[str, Converter],
 ) -> dict[str, object]:  # fmt: skip
+    """One row's facts, each cell checked as text by its fact's converter (an empty cell is
+    unknown; the join column is kept as it is)."""
     if len(row) != len(columns):
         fail(f"the row has {len(row)} cells but the header names {len(columns)} columns",
               name, lineno)  # fmt: skip
@@ -162,65 +177,107 @@ def _csv_record(
     return out
 
 
-class CsvClaims:
-    """The claims file of a CSV registry, read a row at a time: iterating gives ``(line,
-    claim)``, each claim without its events (they are in the events file). Duplicate ids
-    are the caller's to find, as with :class:`JsonlReader`."""
+def claims_header(name: str, lineno: int | None, header: list[str]) -> list[str]:
+    """The checked columns of a claims table."""
+    return check_header(name, lineno, header, CLAIM_CSV, CLAIM_FACTS, "id", None, "claims")
+
+
+def events_header(name: str, lineno: int | None, header: list[str]) -> list[str]:
+    """The checked columns of an events table."""
+    return check_header(name, lineno, header, EVENT_CSV, EVENT_FACTS, "claim_id", "claim_id",
+                        "events")  # fmt: skip
+
+
+def claim_records(name: str, columns: list[str], rows: Iterable[tuple[int, list[str]]]
+                  ) -> Iterator[tuple[int, dict[str, object]]]:  # fmt: skip
+    """``(line, facts)`` of each row of a claims table (its cells as text)."""
+    for lineno, row in rows:
+        record = row_record(name, lineno, row, columns, CLAIM_CSV)
+        if not isinstance(record.get("id"), str):
+            fail("the claim has no id", name, lineno, "id")
+        yield lineno, record
+
+
+def event_records(name: str, columns: list[str], rows: Iterable[tuple[int, list[str]]]
+                  ) -> Iterator[tuple[int, str, dict[str, object]]]:  # fmt: skip
+    """``(line, claim id, facts)`` of each row of an events table (its cells as text)."""
+    for lineno, row in rows:
+        if "measure" not in columns:  # an events file of no events may leave it out
+            fail("the events file has no column 'measure': an event without one would "
+                 "be of unknown measure (leave its cell empty where it is unknown)",
+                 name, lineno)  # fmt: skip
+        record = row_record(name, lineno, row, columns, EVENT_CSV)
+        cid = record.pop("claim_id", None)
+        if not isinstance(cid, str):
+            fail("the event has no claim_id", name, lineno, "claim_id")
+        yield lineno, cid, record
+
+
+class ClaimsTable(abc.ABC):
+    """The claims table of a registry of two tables, read a row at a time: iterating gives
+    ``(position, claim)``, each claim without its events (they are in the events table).
+    Duplicate ids are the caller's to find, as with :class:`JsonlReader`. A position is a
+    line of a CSV file, a row of a Parquet file (``unit``)."""
+
+    #: what a position counts, for messages
+    unit = "line"
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.name = str(self.path)
 
     def __repr__(self) -> str:
-        return f"<CsvClaims {self.name}>"
+        return f"<{type(self).__name__} {self.name}>"
 
     def __iter__(self) -> Iterator[tuple[int, Claim]]:
         for lineno, record in self.records():
             yield lineno, Claim(**record)  # type: ignore[arg-type]
 
+    @abc.abstractmethod
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
-        """``(line, facts)``: each claim's checked facts, without building the claim."""
-        rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, CLAIM_CSV, CLAIM_FACTS, "id", None, "claims")
-        for lineno, row in rows:
-            record = _csv_record(self.name, lineno, row, columns, CLAIM_CSV)
-            if not isinstance(record.get("id"), str):
-                fail("the claim has no id", self.name, lineno, "id")
-            yield lineno, record
+        """``(position, facts)``: each claim's checked facts, without building the claim."""
 
 
-class CsvEvents:
-    """The events file of a CSV registry, read a row at a time: iterating gives ``(line,
-    claim id, event)``. Which claim the id names, how many events a claim has and whether
-    an event id is given twice for one claim are the caller's to check
+class EventsTable(abc.ABC):
+    """The events table of a registry of two tables, read a row at a time: iterating gives
+    ``(position, claim id, event)``. Which claim the id names, how many events a claim has
+    and whether an event id is given twice for one claim are the caller's to check
     (:func:`unknown_claim`, :func:`too_many_events`, :func:`duplicate_event_id`)."""
+
+    unit = "line"
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.name = str(self.path)
 
     def __repr__(self) -> str:
-        return f"<CsvEvents {self.name}>"
+        return f"<{type(self).__name__} {self.name}>"
 
     def __iter__(self) -> Iterator[tuple[int, str, Event]]:
         for lineno, cid, record in self.records():
             yield lineno, cid, Event(**record)  # type: ignore[arg-type]
 
+    @abc.abstractmethod
     def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
-        """``(line, claim id, facts)``: each event's checked facts, without building it."""
+        """``(position, claim id, facts)``: each event's checked facts, without building it."""
+
+
+class CsvClaims(ClaimsTable):
+    """The claims file of a CSV registry."""
+
+    def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, EVENT_CSV, EVENT_FACTS, "claim_id", "claim_id",
-                              "events")  # fmt: skip
-        for lineno, row in rows:
-            if "measure" not in columns:  # an events file of no events may leave it out
-                fail("the events file has no column 'measure': an event without one would "
-                     "be of unknown measure (leave its cell empty where it is unknown)",
-                     self.name, lineno)  # fmt: skip
-            record = _csv_record(self.name, lineno, row, columns, EVENT_CSV)
-            cid = record.pop("claim_id", None)
-            if not isinstance(cid, str):
-                fail("the event has no claim_id", self.name, lineno, "claim_id")
-            yield lineno, cid, record
+        columns = _csv_header(self.path, rows, "claims", claims_header)
+        yield from claim_records(self.name, columns, rows)
+
+
+class CsvEvents(EventsTable):
+    """The events file of a CSV registry."""
+
+    def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
+        rows = _read_csv_rows(self.path, "CSV")
+        columns = _csv_header(self.path, rows, "events", events_header)
+        yield from event_records(self.name, columns, rows)
 
 
 def unknown_claim(cid: str, claims_file: str, suggestion: str, events_file: str,
@@ -236,9 +293,10 @@ def too_many_events(cid: str, events_file: str, line: int) -> NoReturn:
 
 
 def duplicate_event_id(event_id: str, cid: str, first: int, events_file: str,
-                       line: int) -> NoReturn:  # fmt: skip
-    """Raise the error of an event id given twice for one claim."""
-    fail(f"duplicate event id '{event_id}' for claim '{cid}' (first on line {first})",
+                       line: int, unit: str = "line") -> NoReturn:  # fmt: skip
+    """Raise the error of an event id given twice for one claim (``unit``: what ``first``
+    counts, a line or a row)."""
+    fail(f"duplicate event id '{event_id}' for claim '{cid}' (first on {unit} {first})",
           events_file, line, "id")  # fmt: skip
 
 
@@ -249,13 +307,19 @@ def read_csv(
 
     Raises :class:`~kzrehab.errors.RegistryError` naming the file and the line.
     """
-    claims_file, events_file = CsvClaims(claims_path), CsvEvents(events_path)
+    return read_tables(CsvClaims(claims_path), CsvEvents(events_path))
+
+
+def read_tables(claims_file: ClaimsTable, events_file: EventsTable) -> tuple[Claim, ...]:
+    """Every claim of a registry of two tables, its events joined on ``claim_id``: a claim's
+    events in the order of the events table."""
+    unit = claims_file.unit
     records: dict[str, Claim] = {}
     lines: dict[str, int] = {}
     for lineno, claim in claims_file:
         cid = claim.id
         if cid in lines:
-            duplicate_id(cid, lines[cid], claims_file.name, lineno)
+            duplicate_id(cid, lines[cid], claims_file.name, lineno, unit)
         lines[cid] = lineno
         records[cid] = claim
 
@@ -271,7 +335,8 @@ def read_csv(
         if event.id is not None:
             for other_line, other in mine:
                 if other.id == event.id:
-                    duplicate_event_id(event.id, cid, other_line, events_file.name, lineno)
+                    duplicate_event_id(event.id, cid, other_line, events_file.name, lineno,
+                                       unit)  # fmt: skip
         mine.append((lineno, event))
 
     return tuple(attrs.evolve(claim, events=tuple(e for _, e in events[cid]))

@@ -1,6 +1,6 @@
 """``kzrehab population import``: a registry turned into a store a chunk at a time.
 
-:func:`import_registry` reads a JSON Lines or CSV registry (or a store) and writes a
+:func:`import_registry` reads a JSON Lines, CSV or Parquet registry (or a store) and writes a
 columnar store (:class:`~kzrehab.population.writer.StoreWriter`) or canonical JSON Lines,
 in memory bounded by the chunk of claims being written and a few numbers a claim, not by
 the registry. Every check of :func:`~kzrehab.population.load_population` is made, with the
@@ -9,13 +9,14 @@ when the registry is read whole:
 
 - a duplicate claim id is found by a :class:`~kzrehab.population.ledger.KeyLedger`, at the
   end of the file, or before any later problem is reported;
-- in a CSV registry, the claims file is read first; each events row then finds its claim
-  through the ledger's index keys, and duplicate event ids are found like duplicate claim
-  ids.
+- in a CSV or Parquet registry, the claims file is read first; each events row then finds
+  its claim through the ledger's index keys, and duplicate event ids are found like
+  duplicate claim ids. A Parquet file is read a batch of rows at a time
+  (:mod:`.parquet_registry`).
 
 Nothing is written unless the whole registry is good: the store (or file) is written
 beside its destination and renamed into place only at the end. One exception to streaming:
-a CSV registry written as JSON Lines is read whole (a claim's line needs all its events,
+a CSV or Parquet registry written as JSON Lines is read whole (a claim's line needs all its events,
 which may be anywhere in the events file).
 """
 
@@ -40,10 +41,12 @@ from ..claims import Claim
 from ..errors import RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM
 from .csv_registry import (
+    ClaimsTable,
     CsvClaims,
     CsvEvents,
+    EventsTable,
     duplicate_event_id,
-    read_csv,
+    read_tables,
     too_many_events,
     unknown_claim,
 )
@@ -81,7 +84,7 @@ class ImportResult:
 def import_registry(
     registry: str | os.PathLike[str], output: str | os.PathLike[str], *, chunk: int = CHUNK
 ) -> ImportResult:
-    """Import a registry (JSON Lines, CSV or a store) into ``output``: canonical JSON Lines
+    """Import a registry (JSON Lines, CSV, Parquet or a store) into ``output``: canonical JSON Lines
     when its name ends in ``.jsonl`` or ``.ndjson``, a columnar store otherwise.
 
     All or nothing: a :class:`~kzrehab.errors.RegistryError` names the first bad row as
@@ -100,9 +103,9 @@ def import_registry(
                          lambda record: record[0]["id"])  # fmt: skip
             if reader.header is not None:
                 name, synthetic = reader.header.name, reader.header.synthetic
-        elif files.kind == "csv":
+        elif files.kind in ("csv", "parquet"):
             assert files.events is not None
-            _csv_into(writer, files.path, files.events, chunk)
+            _tables_into(writer, *_tables(files.kind, files.path, files.events), chunk)
         else:
             stored = StoredPopulation.open(files.path)
             name, synthetic = stored.name, stored.synthetic
@@ -118,12 +121,23 @@ def _batched(claims: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
         yield part
 
 
-def _duplicates(ledger: KeyLedger, name: str, before: int | None = None) -> None:
-    """Raise the error of the first claim id given twice (among lines before ``before``)."""
+def _tables(kind: str, claims: Path, events: Path) -> tuple[ClaimsTable, EventsTable]:
+    """The two tables of a CSV or a Parquet registry."""
+    if kind == "csv":
+        return CsvClaims(claims), CsvEvents(events)
+    from .parquet_registry import ParquetClaims, ParquetEvents
+
+    return ParquetClaims(claims), ParquetEvents(events)
+
+
+def _duplicates(ledger: KeyLedger, name: str, before: int | None = None,
+                unit: str = "line") -> None:  # fmt: skip
+    """Raise the error of the first claim id given twice (among lines before ``before``;
+    ``unit``: what a position counts)."""
     found = ledger.first_duplicate(before)
     if found is not None:
         first, again = found
-        duplicate_id(ledger.text(again), ledger.line(first), name, ledger.line(again))
+        duplicate_id(ledger.text(again), ledger.line(first), name, ledger.line(again), unit)
 
 
 def _line_of(exc: RegistryError, name: str) -> int | None:
@@ -134,7 +148,7 @@ def _line_of(exc: RegistryError, name: str) -> int | None:
 
 def _claims_into(writer: StoreWriter, items: Iterable[tuple[int, R]], name: str, chunk: int,
                  add: Callable[[list[R], list[int]], None], id_of: Callable[[R], object],
-                 ) -> None:  # fmt: skip
+                 unit: str = "line") -> None:  # fmt: skip
     """Write the claims read from file ``name`` a chunk at a time (``add`` a chunk of them,
     ``id_of`` one's id); a claim id given twice is an error."""
     part: list[R] = []
@@ -151,17 +165,19 @@ def _claims_into(writer: StoreWriter, items: Iterable[tuple[int, R]], name: str,
         if line is not None:
             for item, lineno in zip(part, lines, strict=True):  # not yet written
                 writer.ids.add(str(id_of(item)).encode("utf-8"), lineno)
-            _duplicates(writer.ids, name, line)
+            _duplicates(writer.ids, name, line, unit)
         raise
     add(part, lines)
-    _duplicates(writer.ids, name)
+    _duplicates(writer.ids, name, unit=unit)
 
 
-def _csv_into(writer: StoreWriter, claims_path: Path, events_path: Path, chunk: int) -> None:
-    """Write a CSV registry: its claims, then its events joined to them by the ledger."""
-    claims_file, events_file = CsvClaims(claims_path), CsvEvents(events_path)
+def _tables_into(writer: StoreWriter, claims_file: ClaimsTable, events_file: EventsTable,
+                 chunk: int) -> None:  # fmt: skip
+    """Write a CSV or Parquet registry: its claims, then its events joined to them by the
+    ledger."""
+    unit = claims_file.unit
     _claims_into(writer, claims_file.records(), claims_file.name, chunk, writer.add_claims,
-                 lambda facts: facts["id"])  # fmt: skip
+                 lambda facts: facts["id"], unit)  # fmt: skip
     ids, n = writer.ids, writer.n_claims
     keys = ids.keys()
     order = key_order(keys)
@@ -192,11 +208,11 @@ def _csv_into(writer: StoreWriter, claims_path: Path, events_path: Path, chunk: 
                 writer.add_events(np.array(rows, np.int64), part)
                 rows, part = [], []
         writer.add_events(np.array(rows, np.int64), part)
-        _duplicate_events(event_ids, ids, events_file.name)
+        _duplicate_events(event_ids, ids, events_file.name, unit=unit)
     except RegistryError as exc:
         line = _line_of(exc, events_file.name)
         if line is not None:
-            _duplicate_events(event_ids, ids, events_file.name, line)
+            _duplicate_events(event_ids, ids, events_file.name, line, unit)
         raise
     finally:
         event_ids.close()
@@ -217,7 +233,7 @@ def _find(cid: str, ordered: npt.NDArray[np.uint64], order: npt.NDArray[np.int64
 
 
 def _duplicate_events(event_ids: KeyLedger, ids: KeyLedger, name: str,
-                      before: int | None = None) -> None:  # fmt: skip
+                      before: int | None = None, unit: str = "line") -> None:  # fmt: skip
     """Raise the error of the first event id given twice for one claim."""
     found = event_ids.first_duplicate(before)
     if found is not None:
@@ -225,15 +241,16 @@ def _duplicate_events(event_ids: KeyLedger, ids: KeyLedger, name: str,
         raw = event_ids.raw(again)
         cid = ids.text(int.from_bytes(raw[:8], "little"))
         duplicate_event_id(raw[8:].decode("utf-8"), cid, event_ids.line(first), name,
-                           event_ids.line(again))  # fmt: skip
+                           event_ids.line(again), unit)  # fmt: skip
 
 
 def _to_jsonl(kind: str, path: Path, events: Path | None, name: str, where: str,
               out: Path) -> tuple[int, int]:  # fmt: skip
     """Write a registry as canonical JSON Lines with its header; the claims and events."""
-    if kind == "csv":
+    if kind in ("csv", "parquet"):
         assert events is not None
-        whole = InMemoryPopulation(name=name, claims=read_csv(path, events), source=where)
+        whole = InMemoryPopulation(name=name, claims=read_tables(*_tables(kind, path, events)),
+                                   source=where)  # fmt: skip
         write_jsonl(whole, out)
         return len(whole), whole.events
     if kind == "store":

@@ -14,6 +14,7 @@ from .._suggest import did_you_mean_path
 from ..errors import Location, RegistryError
 from .csv_registry import read_csv
 from .in_memory import InMemoryPopulation
+from .parquet_registry import read_parquet
 from .protocol import Population
 from .registry import read_jsonl_with_header
 from .store import is_store
@@ -24,6 +25,8 @@ SUPPORTED_FORMATS = (
     "JSON Lines (*.jsonl, *.ndjson)",
     "CSV (NAME.csv with its events in NAME.events.csv beside it, "
     "or a directory holding claims.csv and events.csv)",
+    "Parquet (NAME.parquet with its events in NAME.events.parquet beside it, "
+    "or a directory holding claims.parquet and events.parquet)",
     "a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)",
 )
 
@@ -32,11 +35,11 @@ SUPPORTED_FORMATS = (
 class RegistryFiles:
     """What a path names, by the rules of :func:`load_population`."""
 
-    #: ``"jsonl"``, ``"csv"`` or ``"store"``
+    #: ``"jsonl"``, ``"csv"``, ``"parquet"`` or ``"store"``
     kind: str
-    #: the JSON Lines file, the CSV claims file or the store
+    #: the JSON Lines file, the CSV or Parquet claims file or the store
     path: Path
-    #: the CSV events file
+    #: the CSV or Parquet events file
     events: Path | None
     #: the population's name when no header names it: the file's stem, or the directory's
     #: name
@@ -49,15 +52,14 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
     p = Path(path)
     where = str(p)
     if p.is_dir():
-        claims_csv, events_csv = p / "claims.csv", p / "events.csv"
-        for need in (claims_csv, events_csv):
-            if not need.is_file():
-                raise RegistryError(
-                    f"a CSV registry directory needs {need.name} (and "
-                    f"{events_csv.name if need is claims_csv else claims_csv.name})",
-                    Location(file=str(need)),
-                )
-        return RegistryFiles("csv", claims_csv, events_csv, p.name)
+        csv, parquet = ((p / f"claims.{ext}").exists() or (p / f"events.{ext}").exists()
+                        for ext in ("csv", "parquet"))  # fmt: skip
+        if csv and parquet:
+            raise RegistryError("holds both CSV and Parquet tables: give the claims file "
+                                "claims.csv or claims.parquet instead", Location(file=where))
+        if parquet:
+            return _two_tables_dir(p, "parquet", "Parquet")
+        return _two_tables_dir(p, "csv", "CSV")
     if not p.exists():
         raise RegistryError(f"no such file{did_you_mean_path(p)}", Location(file=where))
     what = not_regular(p.stat().st_mode)
@@ -66,22 +68,9 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return RegistryFiles("jsonl", p, None, p.stem)
-    if suffix == ".csv":
-        if p.name.lower().endswith(".events.csv"):
-            stem = p.name[: -len(".events.csv")]
-            raise RegistryError(
-                f"this is an events file: give the claims file {stem}.csv instead "
-                "(its events are read from here)",
-                Location(file=where),
-            )
-        events = p.with_name(p.stem + ".events.csv")
-        if not events.is_file():
-            raise RegistryError(
-                f"the events of a CSV registry go in {events.name} beside its claims file "
-                "(an events file with only a header row when there are none)",
-                Location(file=str(events)),
-            )
-        return RegistryFiles("csv", p, events, p.stem)
+    for ext, label in ((".csv", "CSV"), (".parquet", "Parquet")):
+        if suffix == ext:
+            return _two_tables(p, ext, label)
     if is_store(p):
         return RegistryFiles("store", p, None, p.stem)
     raise RegistryError(
@@ -90,24 +79,61 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
     )
 
 
+def _two_tables_dir(p: Path, kind: str, what: str) -> RegistryFiles:
+    """A directory holding the claims and events tables of a CSV or Parquet registry."""
+    claims, events = p / f"claims.{kind}", p / f"events.{kind}"
+    for need in (claims, events):
+        if not need.is_file():
+            raise RegistryError(
+                f"a {what} registry directory needs {need.name} (and "
+                f"{events.name if need is claims else claims.name})",
+                Location(file=str(need)),
+            )
+    return RegistryFiles(kind, claims, events, p.name)
+
+
+def _two_tables(p: Path, ext: str, what: str) -> RegistryFiles:
+    """A CSV or Parquet claims file, and its events file beside it."""
+    where = str(p)
+    if p.name.lower().endswith(f".events{ext}"):
+        stem = p.name[: -len(f".events{ext}")]
+        raise RegistryError(
+            f"this is an events file: give the claims file {stem}{ext} instead "
+            "(its events are read from here)",
+            Location(file=where),
+        )
+    events = p.with_name(p.stem + f".events{ext}")
+    if not events.is_file():
+        raise RegistryError(
+            f"the events of a {what} registry go in {events.name} beside its claims file "
+            f"(an events file with {'only a header row' if ext == '.csv' else 'no rows'} "
+            "when there are none)",
+            Location(file=str(events)),
+        )
+    return RegistryFiles(ext[1:], p, events, p.stem)
+
+
 def load_population(path: str | os.PathLike[str]) -> Population:
     """Read a registry into a :class:`~kzrehab.population.Population`, all or nothing: a
     registry's claims into an :class:`~.in_memory.InMemoryPopulation`, a store opened as a
     :class:`~.stored.StoredPopulation` (whose claims stay on disk).
 
     By the path: ``*.jsonl`` or ``*.ndjson`` is JSON Lines; ``NAME.csv`` is a CSV claims
-    file whose events are in ``NAME.events.csv`` beside it; a directory holds
-    ``claims.csv`` and ``events.csv``. Anything else, a missing file or a bad row raises
-    :class:`~kzrehab.errors.RegistryError` naming the file (and the line).
+    file whose events are in ``NAME.events.csv`` beside it, ``NAME.parquet`` a Parquet
+    one whose events are in ``NAME.events.parquet``; a directory holds ``claims.csv`` and
+    ``events.csv`` (or ``claims.parquet`` and ``events.parquet``). Anything else, a missing
+    file or a bad row raises :class:`~kzrehab.errors.RegistryError` naming the file (and
+    the line or row).
 
     The population is named after the file (or directory) unless a JSON Lines header names
     it, and is synthetic only when such a header says so.
     """
     where = str(Path(path))
     files = registry_files(path)
-    if files.kind == "csv":
+    if files.kind in ("csv", "parquet"):
         assert files.events is not None
-        return InMemoryPopulation(name=files.name, claims=read_csv(files.path, files.events),
+        read = read_csv if files.kind == "csv" else read_parquet
+        return InMemoryPopulation(name=files.name, claims=read(files.path, files.events),
                                   source=where)  # fmt: skip
     if files.kind == "jsonl":
         claims, header = read_jsonl_with_header(files.path)

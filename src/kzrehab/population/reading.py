@@ -82,6 +82,8 @@ def position(raw: bytes, offset: int, first_line: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def duplicate_id(claim_id: str, first: int, name: str, line: int) -> NoReturn:
-    """Raise the error of a claim id given twice (``first``: the line it was first on)."""
-    fail(f"duplicate claim id '{claim_id}' (first on line {first})", name, line, "id")
+def duplicate_id(claim_id: str, first: int, name: str, line: int,
+                 unit: str = "line") -> NoReturn:  # fmt: skip
+    """Raise the error of a claim id given twice (``first``: the line it was first on, or
+    the row of a Parquet file: ``unit``)."""
+    fail(f"duplicate claim id '{claim_id}' (first on {unit} {first})", name, line, "id")

@@ -1,5 +1,5 @@
-"""Registries: claims read from JSON Lines or CSV, validated, all or nothing (a guide with
-examples: :doc:`/howto/import-registry`).
+"""Registries: claims read from JSON Lines, CSV or Parquet, validated, all or nothing (a
+guide with examples: :doc:`/howto/import-registry`).
 
 **JSON Lines** — one claim per line, a JSON object whose keys are the claim facts of
 :data:`~kzrehab.vocabulary.CLAIM_FACTS` plus ``events``, a list of objects whose keys are the
@@ -20,6 +20,10 @@ facts and an optional ``id``). An empty cell is unknown, booleans are ``true``/`
 (any case), integers are decimal. A claim's events keep the order of the events file.
 Cells are separated by commas, or by semicolons or tabs when the header row is (as
 spreadsheets save CSV in many locales); UTF-8 with or without a byte order mark.
+
+**Parquet** — the two tables of a CSV registry as ``NAME.parquet`` and
+``NAME.events.parquet``, with typed columns (:mod:`.parquet_registry`); each cell is
+checked as the CSV cell it would be.
 
 Every value is checked strictly against the vocabulary (a boolean is not a number, a number
 is not a string). The first problem raises :class:`~kzrehab.errors.RegistryError` naming the

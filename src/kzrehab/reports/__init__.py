@@ -7,6 +7,11 @@ format shows the same figures. For publication, :meth:`Report.suppressed` blanks
 cells counting fewer than K claims (:mod:`kzrehab.reports.privacy`) before anything is
 rendered. (``log`` and ``status`` still carry their JSON data, a ``dict``.)
 
+In a notebook a report shows itself: :meth:`Report.of` makes the report of a library result
+as its command makes it, its ``repr`` says what it is, and its ``_repr_html_`` is the HTML
+rendering as one fragment whose style sheet applies to the report alone
+(:func:`kzrehab.reports.html.render_html_fragment`).
+
 Reports show aggregates. Per-claim results appear only when the command is asked for
 them (``--claims``), and ``explain`` shows the one claim it is asked about by its id.
 
@@ -16,6 +21,8 @@ them (``--claims``), and ``explain`` shows the one claim it is asked about by it
 >>> people = PopulationInfo("registry", 10, 10, 12, False, "9f86d081")
 >>> data = GapsData(people, dt.date(2026, 1, 1), ("drafts/bills",), GapRanking("status", ()))
 >>> r = Report("gaps", "Gaps in drafts/bills", data)
+>>> r
+<Report gaps 'Gaps in drafts/bills': as of 2026-01-01, population 'registry' (10 claims)>
 >>> print(r.render("text"))
 Gaps in drafts/bills
 ====================
@@ -53,6 +60,10 @@ from .text import render_markdown, render_text
 from .views import VIEWS
 
 if TYPE_CHECKING:
+    from ..attribution import Comparison
+    from ..comparison import CoverageDiff
+    from ..coverage import Summaries
+    from ..gaps import Gaps
     from . import tables
 
 #: the formats every evaluating command offers (``csv`` and ``xlsx``: its tables,
@@ -87,6 +98,38 @@ class Report:
     #: the data before suppression (None: not suppressed), which the tables mark against
     original: Document | None = attrs.field(default=None, repr=False)
 
+    @classmethod
+    def of(cls, result: Summaries | Comparison | CoverageDiff | Gaps,
+           title: str | None = None) -> Report:  # fmt: skip
+        """The report of a library result, as its command makes it: of a
+        :class:`~kzrehab.coverage.Coverage` (or its summary) the ``coverage`` report, of a
+        :class:`~kzrehab.attribution.Comparison` or a bare
+        :class:`~kzrehab.comparison.CoverageDiff` the ``comparison`` report, of
+        :class:`~kzrehab.gaps.Gaps` the ``gaps`` report; titled as the command titles it
+        unless ``title`` is given. In a notebook the report shows itself as HTML."""
+        from ..attribution import Comparison
+        from ..comparison import CoverageDiff
+        from ..coverage import Summaries
+        from ..gaps import Gaps
+        from .data import comparison_data, coverage_data, gaps_data
+
+        if isinstance(result, Summaries):
+            return cls("coverage", title or "Coverage of " + " + ".join(result.framework.ids),
+                       coverage_data(result))  # fmt: skip
+        if isinstance(result, Comparison | CoverageDiff):
+            d = result.coverage if isinstance(result, Comparison) else result
+            base, head = d.base.framework.ids, d.head.framework.ids
+            added = [i for i in head if i not in base]
+            default = (f"Comparison: {' + '.join(base)} + {' + '.join(added)}" if added
+                       and list(base) == [i for i in head if i in base]
+                       else f"Comparison: {' + '.join(base)} → {' + '.join(head)}")
+            return cls("comparison", title or default, comparison_data(result))
+        if isinstance(result, Gaps):
+            return cls("gaps", title or "Evidence priorities for " + " + ".join(result.laws),
+                       gaps_data(result))  # fmt: skip
+        raise TypeError(f"no report of {type(result).__name__} (a Coverage, a Comparison, "
+                        "a CoverageDiff or Gaps)")
+
     def suppressed(self, k: int | None) -> Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""
         if k is None:
@@ -110,6 +153,22 @@ class Report:
     def blocks(self) -> list[Block]:
         """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data."""
         return VIEWS[self.kind](self.title, self.data)
+
+    def __repr__(self) -> str:
+        d = self.data
+        p = d.population
+        kind = "synthetic, " if p.synthetic else ""
+        k = "" if d.suppressed_below is None else f", suppressed below {d.suppressed_below}"
+        return (f"<Report {self.kind} {self.title!r}: as of {d.as_of.isoformat()}, population "
+                f"{p.name!r} ({kind}{p.claims:,} claim{'s' * (p.claims != 1)}){k}>")
+
+    def _repr_html_(self) -> str:
+        """The HTML rendering as a fragment for a notebook's output: the page's body and its
+        style sheet scoped to the report (:func:`kzrehab.reports.html.render_html_fragment`)."""
+        from .html import render_html_fragment
+
+        return render_html_fragment(self.title, self.blocks(), footer=_footer(self.data),
+                                    lang=self.language)
 
     def render(self, fmt: str) -> str:
         """The report as ``text``, ``md``, ``html`` or ``json``."""

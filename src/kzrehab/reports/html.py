@@ -20,8 +20,9 @@ letter falls back to the missing-glyph box.
 
 from __future__ import annotations
 
-__all__ = ["render_html", "CSP", "SUPPRESSED_TITLE"]
+__all__ = ["render_html", "render_html_fragment", "SCOPE", "CSP", "SUPPRESSED_TITLE"]
 
+import re
 from collections.abc import Sequence
 
 from kzrehab.languages import DEFAULT, check_language
@@ -43,6 +44,8 @@ from kzrehab.reports.text import numeric_columns
 
 #: the page may load nothing: inline styles and data: images only
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+#: the class of a report embedded in another page (:func:`render_html_fragment`)
+SCOPE = "kzrehab-report"
 #: the tooltip of a suppressed (blank) table cell
 SUPPRESSED_TITLE = "suppressed: fewer claims than the publication threshold"
 
@@ -96,6 +99,70 @@ def render_html(
     none; a later level-1 heading becomes an ``<h2>``). ``footer`` is a closing line of
     small print. The result is also well-formed XML once its DOCTYPE line is removed."""
     check_language(lang)
+    return "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8"/>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"/>',
+        f"<title>{esc(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        *_body(title, blocks, footer),
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+def render_html_fragment(title: str, blocks: Sequence[Block], *,
+                         footer: str | None = None, lang: str = DEFAULT) -> str:
+    """The same report as one ``<div class="kzrehab-report">`` to embed in another page (a
+    notebook's output, :meth:`kzrehab.reports.Report._repr_html_`).
+
+    It holds the page's body and its style sheet with every rule scoped to that ``div``
+    (:func:`scoped_style`), so nothing restyles the page around it; it has no ``id`` to
+    clash with another report's, no script, and loads nothing. Where the host strips
+    ``<style>`` (an untrusted notebook), the tables and lists still read as plain HTML.
+    The result is well-formed XML."""
+    return "\n".join([
+        f'<div class="{SCOPE}" lang="{check_language(lang)}">',
+        f"<style>{scoped_style()}</style>",
+        *_body(title, blocks, footer),
+        "</div>",
+        "",
+    ])
+
+
+def scoped_style(style: str = _STYLE, scope: str = SCOPE) -> str:
+    """The page's style sheet with every selector scoped to ``.scope``: ``:root`` and
+    ``body`` become the scope itself (an embedded report is not centred on a page of its
+    own: its margin is dropped), every other selector a descendant of it; ``@media``
+    blocks are scoped inside."""
+    out: list[str] = []
+    for head, rules in re.findall(r"([^{}]+)\{((?:[^{}]|\{[^{}]*\})*)\}", style):
+        head = head.strip()
+        if head.startswith("@"):
+            out.append(f"{head} {{{scoped_style(rules, scope)}}}")
+            continue
+        selectors = []
+        for sel in head.split(","):
+            sel = " ".join(sel.split())
+            selectors.append(f".{scope}" if sel in (":root", "body") else f".{scope} {sel}")
+        decls = " ".join(rules.split())
+        if head == "body":
+            decls = re.sub(r"(?:^|(?<=; ))(margin|max-width): [^;]*; ?", "", decls)
+        out.append(f"{', '.join(selectors)} {{ {decls} }}")
+    return "\n" + "\n".join(out) + "\n"
+
+
+def _body(title: str, blocks: Sequence[Block], footer: str | None) -> list[str]:
+    """The page's content: the headings, paragraphs, tables, lists and charts, and the
+    footer."""
     body: list[str] = []
     has_h1 = False
     if not any(isinstance(b, Heading) and b.level <= 1 for b in blocks):
@@ -118,24 +185,7 @@ def render_html(
                         f"<figcaption>{esc(block.title)}</figcaption></figure>")
     if footer is not None:
         body.append(f"<footer><p>{esc(footer)}</p></footer>")
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}">',
-        "<head>",
-        '<meta charset="utf-8"/>',
-        '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"/>',
-        f"<title>{esc(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        *body,
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return body
 
 
 def _table(table: Table) -> str:
