@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from ._common import (
     add_evaluating_options,
+    add_jobs_option,
     add_privacy_options,
     as_of,
     claim_first,
     emit_report,
     find_claim,
+    jobs_arg,
     load_framework_arg,
     load_population_arg,
     progress_wanted,
@@ -35,6 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
     add_evaluating_options(p)
     add_privacy_options(p, "include per-claim results")
+    add_jobs_option(p)
     p.set_defaults(run=run_coverage)
 
     p = sub.add_parser("explain", help="why a claim is (not) eligible, provision by provision")
@@ -85,14 +88,15 @@ def run_coverage(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     # without --claims only the summaries are needed: memory stays bounded by one chunk
     date = as_of(args)
-    if args.claims:
-        cov: Coverage | CoverageSummary = evaluate(fw, pop, date)
-    else:
-        from .._progress import Progress
+    from .._progress import Progress
 
-        with Progress(len(pop), "claims evaluated",
-                      enabled=progress_wanted(args)) as bar:
-            cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update)
+    with Progress(len(pop), "claims evaluated", enabled=progress_wanted(args)) as bar:
+        if args.claims:
+            cov: Coverage | CoverageSummary = evaluate(fw, pop, date, chunk=CHUNK,
+                                                       jobs=jobs_arg(args), progress=bar.update)
+        else:
+            cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update,
+                            jobs=jobs_arg(args))  # fmt: skip
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("coverage", title, coverage_data(cov, claims=args.claims)), args)
     return 0
