@@ -40,7 +40,9 @@ __all__ = [
     "evaluators",
     "Chunk",
     "chunks",
+    "chunk_bounds",
     "evaluate_chunk",
+    "open_chunk",
     "evaluate_many",
 ]
 
@@ -390,11 +392,16 @@ def chunks(
 
     if not isinstance(population, StoredPopulation):
         raise ValueError("only a stored population can be sent to workers by its path")
-    n = len(population)
-    step = max(1, min(size, max(MIN_CHUNK, -(-n // max(jobs, 1)))))
     framework = pickle.dumps(fw, pickle.HIGHEST_PROTOCOL)
-    return [Chunk(framework, population.source, population.digest, as_of, a,
-                  min(a + step, n), summary) for a in range(0, n, step)]  # fmt: skip
+    return [Chunk(framework, population.source, population.digest, as_of, a, b, summary)
+            for a, b in chunk_bounds(len(population), size, jobs)]  # fmt: skip
+
+
+def chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
+    """``(first, stop)`` of the chunks of ``n`` claims: at most ``size`` claims each, and
+    at least ``jobs`` chunks of no fewer than :data:`MIN_CHUNK` claims."""
+    step = max(1, min(size, max(MIN_CHUNK, -(-n // max(jobs, 1)))))
+    return [(a, min(a + step, n)) for a in range(0, n, step)]
 
 
 #: in a worker: the stores opened (by path and digest), and the frameworks unpickled (by
@@ -404,13 +411,12 @@ _FRAMEWORKS: dict[bytes, Framework] = {}
 _KEEP = 8
 
 
-def evaluate_chunk(chunk: Chunk) -> Part | Tally:
-    """Evaluate one :class:`Chunk`: its per-claim arrays (a :class:`~kzrehab.coverage.Part`),
-    or with ``summary`` only its counts. The function every worker runs; it opens the store
-    (once per process) and checks that its digest is the one the chunk was made for."""
+def open_chunk(chunk: Chunk) -> tuple[Framework, Population]:
+    """The framework and the population of a :class:`Chunk`, as a worker opens them: the
+    store once per process (its digest checked against the chunk's), the framework once
+    per process and framework (so its plan is built once)."""
     import hashlib
 
-    from .coverage import Tally
     from .errors import RegistryError
     from .population.stored import StoredPopulation
 
@@ -425,6 +431,16 @@ def evaluate_chunk(chunk: Chunk) -> Part | Tally:
     fw = _FRAMEWORKS.get(digest)
     if fw is None:
         fw = _remember(_FRAMEWORKS, digest, pickle.loads(chunk.framework))
+    return fw, pop
+
+
+def evaluate_chunk(chunk: Chunk) -> Part | Tally:
+    """Evaluate one :class:`Chunk`: its per-claim arrays (a :class:`~kzrehab.coverage.Part`),
+    or with ``summary`` only its counts. The function every worker runs
+    (:func:`open_chunk` opens what it needs)."""
+    from .coverage import Tally
+
+    fw, pop = open_chunk(chunk)
     first = chunk.first
 
     def claim_id(i: int) -> str:

@@ -196,7 +196,7 @@ def run_log(args: argparse.Namespace) -> int:
     # a log keeps small records per commit and per step: a warm log reads only those, so
     # the coverages' arrays (megabytes each) are not written to disk
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    versions = progress_bars(args, "versions evaluated")
+    versions = progress_bars(args, "population chunks measured (every version)")
     doc = log(args.laws, base=args.base, population=pop,
               as_of=as_of(args), max_count=args.max_count, cache=_cache(arrays=False),
               progress=progress, jobs=jobs_arg(args), evaluating=versions)  # fmt: skip
