@@ -307,3 +307,23 @@ def test_the_dask_example(store: Path) -> None:
     fw, pop = load_framework([CURRENT]), pop_of(store)
     assert scope["summary"].tally == kzrehab.summarize(fw, pop, AS_OF).tally
     assert len(scope["todo"]) > 1
+
+
+def test_the_versions_of_a_law_share_their_parsed_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log parses each rule's text once (the trees hold no position); an expression that
+    does not parse is an error every time, and a limit is never bypassed."""
+    from kzrehab.laws.loader import load_law_text
+
+    first = load_law_text(LAW, "a.toml")
+    second = load_law_text("# moved down a line\n" + LAW.replace("A test law", "Reworded"),
+                           "b.toml")  # fmt: skip
+    (g1,), (g2,) = first.grounds, second.grounds
+    assert g1.when.node is g2.when.node
+    assert (g1.when.origin.line or 0) + 1 == g2.when.origin.line  # positions stay their own
+    broken = LAW.replace('when = "exists(exiled)"', 'when = "exists(exiled"')
+    for _ in range(2):
+        with pytest.raises(KzrehabError, match=r"b\.toml"):
+            load_law_text(broken, "b.toml")
+    monkeypatch.setenv("KZREHAB_MAX_EXPRESSION_LENGTH", "5")  # parsed before, refused now
+    with pytest.raises(KzrehabError, match="expression"):
+        load_law_text(LAW, "a.toml")
