@@ -5,11 +5,12 @@ processes and yields the results **in the tasks' order**, so that whoever merges
 integer counts, chunks joined in order) gets the same bytes as one process would. With
 ``jobs`` 1, or a single task, nothing is started: the tasks run here, one after the other.
 
-The pool is made once per process and number of workers, and kept: a worker keeps what it
-opened for earlier tasks (a population store, a framework's plan). On Linux the workers are
-forked (they start at once); elsewhere they are spawned, so every task function and its
-arguments must pickle, and a worker rebuilds what it needs from the task alone (the code
-holds to that on every platform; the tests run it spawned too). An error raised in a
+The pool is made once per process (again when another number of workers is asked for),
+and kept: a worker keeps what it opened for earlier tasks (a population store, a
+framework's plan). On Linux the workers are forked (they start at once); elsewhere they
+are spawned, so every task function and its arguments must pickle, and a worker rebuilds
+what it needs from the task alone (the code holds to that on every platform; the tests
+run it spawned too). An error raised in a
 worker is raised here, by the task whose turn it is; a worker that dies (killed, out of
 memory) is a :class:`~kzrehab.errors.KzrehabError` that says to try ``--jobs 1``.
 """
@@ -67,11 +68,14 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    """The pool of ``workers`` processes: the one made before, or a new one (which replaces
+    a pool of another size)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = _POOLS.get(workers)
     if pool is None:
+        shutdown()
         context = multiprocessing.get_context(START_METHOD)
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
     return pool
@@ -94,11 +98,11 @@ def ordered_map(
     jobs: int,
     done: Callable[[int], None] | None = None,
 ) -> Iterator[R]:
-    """``fn(task)`` for every task, in order: on ``jobs`` worker processes at most (never
-    more than there are tasks), or here when ``jobs`` is 1 or there is one task.
+    """``fn(task)`` for every task, in order: on a pool of ``jobs`` worker processes, or
+    here when ``jobs`` is 1 or there is one task.
 
-    ``done``, if given, is called with the number of tasks finished so far, as they finish
-    (in any order). ``fn`` must be a module-level function, and tasks and results must
+    ``done``, if given, is called with the number of tasks finished so far (in any order)
+    as each result is given. ``fn`` must be a module-level function, and tasks and results must
     pickle. Leaving the loop early, or an error, cancels the tasks not started yet.
     """
     if jobs < 1:
@@ -112,15 +116,15 @@ def ordered_map(
         return
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = min(jobs, len(tasks))
     futures: list[Future[R]] = []
+    pool: ProcessPoolExecutor | None = None
     finished = [0]
 
     def count(_: Any) -> None:
         finished[0] += 1
 
     try:
-        pool = _pool(workers)
+        pool = _pool(jobs)
         for task in tasks:
             future = pool.submit(fn, task)
             future.add_done_callback(count)
@@ -131,7 +135,9 @@ def ordered_map(
                 done(max(finished[0], i + 1))
             yield result
     except BrokenProcessPool:
-        _POOLS.pop(workers, None)
+        for size, broken in list(_POOLS.items()):
+            if broken is pool:
+                del _POOLS[size]
         raise KzrehabError("a worker process stopped before its work was done (killed, or "
                            "out of memory?): try again with --jobs 1, or fewer jobs") from None
     finally:
