@@ -169,6 +169,25 @@ def test_workers_may_be_spawned(store: Path, monkeypatch: pytest.MonkeyPatch) ->
         _pool.shutdown()
 
 
+@pytest.mark.skipif(_pool.START_METHOD != "fork", reason="workers are forked on Linux only")
+def test_forked_workers_find_the_population_open(store: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzrehab.population.stored import StoredPopulation
+
+    fw, pop = load_framework([CURRENT]), pop_of(store)
+    expected = evaluation.evaluate(fw, pop, AS_OF)
+    _pool.shutdown()  # the next pool is forked after the population is handed over
+
+    def no_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker opened the store again")
+
+    monkeypatch.setattr(StoredPopulation, "open", no_open)
+    try:
+        same_arrays(evaluation.evaluate(fw, pop, AS_OF, jobs=2), expected)
+    finally:
+        _pool.shutdown()
+
+
 def test_default_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _pool.default_jobs() == _pool.usable_cores() >= 1
     monkeypatch.setenv(_pool.JOBS_VARIABLE, "3")

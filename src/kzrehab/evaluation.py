@@ -41,6 +41,7 @@ __all__ = [
     "Chunk",
     "chunks",
     "chunk_bounds",
+    "share",
     "evaluate_chunk",
     "open_chunk",
     "evaluate_many",
@@ -393,8 +394,22 @@ def chunks(
     if not isinstance(population, StoredPopulation):
         raise ValueError("only a stored population can be sent to workers by its path")
     framework = pickle.dumps(fw, pickle.HIGHEST_PROTOCOL)
+    share(population)
     return [Chunk(framework, population.source, population.digest, as_of, a, b, summary)
             for a, b in chunk_bounds(len(population), size, jobs)]  # fmt: skip
+
+
+def share(population: Population) -> None:
+    """Hand a stored population, as opened here, to the workers forked from now on: they
+    find it open (its columns read and checked so far, not again) instead of opening its
+    store by path. Reading a store opens its file anew each time, so a forked copy is
+    safe; a spawned worker opens the store itself."""
+    from .population.stored import StoredPopulation
+
+    if isinstance(population, StoredPopulation):
+        key = (population.source, population.digest)
+        if _OPENED.get(key) is not population:
+            _remember(_OPENED, key, population)
 
 
 def chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:

@@ -366,9 +366,12 @@ class _Walk:
         files = {rev: self._files(rev) for rev in revs}
         todo = [rev for rev, f in files.items()
                 if self._peek(self._blobs_key(f), _valid_entry) is None]  # fmt: skip
+        from ..evaluation import share
+        from ..population.stored import StoredPopulation
+
+        share(self.population)  # before the workers are forked, by the parsing
         self.store.preload(((rev, path, blob) for rev in todo for path, blob in files[rev]),
                            jobs)  # fmt: skip
-        from ..population.stored import StoredPopulation
 
         if not isinstance(self.population, StoredPopulation):
             return  # a population in memory is evaluated here, row by row
