@@ -26,6 +26,7 @@ import pytest
 
 import kzrehab
 import kzrehab._progress
+import kzrehab.chunks as chunks
 import kzrehab.evaluation as evaluation
 from kzrehab import _pool
 from kzrehab.cli import main
@@ -54,7 +55,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Chunks of a few hundred claims (three for three jobs), and a cache of the test's."""
-    monkeypatch.setattr(evaluation, "MIN_CHUNK", 1)
+    monkeypatch.setattr(chunks, "MIN_CHUNK", 1)
     monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv(_pool.JOBS_VARIABLE, raising=False)
 
@@ -86,13 +87,13 @@ def same_arrays(a: Any, b: Any) -> None:
 
 def test_chunks_are_small_and_cover_the_population(store: Path) -> None:
     fw, pop = load_framework([CURRENT]), pop_of(store)
-    todo = evaluation.chunks(fw, pop, AS_OF, jobs=3)
+    todo = chunks.chunks(fw, pop, AS_OF, jobs=3)
     assert [(c.first, c.stop) for c in todo] == [(0, 300), (300, 600), (600, 900)]
     assert all(c.population == str(store) and c.digest == pop.digest for c in todo)
-    assert [(c.first, c.stop) for c in evaluation.chunks(fw, pop, AS_OF, size=400)] == [
+    assert [(c.first, c.stop) for c in chunks.chunks(fw, pop, AS_OF, size=400)] == [
         (0, 400), (400, 800), (800, 900)]  # fmt: skip
     with pytest.raises(ValueError, match="stored population"):
-        evaluation.chunks(fw, kzrehab.load_population(ROOT / "tests/data/sample.jsonl"), AS_OF)
+        chunks.chunks(fw, kzrehab.load_population(ROOT / "tests/data/sample.jsonl"), AS_OF)
 
 
 def test_evaluate_and_summarize_on_several_processes(store: Path) -> None:
@@ -269,8 +270,8 @@ def test_log_from_python_on_several_processes(store: Path, tmp_path: Path) -> No
                         as_of=AS_OF, cache=cache, jobs=3,
                         evaluating=lambda d, t: versions.append((d, t)))  # fmt: skip
     assert three == one
-    chunks = len(evaluation.chunk_bounds(len(pop), 1_000_000, 4 * 3))
-    assert chunks > 3 and versions[0] == (0, chunks) and versions[-1] == (chunks, chunks)
+    n = len(chunks.chunk_bounds(len(pop), 1_000_000, 4 * 3))
+    assert n > 3 and versions[0] == (0, n) and versions[-1] == (n, n)
 
 
 # -- progress on a terminal -----------------------------------------------------------------------

@@ -8,17 +8,13 @@
 - :func:`check_amounts` evaluates the amounts that read no fact on every date their
   parameters change.
 
-**On all cores** (``jobs``): the chunks of a population store are evaluated in worker
-processes (:mod:`kzrehab._pool`). A worker is sent a :class:`Chunk` — the pickled framework
-(a few hundred kilobytes), the store's path and digest, the date and the chunk's bounds —
-and opens the store itself, once; it sends back the chunk's per-claim arrays, or only its
-counts (a :class:`~kzrehab.coverage.Tally`) for :func:`summarize`. The results are joined
+**On all cores** (``jobs``): the chunks of a population store
+(:class:`~kzrehab.chunks.Chunk`) are evaluated by :func:`evaluate_chunk` in worker
+processes (:mod:`kzrehab._pool`), which send back the per-claim arrays, or only the counts
+(a :class:`~kzrehab.coverage.Tally`) for :func:`summarize`. The results are joined
 (arrays) or added (exact integer counts and cents) in chunk order, so every figure is the
-same, to the byte, as with ``jobs=1``. A population held in memory (a JSON Lines or CSV
-registry read whole) is evaluated in this process whatever ``jobs`` says: sending it to
-every worker would cost more than evaluating it; import it into a store to use the cores.
-:func:`evaluate_chunk` is the function a worker runs; the same function can run on other
-machines (docs/benchmarks.rst shows it under Dask).
+same, to the byte, as with ``jobs=1``. A population in memory is evaluated here whatever
+``jobs`` says. The same function runs on other machines (docs/benchmarks.rst, Dask).
 
 Both engines evaluate the plan's trees in the plan's order and nothing else. Each output
 reads the values of the outputs before it; an amount is read only where its component is
@@ -38,22 +34,17 @@ __all__ = [
     "check_amounts",
     "constant_amounts",
     "evaluators",
-    "Chunk",
-    "chunks",
-    "chunk_bounds",
-    "share",
     "evaluate_chunk",
-    "open_chunk",
     "evaluate_many",
 ]
 
 import datetime as dt
-import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from .chunks import Chunk, chunks, on_pool, open_chunk
 from .claims import Claim
-from .errors import EvaluationError, KzrehabError, Location
+from .errors import EvaluationError, KzrehabError
 from .laws.framework import Framework, is_constant
 from .outcome import ClaimResult, ProvisionResult
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
@@ -259,7 +250,7 @@ def evaluate(
         raise ValueError(f"unknown engine {engine!r}")
     parts: list[Part] = []
     for done, part in (_pooled(fw, population, as_of, chunk, jobs, False)
-                       if _on_pool(population, jobs) else _chunks(fw, population, as_of, chunk)):
+                       if on_pool(population, jobs) else _chunks(fw, population, as_of, chunk)):
         parts.append(part)
         if progress is not None:
             progress(done)
@@ -285,7 +276,7 @@ def summarize(
     as_of = as_of or dt.date.today()
     total: Tally | None = None
     tallies: Iterator[tuple[int, Tally]]
-    if _on_pool(population, jobs):
+    if on_pool(population, jobs):
         tallies = _pooled(fw, population, as_of, chunk, jobs, True)
     else:
         tallies = ((done, Tally.of(p.status, p.grounds, p.exclusions, p.categories,
@@ -353,101 +344,7 @@ def check_amounts(fw: Framework) -> None:
                 )
 
 
-# -- chunks on all cores (kzrehab._pool) ---------------------------------------------------------
-
-#: with several jobs, a population is cut into at least as many chunks as jobs, of at least
-#: this many claims (and at most ``chunk``)
-MIN_CHUNK = 20_000
-
-
-class Chunk(NamedTuple):
-    """One chunk of an evaluation, all a worker needs to evaluate it (small: no claim)."""
-
-    #: the framework, pickled (:func:`pickle.dumps`)
-    framework: bytes
-    #: the path of the population's columnar store, and its digest (checked when opened)
-    population: str
-    digest: str
-    as_of: dt.date
-    #: the chunk's claims: rows ``first`` to ``stop`` (excluded)
-    first: int
-    stop: int
-    #: only the counts (a :class:`~kzrehab.coverage.Tally`), not the per-claim arrays
-    summary: bool = False
-
-
-def chunks(
-    fw: Framework,
-    population: Population,
-    as_of: dt.date,
-    *,
-    size: int = 1_000_000,
-    jobs: int = 1,
-    summary: bool = False,
-) -> list[Chunk]:
-    """The chunks of an evaluation of ``fw`` over a stored population, in order: at most
-    ``size`` claims each, and at least ``jobs`` of them (of no fewer than
-    :data:`MIN_CHUNK` claims) so that every worker gets one. A population that is not a
-    store is a :class:`ValueError` (it has no path a worker could open)."""
-    from .population.stored import StoredPopulation
-
-    if not isinstance(population, StoredPopulation):
-        raise ValueError("only a stored population can be sent to workers by its path")
-    framework = pickle.dumps(fw, pickle.HIGHEST_PROTOCOL)
-    share(population)
-    return [Chunk(framework, population.source, population.digest, as_of, a, b, summary)
-            for a, b in chunk_bounds(len(population), size, jobs)]  # fmt: skip
-
-
-def share(population: Population) -> None:
-    """Hand a stored population, as opened here, to the workers forked from now on: they
-    find it open (its columns read and checked so far, not again) instead of opening its
-    store by path. Reading a store opens its file anew each time, so a forked copy is
-    safe; a spawned worker opens the store itself."""
-    from .population.stored import StoredPopulation
-
-    if isinstance(population, StoredPopulation):
-        key = (population.source, population.digest)
-        if _OPENED.get(key) is not population:
-            _remember(_OPENED, key, population)
-
-
-def chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
-    """``(first, stop)`` of the chunks of ``n`` claims: at most ``size`` claims each, and
-    at least ``jobs`` chunks of no fewer than :data:`MIN_CHUNK` claims."""
-    step = max(1, min(size, max(MIN_CHUNK, -(-n // max(jobs, 1)))))
-    return [(a, min(a + step, n)) for a in range(0, n, step)]
-
-
-#: in a worker: the stores opened (by path and digest), and the frameworks unpickled (by
-#: their bytes' hash), kept for the next chunks (a framework's plan is built once)
-_OPENED: dict[tuple[str, str], Population] = {}
-_FRAMEWORKS: dict[bytes, Framework] = {}
-_KEEP = 8
-
-
-def open_chunk(chunk: Chunk) -> tuple[Framework, Population]:
-    """The framework and the population of a :class:`Chunk`, as a worker opens them: the
-    store once per process (its digest checked against the chunk's), the framework once
-    per process and framework (so its plan is built once)."""
-    import hashlib
-
-    from .errors import RegistryError
-    from .population.stored import StoredPopulation
-
-    pop = _OPENED.get((chunk.population, chunk.digest))
-    if pop is None:
-        pop = StoredPopulation.open(chunk.population)
-        if pop.digest != chunk.digest:
-            raise RegistryError("the population store changed while it was being evaluated",
-                                Location(file=chunk.population))  # fmt: skip
-        _remember(_OPENED, (chunk.population, chunk.digest), pop)
-    digest = hashlib.sha256(chunk.framework).digest()
-    fw = _FRAMEWORKS.get(digest)
-    if fw is None:
-        fw = _remember(_FRAMEWORKS, digest, pickle.loads(chunk.framework))
-    return fw, pop
-
+# -- chunks on all cores (kzrehab.chunks, kzrehab._pool) ----------------------------------------
 
 def evaluate_chunk(chunk: Chunk) -> Part | Tally:
     """Evaluate one :class:`Chunk`: its per-claim arrays (a :class:`~kzrehab.coverage.Part`),
@@ -469,13 +366,6 @@ def evaluate_chunk(chunk: Chunk) -> Part | Tally:
                     part.components, part.amount_lo, part.amount_hi)  # fmt: skip
 
 
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
-    if len(memo) >= _KEEP:
-        memo.pop(next(iter(memo)))
-    memo[key] = value
-    return value
-
-
 def _run_chunk(chunk: Chunk) -> Part | Tally | KzrehabError:
     """:func:`evaluate_chunk` in a worker: an error is sent back as the result, to be raised
     (or kept) by whoever merges the chunks, in their order."""
@@ -483,16 +373,6 @@ def _run_chunk(chunk: Chunk) -> Part | Tally | KzrehabError:
         return evaluate_chunk(chunk)
     except KzrehabError as err:
         return err
-
-
-def _on_pool(population: Population, jobs: int) -> bool:
-    """Whether ``jobs`` worker processes may evaluate ``population`` (a store of more than
-    one chunk's claims)."""
-    from .population.stored import StoredPopulation
-
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
-    return jobs > 1 and isinstance(population, StoredPopulation) and len(population) > 1
 
 
 def _pooled(fw: Framework, population: Population, as_of: dt.date, size: int, jobs: int,
@@ -524,7 +404,7 @@ def evaluate_many(
     from .coverage import Coverage, Part
 
     out: list[Coverage | KzrehabError] = []
-    if not frameworks or not _on_pool(population, jobs):
+    if not frameworks or not on_pool(population, jobs):
         for fw in frameworks:
             try:
                 out.append(evaluate(fw, population, as_of, chunk=chunk))

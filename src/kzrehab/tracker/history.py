@@ -366,7 +366,7 @@ class _Walk:
         files = {rev: self._files(rev) for rev in revs}
         todo = [rev for rev, f in files.items()
                 if self._peek(self._blobs_key(f), _valid_entry) is None]  # fmt: skip
-        from ..evaluation import share
+        from ..chunks import share
         from ..population.stored import StoredPopulation
 
         share(self.population)  # before the workers are forked, by the parsing
@@ -417,7 +417,7 @@ class _Walk:
         import pickle
 
         from .._pool import ordered_map
-        from ..evaluation import chunk_bounds
+        from ..chunks import chunk_bounds
 
         if not counts and not steps:
             return
@@ -491,9 +491,10 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
     once no step needs it any more."""
     import numpy as np
 
+    from ..chunks import Chunk, open_chunk
     from ..comparison import CoverageDiff
     from ..coverage import Coverage, Part
-    from ..evaluation import Chunk, evaluate_chunk, open_chunk
+    from ..evaluation import evaluate_chunk
 
     last = {i: k for k, pair in enumerate(task.steps) for i in pair}
     held: dict[int, Coverage | None] = {}
