@@ -225,6 +225,20 @@ def test_coverage_is_the_same_on_any_number_of_processes(
     assert cli(capsys, *argv)[0] == one  # the default: every core
 
 
+@pytest.mark.parametrize("by", ["status", "component"])
+def test_gaps_are_the_same_on_any_number_of_processes(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    import kzrehab.narrowing
+
+    monkeypatch.setattr(kzrehab.narrowing, "BATCH", 60)  # many batches of narrowed claims
+    argv = ["gaps", CURRENT, BILLS, "--population", str(store), "--as-of", "2025-06-01",
+            "--format", "json", "--by", by]  # fmt: skip
+    one, _ = cli(capsys, *argv, "--jobs", "1")
+    assert any(group["facts"] for group in json.loads(one)["groups"])
+    assert cli(capsys, *argv, "--jobs", "3")[0] == one
+
+
 @pytest.mark.parametrize("command", [["compare", "--base", CURRENT, "--with", BILLS],
                                      ["compare", "--base", CURRENT, "--with", BILLS, "--gaps"]])
 def test_compare_is_the_same_on_any_number_of_processes(

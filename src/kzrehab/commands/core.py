@@ -60,6 +60,7 @@ def register(sub: Any) -> None:
                    help="rank for the status (default), each category or each component")
     add_evaluating_options(p)
     add_privacy_options(p, None)
+    add_jobs_option(p)
     p.set_defaults(run=run_gaps)
 
 
@@ -135,7 +136,7 @@ def run_gaps(args: argparse.Namespace) -> int:
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    result = gaps(fw, pop, as_of(args), by=args.by)
+    result = gaps(fw, pop, as_of(args), by=args.by, jobs=jobs_arg(args))
     title = "Evidence priorities for " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("gaps", title, gaps_data(result)), args)
     return 0

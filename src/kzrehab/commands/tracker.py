@@ -171,7 +171,8 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace) -
 
         base, head = result.base, result.head
         may_help = (head.status == UNKNOWN) & (base.status < TRUE)
-        found = gaps(head.framework, head.population, head.as_of, among=may_help)
+        found = gaps(head.framework, head.population, head.as_of, among=may_help,
+                     jobs=jobs_arg(args))
     data = comparison_data(result, claims=args.claims, gaps=found)
     emit_report(Report("comparison", title, data), args)
 
