@@ -225,6 +225,7 @@ class _Walk:
     base: list[Law]
     base_keys: list[str]
     rules_of_blob: dict[str, str] = attrs.Factory(dict)
+    files_at: dict[str, list[tuple[str, Any]]] = attrs.Factory(dict)
 
     def row(self, c: CommitInfo) -> CommitRow:
         """The row of commit ``c``: measured, and compared with its first parent (on a
@@ -261,10 +262,14 @@ class _Walk:
         return out
 
     def _files(self, rev: str) -> list[tuple[str, Any]]:
-        files: dict[str, Any] = {}
-        for rel in self.relpaths:
-            files.update(self.store.files(rev, rel, missing_ok=True))
-        return list(files.items())
+        """The draft files at ``rev``, ``(path, blob)`` (read once per commit)."""
+        found = self.files_at.get(rev)
+        if found is None:
+            files: dict[str, Any] = {}
+            for rel in self.relpaths:
+                files.update(self.store.files(rev, rel, missing_ok=True))
+            found = self.files_at[rev] = list(files.items())
+        return found
 
     def _blobs_key(self, files: list[tuple[str, Any]]) -> list[str]:
         return ["blobs", *self._key(sorted(b.hexsha for _, b in files))]
