@@ -14,7 +14,8 @@ every worker would cost more than evaluating it.
 
 from __future__ import annotations
 
-__all__ = ["Chunk", "chunks", "chunk_bounds", "share", "open_chunk", "on_pool", "MIN_CHUNK"]
+__all__ = ["Chunk", "chunks", "chunk_bounds", "share", "open_chunk", "chunk_columns", "on_pool",
+           "MIN_CHUNK"]
 
 import datetime as dt
 import pickle
@@ -25,6 +26,8 @@ from .errors import Location
 if TYPE_CHECKING:
     from .laws.framework import Framework
     from .population import Population
+    from .population.columns import Columns
+    from .population.store import StoredColumns
 
 
 #: with several jobs, a population is cut into at least as many chunks as jobs, of at least
@@ -119,6 +122,25 @@ def open_chunk(chunk: Chunk) -> tuple[Framework, Population]:
     if fw is None:
         fw = _remember(_FRAMEWORKS, digest, pickle.loads(chunk.framework))
     return fw, pop
+
+
+#: in a worker: the columns of the last chunks read (the versions of a log, attribution's
+#: variants, evaluate the same chunk one after the other)
+_COLUMNS: dict[tuple[str, str, int, int], Columns | StoredColumns] = {}
+
+
+def chunk_columns(chunk: Chunk, population: Population) -> Columns | StoredColumns:
+    """The columns of a chunk's claims (read from the store, and checked, once for the
+    chunks of several frameworks)."""
+    key = (chunk.population, chunk.digest, chunk.first, chunk.stop)
+    found = _COLUMNS.get(key)
+    if found is None:
+        columns = population.columns()
+        found = columns.slice(chunk.first, chunk.stop)
+        if len(_COLUMNS) >= 2:
+            _COLUMNS.pop(next(iter(_COLUMNS)))
+        _COLUMNS[key] = found
+    return found
 
 
 def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:

@@ -42,7 +42,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .chunks import Chunk, chunks, on_pool, open_chunk
+from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
 from .errors import EvaluationError, KzrehabError
 from .laws.framework import Framework, is_constant
@@ -358,7 +358,7 @@ def evaluate_chunk(chunk: Chunk) -> Part | Tally:
     def claim_id(i: int) -> str:
         return pop.claim_id(first + i)
 
-    cols = pop.columns().slice(first, chunk.stop)
+    cols: Any = chunk_columns(chunk, pop)
     part = evaluate_columns(fw, cols, fw.parameters_at(chunk.as_of), claim_id)
     if not chunk.summary:
         return part
