@@ -37,7 +37,7 @@ from __future__ import annotations
 __all__ = ["AttributionRow", "attribute", "variant", "Comparison", "compare"]
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
@@ -64,6 +64,9 @@ if TYPE_CHECKING:
     import pandas
 
     from .population import Population
+
+#: evaluates several frameworks at once, before they are asked for one by one
+Prefetch = Callable[[Sequence[Framework]], object]
 
 
 @attrs.frozen
@@ -247,11 +250,14 @@ def variant(head: Sequence[Law], base: Sequence[Law], law_id: str, key: str) -> 
 
 
 def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_cov: Coverage,
-              head_cov: Coverage, evaluate: Evaluate) -> list[AttributionRow]:  # fmt: skip
+              head_cov: Coverage, evaluate: Evaluate,
+              prefetch: Prefetch | None = None) -> list[AttributionRow]:  # fmt: skip
     """Attribution rows for the changed provisions (sorted by id), then ``interaction``.
 
     A provision's row compares the head with the head in which only that provision is
     back in its base form (:func:`variant`): the claims that gain and lose because of it.
+    ``prefetch``, if given, is called first with every variant to be evaluated, so that it
+    can evaluate them all at once (on all cores) before ``evaluate`` is asked for each.
     """
     whole = CoverageDiff(base_cov, head_cov)
     head_key = framework_key(head)
@@ -259,7 +265,13 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     explained_gain = np.zeros(len(base_cov), bool)
     explained_loss = np.zeros(len(base_cov), bool)
     results: dict[str, CoverageDiff] = {}
-    for unit in sorted(_units(laws), key=lambda u: u.row):
+    units = sorted(_units(laws), key=lambda u: u.row)
+    variants = {u.row: _variant_of(head, base, u) for u in units if u.matters}
+    if prefetch is not None:
+        prefetch(list({framework_key(fw): fw for fw in variants.values()
+                       if isinstance(fw, Framework) and framework_key(fw) != head_key
+                       }.values()))  # fmt: skip
+    for unit in units:
         row_id, by = unit.row, unit.by
         named = row_id.partition(":")[2].startswith(("parameters.", "definitions."))
         if not unit.matters and named:
@@ -269,10 +281,11 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
         d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
+        fw = variants[row_id]
         try:
-            laws_back = variant(head.laws, base.laws, unit.law, unit.key)
-            if laws_back is not None:
-                fw = Framework(laws_back)
+            if isinstance(fw, KzrehabError):
+                raise fw
+            if fw is not None:
                 key = framework_key(fw)
                 if key != head_key:
                     if key not in results:
@@ -292,6 +305,16 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     lost = int((whole.loses & ~explained_loss).sum())
     rows.append(AttributionRow("interaction", gained, lost, None, (), gained, lost))
     return rows
+
+
+def _variant_of(head: Framework, base: Framework, unit: _Unit) -> Framework | KzrehabError | None:
+    """The framework of :func:`variant` for ``unit`` (None: neither side has the law), or
+    the error that makes it impossible."""
+    try:
+        laws_back = variant(head.laws, base.laws, unit.law, unit.key)
+        return None if laws_back is None else Framework(laws_back)
+    except KzrehabError as err:
+        return err
 
 
 def _no_levels() -> dict[str, dict[str, int]]:
@@ -348,17 +371,45 @@ def compare(
     population: Population,
     as_of: dt.date,
     evaluate: Evaluate | None = None,
+    *,
+    jobs: int = 1,
+    prefetch: Prefetch | None = None,
 ) -> Comparison:
     """Evaluate two frameworks over ``population`` and explain the difference.
 
-    ``evaluate`` (default: :meth:`Framework.evaluate` at ``as_of``) lets a caller cache
-    coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`.
+    ``evaluate`` (default: :func:`kzrehab.evaluate` at ``as_of``) lets a caller cache
+    coverages, e.g. :meth:`kzrehab.tracker.cache.CoverageCache.evaluate`; ``prefetch``,
+    given with it, is called with several frameworks to evaluate at once before
+    ``evaluate`` is asked for each (the base and the head, then attribution's variants;
+    e.g. :meth:`~kzrehab.tracker.cache.CoverageCache.evaluate_many`). Without ``evaluate``,
+    ``jobs`` worker processes evaluate them (the same results as ``jobs=1``).
     """
     from .evaluation import evaluate as evaluate_
+    from .evaluation import evaluate_many
     from .redline import diff_laws
 
-    run: Evaluate = evaluate or (lambda fw: evaluate_(fw, population, as_of))
-    base_cov, head_cov = run(base), run(head)
+    if evaluate is None:
+        found: dict[str, Coverage] = {}
+
+        def fill(frameworks: Sequence[Framework]) -> None:
+            todo = list({framework_key(fw): fw for fw in frameworks}.items())
+            todo = [(key, fw) for key, fw in todo if key not in found]
+            results = evaluate_many([fw for _, fw in todo], population, as_of, jobs=jobs)
+            for (key, _), cov in zip(todo, results, strict=True):
+                if isinstance(cov, Coverage):
+                    found[key] = cov
+
+        def run(fw: Framework) -> Coverage:
+            key = framework_key(fw)
+            if key not in found:
+                found[key] = evaluate_(fw, population, as_of, jobs=jobs)
+            cov = found[key]  # an equivalent framework's: the same arrays, for this one
+            return cov if cov.framework is fw else attrs.evolve(cov, framework=fw)
+
+        evaluate, prefetch = run, fill
+    if prefetch is not None:
+        prefetch([base, head])
+    base_cov, head_cov = evaluate(base), evaluate(head)
     laws = tuple(diff_laws(base.laws, head.laws))
-    rows = attribute(base, head, laws, base_cov, head_cov, run)
+    rows = attribute(base, head, laws, base_cov, head_cov, evaluate, prefetch)
     return Comparison(CoverageDiff(base_cov, head_cov), laws, tuple(rows))

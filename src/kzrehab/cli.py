@@ -65,11 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # --version); when the first argument is no command, every command is registered
         args = build_parser(argv[0] if argv else None).parse_args(argv)
         from ._cache import cache_max
-        from .commands._common import check_output
+        from .commands._common import check_output, jobs_arg
         from .limits import fingerprint
 
         fingerprint()  # every limit variable is checked before any work
         cache_max()  # and the cache's size cap
+        if "jobs" in vars(args):
+            jobs_arg(args)  # and $KZREHAB_JOBS
         check_output(args)
         status: int = args.run(args)
         return status

@@ -8,6 +8,14 @@
 - :func:`check_amounts` evaluates the amounts that read no fact on every date their
   parameters change.
 
+**On all cores** (``jobs``): the chunks of a population store
+(:class:`~kzrehab.chunks.Chunk`) are evaluated by :func:`evaluate_chunk` in worker
+processes (:mod:`kzrehab._pool`), which send back the per-claim arrays, or only the counts
+(a :class:`~kzrehab.coverage.Tally`) for :func:`summarize`. The results are joined
+(arrays) or added (exact integer counts and cents) in chunk order, so every figure is the
+same, to the byte, as with ``jobs=1``. A population in memory is evaluated here whatever
+``jobs`` says. The same function runs on other machines (docs/benchmarks.rst, Dask).
+
 Both engines evaluate the plan's trees in the plan's order and nothing else. Each output
 reads the values of the outputs before it; an amount is read only where its component is
 not surely withheld, and it must be neither negative nor above :data:`~kzrehab.plan.MAX_AMOUNT`
@@ -26,14 +34,17 @@ __all__ = [
     "check_amounts",
     "constant_amounts",
     "evaluators",
+    "evaluate_chunk",
+    "evaluate_many",
 ]
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
-from .errors import EvaluationError
+from .errors import EvaluationError, KzrehabError
 from .laws.framework import Framework, is_constant
 from .outcome import ClaimResult, ProvisionResult
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
@@ -41,7 +52,7 @@ from .rules.interpreter import Evaluator, Trace, display
 from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
-    from .coverage import Coverage, CoverageSummary, Part
+    from .coverage import Coverage, CoverageSummary, Part, Tally
     from .population import Population
     from .population.columns import Columns
 
@@ -215,13 +226,17 @@ def evaluate(
     *,
     engine: str = "vectorised",
     chunk: int = 1_000_000,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> Coverage:
     """The coverage of a framework over a population at ``as_of`` (default today).
 
     ``engine="vectorised"`` compiles the plan to NumPy over the columnar population, ``chunk``
     claims at a time (memory stays bounded on ten million claims); ``engine="interpreter"``
     runs the per-claim interpreter on each claim (slow; the reference the vectorised engine
-    is tested against).
+    is tested against). ``jobs`` worker processes evaluate the chunks of a stored
+    population (the same results; see the module's docstring). ``progress``, if given, is
+    called with the number of claims evaluated after each chunk.
     """
     from .coverage import Coverage
 
@@ -233,7 +248,12 @@ def evaluate(
         return Coverage.from_results(fw, population, as_of, results)
     if engine != "vectorised":
         raise ValueError(f"unknown engine {engine!r}")
-    parts = [p for _, p in _chunks(fw, population, as_of, chunk)]
+    parts: list[Part] = []
+    for done, part in (_pooled(fw, population, as_of, chunk, jobs, False)
+                       if on_pool(population, jobs) else _chunks(fw, population, as_of, chunk)):
+        parts.append(part)
+        if progress is not None:
+            progress(done)
     return Coverage.from_parts(fw, population, as_of, parts)
 
 
@@ -244,17 +264,25 @@ def summarize(
     *,
     chunk: int = 1_000_000,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> CoverageSummary:
     """The summaries of :func:`evaluate` (counts, categories, components, amount totals)
     without keeping any claim's result: memory stays bounded by one chunk. ``progress``,
-    if given, is called with the number of claims evaluated after each chunk."""
+    if given, is called with the number of claims evaluated after each chunk. ``jobs``
+    worker processes count the chunks of a stored population, each sending back only its
+    counts; they are added in chunk order, in exact integers."""
     from .coverage import CoverageSummary, Tally
 
     as_of = as_of or dt.date.today()
     total: Tally | None = None
-    for done, p in _chunks(fw, population, as_of, chunk):
-        tally = Tally.of(p.status, p.grounds, p.exclusions, p.categories, p.components,
-                         p.amount_lo, p.amount_hi)  # fmt: skip
+    tallies: Iterator[tuple[int, Tally]]
+    if on_pool(population, jobs):
+        tallies = _pooled(fw, population, as_of, chunk, jobs, True)
+    else:
+        tallies = ((done, Tally.of(p.status, p.grounds, p.exclusions, p.categories,
+                                   p.components, p.amount_lo, p.amount_hi))
+                   for done, p in _chunks(fw, population, as_of, chunk))  # fmt: skip
+    for done, tally in tallies:
         if total is None:
             total = tally
         else:
@@ -314,3 +342,89 @@ def check_amounts(fw: Framework) -> None:
                     f"{day.isoformat()}, above the ceiling of {MAX_AMOUNT:,.0f} tenge a claim",
                     comp.amount.origin,
                 )
+
+
+# -- chunks on all cores (kzrehab.chunks, kzrehab._pool) ----------------------------------------
+
+def evaluate_chunk(chunk: Chunk) -> Part | Tally:
+    """Evaluate one :class:`Chunk`: its per-claim arrays (a :class:`~kzrehab.coverage.Part`),
+    or with ``summary`` only its counts. The function every worker runs
+    (:func:`open_chunk` opens what it needs)."""
+    from .coverage import Tally
+
+    fw, pop = open_chunk(chunk)
+    first = chunk.first
+
+    def claim_id(i: int) -> str:
+        return pop.claim_id(first + i)
+
+    cols: Any = chunk_columns(chunk, pop)
+    part = evaluate_columns(fw, cols, fw.parameters_at(chunk.as_of), claim_id)
+    if not chunk.summary:
+        return part
+    return Tally.of(part.status, part.grounds, part.exclusions, part.categories,
+                    part.components, part.amount_lo, part.amount_hi)  # fmt: skip
+
+
+def _run_chunk(chunk: Chunk) -> Part | Tally | KzrehabError:
+    """:func:`evaluate_chunk` in a worker: an error is sent back as the result, to be raised
+    (or kept) by whoever merges the chunks, in their order."""
+    try:
+        return evaluate_chunk(chunk)
+    except KzrehabError as err:
+        return err
+
+
+def _pooled(fw: Framework, population: Population, as_of: dt.date, size: int, jobs: int,
+            summary: bool) -> Iterator[tuple[int, Any]]:  # fmt: skip
+    """``(claims done, part or tally)`` of every chunk, in order, from the workers."""
+    from ._pool import ordered_map
+
+    todo = chunks(fw, population, as_of, size=size, jobs=jobs, summary=summary)
+    for c, result in zip(todo, ordered_map(_run_chunk, todo, jobs), strict=True):
+        if isinstance(result, KzrehabError):
+            raise result
+        yield c.stop, result
+
+
+def evaluate_many(
+    frameworks: Sequence[Framework],
+    population: Population,
+    as_of: dt.date,
+    *,
+    chunk: int = 1_000_000,
+    jobs: int = 1,
+    done: Callable[[int], None] | None = None,
+) -> list[Coverage | KzrehabError]:
+    """The coverage of each framework (the error for one that cannot be evaluated), in
+    order: the chunks of them all at once on ``jobs`` worker processes (attribution's
+    variants, the versions of a log). ``done`` is called with the number of frameworks
+    evaluated so far."""
+    from ._pool import ordered_map
+    from .coverage import Coverage, Part
+
+    out: list[Coverage | KzrehabError] = []
+    if not frameworks or not on_pool(population, jobs):
+        for fw in frameworks:
+            try:
+                out.append(evaluate(fw, population, as_of, chunk=chunk))
+            except KzrehabError as err:
+                out.append(err)
+            if done is not None:
+                done(len(out))
+        return out
+    per = [chunks(fw, population, as_of, size=chunk, jobs=jobs) for fw in frameworks]
+    tasks = [c for cs in per for c in cs]
+
+    def finished(n: int) -> None:
+        if done is not None:
+            done(n * len(frameworks) // len(tasks))
+
+    results = iter(ordered_map(_run_chunk, tasks, jobs, finished))
+    for fw, cs in zip(frameworks, per, strict=True):
+        got = [next(results) for _ in cs]
+        error = next((p for p in got if isinstance(p, KzrehabError)), None)
+        parts = [p for p in got if isinstance(p, Part)]
+        out.append(error if error is not None else
+                   Coverage.from_parts(fw, population, as_of, parts))  # fmt: skip
+    return out

@@ -322,11 +322,13 @@ def gaps(
     *,
     by: str = "status",
     among: npt.NDArray[np.bool_] | None = None,
+    jobs: int = 1,
 ) -> Gaps:
     """Rank the unknown facts by how many undetermined claims some value of theirs would
     settle: the status (``by="status"``), each category or each component; ``among``, a
     mask over the population's claims, keeps only those claims (``compare --gaps``: the
-    claims a bill may help)."""
+    claims a bill may help). ``jobs`` worker processes evaluate the batches of narrowed
+    claims of a stored population (the same ranking)."""
     from .coverage import range_cents
     from .population.columns import columns_of
 
@@ -363,7 +365,7 @@ def gaps(
     acc: dict[tuple[str, str], dict[str, Any]] = {}
     run_targets = sorted(set(targets) | set(money_keys))
     for (d, _), job, got in _run(fw, cols, params, _single_jobs(cols, doms, rows),
-                                 run_targets):  # fmt: skip
+                                 run_targets, (population, as_of, jobs)):  # fmt: skip
         where = np.searchsorted(rows, job.rows)
         key = (d.scope, d.fact)
         a = acc.get(key)

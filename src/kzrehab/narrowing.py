@@ -14,14 +14,17 @@ from __future__ import annotations
 __all__ = ["Value", "domains", "OTHER", "BATCH"]
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .chunks import Chunk, chunks, on_pool, open_chunk
+from .errors import KzrehabError
 from .evaluation import column_values
 from .plan import plan_of
 from .population.columns import Columns, Names, _months, _years
@@ -31,6 +34,7 @@ from .vocabulary import CLAIM_FACTS, EVENT_FACTS, IDENTIFYING, FactKind
 
 if TYPE_CHECKING:
     from .laws.framework import Framework
+    from .population import Population
 
 #: the rows narrowed in one evaluation (memory stays bounded)
 BATCH = 200_000
@@ -419,38 +423,100 @@ def _narrowed(cols: Columns, jobs: Sequence[_Job]) -> Columns:
 
 
 def _run(fw: Framework, cols: Columns, params: Mapping[str, Mapping[str, float]],
-         jobs: Iterable[tuple[Tag, _Job]], targets: Sequence[str]
+         jobs: Iterable[tuple[Tag, _Job]], targets: Sequence[str],
+         pool: tuple[Population, dt.date, int] | None = None,
          ) -> Iterator[tuple[Tag, _Job, dict[str, npt.NDArray[np.int8]]]]:  # fmt: skip
     """Each job (with its tag) and the targets' values over its narrowed rows, a batch at a
-    time; jobs without rows are left out."""
-    batch: list[tuple[Tag, _Job]] = []
-    size = 0
-
-    def flush() -> Iterator[tuple[Tag, _Job, dict[str, npt.NDArray[np.int8]]]]:
-        jobs_ = [j for _, j in batch]
-        sub = _narrowed(cols, jobs_)
-        rows = np.concatenate([j.rows for j in jobs_])
-
-        def claim_id(i: int) -> str:
-            return cols.names.ids[int(cols.claim["id"][rows[i]])]
-
-        values = column_values(fw, sub, params, claim_id)
+    time; jobs without rows are left out. With ``pool`` — the population ``cols`` are
+    the columns of (extended by :func:`_extend`), the date of ``params``, a number of
+    processes — a stored population's batches are evaluated on that many worker
+    processes, which copy and narrow the rows themselves (:func:`_batch_values`)."""
+    batches = _batches(jobs)
+    done: Iterator[tuple[list[tuple[Tag, _Job]], dict[str, Any] | KzrehabError]]
+    if pool is not None and on_pool(pool[0], pool[2]):
+        done = _pooled(fw, cols, batches, targets, *pool)
+    else:
+        done = ((b, _values(fw, cols, params, [j for _, j in b], targets)) for b in batches)
+    for batch, values in done:
+        if isinstance(values, KzrehabError):
+            raise values
         at = 0
         for tag, j in batch:
-            n = len(j.rows)
-            yield tag, j, {t: values[t][at:at + n] for t in targets}
-            at += n
+            n_rows = len(j.rows)
+            yield tag, j, {t: values[t][at:at + n_rows] for t in targets}
+            at += n_rows
 
+
+def _batches(jobs: Iterable[tuple[Tag, _Job]]) -> Iterator[list[tuple[Tag, _Job]]]:
+    """The jobs with rows, in batches of about :data:`BATCH` rows."""
+    batch: list[tuple[Tag, _Job]] = []
+    size = 0
     for tag, job in jobs:
         if not len(job.rows):
             continue
         batch.append((tag, job))
         size += len(job.rows)
         if size >= BATCH:
-            yield from flush()
+            yield batch
             batch, size = [], 0
     if batch:
-        yield from flush()
+        yield batch
+
+
+def _pooled(fw: Framework, cols: Columns, batches: Iterator[list[tuple[Tag, _Job]]],
+            targets: Sequence[str], population: Population, as_of: dt.date, n: int
+            ) -> Iterator[tuple[list[tuple[Tag, _Job]],
+                                dict[str, Any] | KzrehabError]]:  # fmt: skip
+    """Each batch and its values from ``n`` worker processes, ``2 n`` batches at a time
+    (memory stays bounded)."""
+    from ._pool import ordered_map
+
+    whole = chunks(fw, population, as_of, size=max(len(population), 1))[0]
+    while window := list(itertools.islice(batches, 2 * n)):
+        tasks = [_Batch(whole, cols.strings, tuple(j for _, j in b), tuple(targets))
+                 for b in window]  # fmt: skip
+        yield from zip(window, ordered_map(_batch_values, tasks, n), strict=True)
+
+
+def _values(fw: Framework, cols: Columns, params: Mapping[str, Mapping[str, float]],
+            jobs: Sequence[_Job], targets: Sequence[str]) -> dict[str, Any]:  # fmt: skip
+    """The targets' values over the narrowed rows of ``jobs``, in order."""
+    sub = _narrowed(cols, jobs)
+    rows = np.concatenate([j.rows for j in jobs])
+
+    def claim_id(i: int) -> str:
+        return cols.names.ids[int(cols.claim["id"][rows[i]])]
+
+    values = column_values(fw, sub, params, claim_id)
+    return {t: values[t] for t in targets}
+
+
+class _Batch(NamedTuple):
+    """A batch of narrowing jobs, as sent to a worker: the whole population as a chunk,
+    the string table of the extended columns, the jobs and the targets."""
+
+    whole: Chunk
+    strings: tuple[str, ...]
+    jobs: tuple[_Job, ...]
+    targets: tuple[str, ...]
+
+
+def _batch_values(batch: _Batch) -> dict[str, Any] | KzrehabError:
+    """In a worker: :func:`_values` of a batch, over the population's columns (read once
+    per process) extended to the batch's string table."""
+    try:
+        fw, pop = open_chunk(batch.whole)
+        whole: Any = pop.columns()
+        if not isinstance(whole, Columns):  # a store: every column, read once
+            whole = whole.columns
+        cols = whole
+        if batch.strings != whole.strings:
+            cols = attrs.evolve(whole, strings=batch.strings, names=Names(
+                lambda: whole.names.ids, lambda: whole.names.victims))  # fmt: skip
+        params = fw.parameters_at(batch.whole.as_of)
+        return _values(fw, cols, params, batch.jobs, batch.targets)
+    except KzrehabError as err:
+        return err
 
 
 def _single_jobs(cols: Columns, doms: Mapping[tuple[str, str], _Domain],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 __all__ = ["add_evaluating_options", "add_privacy_options", "positive", "load_population_arg",
            "load_framework_arg", "emit", "emit_report", "parse_date_arg", "as_of",
-           "progress_wanted", "check_output", "claim_first", "find_claim"]  # fmt: skip
+           "progress_wanted", "check_output", "claim_first", "find_claim", "add_jobs_option",
+           "jobs_arg", "progress_bars"]  # fmt: skip
 
 import argparse
 import datetime as dt
@@ -103,6 +104,43 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
         help="for publication: blank every cell counting fewer than K claims (JSON: null), "
         "and say so in the report",
     )
+
+
+def add_jobs_option(p: argparse.ArgumentParser) -> None:
+    """``--jobs N``: the worker processes that evaluate (default: every usable core)."""
+    p.add_argument("-j", "--jobs", type=positive, metavar="N",
+                   help="evaluate on N processes (default: every usable core, or "
+                        "$KZREHAB_JOBS); the results are the same for every N")  # fmt: skip
+
+
+def jobs_arg(args: argparse.Namespace) -> int:
+    """The number of worker processes of a command: ``--jobs``, else
+    :func:`kzrehab._pool.default_jobs`."""
+    given: int | None = getattr(args, "jobs", None)
+    if given is not None:
+        return given
+    from .._pool import default_jobs
+
+    return default_jobs()
+
+
+def progress_bars(args: argparse.Namespace, what: str) -> Callable[[int, int], None]:
+    """A ``(done, total)`` callback that draws a bar of ``what`` on a terminal (a new bar
+    each time the count starts again from 0, the previous one erased); call it with
+    ``(0, 0)`` at the end to erase the last one."""
+    from .._progress import Progress
+
+    bars: list[Progress] = []
+
+    def update(done: int, total: int) -> None:
+        if done == 0 and bars:
+            bars.pop().done()
+        if total and not bars:
+            bars.append(Progress(total, what, enabled=progress_wanted(args)))
+        if bars:
+            bars[0].update(done)
+
+    return update
 
 
 def progress_wanted(args: argparse.Namespace) -> bool:

@@ -9,11 +9,13 @@ from ._common import (
     CLAIM_FORMATS,
     TABLE_FORMATS,
     add_evaluating_options,
+    add_jobs_option,
     add_privacy_options,
     as_of,
     claim_first,
     emit_report,
     find_claim,
+    jobs_arg,
     load_framework_arg,
     load_population_arg,
     progress_wanted,
@@ -40,6 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
     add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "include per-claim results")
+    add_jobs_option(p)
     p.set_defaults(run=run_coverage)
 
     p = sub.add_parser("explain", help="why a claim is (not) eligible, provision by provision")
@@ -62,6 +65,7 @@ def register(sub: Any) -> None:
                    help="rank for the status (default), each category or each component")
     add_evaluating_options(p)
     add_privacy_options(p, None)
+    add_jobs_option(p)
     p.set_defaults(run=run_gaps)
 
 
@@ -111,14 +115,15 @@ def run_coverage(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     # without --claims only the summaries are needed: memory stays bounded by one chunk
     date = as_of(args)
-    if args.claims:
-        cov: Coverage | CoverageSummary = evaluate(fw, pop, date)
-    else:
-        from .._progress import Progress
+    from .._progress import Progress
 
-        with Progress(len(pop), "claims evaluated",
-                      enabled=progress_wanted(args)) as bar:
-            cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update)
+    with Progress(len(pop), "claims evaluated", enabled=progress_wanted(args)) as bar:
+        if args.claims:
+            cov: Coverage | CoverageSummary = evaluate(fw, pop, date, chunk=CHUNK,
+                                                       jobs=jobs_arg(args), progress=bar.update)
+        else:
+            cov = summarize(fw, pop, date, chunk=CHUNK, progress=bar.update,
+                            jobs=jobs_arg(args))  # fmt: skip
     title = "Coverage of " + " + ".join(law.id for law in fw.laws)
     # the table formats write the claims as the table of claim_columns, not as the JSON's
     listed = args.claims and args.format not in TABLE_FORMATS
@@ -167,7 +172,7 @@ def run_gaps(args: argparse.Namespace) -> int:
 
     fw = load_framework_arg(args.laws)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    result = gaps(fw, pop, as_of(args), by=args.by)
+    result = gaps(fw, pop, as_of(args), by=args.by, jobs=jobs_arg(args))
     title = "Evidence priorities for " + " + ".join(law.id for law in fw.laws)
     emit_report(Report("gaps", title, gaps_data(result)), args)
     return 0

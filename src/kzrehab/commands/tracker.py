@@ -18,14 +18,17 @@ from ._common import (
     CLAIM_FORMATS,
     TABLE_FORMATS,
     add_evaluating_options,
+    add_jobs_option,
     add_privacy_options,
     as_of,
     emit,
     emit_report,
     emit_tables,
     find_claim,
+    jobs_arg,
     load_population_arg,
     positive,
+    progress_bars,
     progress_wanted,
 )
 
@@ -53,6 +56,7 @@ def register(sub: Any) -> None:
     add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "list the claims that changed")
     _add_gaps_option(p)
+    add_jobs_option(p)
     p.set_defaults(run=run_diff)
 
     p = sub.add_parser("compare", help="a base framework vs the base with bills or proposals",
@@ -64,6 +68,7 @@ def register(sub: Any) -> None:
     add_evaluating_options(p, CLAIM_FORMATS)
     add_privacy_options(p, "list the claims that changed")
     _add_gaps_option(p)
+    add_jobs_option(p)
     p.set_defaults(run=run_compare)
 
     p = sub.add_parser("log", help="the tracker: coverage at every commit that touched the laws")
@@ -75,6 +80,7 @@ def register(sub: Any) -> None:
                         "commit's laws are evaluated together with them")  # fmt: skip
     add_evaluating_options(p)
     add_privacy_options(p, None)
+    add_jobs_option(p)
     p.set_defaults(run=run_log)
 
     p = sub.add_parser("status", help="every law under DIR and the coverage it adds")
@@ -82,6 +88,7 @@ def register(sub: Any) -> None:
                    help="a directory of drafts (default: drafts/)")
     add_evaluating_options(p)
     add_privacy_options(p, None)
+    add_jobs_option(p)
     p.set_defaults(run=run_status)
 
 
@@ -98,9 +105,21 @@ def _cache(arrays: bool = True) -> CoverageCache:
     return CoverageCache(arrays=arrays)
 
 
-def _evaluator(pop: Population, args: argparse.Namespace) -> Callable[[Framework], Coverage]:
-    cache, date = _cache(), as_of(args)
-    return lambda fw: cache.evaluate(fw, pop, date)
+def _evaluators(pop: Population, args: argparse.Namespace
+                ) -> tuple[Callable[[Framework], Coverage],
+                           Callable[[Sequence[Framework]], None]]:  # fmt: skip
+    """How a comparison evaluates: one framework through the cache, and several at once
+    (the base and the head, then attribution's variants) on ``--jobs`` processes, with a
+    progress bar for each batch."""
+    cache, date, n = _cache(), as_of(args), jobs_arg(args)
+    batches = iter(("laws evaluated", "variants evaluated (attribution)"))
+
+    def many(frameworks: Sequence[Framework]) -> None:
+        bar = progress_bars(args, next(batches, "variants evaluated"))
+        cache.evaluate_many(frameworks, pop, date, jobs=n, done=bar)
+        bar(0, 0)
+
+    return (lambda fw: cache.evaluate(fw, pop, date, jobs=n)), many
 
 
 # -- diff and compare -------------------------------------------------------------------------
@@ -136,7 +155,8 @@ def run_diff(args: argparse.Namespace) -> int:
             head = _laws_at(store, args.rev_to, args.laws, gone)
             notices += _notices(store, args.rev_to, gone, "removed")
     title = f"Diff of {', '.join(args.laws)}: {args.rev_from} → {args.rev_to or 'working tree'}"
-    result = compare(Framework(base), Framework(head), pop, as_of(args), _evaluator(pop, args))
+    evaluate, many = _evaluators(pop, args)
+    result = compare(Framework(base), Framework(head), pop, as_of(args), evaluate, prefetch=many)
     _emit_comparison(result, title, args, notices)
     return 0
 
@@ -150,8 +170,9 @@ def run_compare(args: argparse.Namespace) -> int:
     added = load_refs(args.with_)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     title = f"Comparison: {', '.join(args.base)} + {', '.join(args.with_)}"
-    result = compare(Framework(base), Framework(base + added), pop, as_of(args),
-                     _evaluator(pop, args))  # fmt: skip
+    evaluate, many = _evaluators(pop, args)
+    result = compare(Framework(base), Framework(base + added), pop, as_of(args), evaluate,
+                     prefetch=many)  # fmt: skip
     _emit_comparison(result, title, args)
     return 0
 
@@ -187,7 +208,8 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace,
 
         base, head = result.base, result.head
         may_help = (head.status == UNKNOWN) & (base.status < TRUE)
-        found = gaps(head.framework, head.population, head.as_of, among=may_help)
+        found = gaps(head.framework, head.population, head.as_of, among=may_help,
+                     jobs=jobs_arg(args))
     # the table formats write the claims as the table of diff_claim_columns
     listed = args.claims and args.format not in TABLE_FORMATS
     data = comparison_data(result, claims=listed, gaps=found)
@@ -219,9 +241,11 @@ def run_log(args: argparse.Namespace) -> int:
     # a log keeps small records per commit and per step: a warm log reads only those, so
     # the coverages' arrays (megabytes each) are not written to disk
     pop = load_population_arg(args.population, progress=progress_wanted(args))
+    versions = progress_bars(args, "population chunks measured (every version)")
     doc = log(args.laws, base=args.base, population=pop,
               as_of=as_of(args), max_count=args.max_count, cache=_cache(arrays=False),
-              progress=progress)  # fmt: skip
+              progress=progress, jobs=jobs_arg(args), evaluating=versions)  # fmt: skip
+    versions(0, 0)
     for b in bar:
         b.done()
     _emit_history(f"Log of {', '.join(args.laws)}", doc, args)
@@ -235,8 +259,10 @@ def run_status(args: argparse.Namespace) -> int:
 
     require_git()  # before the population, which may take half a minute to make
     pop = load_population_arg(args.population, progress=progress_wanted(args))
+    bar = progress_bars(args, "laws evaluated")
     doc = status(args.dir, population=pop, as_of=as_of(args),
-                 cache=_cache())  # fmt: skip
+                 cache=_cache(), jobs=jobs_arg(args), progress=bar)  # fmt: skip
+    bar(0, 0)
     _emit_history(f"Status of {args.dir}", doc, args)
     return 0
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from .._suggest import did_you_mean
 from ..errors import DraftError, KzrehabError, Location, RuleError
-from ..rules import Lit, parse
+from ..limits import fingerprint
+from ..rules import Lit, Node, parse
 from ..rules._tokenizer import KEYWORDS
 from ..rules.operators import FUNCTIONS
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS
@@ -106,7 +107,7 @@ class Builder:
         else:
             origin = self.loc(key)
         try:
-            node = parse(source)
+            node = _parse(source)
         except RuleError as err:
             where = Location(self.file, key, origin.line, origin.column)
             if offsets is not None and err.location.line is not None:
@@ -390,3 +391,20 @@ def _full(law_id: str, ref: str) -> str:
 def _quoted(keys: Iterable[str]) -> str:
     return ", ".join(f"'{k}'" for k in keys)
 
+
+#: expressions parsed, by their text and the limits in force. A tree holds no position
+#: (its :class:`Expression` does) and is frozen, so one tree serves every draft that
+#: repeats the text: the versions of a law in a ``log`` parse each rule once.
+_PARSED: dict[tuple[str, str], Node] = {}
+_PARSED_MAX = 4096
+
+
+def _parse(source: str) -> Node:
+    key = (source, fingerprint())
+    node = _PARSED.get(key)
+    if node is None:
+        node = parse(source)  # an error is raised, and never kept
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = node
+    return node

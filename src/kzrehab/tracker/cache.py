@@ -32,7 +32,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,8 @@ import numpy as np
 
 from .._cache import touch, written
 from .._io import cache_dir, write_atomic
-from ..evaluation import evaluate
+from ..errors import KzrehabError
+from ..evaluation import evaluate, evaluate_many
 from ..keys import CACHE_FORMAT, cache_key, coverage_key
 
 if TYPE_CHECKING:
@@ -86,9 +87,10 @@ class CoverageCache:
         return self.directory / "coverage" / key[:2] / f"{key}.npz"
 
     def evaluate(
-        self, framework: Framework, population: Population, as_of: dt.date
+        self, framework: Framework, population: Population, as_of: dt.date, *, jobs: int = 1
     ) -> Coverage:
-        """The coverage of ``framework``: from the cache, or evaluated and stored."""
+        """The coverage of ``framework``: from the cache, or evaluated (on ``jobs``
+        processes) and stored."""
         key = coverage_key(framework, population, as_of)
         found = self._memory.get(key)
         if found is not None:
@@ -99,11 +101,42 @@ class CoverageCache:
             self.hits += 1
         else:
             self.misses += 1
-            found = evaluate(framework, population, as_of)
+            found = evaluate(framework, population, as_of, jobs=jobs)
             if self.disk and self.arrays:
                 self.store(key, found)
         self._memory[key] = found
         return found
+
+    def evaluate_many(self, frameworks: Sequence[Framework], population: Population,
+                      as_of: dt.date, *, jobs: int = 1,
+                      done: Callable[[int, int], None] | None = None) -> None:  # fmt: skip
+        """Make sure the coverages of ``frameworks`` are at hand: read from the disk, or
+        evaluated all at once on ``jobs`` processes
+        (:func:`~kzrehab.evaluation.evaluate_many`) and stored, so that
+        :meth:`evaluate` finds them. One that cannot be evaluated is left out (its error
+        comes when :meth:`evaluate` is asked for it). ``done`` is called with the number
+        of frameworks evaluated so far and the number of those not found."""
+        todo: dict[str, Framework] = {}
+        for fw in frameworks:
+            key = coverage_key(fw, population, as_of)
+            if key in self._memory or key in todo:
+                continue
+            found = self.load(key, fw, population, as_of) if self.disk and self.arrays else None
+            if found is not None:
+                self._memory[key] = found  # a hit when evaluate() asks for it
+            else:
+                todo[key] = fw
+        if done is not None:
+            done(0, len(todo))
+        results = evaluate_many(list(todo.values()), population, as_of, jobs=jobs,
+                                done=None if done is None else lambda n: done(n, len(todo)))
+        for key, result in zip(todo, results, strict=True):
+            if isinstance(result, KzrehabError):
+                continue
+            self.misses += 1
+            if self.disk and self.arrays:
+                self.store(key, result)
+            self._memory[key] = result
 
     def record(
         self,

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._suggest import nearest_path
-from ..errors import DraftError, GitError, Location
+from ..errors import DraftError, GitError, KzrehabError, Location
 from ..laws.loader import load_law_file, load_law_text
 from ..laws.provisions import Law
 from ..limits import MAX_FILE_BYTES, fingerprint
@@ -56,6 +56,18 @@ if TYPE_CHECKING:
 #: loaded under, shared by every store
 _PARSED: dict[tuple[str, str], Law] = {}
 _PARSED_MAX = 512
+
+
+def _parse(task: tuple[bytes, str, str, str]) -> Law | KzrehabError | None:
+    """In a worker: the law in a blob's bytes, read from ``REV:PATH`` at a commit (None
+    when the worker's limits are not the caller's)."""
+    data, ref, commit, limits = task
+    if fingerprint() != limits:
+        return None
+    try:
+        return load_law_text(data, ref, ref=ref, commit=commit)
+    except KzrehabError as err:
+        return err
 
 
 @attrs.frozen
@@ -270,6 +282,31 @@ class GitStore:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[key] = law
         return law
+
+    def preload(self, files: Iterable[tuple[str, str, Any]], jobs: int) -> None:
+        """Parse the drafts ``(rev, path, blob)`` not parsed yet on ``jobs`` worker
+        processes, so that :meth:`law` finds them (each blob once; one that cannot be
+        parsed is left for :meth:`law` to report)."""
+        from .._pool import ordered_map
+
+        if jobs < 2:
+            return  # read one by one by law(), as they are needed
+        key = fingerprint()
+        todo: dict[str, tuple[bytes, str, str, str]] = {}
+        for rev, path, blob in files:
+            if (blob.hexsha, key) in _PARSED or blob.hexsha in todo:
+                continue
+            if blob.size <= MAX_FILE_BYTES.value:
+                ref = f"{rev}:{path}"
+                todo[blob.hexsha] = (blob.data_stream.read(), ref, self.commit(rev).hexsha, key)
+        if len(todo) < 2:
+            return
+        for blob_id_, law in zip(todo, ordered_map(_parse, list(todo.values()), jobs),
+                                 strict=True):  # fmt: skip
+            if isinstance(law, Law):
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.pop(next(iter(_PARSED)))
+                _PARSED[(blob_id_, key)] = law
 
     def laws_at(
         self, rev: str, paths: Iterable[str | PathLike[str]], *, missing_ok: bool = False

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 __all__ = ["log", "status"]
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -72,6 +73,8 @@ def log(
     max_count: int | None = None,
     cache: CoverageCache | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    evaluating: Progress | None = None,
 ) -> LogDocument:
     """The coverage of ``laws`` (working-tree files or directories in one git repository,
     or one of them) at every commit that touched them, newest first.
@@ -83,6 +86,12 @@ def log(
     ``as_of`` to today, ``max_count`` (the newest commits only) to all; ``cache`` to a
     cache on disk (:func:`kzrehab.tracker.cache.cache_dir`) that keeps records, not the
     coverages' arrays. ``progress`` is called with the commits done and their number.
+
+    With ``jobs`` above 1, the drafts of every commit not recorded yet are first parsed,
+    and every distinct version of the laws whose counts or changes are not recorded is
+    measured, all at once on ``jobs`` worker processes, a chunk of a stored population
+    each (``evaluating`` is called with the chunks done and their number); the rows are
+    the same as with ``jobs=1``.
     """
     from ..keys import law_key
     from .cache import CoverageCache
@@ -101,6 +110,10 @@ def log(
             cache = CoverageCache(arrays=False)
         walk = _Walk(store, relpaths, cache, pop, date, base_laws, base_keys)
         commits = store.log(relpaths, max_count)
+        if jobs > 1:
+            from .ahead import prefetch
+
+            prefetch(walk, commits, jobs, evaluating)
         if progress is not None:
             progress(0, len(commits))
         for c in commits:
@@ -117,6 +130,8 @@ def status(
     population: Population | None = None,
     as_of: dt.date | None = None,
     cache: CoverageCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> StatusDocument:
     """Every law under ``directory``, by file path, and what it adds to the laws in force
     there (a law in force: to the other laws in force): the claims that gain and lose
@@ -126,6 +141,9 @@ def status(
     uncommitted changes; elsewhere none. A law that cannot be evaluated gets a row with its
     ``error``. ``population`` defaults to the bundled reference population, ``as_of`` to
     today, ``cache`` to a cache on disk (:func:`kzrehab.tracker.cache.cache_dir`).
+    The frameworks are evaluated all at once on ``jobs`` worker processes (the same rows
+    as with ``jobs=1``); ``progress`` is called with the frameworks evaluated and their
+    number.
     """
     from ..comparison import diff
     from ..laws.framework import Framework
@@ -139,17 +157,19 @@ def status(
     in_force = [law for _, law in found if law.status == "in-force"]
     store = _store_or_none(directory)
     rows: list[LawRow] = []
+    sides = [_sides(law, in_force) for _, law in found]
+    frameworks: list[Framework] = []
+    for side in (s for pair in sides for s in pair):
+        with contextlib.suppress(KzrehabError):  # the row says why, below
+            frameworks.append(Framework(side))
+    cache.evaluate_many(frameworks, pop, date, jobs=jobs, done=progress)
     try:
-        for file, law in found:
+        for (file, law), (base, head) in zip(found, sides, strict=True):
             last_change, uncommitted = None, True
             if store is not None:
                 last = store.last_change(store.relative(file))
                 last_change = None if last is None else _record(last)
                 uncommitted = store.uncommitted(file)
-            if law.status == "in-force":
-                base, head = [x for x in in_force if x is not law], in_force
-            else:
-                base, head = in_force, [*in_force, law]
             adds: LawAdds | None = None
             error: str | None = None
             try:
@@ -167,6 +187,13 @@ def status(
             store.close()
     return StatusDocument(date, PopulationInfo.of(pop), os.fspath(directory),
                           tuple(law.id for law in in_force), tuple(rows))  # fmt: skip
+
+
+def _sides(law: Law, in_force: list[Law]) -> tuple[list[Law], list[Law]]:
+    """The laws without ``law`` and with it (a law in force: the other laws in force)."""
+    if law.status == "in-force":
+        return [x for x in in_force if x is not law], in_force
+    return in_force, [*in_force, law]
 
 
 # -- the walk through the commits ---------------------------------------------------------------
@@ -198,6 +225,7 @@ class _Walk:
     base: list[Law]
     base_keys: list[str]
     rules_of_blob: dict[str, str] = attrs.Factory(dict)
+    files_at: dict[str, list[tuple[str, Any]]] = attrs.Factory(dict)
 
     def row(self, c: CommitInfo) -> CommitRow:
         """The row of commit ``c``: measured, and compared with its first parent (on a
@@ -233,18 +261,28 @@ class _Walk:
             out += ["|", *p]
         return out
 
+    def _files(self, rev: str) -> list[tuple[str, Any]]:
+        """The draft files at ``rev``, ``(path, blob)`` (read once per commit)."""
+        found = self.files_at.get(rev)
+        if found is None:
+            files: dict[str, Any] = {}
+            for rel in self.relpaths:
+                files.update(self.store.files(rev, rel, missing_ok=True))
+            found = self.files_at[rev] = list(files.items())
+        return found
+
+    def _blobs_key(self, files: list[tuple[str, Any]]) -> list[str]:
+        return ["blobs", *self._key(sorted(b.hexsha for _, b in files))]
+
     def state(self, rev: str, *, parent: bool = False) -> _State | None:
         """The laws at ``rev`` (for a parent that holds none of the files, None: nothing
         before). Keyed by their blobs, then by their rules' content."""
-        files: dict[str, Any] = {}
-        for rel in self.relpaths:
-            files.update(self.store.files(rev, rel, missing_ok=True))
-        if parent and not files:
+        listed = self._files(rev)
+        if parent and not listed:
             return None
-        listed = list(files.items())
         entry = self.cache.record(
-            ["blobs", *self._key(sorted(b.hexsha for b in files.values()))], self.population,
-            self.as_of, functools.partial(self._by_content, rev, listed), _valid_entry,
+            self._blobs_key(listed), self.population, self.as_of,
+            functools.partial(self._by_content, rev, listed), _valid_entry,
         )  # fmt: skip
         return _State(StatusCounts(**entry["status"]), dict(entry["versions"]),
                       dict(entry["laws"]), list(entry["rules"]), rev, listed)  # fmt: skip
@@ -272,16 +310,20 @@ class _Walk:
 
         rules = sorted(self.rules_of_blob[blob] for _, blob in loaded)
         status = self.cache.record(["rules", *self._key(rules)], self.population, self.as_of,
-                                   evaluate, lambda v: _valid_status(v.get("status")))["status"]
+                                   evaluate, _valid_status_entry)["status"]
         return {"status": status, "versions": {law.id: law.version for law in laws},
                 "laws": {law.id: blob for law, blob in loaded}, "rules": rules}  # fmt: skip
 
     def _framework(self, state: _State | None) -> Framework:
+        return self._framework_at(None if state is None else (state.rev, state.files))
+
+    def _framework_at(self, at: tuple[str, list[tuple[str, Any]]] | None) -> Framework:
+        """The base laws, with the laws at ``(rev, files)``."""
         from ..laws.framework import Framework
 
-        if state is None:
+        if at is None:
             return Framework(self.base)
-        return Framework([*self.base, *(law for law, _ in self._load(state.rev, state.files))])
+        return Framework([*self.base, *(law for law, _ in self._load(*at))])
 
     def step(self, new: _State, old: _State | None) -> dict[str, Any] | None:
         """Claims that gain and lose from the parent's laws (or the base alone) to these."""
@@ -300,6 +342,10 @@ class _Walk:
         return self.cache.record(["step", *self._key(old.rules if old is not None else [],
                                                      new.rules)],
                                  self.population, self.as_of, compute, _valid_step)  # fmt: skip
+
+
+def _valid_status_entry(value: dict[str, Any]) -> bool:
+    return _valid_status(value.get("status"))
 
 
 def _valid_status(value: object) -> bool:
