@@ -76,9 +76,10 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
     p.add_argument(
         "--format",
         choices=tuple(formats),
-        default="text",
-        help="the report's format (default: text)",
+        default=None,
+        help="the report's format (default: the -o file's extension, e.g. .xlsx, else text)",
     )
+    p.set_defaults(formats=tuple(formats))
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")  # fmt: skip
     p.add_argument(
         "--csv-dialect",
@@ -242,6 +243,46 @@ def emit_tables(args: argparse.Namespace, title: str, data: object, original: ob
                  stdout=sys.stdout.buffer)  # fmt: skip
 
 
+#: the format each extension of ``-o`` names (a zip holds one CSV file per table)
+EXTENSIONS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".json": "json",
+              ".csv": "csv", ".zip": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}  # fmt: skip
+
+
+def format_of_output(args: argparse.Namespace) -> None:
+    """Settle ``--format`` before any work: without it, the ``-o`` file's extension names
+    the format (``report.xlsx``), else text; with it, an ``-o`` whose extension names
+    another format is refused (exit 2), so that no file is written under a name that
+    says what it is not. ``--format csv`` writes a zip unless ``--table`` picks one table.
+    """
+    if "formats" not in vars(args):
+        return
+    output = getattr(args, "output", None)
+    suffix = Path(output).suffix.lower() if output else ""
+    named = EXTENSIONS.get(suffix)
+    if args.format is None:
+        if named is not None and named not in args.formats:
+            raise UsageError(f"-o {output}: this command does not write {suffix} files "
+                             f"(--format {'|'.join(args.formats)})")  # fmt: skip
+        args.format = named or "text"
+    elif named is not None and named != args.format:
+        raise UsageError(f"-o {output} ends in {suffix}, but --format {args.format} writes "
+                         f"{_WRITES[args.format]}: name the file {_SUFFIX[args.format]}")
+    if args.format == "csv" and output and suffix == ".csv" and not getattr(args, "table", None):
+        raise UsageError(f"-o {output}: a report has several tables, written as a zip of one "
+                         "CSV file per table: name the file .zip, or give --table NAME for "
+                         "one table as CSV")  # fmt: skip
+    if args.format == "csv" and suffix == ".zip" and getattr(args, "table", None):
+        raise UsageError(f"-o {output}: --table {args.table} writes one CSV file, not a zip: "
+                         "name the file .csv")  # fmt: skip
+
+
+_WRITES = {"text": "plain text", "md": "Markdown", "html": "an HTML page", "json": "JSON",
+           "csv": "CSV (a zip of CSV files, or one with --table)", "xlsx": "an XLSX workbook",
+           "parquet": "a Parquet file"}  # fmt: skip
+_SUFFIX = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json",
+           "csv": ".zip (.csv with --table)", "xlsx": ".xlsx", "parquet": ".parquet"}
+
+
 def check_tables(args: argparse.Namespace) -> None:
     """Before any work: a table format that writes binary needs ``-o`` (never a terminal);
     Parquet needs ``--claims`` and the extra ``parquet``."""
@@ -310,12 +351,16 @@ def check_output(args: argparse.Namespace) -> None:
     written at all (no link, device, FIFO or socket) is :func:`kzrehab._io.write_atomic`'s
     to say.
     """
+    output = getattr(args, "output", None)
+    if output:
+        _not_an_input(args, output)
+    format_of_output(args)  # after: "would overwrite an input" is the first thing to say
+    check_tables(args)
+
+
+def _not_an_input(args: argparse.Namespace, output: str) -> None:
     from .._io import refuse_target
 
-    check_tables(args)
-    output = getattr(args, "output", None)
-    if not output:
-        return
     target = Path(os.path.abspath(output))
     refuse_target(target)  # before any work: a link, a device, a FIFO or a socket
     resolved = target.resolve()
