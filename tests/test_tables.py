@@ -33,6 +33,8 @@ from .test_tracker_cli import POPULATION
 AS_OF = "2025-06-01"
 ROOT = Path(__file__).parent.parent
 SAMPLE = str(Path(__file__).parent / "data" / "sample.jsonl")
+#: the extension of each table format's file (several CSV tables: a zip)
+SUFFIX = {"csv": "zip", "xlsx": "xlsx"}
 
 #: the toy repository's commands, and the bundled drafts' over the sample population
 ALL = {**COMMANDS, "gaps": ["gaps", "drafts/bills/toy.toml"],
@@ -178,7 +180,7 @@ def test_the_same_run_gives_the_same_bytes(repo: Path, capsys: pytest.CaptureFix
     for fmt in ("csv", "xlsx"):
         outputs = []
         for i in range(2):
-            out = repo.parent / f"same-{i}.{fmt}"
+            out = repo.parent / f"same-{i}.{SUFFIX[fmt]}"
             code, _, err = _run(capsys, *COMMANDS["compare"], "--suppress-below", "2",
                                 "--format", fmt, "-o", str(out))  # fmt: skip
             assert code == 0, err
@@ -293,6 +295,12 @@ def test_parquet_round_trips_the_claims(tmp_path: Path, capsys: pytest.CaptureFi
     assert str(table.schema.field("status").type) == "string"
     assert all(str(table.schema.field(c).type) == "double"
                for c in table.column_names if c.startswith("amount_"))
+    # the file says what it measures: the population, the date, the laws
+    about = {r[0]: r[1:] for r in json.loads(table.schema.metadata[b"kzrehab.about"])}
+    assert about["as of"] == [AS_OF]
+    assert about["population.claims"] == [len(cov.population)]
+    assert any(r[0] == "rehabilitation-1993" for r in
+               json.loads(table.schema.metadata[b"kzrehab.about"]))
 
 
 # -- units ----------------------------------------------------------------------------------------
@@ -399,7 +407,7 @@ def test_no_claim_in_the_aggregate_tables(repo: Path, capsys: pytest.CaptureFixt
     ids = [json.loads(line)["id"] for line in Path(POPULATION).read_text().splitlines()]
     for name in SUPPRESSING:
         for fmt in ("csv", "xlsx"):
-            out = repo.parent / f"agg.{fmt}"
+            out = repo.parent / f"agg.{SUFFIX[fmt]}"
             code, _, err = _run(capsys, *ALL[name], "--format", fmt, "-o", str(out))
             assert code == 0, err
             tables = _csv_tables(out, "excel-ru") if fmt == "csv" else _xlsx_tables(out)[0]

@@ -25,6 +25,7 @@ __all__ = ["DIALECTS", "Dialect", "csv_bytes", "zip_bytes", "write_xlsx", "write
 import csv
 import datetime as dt
 import io
+import json
 import numbers
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -256,10 +257,13 @@ def _put(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
 # -- Parquet --------------------------------------------------------------------------------------
 
 
-def write_parquet(out: IO[bytes], columns: Any, what: str) -> None:
+def write_parquet(out: IO[bytes], columns: Any, what: str,
+                  about: Sequence[tuple[Cell, ...]] = ()) -> None:  # fmt: skip
     """Write per-claim columns (a result's ``claim_columns``) as one Parquet table: numbers
     as ``double`` (null: none), words as strings, yes/no as booleans (the extra
-    ``parquet``)."""
+    ``parquet``). ``about`` (the rows of the sheet ``About``: the population, the
+    assessment date, the laws and commits) goes into the file's metadata as JSON under
+    ``kzrehab.about``, so the file says what it measures once it is shared."""
     from .._extras import require
 
     pa = require("pyarrow", what)
@@ -274,7 +278,9 @@ def write_parquet(out: IO[bytes], columns: Any, what: str) -> None:
             arrays[name] = pa.array(v, pa.bool_())
         else:
             arrays[name] = pa.array(list(v), pa.string())
-    pq.write_table(pa.table(arrays), out)
+    meta = {b"kzrehab.about": json.dumps([list(r) for r in about if r], default=str,
+                                         ensure_ascii=False).encode()}  # fmt: skip
+    pq.write_table(pa.table(arrays).replace_schema_metadata(meta), out)
 
 
 # -- a report's tables, written -------------------------------------------------------------------
@@ -310,8 +316,9 @@ def write_tables(
             raise UsageError("--format parquet writes one row per claim: add --claims")
         if not output:
             raise UsageError(f"--format parquet writes {BINARY[fmt]}: give -o FILE")
+        about = about_rows(title, data, report_tables(data, original)[0])  # summary first
         with atomic_output(output) as out:
-            write_parquet(out, claims, "--format parquet")
+            write_parquet(out, claims, "--format parquet", about)
         return
     tables = report_tables(data, original)
     if claims is not None:
