@@ -5,7 +5,9 @@ of these field makers, so the kind travels with the field, not with the spelling
 key (the rules: ``docs/reports.rst``, *Small-cell suppression*):
 
 - :func:`count` — a number of claims (or a change of one): blanked when its magnitude is
-  from 1 to K - 1;
+  from 1 to K - 1, and with any of the sibling counts ``blank_with`` (a count that a
+  published sibling would otherwise give back by subtraction: a component's ``paying``,
+  with its ``claims`` and ``undetermined``);
 - :func:`money` — an amount of money (a :class:`~kzrehab.reports.data.Range`, or one end
   of one), blanked when fewer than K claims contribute to it: ``contributors`` names the
   sibling count fields whose sum says how many do, ``blank_with`` the sibling counts whose
@@ -62,13 +64,14 @@ class Kind(enum.Enum):
 KIND = "kzrehab.kind"
 #: the metadata key of a money field's contributors (the names of sibling count fields)
 CONTRIBUTORS = "kzrehab.contributors"
-#: the metadata key of a money field's companions (sibling counts that blank it with them)
+#: the metadata key of a field's companions (sibling counts that blank it with them)
 BLANK_WITH = "kzrehab.blank_with"
 
 
-def count(**kwargs: Any) -> Any:
-    """A field counting claims (or a change of such a count): suppressed when small."""
-    return attrs.field(metadata={KIND: Kind.COUNT}, **kwargs)
+def count(*, blank_with: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """A field counting claims (or a change of such a count): suppressed when small, and
+    with any of the sibling counts ``blank_with`` (which it, published, would give back)."""
+    return attrs.field(metadata={KIND: Kind.COUNT, BLANK_WITH: tuple(blank_with)}, **kwargs)
 
 
 def money(contributors: str | tuple[str, ...] = (), *, blank_with: tuple[str, ...] = (),
@@ -97,7 +100,7 @@ def contributors_of(field: attrs.Attribute[Any]) -> tuple[str, ...]:
 
 
 def blank_with_of(field: attrs.Attribute[Any]) -> tuple[str, ...]:
-    """The sibling counts whose blanking blanks a money field with them."""
+    """The sibling counts whose blanking blanks a field (a count or money) with them."""
     return tuple(field.metadata.get(BLANK_WITH, ()))
 
 

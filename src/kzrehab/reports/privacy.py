@@ -8,10 +8,13 @@ from its marker (:mod:`kzrehab.reports.fields`), never from its name:
 - every :func:`~kzrehab.reports.fields.count` of claims — and every signed change of
   such counts — whose magnitude is from 1 to K - 1 becomes None; a zero is published on
   purpose (a zero says that no claim at all has the property, which singles out no one);
+- a count declared ``blank_with`` sibling counts is blanked whenever one of them is blank
+  (a component's ``paying``, with its ``claims`` and ``undetermined``: published, it
+  would give either back by subtraction);
 - a :func:`~kzrehab.reports.fields.money` field is blanked when fewer than K claims
   contribute a non-zero amount to it (the sum of its ``contributors``: a component's
   ``paying`` claims, a change of money's ``higher`` + ``lower`` + ``uncertain``), and
-  with any count of its ``blank_with`` (a component's total with its claim count);
+  with any count of its ``blank_with`` (a component's total with any of its counts);
 - a class's :func:`~kzrehab.reports.fields.complementary` counts (the statuses, which
   add up to the population) lose a second cell when exactly one is blank, the smallest
   other; its :func:`~kzrehab.reports.fields.period_totals` keep a period's total (or
@@ -81,20 +84,43 @@ def _walk(value: Any, k: int) -> Any:
                 changes[f.name] = None
         elif kind is None and v is not None and not isinstance(v, str | bool):
             changes[f.name] = _walk(v, k)
-    for f in fields:  # money, once its counts are blanked
-        if kind_of(f) is not Kind.MONEY or getattr(value, f.name) is None:
-            continue
-        few = _small(_contributors(value, f), k) if contributors_of(f) else False
-        if few or any(changes.get(c, getattr(value, c)) is None for c in blank_with_of(f)):
-            changes[f.name] = None
     out = attrs.evolve(value, **changes) if changes else value
-    for rule in rules_of(type(value)):
+    rules = rules_of(type(value))
+    for rule in rules:
         if isinstance(rule, Complementary):
             out = _complement(rule, out, value)
-        else:
+    out = _companions(out, value, fields, k)
+    for rule in rules:
+        if isinstance(rule, PeriodTotals):
             out = _period_totals(rule, out, value)
     within = getattr(out, "suppress_within", None)
     return out if within is None else within(value, k)
+
+
+def _companions(out: Any, raw: Any, fields: tuple[attrs.Attribute[Any], ...], k: int) -> Any:
+    """Once a row's counts are blanked by their size (and by its complementary rules): blank
+    every count declared ``blank_with`` a blank sibling (to the end of a chain of them),
+    then every money field with fewer than ``k`` contributors or with a blank companion."""
+    changes: dict[str, None] = {}
+
+    def blank(name: str) -> bool:
+        return name in changes or getattr(out, name) is None
+
+    grew = True
+    while grew:
+        grew = False
+        for f in fields:
+            if kind_of(f) is Kind.COUNT and not blank(f.name) and \
+                    any(blank(c) for c in blank_with_of(f)):
+                changes[f.name] = None
+                grew = True
+    for f in fields:  # money, once its counts are blanked
+        if kind_of(f) is not Kind.MONEY or getattr(out, f.name) is None:
+            continue
+        few = _small(_contributors(raw, f), k) if contributors_of(f) else False
+        if few or any(blank(c) for c in blank_with_of(f)):
+            changes[f.name] = None
+    return attrs.evolve(out, **changes) if changes else out
 
 
 def _contributors(row: Any, f: attrs.Attribute[Any]) -> int:

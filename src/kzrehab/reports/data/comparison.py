@@ -212,8 +212,9 @@ class ComponentSide:
 
     claims: int | None = count()
     undetermined: int | None = count()
-    paying: int | None = count(default=None)
-    amount: Range | None = money(contributors="paying", blank_with=("claims",), default=None)
+    paying: int | None = count(blank_with=("claims", "undetermined"), default=None)
+    amount: Range | None = money(contributors="paying",
+                                 blank_with=("claims", "undetermined", "paying"), default=None)
 
 
 @attrs.frozen

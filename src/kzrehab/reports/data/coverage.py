@@ -86,15 +86,22 @@ class ExclusionCounts:
 class ComponentTotal:
     """One component: the claims that surely and possibly receive it, and the range of the
     total they may receive (``period`` None and no amount for a component without one);
-    ``paying`` are the claims that may receive a non-zero amount of it."""
+    ``paying`` are the claims that may receive a non-zero amount of it.
+
+    ``paying`` counts claims among ``claims`` + ``undetermined`` (all of them, unless an
+    amount can be 0), so published beside a blank one of those it would give it back by
+    subtraction: it is blanked with either. The amount is blanked with any of the three:
+    with a fixed sum per claim its ends are that sum times the claims (``min``) and times
+    the paying claims (``max``)."""
 
     component: str
     kind: str
     period: str | None
     claims: int | None = count()
     undetermined: int | None = count()
-    paying: int | None = count()
-    amount: Range | None = money(contributors="paying", blank_with=("claims",))
+    paying: int | None = count(blank_with=("claims", "undetermined"))
+    amount: Range | None = money(contributors="paying",
+                                 blank_with=("claims", "undetermined", "paying"))
 
 
 @attrs.frozen
