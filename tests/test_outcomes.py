@@ -35,7 +35,7 @@ from kzrehab.plan import MAX_AMOUNT, plan_of
 from kzrehab.population import InMemoryPopulation, Population
 from kzrehab.reports import Report
 from kzrehab.reports.data import comparison_data, result_json
-from kzrehab.rules.compiler import VectorEvaluator
+from kzrehab.rules.compiler import Program, VectorEvaluator
 from kzrehab.rules.interpreter import Evaluator
 from kzrehab.rules.printer import unparse
 from kzrehab.rules.values import K
@@ -320,13 +320,17 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
 def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every tree either engine is asked to evaluate is one of the plan's outputs."""
     seen: list[Any] = []
-    for cls, names in ((Evaluator, ("evaluate", "explain")), (VectorEvaluator, ("evaluate",))):
+    engines: set[type] = set()
+    for cls, names in ((Evaluator, ("evaluate", "explain")), (VectorEvaluator, ("evaluate",)),
+                       (Program, ("add",))):  # fmt: skip
         for name in names:
             original = getattr(cls, name)
 
-            def spy(self: Any, node: Any, *args: Any, __original: Any = original) -> Any:
+            def spy(self: Any, node: Any, *args: Any, __original: Any = original,
+                    __cls: Any = cls, **kw: Any) -> Any:  # fmt: skip
                 seen.append(node)
-                return __original(self, node, *args)
+                engines.add(__cls)
+                return __original(self, node, *args, **kw)
 
             monkeypatch.setattr(cls, name, spy)
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
@@ -335,7 +339,7 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
     evaluate(head, people, AS_OF, engine="interpreter")
     evaluate_claim(head, EXILE, AS_OF, explain=True)
     check_amounts(head)
-    assert seen
+    assert seen and engines == {Evaluator, Program}  # the compiler compiles the plan's trees
     plans = [plan_of(f) for f in (base, head)]
     nodes = {id(o.node) for p in plans for o in p}
     # compare evaluates variants too: each of their trees is its own plan's

@@ -26,9 +26,12 @@ __all__ = [
     "check_amounts",
     "constant_amounts",
     "evaluators",
+    "program_of",
+    "output_signatures",
 ]
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +45,13 @@ from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
     from .coverage import Coverage, CoverageSummary, Part
+    from .plan import Plan
     from .population import Population
     from .population.columns import Columns
+    from .rules.compiler import Program
+
+#: the compiled plans (:func:`program_of`), by plan and parameters' values
+_PROGRAMS: weakref.WeakKeyDictionary[Plan, dict[Any, Program]] = weakref.WeakKeyDictionary()
 
 #: The outputs whose traces an explanation shows (a provision's own conditions).
 _TRACED = frozenset({"when", "excl", "unless"})
@@ -127,49 +135,86 @@ def evaluate_claim(
     )
 
 
+def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Program:
+    """The plan of a framework compiled for the vectorised engine, its parameters' values
+    given (compiled once per framework, values and :data:`~kzrehab.rules.compiler.SHARING`;
+    each output is a step named by its key)."""
+    from .rules import compiler
+
+    plan = plan_of(fw)
+    key = (compiler.SHARING, tuple((law, tuple(sorted(p.items()))) for law, p in params.items()))
+    programs = _PROGRAMS.setdefault(plan, {})
+    program = programs.get(key)
+    if program is None:
+        contexts: dict[str | None, compiler.Context] = {}
+        for law in fw.laws:
+            defs = fw.checked(law.id).definitions
+            contexts[law.id] = compiler.Context(
+                {k: r.node for k, r in defs.items()},
+                params[law.id],
+                frozenset(k for k, r in defs.items() if r.scope == "event"),
+            )
+        contexts[None] = compiler.Context({}, {})
+        program = compiler.Program(contexts)
+        for o in plan:
+            program.add(o.node, o.law, output=o.key)
+        programs.clear()  # one program per plan: the last parameters' (dates rarely vary)
+        programs[key] = program
+    return program
+
+
 def column_values(
     fw: Framework,
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
+    known: Mapping[int, Any] | None = None,
 ) -> dict[str, Any]:
     """Every output of the plan over columns: Kleene arrays, and amount ranges (NaN where
-    the component is surely withheld)."""
+    the component is surely withheld).
+
+    ``known`` gives values of the compiled plan's steps by signature
+    (:func:`output_signatures`), for these columns: those are taken instead of computed.
+    """
     import numpy as np
 
-    from .rules.compiler import Iv, VectorEvaluator
+    from .rules.compiler import Iv, broadcast
 
-    evs: dict[str | None, VectorEvaluator] = {}
-    for law in fw.laws:
-        defs = fw.checked(law.id).definitions
-        evs[law.id] = VectorEvaluator(
-            columns,
-            {k: r.node for k, r in defs.items()},
-            params[law.id],
-            [k for k, r in defs.items() if r.scope == "event"],
-        )
-    evs[None] = VectorEvaluator(columns, {}, {}, [])
+    program = program_of(fw, params)
+    n = columns.n_claims
+    steps = program.run(columns, program.outputs.values(), known)
     values: dict[str, Any] = {}
-    for ev in evs.values():
-        ev.outputs = values
+    #: outputs of one step share one array (so that summaries count it once)
+    arrays: dict[int, Any] = {}
     for o in plan_of(fw):
-        with np.errstate(all="ignore"):
-            value = evs[o.law].evaluate(o.node)
+        step = program.outputs[o.key]
+        value = broadcast(steps[step], n)
         if o.kind != "amount":
-            values[o.key] = np.ascontiguousarray(value, dtype=np.int8)
+            if step not in arrays:
+                arrays[step] = np.ascontiguousarray(value, dtype=np.int8)
+            values[o.key] = arrays[step]
             continue
         assert isinstance(value, Iv) and o.given is not None and o.subject is not None
         lo, hi = np.asarray(value.lo, np.float64), np.asarray(value.hi, np.float64)
         gets = values[o.given] != FALSE
-        for bad, make in (
-            (gets & (lo < 0), negative_amount),
-            (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))), too_large_amount),
-        ):  # fmt: skip
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
+        with np.errstate(all="ignore"):
+            for bad, make in (
+                (gets & (lo < 0), negative_amount),
+                (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))),
+                 too_large_amount),
+            ):  # fmt: skip
+                if bad.any():
+                    i = int(np.argmax(bad))
+                    raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
         values[o.key] = Iv(np.where(gets, lo, np.nan), np.where(gets, hi, np.nan))
     return values
+
+
+def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> dict[str, int]:
+    """The signature of every output of the compiled plan, by key: two outputs (of any two
+    frameworks) with the same signature have the same value for every claim."""
+    program = program_of(fw, params)
+    return {k: program.signature(s) for k, s in program.outputs.items()}
 
 
 def evaluate_columns(
