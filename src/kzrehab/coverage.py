@@ -364,8 +364,9 @@ class Coverage(Summaries):
                 # outputs that share their arrays in every chunk (provisions sharing a
                 # condition, kzrehab.rules.compiler) share the joined one
                 key = tuple(id(x) for x in pieces)
-                if key not in joined:
-                    joined[key] = (pieces, np.concatenate(pieces))
+                if key not in joined:  # one chunk: its array, as it is
+                    whole = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+                    joined[key] = (pieces, whole)
                 out[k] = joined[key][1]
             return out
 

@@ -28,12 +28,13 @@ __all__ = [
     "evaluators",
     "program_of",
     "output_signatures",
+    "Known",
 ]
 
 import datetime as dt
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .claims import Claim
 from .errors import EvaluationError
@@ -163,30 +164,78 @@ def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Prog
     return program
 
 
+class Known(NamedTuple):
+    """Values of outputs known from coverages of other frameworks over the same claims, by
+    signature (:func:`output_signatures`): an output of the same signature has the same
+    value, so it is taken instead of computed, and what only it reads is not computed."""
+
+    #: signature → Kleene array, one value per claim (a status, ground, exclusion, category
+    #: or component of a coverage)
+    steps: Mapping[int, Any]
+    #: (signature of the amount, of its component's receipt) → the amount's ranges as a
+    #: coverage keeps them (NaN where the component is surely withheld)
+    amounts: Mapping[tuple[int, int], tuple[Any, Any]]
+
+    @classmethod
+    def of(cls, coverages: Sequence[Coverage]) -> Known:
+        steps: dict[int, Any] = {}
+        amounts: dict[tuple[int, int], tuple[Any, Any]] = {}
+        for cov in coverages:
+            sigs = output_signatures(cov.framework, cov.framework.parameters_at(cov.as_of))
+            # the first coverage's array where two have one (the same values)
+            steps.setdefault(sigs["status"], cov.status)
+            for prefix, arrays in (("applies", cov.grounds), ("holds", cov.exclusions),
+                                   ("category", cov.categories),
+                                   ("receives", cov.components)):  # fmt: skip
+                for k, a in arrays.items():
+                    steps.setdefault(sigs[f"{prefix}:{k}"], a)
+            for c, lo in cov.amount_lo.items():
+                pair = (sigs[f"amount:{c}"], sigs[f"receives:{c}"])
+                amounts.setdefault(pair, (lo, cov.amount_hi[c]))
+        return cls(steps, amounts)
+
+    def rows(self, a: int, b: int) -> Known:
+        """The values of claims ``a`` to ``b`` (excluded): a chunk's (the very arrays when
+        the chunk is every claim, so that a coverage made from them holds them)."""
+        whole = [len(v) == b for v in self.steps.values()]
+        whole += [len(lo) == b for lo, _ in self.amounts.values()]
+        if a == 0 and all(whole):
+            return self
+        return Known({k: v[a:b] for k, v in self.steps.items()},
+                     {k: (lo[a:b], hi[a:b]) for k, (lo, hi) in self.amounts.items()})  # fmt: skip
+
+
 def column_values(
     fw: Framework,
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
-    known: Mapping[int, Any] | None = None,
+    *,
+    keys: Collection[str] | None = None,
+    known: Known | None = None,
 ) -> dict[str, Any]:
-    """Every output of the plan over columns: Kleene arrays, and amount ranges (NaN where
-    the component is surely withheld).
-
-    ``known`` gives values of the compiled plan's steps by signature
-    (:func:`output_signatures`), for these columns: those are taken instead of computed.
-    """
+    """Every output of the plan over columns (or those of ``keys``): Kleene arrays, and
+    amount ranges (NaN where the component is surely withheld). ``known`` gives outputs'
+    values for these columns, by signature: those are taken instead of computed."""
     import numpy as np
 
     from .rules.compiler import Iv, broadcast
 
     program = program_of(fw, params)
+    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
+    sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
+    reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
+              and (pair := (sigs[o.key], sigs[o.given])) in known.amounts}  # fmt: skip
     n = columns.n_claims
-    steps = program.run(columns, program.outputs.values(), known)
+    wanted = [program.outputs[o.key] for o in outputs if o.key not in reused]
+    steps = program.run(columns, wanted, known.steps if known is not None else None)
     values: dict[str, Any] = {}
     #: outputs of one step share one array (so that summaries count it once)
     arrays: dict[int, Any] = {}
-    for o in plan_of(fw):
+    for o in outputs:
+        if o.key in reused:  # the same amount, received by the same claims
+            values[o.key] = Iv(*reused[o.key])
+            continue
         step = program.outputs[o.key]
         value = broadcast(steps[step], n)
         if o.kind != "amount":
@@ -217,16 +266,24 @@ def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) 
     return {k: program.signature(s) for k, s in program.outputs.items()}
 
 
+#: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)
+_KEPT = frozenset({"status", "applies", "holds", "category", "receives", "amount"})
+
+
 def evaluate_columns(
     fw: Framework,
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
+    known: Known | None = None,
 ) -> Part:
-    """Run the plan over columns with the compiler; ``claim_id(i)`` names row ``i`` in
-    errors."""
+    """Evaluate one chunk: run the plan over its columns with the compiler, into the
+    arrays a coverage keeps; ``claim_id(i)`` names row ``i`` in errors, and ``known``
+    gives outputs' values for these rows (:class:`Known`)."""
     from .coverage import Part
-    values = column_values(fw, columns, params, claim_id)
+
+    keys = {o.key for o in plan_of(fw) if o.kind in _KEPT}
+    values = column_values(fw, columns, params, claim_id, keys=keys, known=known)
     amounts = {o.subject: values[o.key] for o in plan_of(fw).of_kind("amount")}
     return Part(
         values["status"],
@@ -240,7 +297,7 @@ def evaluate_columns(
 
 
 def _chunks(
-    fw: Framework, population: Population, as_of: dt.date, chunk: int
+    fw: Framework, population: Population, as_of: dt.date, chunk: int, known: Known | None = None
 ) -> Any:
     from .population.columns import columns_of
 
@@ -250,7 +307,8 @@ def _chunks(
         def claim_id(i: int, first: int = first) -> str:
             return population.claim_id(first + i)
 
-        yield first + part.n_claims, evaluate_columns(fw, part, params, claim_id)
+        rows = known.rows(first, first + part.n_claims) if known is not None else None
+        yield first + part.n_claims, evaluate_columns(fw, part, params, claim_id, rows)
 
 
 def evaluate(
@@ -260,6 +318,7 @@ def evaluate(
     *,
     engine: str = "vectorised",
     chunk: int = 1_000_000,
+    reuse: Sequence[Coverage] = (),
 ) -> Coverage:
     """The coverage of a framework over a population at ``as_of`` (default today).
 
@@ -267,6 +326,10 @@ def evaluate(
     claims at a time (memory stays bounded on ten million claims); ``engine="interpreter"``
     runs the per-claim interpreter on each claim (slow; the reference the vectorised engine
     is tested against).
+
+    ``reuse``: coverages of other frameworks over the same population at the same date;
+    the vectorised engine takes every output they share with this framework (the same
+    signature: the same rule, reading the same rules) from them instead of evaluating it.
     """
     from .coverage import Coverage
 
@@ -278,7 +341,11 @@ def evaluate(
         return Coverage.from_results(fw, population, as_of, results)
     if engine != "vectorised":
         raise ValueError(f"unknown engine {engine!r}")
-    parts = [p for _, p in _chunks(fw, population, as_of, chunk)]
+    for cov in reuse:
+        if cov.population is not population or cov.as_of != as_of:
+            raise ValueError("only coverages of the same population at the same date are reused")
+    known = Known.of(reuse) if reuse else None
+    parts = [p for _, p in _chunks(fw, population, as_of, chunk, known)]
     return Coverage.from_parts(fw, population, as_of, parts)
 
 

@@ -72,8 +72,15 @@ class Output:
 
 
 def out(key: str) -> Name:
-    """A reference to another output of the plan."""
-    return Name(key, ref="out")
+    """A reference to another output of the plan (one node per key: nodes are immutable,
+    and a plan of thousands of provisions makes hundreds of thousands of references)."""
+    found = _OUT.get(key)
+    if found is None:
+        found = _OUT[key] = Name(key, ref="out")
+    return found
+
+
+_OUT: dict[str, Name] = {}
 
 
 def _any(nodes: Sequence[Node]) -> Node:

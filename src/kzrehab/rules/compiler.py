@@ -349,11 +349,14 @@ class VectorEvaluator:
 
 
 def broadcast(value: Any, n: int) -> Any:
-    """A claim-scope value as one value per claim (constants repeated)."""
+    """A claim-scope value as one value per claim (constants repeated; a value that has
+    one already, as it is)."""
     if isinstance(value, Iv):
+        if value.lo.shape == value.hi.shape == (n,):
+            return value
         return Iv(np.broadcast_to(value.lo, (n,)), np.broadcast_to(value.hi, (n,)))
     if isinstance(value, np.ndarray | np.generic):
-        return np.broadcast_to(np.asarray(value), (n,))
+        return value if value.shape == (n,) else np.broadcast_to(np.asarray(value), (n,))
     return value
 
 
