@@ -159,3 +159,18 @@ def test_reuse_needs_the_same_population_and_date() -> None:
     for population, date in ((other, AS_OF), (pop, dt.date(2024, 1, 1))):
         with pytest.raises(ValueError, match="same population"):
             evaluate(fw, population, date, reuse=(cov,))
+
+
+def test_a_variant_is_let_go_once_measured() -> None:
+    """A framework's plan and compiled program go with it: attribution's variants do not
+    pile up (a plan held its framework, so every framework ever planned stayed in memory)."""
+    import gc
+    import weakref
+
+    pop = InMemoryPopulation("one", (Claim("a", claimant="victim"),))
+    fw = _many()
+    evaluate(fw, pop, AS_OF)
+    gone = weakref.ref(fw)
+    del fw
+    gc.collect()
+    assert gone() is None

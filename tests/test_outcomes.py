@@ -333,6 +333,16 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
                 return __original(self, node, *args, **kw)
 
             monkeypatch.setattr(cls, name, spy)
+    from kzrehab import plan as plan_module
+
+    plans: list[Any] = []
+    build = plan_module._build
+
+    def recorded(framework: Framework) -> Any:
+        plans.append(build(framework))
+        return plans[-1]
+
+    monkeypatch.setattr(plan_module, "_build", recorded)
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
     people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
     compare(base, head, people, AS_OF)
@@ -340,12 +350,10 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
     evaluate_claim(head, EXILE, AS_OF, explain=True)
     check_amounts(head)
     assert seen and engines == {Evaluator, Program}  # the compiler compiles the plan's trees
-    plans = [plan_of(f) for f in (base, head)]
+    plans += [plan_of(f) for f in (base, head)]
+    # compare evaluates variants too: each of their trees is its own plan's (the plans
+    # made are recorded: a variant's plan goes with its framework)
     nodes = {id(o.node) for p in plans for o in p}
-    # compare evaluates variants too: each of their trees is its own plan's
-    from kzrehab.plan import _PLANS
-
-    nodes |= {id(o.node) for p in list(_PLANS.values()) for o in p}
     assert all(id(n) in nodes for n in seen)
 
 

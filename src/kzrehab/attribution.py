@@ -316,7 +316,7 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     rows: list[AttributionRow] = []
     explained_gain = np.zeros(len(base_cov), bool)
     explained_loss = np.zeros(len(base_cov), bool)
-    results: dict[str, CoverageDiff] = {}
+    results: dict[str, _Measured] = {}
     for unit in sorted(_units(laws), key=lambda u: u.row):
         row_id, by = unit.row, unit.by
         named = row_id.partition(":")[2].startswith(("parameters.", "definitions."))
@@ -326,31 +326,46 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
         if not unit.matters:
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
-        d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
+        m: _Measured | None = None
         try:
             laws_back = variant(head.laws, base.laws, unit.law, unit.key)
+            key = head_key
             if laws_back is not None:
                 fw = Framework(laws_back)
                 key = framework_key(fw)
-                if key != head_key:
-                    if key not in results:
-                        results[key] = variant_diff(fw, base_cov, head_cov,
-                                                    None if incremental else evaluate)
-                    d = results[key]
+            if key not in results:
+                d = (CoverageDiff(head_cov, head_cov) if key == head_key else
+                     variant_diff(fw, base_cov, head_cov, None if incremental else evaluate))
+                # only the counts are kept: a variant's coverage, framework and compiled
+                # plan are let go before the next variant is evaluated
+                explained_gain |= d.gains
+                explained_loss |= d.loses
+                results[key] = _Measured(d.gained, d.lost, d.level_counts(),
+                                         int((d.gains & whole.gains).sum()),
+                                         int((d.loses & whole.loses).sum()))  # fmt: skip
+            m = results[key]
         except KzrehabError:
-            d = None
-        if d is None:
+            m = None
+        if m is None:
             rows.append(AttributionRow(row_id, None, None, None, by))
             continue
-        explained_gain |= d.gains
-        explained_loss |= d.loses
-        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by,
-                                   int((d.gains & whole.gains).sum()),
-                                   int((d.loses & whole.loses).sum())))  # fmt: skip
+        levels = {level: dict(counts) for level, counts in m.levels.items()}
+        rows.append(AttributionRow(row_id, m.gained, m.lost, levels, by, m.gained_overall,
+                                   m.lost_overall))  # fmt: skip
     gained = int((whole.gains & ~explained_gain).sum())
     lost = int((whole.loses & ~explained_loss).sum())
     rows.append(AttributionRow("interaction", gained, lost, None, (), gained, lost))
     return rows
+
+
+class _Measured(NamedTuple):
+    """What a row keeps of a variant's diff."""
+
+    gained: int
+    lost: int
+    levels: Mapping[str, Mapping[str, int]]
+    gained_overall: int
+    lost_overall: int
 
 
 def _no_levels() -> dict[str, dict[str, int]]:

@@ -103,12 +103,25 @@ def _not(a: Node) -> Node:
     return Op("not", (a,))
 
 
+def _weakly(fw: Framework) -> weakref.ReferenceType[Framework]:
+    return weakref.ref(fw)
+
+
 @attrs.frozen(eq=False)
 class Plan:
     """Every output of a framework, in evaluation order."""
 
-    framework: Framework
+    #: the framework, weakly: plans are kept per framework only while it lives (a plan
+    #: holding it would keep every framework ever planned, the variants of attribution too)
+    _framework: weakref.ReferenceType[Framework] = attrs.field(alias="framework",
+                                                                converter=_weakly)
     outputs: tuple[Output, ...]
+
+    @property
+    def framework(self) -> Framework:
+        fw = self._framework()
+        assert fw is not None, "a plan outlived its framework"
+        return fw
 
     def __iter__(self) -> Iterator[Output]:
         return iter(self.outputs)
