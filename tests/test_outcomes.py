@@ -35,7 +35,7 @@ from kzrehab.plan import MAX_AMOUNT, plan_of
 from kzrehab.population import InMemoryPopulation, Population
 from kzrehab.reports import Report
 from kzrehab.reports.data import comparison_data, result_json
-from kzrehab.rules.compiler import VectorEvaluator
+from kzrehab.rules.compiler import Program, VectorEvaluator
 from kzrehab.rules.interpreter import Evaluator
 from kzrehab.rules.printer import unparse
 from kzrehab.rules.values import K
@@ -320,28 +320,40 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
 def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every tree either engine is asked to evaluate is one of the plan's outputs."""
     seen: list[Any] = []
-    for cls, names in ((Evaluator, ("evaluate", "explain")), (VectorEvaluator, ("evaluate",))):
+    engines: set[type] = set()
+    for cls, names in ((Evaluator, ("evaluate", "explain")), (VectorEvaluator, ("evaluate",)),
+                       (Program, ("add",))):  # fmt: skip
         for name in names:
             original = getattr(cls, name)
 
-            def spy(self: Any, node: Any, *args: Any, __original: Any = original) -> Any:
+            def spy(self: Any, node: Any, *args: Any, __original: Any = original,
+                    __cls: Any = cls, **kw: Any) -> Any:  # fmt: skip
                 seen.append(node)
-                return __original(self, node, *args)
+                engines.add(__cls)
+                return __original(self, node, *args, **kw)
 
             monkeypatch.setattr(cls, name, spy)
+    from kzrehab import plan as plan_module
+
+    plans: list[Any] = []
+    build = plan_module._build
+
+    def recorded(framework: Framework) -> Any:
+        plans.append(build(framework))
+        return plans[-1]
+
+    monkeypatch.setattr(plan_module, "_build", recorded)
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
     people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
     compare(base, head, people, AS_OF)
     evaluate(head, people, AS_OF, engine="interpreter")
     evaluate_claim(head, EXILE, AS_OF, explain=True)
     check_amounts(head)
-    assert seen
-    plans = [plan_of(f) for f in (base, head)]
+    assert seen and engines == {Evaluator, Program}  # the compiler compiles the plan's trees
+    plans += [plan_of(f) for f in (base, head)]
+    # compare evaluates variants too: each of their trees is its own plan's (the plans
+    # made are recorded: a variant's plan goes with its framework)
     nodes = {id(o.node) for p in plans for o in p}
-    # compare evaluates variants too: each of their trees is its own plan's
-    from kzrehab.plan import _PLANS
-
-    nodes |= {id(o.node) for p in list(_PLANS.values()) for o in p}
     assert all(id(n) in nodes for n in seen)
 
 

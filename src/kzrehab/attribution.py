@@ -34,7 +34,8 @@ row tells how much the rows leave unexplained.
 
 from __future__ import annotations
 
-__all__ = ["AttributionRow", "attribute", "variant", "Comparison", "compare"]
+__all__ = ["AttributionRow", "attribute", "variant", "variant_diff", "INCREMENTAL", "Comparison",
+           "compare"]
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
@@ -249,28 +250,93 @@ def variant(head: Sequence[Law], base: Sequence[Law], law_id: str, key: str) -> 
 # -- rows -----------------------------------------------------------------------------------------
 
 
+#: Whether a variant is evaluated incrementally (:func:`variant_diff`); the tests switch it
+#: off to hold the rows equal either way.
+INCREMENTAL = True
+
+
+def variant_diff(
+    fw: Framework, base_cov: Coverage, head_cov: Coverage, evaluate: Evaluate | None = None
+) -> CoverageDiff:
+    """The evaluation of one variant: the claims that gain and lose from the variant ``fw``
+    to the head.
+
+    Without ``evaluate`` the variant is evaluated incrementally: every output that it
+    shares with the head or the base — the same rule reading the same rules, found by
+    the compiled plan's signatures (:class:`kzrehab.evaluation.Known`) — is taken from
+    their coverages, so only the outputs that depend on the provision taken back are
+    evaluated. ``evaluate`` evaluates the whole variant instead (the same result).
+    """
+    if evaluate is not None:
+        return CoverageDiff(evaluate(fw), head_cov)
+    from .evaluation import evaluate as evaluate_
+
+    cov = evaluate_(fw, head_cov.population, head_cov.as_of, reuse=(head_cov, base_cov))
+    return CoverageDiff(*_what_differs(cov, head_cov))
+
+
+def _what_differs(a: Coverage, b: Coverage) -> tuple[Coverage, Coverage]:
+    """The two coverages without the categories, components and amounts whose arrays
+    they share (the very arrays: an output taken from the head): those move no claim in
+    their diff, so the diff's gains, losses and level counts stay the same, and cost only
+    what a change reaches. A component whose period differs stays."""
+    from .outcome import periods
+
+    pa, pb = periods(a.framework), periods(b.framework)
+
+    def same(group: str, k: str) -> bool:
+        x, y = getattr(a, group), getattr(b, group)
+        return k in x and k in y and x[k] is y[k]
+
+    drop_c = {c for c in a.components if same("components", c) and pa.get(c) == pb.get(c)
+              and (c in a.amount_lo) == (c in b.amount_lo)
+              and (c not in a.amount_lo or (same("amount_lo", c) and same("amount_hi", c)))}
+    drop_k = {k for k in a.categories if same("categories", k)}  # fmt: skip
+
+    def keep(cov: Coverage) -> Coverage:
+        return attrs.evolve(
+            cov,
+            categories={k: v for k, v in cov.categories.items() if k not in drop_k},
+            components={k: v for k, v in cov.components.items() if k not in drop_c},
+            amount_lo={k: v for k, v in cov.amount_lo.items() if k not in drop_c},
+            amount_hi={k: v for k, v in cov.amount_hi.items() if k not in drop_c},
+        )
+
+    return keep(a), keep(b)
+
+
 def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_cov: Coverage,
               head_cov: Coverage, evaluate: Evaluate,
-              prefetch: Prefetch | None = None) -> list[AttributionRow]:  # fmt: skip
+              prefetch: Prefetch | None = None, incremental: bool | None = None,
+              progress: Callable[[int, int], None] | None = None
+              ) -> list[AttributionRow]:  # fmt: skip
     """Attribution rows for the changed provisions (sorted by id), then ``interaction``.
 
     A provision's row compares the head with the head in which only that provision is
     back in its base form (:func:`variant`): the claims that gain and lose because of it.
-    ``prefetch``, if given, is called first with every variant to be evaluated, so that it
-    can evaluate them all at once (on all cores) before ``evaluate`` is asked for each.
+    Each variant is evaluated by :func:`variant_diff`: incrementally (default:
+    :data:`INCREMENTAL`), in this process, or whole by ``evaluate`` — then ``prefetch``, if
+    given, is called first with every variant, so that it can evaluate them all at once (on
+    all cores) before ``evaluate`` is asked for each. ``progress``, if given, is called with
+    ``(done, total)`` after each provision measured incrementally.
     """
+    incremental = INCREMENTAL if incremental is None else incremental
     whole = CoverageDiff(base_cov, head_cov)
     head_key = framework_key(head)
     rows: list[AttributionRow] = []
     explained_gain = np.zeros(len(base_cov), bool)
     explained_loss = np.zeros(len(base_cov), bool)
-    results: dict[str, CoverageDiff] = {}
+    results: dict[str, _Measured] = {}
     units = sorted(_units(laws), key=lambda u: u.row)
-    variants = {u.row: _variant_of(head, base, u) for u in units if u.matters}
-    if prefetch is not None:
+    # evaluated whole, the variants are made first, for prefetch to evaluate them together;
+    # incrementally, each is made when measured, and let go after (its plan is large)
+    variants = ({u.row: _variant_of(head, base, u) for u in units if u.matters}
+                if not incremental else {})  # fmt: skip
+    if prefetch is not None and variants:
         prefetch(list({framework_key(fw): fw for fw in variants.values()
                        if isinstance(fw, Framework) and framework_key(fw) != head_key
                        }.values()))  # fmt: skip
+    total, done = sum(u.matters for u in units), 0
     for unit in units:
         row_id, by = unit.row, unit.by
         named = row_id.partition(":")[2].startswith(("parameters.", "definitions."))
@@ -280,27 +346,38 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
         if not unit.matters:
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
-        d: CoverageDiff | None = CoverageDiff(head_cov, head_cov)
-        fw = variants[row_id]
+        m: _Measured | None = None
+        fw = variants.pop(row_id) if variants else _variant_of(head, base, unit)
+        done += 1
         try:
             if isinstance(fw, KzrehabError):
                 raise fw
+            key = head_key
             if fw is not None:
                 key = framework_key(fw)
-                if key != head_key:
-                    if key not in results:
-                        results[key] = CoverageDiff(evaluate(fw), head_cov)
-                    d = results[key]
+            if key not in results:
+                if fw is None or key == head_key:
+                    d = CoverageDiff(head_cov, head_cov)
+                else:
+                    d = variant_diff(fw, base_cov, head_cov, None if incremental else evaluate)
+                # only the counts are kept: a variant's coverage, framework and compiled
+                # plan are let go before the next variant is evaluated
+                explained_gain |= d.gains
+                explained_loss |= d.loses
+                results[key] = _Measured(d.gained, d.lost, d.level_counts(),
+                                         int((d.gains & whole.gains).sum()),
+                                         int((d.loses & whole.loses).sum()))  # fmt: skip
+            m = results[key]
         except KzrehabError:
-            d = None
-        if d is None:
+            m = None
+        if progress is not None and incremental:
+            progress(done, total)
+        if m is None:
             rows.append(AttributionRow(row_id, None, None, None, by))
             continue
-        explained_gain |= d.gains
-        explained_loss |= d.loses
-        rows.append(AttributionRow(row_id, d.gained, d.lost, d.level_counts(), by,
-                                   int((d.gains & whole.gains).sum()),
-                                   int((d.loses & whole.loses).sum())))  # fmt: skip
+        levels = {level: dict(counts) for level, counts in m.levels.items()}
+        rows.append(AttributionRow(row_id, m.gained, m.lost, levels, by, m.gained_overall,
+                                   m.lost_overall))  # fmt: skip
     gained = int((whole.gains & ~explained_gain).sum())
     lost = int((whole.loses & ~explained_loss).sum())
     rows.append(AttributionRow("interaction", gained, lost, None, (), gained, lost))
@@ -315,6 +392,16 @@ def _variant_of(head: Framework, base: Framework, unit: _Unit) -> Framework | Kz
         return None if laws_back is None else Framework(laws_back)
     except KzrehabError as err:
         return err
+
+
+class _Measured(NamedTuple):
+    """What a row keeps of a variant's diff."""
+
+    gained: int
+    lost: int
+    levels: Mapping[str, Mapping[str, int]]
+    gained_overall: int
+    lost_overall: int
 
 
 def _no_levels() -> dict[str, dict[str, int]]:
@@ -374,6 +461,7 @@ def compare(
     *,
     jobs: int = 1,
     prefetch: Prefetch | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Evaluate two frameworks over ``population`` and explain the difference.
 
@@ -382,7 +470,9 @@ def compare(
     given with it, is called with several frameworks to evaluate at once before
     ``evaluate`` is asked for each (the base and the head, then attribution's variants;
     e.g. :meth:`~kzrehab.tracker.cache.CoverageCache.evaluate_many`). Without ``evaluate``,
-    ``jobs`` worker processes evaluate them (the same results as ``jobs=1``).
+    ``jobs`` worker processes evaluate them (the same results as ``jobs=1``). Attribution's
+    variants are measured incrementally in this process (:func:`attribute`), ``progress``
+    called with ``(done, total)`` after each.
     """
     from .evaluation import evaluate as evaluate_
     from .evaluation import evaluate_many
@@ -411,5 +501,6 @@ def compare(
         prefetch([base, head])
     base_cov, head_cov = evaluate(base), evaluate(head)
     laws = tuple(diff_laws(base.laws, head.laws))
-    rows = attribute(base, head, laws, base_cov, head_cov, evaluate, prefetch)
+    rows = attribute(base, head, laws, base_cov, head_cov, evaluate, prefetch,
+                     progress=progress)
     return Comparison(CoverageDiff(base_cov, head_cov), laws, tuple(rows))

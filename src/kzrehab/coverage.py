@@ -154,8 +154,15 @@ class Tally:
     ) -> Tally:
         """Count per-claim arrays."""
 
+        counted: dict[int, tuple[Tri, list[int]]] = {}
+
         def two(a: Tri) -> list[int]:
-            return [int((a == TRUE).sum()), int((a == UNKNOWN).sum())]
+            # provisions that share a condition share its array (kzrehab.rules.compiler,
+            # *Sharing*): each array is counted once
+            found = counted.get(id(a))
+            if found is None:
+                found = counted[id(a)] = (a, [int((a == TRUE).sum()), int((a == UNKNOWN).sum())])
+            return list(found[1])
 
         amounts: dict[str, list[int | None]] = {}
         paying: dict[str, int] = {}
@@ -353,9 +360,20 @@ class Coverage(Summaries):
     ) -> Coverage:
         """Join the arrays of the vectorised engine's chunks."""
 
+        joined: dict[tuple[int, ...], tuple[list[Any], Any]] = {}
+
         def join(get: Any) -> dict[str, Any]:
-            keys = get(parts[0]).keys()
-            return {k: np.concatenate([get(p)[k] for p in parts]) for k in keys}
+            out = {}
+            for k in get(parts[0]):
+                pieces = [get(p)[k] for p in parts]
+                # outputs that share their arrays in every chunk (provisions sharing a
+                # condition, kzrehab.rules.compiler) share the joined one
+                key = tuple(id(x) for x in pieces)
+                if key not in joined:  # one chunk: its array, as it is
+                    whole = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+                    joined[key] = (pieces, whole)
+                out[k] = joined[key][1]
+            return out
 
         if not parts:
             raise ValueError("no parts")

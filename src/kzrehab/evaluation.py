@@ -36,11 +36,15 @@ __all__ = [
     "evaluators",
     "evaluate_chunk",
     "evaluate_many",
+    "program_of",
+    "output_signatures",
+    "Known",
 ]
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import weakref
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
@@ -53,8 +57,13 @@ from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
     from .coverage import Coverage, CoverageSummary, Part, Tally
+    from .plan import Plan
     from .population import Population
     from .population.columns import Columns
+    from .rules.compiler import Program
+
+#: the compiled plans (:func:`program_of`), by plan and parameters' values
+_PROGRAMS: weakref.WeakKeyDictionary[Plan, dict[Any, Program]] = weakref.WeakKeyDictionary()
 
 #: The outputs whose traces an explanation shows (a provision's own conditions).
 _TRACED = frozenset({"when", "excl", "unless"})
@@ -138,49 +147,138 @@ def evaluate_claim(
     )
 
 
+def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Program:
+    """The plan of a framework compiled for the vectorised engine, its parameters' values
+    given (compiled once per framework, values and :data:`~kzrehab.rules.compiler.SHARING`;
+    each output is a step named by its key)."""
+    from .rules import compiler
+
+    plan = plan_of(fw)
+    key = (compiler.SHARING, tuple((law, tuple(sorted(p.items()))) for law, p in params.items()))
+    programs = _PROGRAMS.setdefault(plan, {})
+    program = programs.get(key)
+    if program is None:
+        contexts: dict[str | None, compiler.Context] = {}
+        for law in fw.laws:
+            defs = fw.checked(law.id).definitions
+            contexts[law.id] = compiler.Context(
+                {k: r.node for k, r in defs.items()},
+                params[law.id],
+                frozenset(k for k, r in defs.items() if r.scope == "event"),
+            )
+        contexts[None] = compiler.Context({}, {})
+        program = compiler.Program(contexts)
+        for o in plan:
+            program.add(o.node, o.law, output=o.key)
+        programs.clear()  # one program per plan: the last parameters' (dates rarely vary)
+        programs[key] = program
+    return program
+
+
+class Known(NamedTuple):
+    """Values of outputs known from coverages of other frameworks over the same claims, by
+    signature (:func:`output_signatures`): an output of the same signature has the same
+    value, so it is taken instead of computed, and what only it reads is not computed."""
+
+    #: signature → Kleene array, one value per claim (a status, ground, exclusion, category
+    #: or component of a coverage)
+    steps: Mapping[int, Any]
+    #: (signature of the amount, of its component's receipt) → the amount's ranges as a
+    #: coverage keeps them (NaN where the component is surely withheld)
+    amounts: Mapping[tuple[int, int], tuple[Any, Any]]
+
+    @classmethod
+    def of(cls, coverages: Sequence[Coverage]) -> Known:
+        steps: dict[int, Any] = {}
+        amounts: dict[tuple[int, int], tuple[Any, Any]] = {}
+        for cov in coverages:
+            sigs = output_signatures(cov.framework, cov.framework.parameters_at(cov.as_of))
+            # the first coverage's array where two have one (the same values)
+            steps.setdefault(sigs["status"], cov.status)
+            for prefix, arrays in (("applies", cov.grounds), ("holds", cov.exclusions),
+                                   ("category", cov.categories),
+                                   ("receives", cov.components)):  # fmt: skip
+                for k, a in arrays.items():
+                    steps.setdefault(sigs[f"{prefix}:{k}"], a)
+            for c, lo in cov.amount_lo.items():
+                pair = (sigs[f"amount:{c}"], sigs[f"receives:{c}"])
+                amounts.setdefault(pair, (lo, cov.amount_hi[c]))
+        return cls(steps, amounts)
+
+    def rows(self, a: int, b: int) -> Known:
+        """The values of claims ``a`` to ``b`` (excluded): a chunk's (the very arrays when
+        the chunk is every claim, so that a coverage made from them holds them)."""
+        whole = [len(v) == b for v in self.steps.values()]
+        whole += [len(lo) == b for lo, _ in self.amounts.values()]
+        if a == 0 and all(whole):
+            return self
+        return Known({k: v[a:b] for k, v in self.steps.items()},
+                     {k: (lo[a:b], hi[a:b]) for k, (lo, hi) in self.amounts.items()})  # fmt: skip
+
+
 def column_values(
     fw: Framework,
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
+    *,
+    keys: Collection[str] | None = None,
+    known: Known | None = None,
 ) -> dict[str, Any]:
-    """Every output of the plan over columns: Kleene arrays, and amount ranges (NaN where
-    the component is surely withheld)."""
+    """Every output of the plan over columns (or those of ``keys``): Kleene arrays, and
+    amount ranges (NaN where the component is surely withheld). ``known`` gives outputs'
+    values for these columns, by signature: those are taken instead of computed."""
     import numpy as np
 
-    from .rules.compiler import Iv, VectorEvaluator
+    from .rules.compiler import Iv, broadcast
 
-    evs: dict[str | None, VectorEvaluator] = {}
-    for law in fw.laws:
-        defs = fw.checked(law.id).definitions
-        evs[law.id] = VectorEvaluator(
-            columns,
-            {k: r.node for k, r in defs.items()},
-            params[law.id],
-            [k for k, r in defs.items() if r.scope == "event"],
-        )
-    evs[None] = VectorEvaluator(columns, {}, {}, [])
+    program = program_of(fw, params)
+    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
+    sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
+    reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
+              and (pair := (sigs[o.key], sigs[o.given])) in known.amounts}  # fmt: skip
+    n = columns.n_claims
+    wanted = [program.outputs[o.key] for o in outputs if o.key not in reused]
+    steps = program.run(columns, wanted, known.steps if known is not None else None)
     values: dict[str, Any] = {}
-    for ev in evs.values():
-        ev.outputs = values
-    for o in plan_of(fw):
-        with np.errstate(all="ignore"):
-            value = evs[o.law].evaluate(o.node)
+    #: outputs of one step share one array (so that summaries count it once)
+    arrays: dict[int, Any] = {}
+    for o in outputs:
+        if o.key in reused:  # the same amount, received by the same claims
+            values[o.key] = Iv(*reused[o.key])
+            continue
+        step = program.outputs[o.key]
+        value = broadcast(steps[step], n)
         if o.kind != "amount":
-            values[o.key] = np.ascontiguousarray(value, dtype=np.int8)
+            if step not in arrays:
+                arrays[step] = np.ascontiguousarray(value, dtype=np.int8)
+            values[o.key] = arrays[step]
             continue
         assert isinstance(value, Iv) and o.given is not None and o.subject is not None
         lo, hi = np.asarray(value.lo, np.float64), np.asarray(value.hi, np.float64)
         gets = values[o.given] != FALSE
-        for bad, make in (
-            (gets & (lo < 0), negative_amount),
-            (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))), too_large_amount),
-        ):  # fmt: skip
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
+        with np.errstate(all="ignore"):
+            for bad, make in (
+                (gets & (lo < 0), negative_amount),
+                (gets & ((lo > MAX_AMOUNT) | (np.isfinite(hi) & (hi > MAX_AMOUNT))),
+                 too_large_amount),
+            ):  # fmt: skip
+                if bad.any():
+                    i = int(np.argmax(bad))
+                    raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
         values[o.key] = Iv(np.where(gets, lo, np.nan), np.where(gets, hi, np.nan))
     return values
+
+
+def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> dict[str, int]:
+    """The signature of every output of the compiled plan, by key: two outputs (of any two
+    frameworks) with the same signature have the same value for every claim."""
+    program = program_of(fw, params)
+    return {k: program.signature(s) for k, s in program.outputs.items()}
+
+
+#: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)
+_KEPT = frozenset({"status", "applies", "holds", "category", "receives", "amount"})
 
 
 def evaluate_columns(
@@ -188,11 +286,15 @@ def evaluate_columns(
     columns: Columns,
     params: Mapping[str, Mapping[str, float]],
     claim_id: Callable[[int], str],
+    known: Known | None = None,
 ) -> Part:
-    """Run the plan over columns with the compiler; ``claim_id(i)`` names row ``i`` in
-    errors."""
+    """Evaluate one chunk: run the plan over its columns with the compiler, into the
+    arrays a coverage keeps; ``claim_id(i)`` names row ``i`` in errors, and ``known``
+    gives outputs' values for these rows (:class:`Known`)."""
     from .coverage import Part
-    values = column_values(fw, columns, params, claim_id)
+
+    keys = {o.key for o in plan_of(fw) if o.kind in _KEPT}
+    values = column_values(fw, columns, params, claim_id, keys=keys, known=known)
     amounts = {o.subject: values[o.key] for o in plan_of(fw).of_kind("amount")}
     return Part(
         values["status"],
@@ -206,7 +308,7 @@ def evaluate_columns(
 
 
 def _chunks(
-    fw: Framework, population: Population, as_of: dt.date, chunk: int
+    fw: Framework, population: Population, as_of: dt.date, chunk: int, known: Known | None = None
 ) -> Any:
     from .population.columns import columns_of
 
@@ -216,7 +318,8 @@ def _chunks(
         def claim_id(i: int, first: int = first) -> str:
             return population.claim_id(first + i)
 
-        yield first + part.n_claims, evaluate_columns(fw, part, params, claim_id)
+        rows = known.rows(first, first + part.n_claims) if known is not None else None
+        yield first + part.n_claims, evaluate_columns(fw, part, params, claim_id, rows)
 
 
 def evaluate(
@@ -228,6 +331,7 @@ def evaluate(
     chunk: int = 1_000_000,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    reuse: Sequence[Coverage] = (),
 ) -> Coverage:
     """The coverage of a framework over a population at ``as_of`` (default today).
 
@@ -237,6 +341,11 @@ def evaluate(
     is tested against). ``jobs`` worker processes evaluate the chunks of a stored
     population (the same results; see the module's docstring). ``progress``, if given, is
     called with the number of claims evaluated after each chunk.
+
+    ``reuse``: coverages of other frameworks over the same population at the same date;
+    the vectorised engine takes every output they share with this framework (the same
+    signature: the same rule, reading the same rules) from them instead of evaluating it
+    (in this process: the coverages' arrays are here).
     """
     from .coverage import Coverage
 
@@ -248,9 +357,14 @@ def evaluate(
         return Coverage.from_results(fw, population, as_of, results)
     if engine != "vectorised":
         raise ValueError(f"unknown engine {engine!r}")
+    for cov in reuse:
+        if cov.population is not population or cov.as_of != as_of:
+            raise ValueError("only coverages of the same population at the same date are reused")
+    known = Known.of(reuse) if reuse else None
+    pooled = known is None and on_pool(population, jobs)
     parts: list[Part] = []
-    for done, part in (_pooled(fw, population, as_of, chunk, jobs, False)
-                       if on_pool(population, jobs) else _chunks(fw, population, as_of, chunk)):
+    for done, part in (_pooled(fw, population, as_of, chunk, jobs, False) if pooled
+                       else _chunks(fw, population, as_of, chunk, known)):  # fmt: skip
         parts.append(part)
         if progress is not None:
             progress(done)

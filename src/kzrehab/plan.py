@@ -72,18 +72,27 @@ class Output:
 
 
 def out(key: str) -> Name:
-    """A reference to another output of the plan."""
-    return Name(key, ref="out")
+    """A reference to another output of the plan (one node per key: nodes are immutable,
+    and a plan of thousands of provisions makes hundreds of thousands of references)."""
+    found = _OUT.get(key)
+    if found is None:
+        found = _OUT[key] = Name(key, ref="out")
+    return found
+
+
+_OUT: dict[str, Name] = {}
 
 
 def _any(nodes: Sequence[Node]) -> Node:
-    """Kleene OR of trees; false for none."""
+    """Kleene OR of trees; false for none. Balanced (``or`` is associative), so that its
+    depth grows with the logarithm of the number of trees: two thousand grounds make a
+    status eleven levels deep, not two thousand."""
     if not nodes:
         return Lit(False)
-    tree = nodes[0]
-    for n in nodes[1:]:
-        tree = Op("or", (tree, n))
-    return tree
+    if len(nodes) == 1:
+        return nodes[0]
+    half = len(nodes) // 2
+    return Op("or", (_any(nodes[:half]), _any(nodes[half:])))
 
 
 def _and(a: Node, b: Node) -> Node:
@@ -94,12 +103,25 @@ def _not(a: Node) -> Node:
     return Op("not", (a,))
 
 
+def _weakly(fw: Framework) -> weakref.ReferenceType[Framework]:
+    return weakref.ref(fw)
+
+
 @attrs.frozen(eq=False)
 class Plan:
     """Every output of a framework, in evaluation order."""
 
-    framework: Framework
+    #: the framework, weakly: plans are kept per framework only while it lives (a plan
+    #: holding it would keep every framework ever planned, the variants of attribution too)
+    _framework: weakref.ReferenceType[Framework] = attrs.field(alias="framework",
+                                                                converter=_weakly)
     outputs: tuple[Output, ...]
+
+    @property
+    def framework(self) -> Framework:
+        fw = self._framework()
+        assert fw is not None, "a plan outlived its framework"
+        return fw
 
     def __iter__(self) -> Iterator[Output]:
         return iter(self.outputs)

@@ -156,7 +156,10 @@ def run_diff(args: argparse.Namespace) -> int:
             notices += _notices(store, args.rev_to, gone, "removed")
     title = f"Diff of {', '.join(args.laws)}: {args.rev_from} → {args.rev_to or 'working tree'}"
     evaluate, many = _evaluators(pop, args)
-    result = compare(Framework(base), Framework(head), pop, as_of(args), evaluate, prefetch=many)
+    bar = progress_bars(args, "provisions measured (attribution)")
+    result = compare(Framework(base), Framework(head), pop, as_of(args), evaluate, prefetch=many,
+                     progress=bar)
+    bar(0, 0)
     _emit_comparison(result, title, args, notices)
     return 0
 
@@ -171,8 +174,10 @@ def run_compare(args: argparse.Namespace) -> int:
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     title = f"Comparison: {', '.join(args.base)} + {', '.join(args.with_)}"
     evaluate, many = _evaluators(pop, args)
+    bar = progress_bars(args, "provisions measured (attribution)")
     result = compare(Framework(base), Framework(base + added), pop, as_of(args), evaluate,
-                     prefetch=many)  # fmt: skip
+                     prefetch=many, progress=bar)  # fmt: skip
+    bar(0, 0)
     _emit_comparison(result, title, args)
     return 0
 

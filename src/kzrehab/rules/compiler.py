@@ -1,22 +1,44 @@
 """The vectorised compiler: the same resolved trees, evaluated over a whole population.
 
-:class:`VectorEvaluator` walks a tree once over the columns of every claim, calling each
-operator's vectorised implementation from the one operator table
-(:mod:`kzrehab.rules.operators`; the implementations and the array values they work on are
-in :mod:`kzrehab.rules.vectorised`). An argument evaluated per event (a filter's condition,
-a projected fact) is evaluated once over every event of the population; an aggregating
-operator (``exists``, ``count``, ``sum``, ``min``/``max`` of ``E.FACT``) gives one value per
-claim, spread over the claim's events when used inside a filter. A property test holds the
-results equal to the per-claim interpreter's on generated rules and claims.
+A :class:`Program` compiles resolved trees (the plan's outputs, or any claim-scope
+expression) into *steps*: a fact read from the columns, a constant, a per-claim value seen
+from inside an event filter (a *spread*), or an operator of the one operator table
+(:mod:`kzrehab.rules.operators`) applied to earlier steps, through its vectorised
+implementation (:mod:`kzrehab.rules.vectorised`). :meth:`Program.run` evaluates the steps
+over the columns of a chunk of claims, in order, each once, and lets go of a value as soon
+as no later step reads it.
+
+An argument evaluated per event (a filter's condition, a projected fact) is evaluated once
+over every event of the chunk; an aggregating operator (``exists``, ``count``, ``sum``,
+``min``/``max`` of ``E.FACT``) gives one value per claim, spread over the claim's events
+when used inside a filter.
+
+**Sharing.** Every step has a *signature*: what it computes, as the operator (or fact,
+or constant) and the signatures of its arguments — the structure of its whole tree, with
+each definition's body in place of its name, each parameter's value in place of its name
+and each output's tree in place of a reference to it. Two steps with the same signature
+compute the same function of the same columns, so they have the same value: with
+:data:`SHARING` on (the default), a program keeps one step per signature, and the cost of a
+chunk grows with the *distinct* sub-expressions, not with the provisions that use them
+(the same filter, the same ``exists(events[…])``, the same definition, in any law).
+Nothing is assumed of the operators but that each is a function of its arguments' values
+(none reads anything else, none changes its arguments), and of ``and`` and ``or`` that
+``x and x`` and ``x or x`` are ``x`` (Kleene ``min`` and ``max``). Signatures are numbered
+in one table for the whole process, so programs of different frameworks can be matched
+step by step (:func:`kzrehab.evaluation.column_values`, ``known``). A property test holds
+the results equal with sharing on and off, and equal to the per-claim interpreter's, on
+generated rules and claims.
 """
 
 from __future__ import annotations
 
-__all__ = ["VectorEvaluator", "Iv", "Tx", "Ev", "Pj"]
+__all__ = ["Program", "Context", "Chunk", "VectorEvaluator", "broadcast", "SHARING", "Iv", "Tx",
+           "Ev", "Pj"]
 
+import itertools
 import math
-from collections.abc import Collection, Mapping
-from typing import Any
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -31,53 +53,256 @@ from .vectorised import Ev, Iv, Pj, Tx
 Arr = npt.NDArray[Any]
 INF = math.inf
 
+#: Whether programs keep one step per signature (the differential tests switch it off to
+#: check that sharing changes no value).
+SHARING = True
 
-class VectorEvaluator:
-    """Evaluates resolved expressions of one law over a columnar population."""
+#: signature → number, for every step compiled in this process (see the module's text)
+_SIGNATURES: dict[Hashable, int] = {}
+_FRESH = itertools.count()
 
-    def __init__(
-        self,
-        columns: Columns,
-        definitions: Mapping[str, Node],
-        parameters: Mapping[str, float],
-        event_scoped: Collection[str],
-    ) -> None:
-        self.columns = columns
-        self.definitions = definitions
-        self.parameters = parameters
-        #: the values of the plan's outputs read so far (``Name`` with ``ref == "out"``)
-        self.outputs: dict[str, Any] = {}
-        self._memo: dict[tuple[str, str], Any] = {}
-        #: definitions that read the current event (the checker's ``Resolved.scope``)
-        self.event_scoped = frozenset(event_scoped)
-        c = columns
-        self._starts = c.offsets[:-1][c.offsets[1:] > c.offsets[:-1]]
-        self._nonempty = c.offsets[1:] > c.offsets[:-1]
 
-    # -- public -----------------------------------------------------------------------------
+def _signature(structure: Hashable) -> int:
+    sig = _SIGNATURES.get(structure)
+    if sig is None:
+        sig = _SIGNATURES[structure] = next(_FRESH)
+    return sig
 
-    def evaluate(self, node: Node) -> Any:
-        """The value of a claim-scope expression for every claim (broadcast to full arrays)."""
+
+class Context(NamedTuple):
+    """What the names of one law's trees mean: its checked definitions, its parameters'
+    values at the assessment date, and the definitions that read the current event."""
+
+    definitions: Mapping[str, Node]
+    parameters: Mapping[str, float]
+    event_scoped: Collection[str] = frozenset()
+
+
+class _Step(NamedTuple):
+    #: ``const``, ``claim``, ``event``, ``spread`` or ``op``
+    kind: str
+    #: the constant, the fact's name, or the operator's vectorised implementation
+    what: Any
+    args: tuple[int, ...]
+    sig: int
+
+
+class Program:
+    """Resolved trees compiled to steps over columns (see the module's text)."""
+
+    def __init__(self, contexts: Mapping[str | None, Context], *, sharing: bool | None = None):
+        self.contexts = contexts
+        self.sharing = SHARING if sharing is None else sharing
+        self.steps: list[_Step] = []
+        #: the step of each output added by name (what ``Name(ref="out")`` reads)
+        self.outputs: dict[str, int] = {}
+        self._by_sig: dict[int, int] = {}
+        #: (id of the node, law, scope) → (the node, kept alive so its id stays its, step)
+        self._compiled: dict[tuple[int, str | None, str], tuple[Node, int]] = {}
+
+    def add(self, node: Node, law: str | None = None, *, output: str | None = None) -> int:
+        """Compile a claim-scope tree of ``law`` (whose definitions and parameters it
+        reads); its step. ``output`` names it for the trees that read it."""
+        step = self._compile(node, law, "claim")
+        if output is not None:
+            self.outputs[output] = step
+        return step
+
+    def signature(self, step: int) -> int:
+        """What a step computes, as a number: equal numbers, equal values."""
+        return self.steps[step].sig
+
+    # -- compiling ----------------------------------------------------------------------------
+
+    def _step(self, kind: str, what: Any, args: tuple[int, ...], structure: Hashable) -> int:
+        sig = _signature(structure)
+        if self.sharing and sig in self._by_sig:
+            return self._by_sig[sig]
+        self.steps.append(_Step(kind, what, args, sig))
+        self._by_sig.setdefault(sig, len(self.steps) - 1)
+        return len(self.steps) - 1
+
+    def _spread(self, step: int) -> int:
+        """A per-claim value seen from inside an event filter."""
+        return self._step("spread", None, (step,), ("spread", self.steps[step].sig))
+
+    def _compile(self, node: Node, law: str | None, scope: str) -> int:
+        memo = (id(node), law, scope)
+        found = self._compiled.get(memo)
+        if found is not None:
+            return found[1]
+        step = self._node(node, law, scope)
+        self._compiled[memo] = (node, step)
+        return step
+
+    def _node(self, node: Node, law: str | None, scope: str) -> int:
+        if isinstance(node, Lit):
+            value, key = _literal(node)
+            return self._step("const", value, (), ("const", key))
+        if isinstance(node, SetLit):
+            return self._step("const", node.values, (), ("set", node.values))
+        if isinstance(node, Name):
+            return self._name(node, law, scope)
+        assert isinstance(node, Op)
+        op = REGISTRY[node.op]
+        aggregate = op.aggregates(len(node.args))
+        arg_scope = "claim" if aggregate else scope
+        args = tuple(
+            self._compile(a, law, "event" if op.per_event and op.per_event[i] else arg_scope)
+            for i, a in enumerate(node.args)
+        )
+        if self.sharing and op.absorbing is not None and args[0] == args[1]:
+            return args[0]  # x and x, x or x: x
+        sigs = tuple(self.steps[a].sig for a in args)
+        step = self._step("op", op.vectorised.resolve(), args, (node.op, sigs))
+        return self._spread(step) if aggregate and scope == "event" else step
+
+    def _name(self, node: Name, law: str | None, scope: str) -> int:
+        ctx = self.contexts[law]
+        if node.ref == "param":
+            v = float(ctx.parameters[node.name])
+            a = np.asarray(v, np.float64)
+            return self._step("const", Iv(a, a), (), ("const", ("iv", v.hex(), v.hex())))
+        if node.ref == "event":
+            return self._step("event", node.name, (), ("event", node.name))
+        if node.ref == "claim":
+            step = self._step("claim", node.name, (), ("claim", node.name))
+        elif node.ref == "out":
+            step = self.outputs[node.name]
+        else:
+            assert node.ref == "def", f"unresolved name {node.name!r}"
+            own = "event" if node.name in ctx.event_scoped else "claim"
+            step = self._compile(ctx.definitions[node.name], law, own)
+            if own == "event":
+                return step
+        return self._spread(step) if scope == "event" else step
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(
+        self, columns: Columns, wanted: Iterable[int], known: Mapping[int, Any] | None = None
+    ) -> dict[int, Any]:
+        """The values of the ``wanted`` steps over ``columns`` (unbroadcast: a constant is a
+        0-d array). ``known`` gives values by signature, which are taken instead of
+        computed (and what only they read is not computed)."""
+        known = known or {}
+        wanted = set(wanted)
+        needed: set[int] = set()
+        stack = list(wanted)
+        while stack:
+            s = stack.pop()
+            if s not in needed:
+                needed.add(s)
+                if self.steps[s].sig not in known:
+                    stack.extend(self.steps[s].args)
+        readers = dict.fromkeys(needed, 0)
+        for s in needed:
+            if self.steps[s].sig not in known:
+                for a in self.steps[s].args:
+                    readers[a] += 1
+        chunk = Chunk(columns)
+        values: dict[int, Any] = {}
         with np.errstate(all="ignore"):
-            value = self._value(node, "claim")
-        n = self.columns.n_claims
+            for s in sorted(needed):  # a step comes after its arguments
+                step = self.steps[s]
+                if step.sig in known:
+                    values[s] = known[step.sig]
+                    continue
+                values[s] = chunk.compute(step, [values[a] for a in step.args])
+                for a in step.args:
+                    readers[a] -= 1
+                    if not readers[a] and a not in wanted:
+                        chunk.forget(values.pop(a))
+        return {s: values[s] for s in wanted}
+
+
+class Chunk:
+    """The columns of a chunk of claims and the reductions of each claim's events: what
+    the vectorised implementations read (:class:`~kzrehab.rules.vectorised.Reductions`)."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = c = columns
+        self._nonempty = c.offsets[1:] > c.offsets[:-1]
+        self._starts = c.offsets[:-1][self._nonempty]
+        longest = int((c.offsets[1:] - c.offsets[:-1]).max(initial=0))
+        #: a power of two above any claim's number of events: one weighted count per claim
+        #: then holds the events in (its multiples) and the events maybe in (the rest),
+        #: exactly while ``base * longest`` stays below 2**53
+        self._base = float(2 ** max(1, longest.bit_length()))
+        self._exact = longest < 2**26
+        self._weights = np.array([0.0, 1.0, self._base])
+        #: the weighted counts of memberships, by the membership array (kept alive)
+        self._counts: dict[int, tuple[Arr, Arr]] = {}
+
+    def compute(self, step: _Step, args: list[Any]) -> Any:
+        if step.kind == "op":
+            return step.what(self, *args)
+        if step.kind == "const":
+            return step.what
+        if step.kind == "spread":
+            return self.to_events(args[0])
+        c = self.columns
+        if step.kind == "event":
+            return _fact(c.event[step.what])
+        return _fact(c.claim[step.what], OWN_TABLES.get(step.what, ""))
+
+    def to_events(self, value: Any) -> Any:
+        """A per-claim value seen from inside an event filter (an event set, or a constant,
+        as it is)."""
+        ec = self.columns.event_claim
         if isinstance(value, Iv):
-            return Iv(np.broadcast_to(value.lo, (n,)), np.broadcast_to(value.hi, (n,)))
-        if isinstance(value, np.ndarray | np.generic):
-            return np.broadcast_to(np.asarray(value), (n,))
+            return Iv(_spread(value.lo, ec), _spread(value.hi, ec))
+        if isinstance(value, Tx):
+            return Tx(_spread(value.codes, ec), value.table)
+        if isinstance(value, np.ndarray):
+            return _spread(value, ec)
         return value
 
-    # -- per-claim reductions ----------------------------------------------------------------
+    def forget(self, value: Any) -> None:
+        """A value no later step reads: its event counts go with it."""
+        if isinstance(value, Ev):
+            self._counts.pop(id(value.member), None)
+
+    # -- per-claim reductions (the Reductions protocol) --------------------------------------
 
     def per_claim_sum(self, weights: Arr) -> Arr:
+        """The sum of a value of every event, per claim, adding each claim's events in
+        order (as the interpreter does)."""
         c = self.columns
         weights = np.broadcast_to(weights, (c.n_events,))
         return np.bincount(c.event_claim, weights=weights, minlength=c.n_claims)
 
+    def _count(self, member: Arr) -> Arr:
+        """Per claim: ``base * (events in) + (events maybe in)``, in one weighted count
+        (once per membership array)."""
+        found = self._counts.get(id(member))
+        if found is None:
+            m = np.broadcast_to(member, (self.columns.n_events,))
+            found = self._counts[id(member)] = (member, self.per_claim_sum(self._weights.take(m)))
+        return found[1]
+
     def tally(self, member: Arr) -> tuple[Arr, Arr]:
         """Per claim: events surely in, and events in or maybe in."""
-        member = np.broadcast_to(member, (self.columns.n_events,))
-        return self.per_claim_sum(member == TRUE), self.per_claim_sum(member >= UNKNOWN)
+        if not self._exact:
+            m = np.broadcast_to(member, (self.columns.n_events,))
+            return self.per_claim_sum(m == TRUE), self.per_claim_sum(m >= UNKNOWN)
+        counts = self._count(member)
+        n_in = np.floor(counts * (1.0 / self._base))  # exact: the base is a power of two
+        return n_in, counts - (self._base - 1.0) * n_in
+
+    def _some(self, member: Arr) -> tuple[Arr, Arr]:
+        """Per claim: some event in, and some event in or maybe in."""
+        if not self._exact:
+            n_in, n_any = self.tally(member)
+            return n_in > 0, n_any > 0
+        counts = self._count(member)
+        return counts >= self._base, counts > 0
+
+    def exists(self, member: Arr) -> Arr:
+        """Per claim, Kleene: some event surely in (true), none in or maybe in (false)."""
+        some_in, some = self._some(member)
+        out: Arr = some.view(np.int8) + some_in.view(np.int8)  # 0, 1 or 2
+        return out
 
     def _segment(self, values: Arr, upper: bool, empty: float) -> Arr:
         out = np.full(self.columns.n_claims, empty)
@@ -90,7 +315,7 @@ class VectorEvaluator:
         m = np.broadcast_to(p.member, (self.columns.n_events,))
         lo = np.broadcast_to(p.lo, m.shape)
         hi = np.broadcast_to(p.hi, m.shape)
-        has_in = self.tally(m)[0] > 0
+        has_in = self._some(p.member)[0]
         if upper:  # max: lo over the events in, hi over the events in or maybe
             r_lo = self._segment(np.where(m == TRUE, lo, -INF), True, -INF)
             r_hi = self._segment(np.where(m >= UNKNOWN, hi, -INF), True, -INF)
@@ -99,60 +324,40 @@ class VectorEvaluator:
             r_hi = self._segment(np.where(m == TRUE, hi, INF), False, INF)
         return Iv(np.where(has_in, r_lo, -INF), np.where(has_in, r_hi, INF))
 
-    # -- the walk ---------------------------------------------------------------------------
 
-    def _to_events(self, value: Any) -> Any:
-        """A per-claim value seen from inside an event filter."""
-        ec = self.columns.event_claim
-        if isinstance(value, Iv):
-            return Iv(_spread(value.lo, ec), _spread(value.hi, ec))
-        if isinstance(value, Tx):
-            return Tx(_spread(value.codes, ec), value.table)
-        if isinstance(value, np.ndarray):
-            return _spread(value, ec)
-        return value
+class VectorEvaluator:
+    """Evaluates resolved expressions of one law over a columnar population: a
+    :class:`Program` of one tree at a time."""
 
-    def _value(self, node: Node, scope: str) -> Any:
-        if isinstance(node, Lit):
-            return _literal(node)
-        if isinstance(node, SetLit):
-            return node.values
-        if isinstance(node, Name):
-            return self._name(node, scope)
-        assert isinstance(node, Op)
-        op = REGISTRY[node.op]
-        aggregate = op.aggregates(len(node.args))
-        arg_scope = "claim" if aggregate else scope
-        # an argument evaluated per event (a filter's condition, a projected fact) is
-        # evaluated once over every event of the population
-        args = [self._value(a, "event" if op.per_event and op.per_event[i] else arg_scope)
-                for i, a in enumerate(node.args)]  # fmt: skip
-        value = op.vectorised(self, *args)
-        return self._to_events(value) if aggregate and scope == "event" else value
+    def __init__(
+        self,
+        columns: Columns,
+        definitions: Mapping[str, Node],
+        parameters: Mapping[str, float],
+        event_scoped: Collection[str],
+        *,
+        sharing: bool | None = None,
+    ) -> None:
+        self.columns = columns
+        self.program = Program({None: Context(definitions, parameters, frozenset(event_scoped))},
+                               sharing=sharing)  # fmt: skip
 
-    def _name(self, node: Name, scope: str) -> Any:
-        c = self.columns
-        if node.ref == "param":
-            v = np.asarray(self.parameters[node.name], np.float64)
-            return Iv(v, v)
-        if node.ref == "event":
-            return _fact(c.event[node.name])
-        if node.ref == "claim":
-            value = _fact(c.claim[node.name], OWN_TABLES.get(node.name, ""))
-            return self._to_events(value) if scope == "event" else value
-        if node.ref == "out":
-            value = self.outputs[node.name]
-            return self._to_events(value) if scope == "event" else value
-        assert node.ref == "def", f"unresolved name {node.name!r}"
-        body = self.definitions[node.name]
-        own = "event" if node.name in self.event_scoped else "claim"
-        key = (node.name, own)
-        if key not in self._memo:
-            self._memo[key] = self._value(body, own)
-        value = self._memo[key]
-        if own == "claim" and scope == "event" and not isinstance(value, Ev):
-            return self._to_events(value)
-        return value
+    def evaluate(self, node: Node) -> Any:
+        """The value of a claim-scope expression for every claim (broadcast to full arrays)."""
+        step = self.program.add(node)
+        return broadcast(self.program.run(self.columns, [step])[step], self.columns.n_claims)
+
+
+def broadcast(value: Any, n: int) -> Any:
+    """A claim-scope value as one value per claim (constants repeated; a value that has
+    one already, as it is)."""
+    if isinstance(value, Iv):
+        if value.lo.shape == value.hi.shape == (n,):
+            return value
+        return Iv(np.broadcast_to(value.lo, (n,)), np.broadcast_to(value.hi, (n,)))
+    if isinstance(value, np.ndarray | np.generic):
+        return value if value.shape == (n,) else np.broadcast_to(np.asarray(value), (n,))
+    return value
 
 
 def _spread(values: Arr, index: Arr) -> Arr:
@@ -167,14 +372,17 @@ def _fact(column: Any, table: str = "") -> Any:
     return column
 
 
-def _literal(node: Lit) -> Any:
+def _literal(node: Lit) -> tuple[Any, Hashable]:
+    """A literal's value, and what tells it apart from every other literal (a number's
+    bits, its type: ``1``, ``1.0`` and ``true`` are equal in Python)."""
     v = node.value
     if isinstance(v, bool):
-        return np.asarray(TRUE if v else FALSE, np.int8)
+        return np.asarray(TRUE if v else FALSE, np.int8), ("bool", v)
     if isinstance(v, int | float):
         a = np.asarray(float(v), np.float64)
-        return Iv(a, a)
+        return Iv(a, a), ("iv", float(v).hex(), float(v).hex())
     if isinstance(v, PartialDate):
-        lo, hi = v.ordinals
-        return Iv(np.asarray(float(lo)), np.asarray(float(hi)))
-    return v
+        lo, hi = (float(x) for x in v.ordinals)
+        return Iv(np.asarray(lo), np.asarray(hi)), ("iv", lo.hex(), hi.hex())
+    return v, ("str", v)
+

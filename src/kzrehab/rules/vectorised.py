@@ -25,7 +25,7 @@ __all__ = ["Iv", "Tx", "Ev", "Pj", "Reductions", "round_cents"]
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
@@ -59,6 +59,8 @@ class Ev(NamedTuple):
     """Membership of every event of the population in an event set."""
 
     member: Arr
+    #: every event surely in (``events``): a filter's membership is then its condition
+    every: bool = False
 
 
 class Pj(NamedTuple):
@@ -85,6 +87,10 @@ class Reductions(Protocol):
         """Per claim: events surely in, and events in or maybe in."""
         ...
 
+    def exists(self, member: Arr) -> Arr:
+        """Per claim, Kleene: some event surely in (true), none in or maybe in (false)."""
+        ...
+
     def aggregate_minmax(self, p: Pj, upper: bool) -> Iv:
         """``max(E.FACT)`` (``upper``) or ``min(E.FACT)`` per claim."""
         ...
@@ -104,7 +110,7 @@ def _tri(true: Arr, false: Arr) -> Arr:
 
 def _negate(a: Arr) -> Arr:
     """Kleene ``not``: ``TRUE - a`` (the codes are symmetric around UNKNOWN)."""
-    return (TRUE - a).astype(np.int8)
+    return (TRUE - a).astype(np.int8, copy=False)
 
 
 def _clean(lo: Arr, hi: Arr) -> Iv:
@@ -151,7 +157,29 @@ def _text_codes(ev: Reductions, x: Any, table: str) -> Arr:
     return translate[np.where(x.codes >= 0, x.codes, len(mine))]
 
 
-def _equal(ev: Reductions, a: Any, b: Any) -> Arr:
+def _lookup(ev: Reductions, x: Tx, values: Iterable[str], found: int = TRUE) -> Arr:
+    """Membership of a text fact in a set of strings, as one gather from a table of the
+    Kleene values of the codes (where ``np.isin`` sorts): ``found`` for a code in the set,
+    the other of TRUE and FALSE for a code out of it, UNKNOWN for -1 (the table's last
+    entry); a string no claim has (code -2) matches nothing."""
+    lut = np.full(len(ev.columns.table(x.table)) + 1, TRUE - found, np.int8)
+    lut[-1] = UNKNOWN
+    wanted = [c for c in (ev.columns.code(v, x.table) for v in values) if c >= 0]
+    lut[np.asarray(wanted, np.intp)] = found
+    return lut.take(np.asarray(x.codes), mode="wrap")
+
+
+def _equal(ev: Reductions, a: Any, b: Any, found: int = TRUE) -> Arr:
+    """``a == b`` (``found`` TRUE) or ``a != b`` (FALSE)."""
+    if isinstance(a, Tx) and isinstance(b, str):
+        return _lookup(ev, a, (b,), found)
+    if isinstance(b, Tx) and isinstance(a, str):
+        return _lookup(ev, b, (a,), found)
+    eq = _equal_both(ev, a, b)
+    return eq if found == TRUE else _negate(eq)
+
+
+def _equal_both(ev: Reductions, a: Any, b: Any) -> Arr:
     if isinstance(a, Iv):
         return _compare("==", a, b)
     if isinstance(a, np.ndarray):  # Kleene booleans
@@ -167,8 +195,7 @@ def _v_cmp(op: str) -> Callable[..., Arr]:
     def impl(ev: Reductions, a: Any, b: Any) -> Arr:
         if isinstance(a, Iv) and op not in {"==", "!="}:
             return _compare(op, a, b)
-        eq = _equal(ev, a, b)
-        return eq if op == "==" else _negate(eq)
+        return _equal(ev, a, b, TRUE if op == "==" else FALSE)
 
     return impl
 
@@ -191,17 +218,12 @@ def v_in(ev: Reductions, x: Any, s: Any) -> Arr:
     if isinstance(x, Iv):
         results = [_compare("==", x, Iv(np.asarray(v), np.asarray(v))) for v in sorted(s)]
         return functools.reduce(np.maximum, results)
-    codes = x.codes
-    # a lookup table over the codes (-1 unknown at index 0): one gather, where np.isin
-    # sorts; a value no claim has (-2) matches nothing
-    lut = np.zeros(len(ev.columns.table(x.table)) + 1, bool)
-    wanted = [c for c in (ev.columns.code(v, x.table) for v in s) if c >= 0]
-    lut[np.asarray(wanted, np.intp) + 1] = True
-    hit = lut[np.asarray(codes) + 1]
-    return _tri(hit, (codes != -1) & ~hit)
+    return _lookup(ev, x, s)
 
 
 def v_not_in(ev: Reductions, x: Any, s: Any) -> Arr:
+    if isinstance(x, Tx) and not isinstance(s, Iv):
+        return _lookup(ev, x, s, FALSE)
     return _negate(v_in(ev, x, s))
 
 
@@ -224,9 +246,23 @@ def _prod(x: Arr, y: Arr) -> Arr:
     return np.where((x == 0.0) | (y == 0.0), 0.0, x * y)
 
 
+def _point(a: Iv) -> bool:
+    """One known value (a constant): its two bounds are one."""
+    return a.lo is a.hi or (a.lo.ndim == 0 and a.hi.ndim == 0 and bool(a.lo == a.hi))
+
+
 def v_mul(_: Reductions, a: Iv, b: Iv) -> Iv:
-    ps = (_prod(a.lo, b.lo), _prod(a.lo, b.hi), _prod(a.hi, b.lo), _prod(a.hi, b.hi))
-    return Iv(functools.reduce(np.minimum, ps), functools.reduce(np.maximum, ps))
+    # the least and greatest of the four products of the bounds; two of them when one
+    # side is a point (the same least and greatest: only NaN and zeros could tell, and
+    # both propagate alike)
+    if _point(a):
+        x, y = _prod(a.lo, b.lo), _prod(a.lo, b.hi)
+    elif _point(b):
+        x, y = _prod(a.lo, b.lo), _prod(a.hi, b.lo)
+    else:
+        ps = (_prod(a.lo, b.lo), _prod(a.lo, b.hi), _prod(a.hi, b.lo), _prod(a.hi, b.hi))
+        return Iv(functools.reduce(np.minimum, ps), functools.reduce(np.maximum, ps))
+    return Iv(np.minimum(x, y), np.maximum(x, y))
 
 
 def v_div(_: Reductions, a: Iv, b: Iv) -> Iv:
@@ -300,12 +336,16 @@ def v_startswith(ev: Reductions, s: Tx, prefix: str) -> Arr:
 
 def v_events(ev: Reductions) -> Ev:
     """Every event of every claim, surely in."""
-    return Ev(np.full(ev.columns.n_events, TRUE, np.int8))
+    return Ev(np.full(ev.columns.n_events, TRUE, np.int8), every=True)
 
 
 def v_filter(ev: Reductions, base: Ev, cond: Arr) -> Ev:
-    """Membership ``base and cond`` per event (Kleene ``and`` is the minimum)."""
-    return Ev(np.minimum(base.member, np.broadcast_to(cond, base.member.shape)).astype(np.int8))
+    """Membership ``base and cond`` per event (Kleene ``and`` is the minimum): the
+    condition itself, the same array, when the base is every event."""
+    shape = base.member.shape
+    if base.every:
+        return Ev(np.ascontiguousarray(np.broadcast_to(np.asarray(cond, np.int8), shape)))
+    return Ev(np.minimum(base.member, np.broadcast_to(cond, shape)).astype(np.int8, copy=False))
 
 
 def v_project(ev: Reductions, base: Ev, fact: Iv) -> Pj:
@@ -314,8 +354,7 @@ def v_project(ev: Reductions, base: Ev, fact: Iv) -> Pj:
 
 
 def v_exists(ev: Reductions, e: Ev) -> Arr:
-    n_in, n_any = ev.tally(e.member)
-    return _tri(n_in > 0, n_any == 0)
+    return ev.exists(e.member)
 
 
 def v_count(ev: Reductions, e: Ev) -> Iv:
@@ -324,7 +363,21 @@ def v_count(ev: Reductions, e: Ev) -> Iv:
 
 
 def v_sum(ev: Reductions, p: Pj) -> Iv:
+    """An event in adds its range; one maybe in adds from its least below 0 to its
+    greatest above 0; one out adds 0.
+
+    When every lower (upper) bound is at least 0, an event maybe in adds 0 to the least
+    (its upper bound to the greatest) and one pass is enough; the sign of a zero weight
+    cannot change a sum, which starts at +0.0."""
     m = p.member
-    w_lo = np.where(m == TRUE, p.lo, np.where(m == UNKNOWN, np.minimum(0.0, p.lo), 0.0))
-    w_hi = np.where(m == TRUE, p.hi, np.where(m == UNKNOWN, np.maximum(0.0, p.hi), 0.0))
+    lo, hi = np.broadcast_arrays(p.lo, p.hi, m)[:2]
+    inside = m == TRUE
+    if (lo >= 0.0).all():
+        w_lo = np.where(inside, lo, 0.0)
+    else:
+        w_lo = np.where(inside, lo, np.where(m == UNKNOWN, np.minimum(0.0, lo), 0.0))
+    if (hi >= 0.0).all():
+        w_hi = np.where(m >= UNKNOWN, hi, 0.0)
+    else:
+        w_hi = np.where(inside, hi, np.where(m == UNKNOWN, np.maximum(0.0, hi), 0.0))
     return _clean(ev.per_claim_sum(w_lo), ev.per_claim_sum(w_hi))
