@@ -296,7 +296,7 @@ def test_log_from_python_on_several_processes(store: Path, tmp_path: Path) -> No
     (["coverage", CURRENT], ["claims evaluated"]),
     (["coverage", CURRENT, "--claims"], ["claims evaluated"]),
     (["compare", "--base", CURRENT, "--with", BILLS],
-     ["laws evaluated", "variants evaluated (attribution)"]),
+     ["laws evaluated", "provisions measured (attribution)"]),
     (["log", "drafts/bills", "--base", "drafts/current"],
      ["population chunks measured (every version)", "commits evaluated"]),
     (["status", "drafts"], ["laws evaluated"]),
