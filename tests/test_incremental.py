@@ -129,13 +129,13 @@ def test_a_variant_evaluates_only_what_depends_on_the_change(
     base, head = _many(), _many("year >= 1925 and place == 'KZ']")
     base_cov, head_cov = evaluate(base, pop, AS_OF), evaluate(head, pop, AS_OF)
     computed: list[Any] = []
-    original = compiler.Chunk.compute
+    original = compiler.ChunkValues.compute
 
     def counting(self: Any, step: Any, args: Any) -> Any:
         computed.append(step)
         return original(self, step, args)
 
-    monkeypatch.setattr(compiler.Chunk, "compute", counting)
+    monkeypatch.setattr(compiler.ChunkValues, "compute", counting)
     whole = evaluate(base, pop, AS_OF)
     n_whole, computed[:] = len(computed), []
     again = evaluate(base, pop, AS_OF, reuse=(head_cov,))

@@ -220,7 +220,7 @@ def test_a_value_read_by_no_later_step_is_let_go(monkeypatch: pytest.MonkeyPatch
     program, steps, _ = _program([parse("sum(repression[long_enough].months) > 3"),
                                   parse("heir")], True)  # fmt: skip
     forgotten: list[Any] = []
-    monkeypatch.setattr(compiler.Chunk, "forget", lambda self, value: forgotten.append(value))
+    monkeypatch.setattr(compiler.ChunkValues, "forget", lambda self, value: forgotten.append(value))
     columns = Columns.from_claims([Claim("a"), Claim("b", pensioner=True)])
     got = program.run(columns, steps[:1])
     assert set(got) == {steps[0]}

@@ -461,9 +461,9 @@ def check_amounts(fw: Framework) -> None:
 # -- chunks on all cores (kzrehab.chunks, kzrehab._pool) ----------------------------------------
 
 def evaluate_chunk(chunk: Chunk) -> Part | Tally:
-    """Evaluate one :class:`Chunk`: its per-claim arrays (a :class:`~kzrehab.coverage.Part`),
-    or with ``summary`` only its counts. The function every worker runs
-    (:func:`open_chunk` opens what it needs)."""
+    """Evaluate one :class:`~kzrehab.chunks.Chunk`: its per-claim arrays (a
+    :class:`~kzrehab.coverage.Part`), or with ``summary`` only its counts. The function
+    every worker runs (:func:`open_chunk` opens what it needs)."""
     from .coverage import Tally
 
     fw, pop = open_chunk(chunk)

@@ -32,8 +32,8 @@ generated rules and claims.
 
 from __future__ import annotations
 
-__all__ = ["Program", "Context", "Chunk", "VectorEvaluator", "broadcast", "SHARING", "Iv", "Tx",
-           "Ev", "Pj"]
+__all__ = ["Program", "Context", "ChunkValues", "VectorEvaluator", "broadcast", "SHARING", "Iv",
+           "Tx", "Ev", "Pj"]
 
 import itertools
 import math
@@ -200,7 +200,7 @@ class Program:
             if self.steps[s].sig not in known:
                 for a in self.steps[s].args:
                     readers[a] += 1
-        chunk = Chunk(columns)
+        chunk = ChunkValues(columns)
         values: dict[int, Any] = {}
         with np.errstate(all="ignore"):
             for s in sorted(needed):  # a step comes after its arguments
@@ -216,7 +216,7 @@ class Program:
         return {s: values[s] for s in wanted}
 
 
-class Chunk:
+class ChunkValues:
     """The columns of a chunk of claims and the reductions of each claim's events: what
     the vectorised implementations read (:class:`~kzrehab.rules.vectorised.Reductions`)."""
 
