@@ -14,9 +14,8 @@ import re
 from typing import Any
 
 from docutils import nodes
-from docutils.statemachine import StringList
+from kzrehab_docs import _TableDirective
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
 
 #: how a status reads in the table
 _STATUS = {"official": "official", "unverified": "*unverified*",
@@ -39,7 +38,7 @@ def _cell(form: Any) -> str:
     return text
 
 
-class GlossaryDirective(SphinxDirective):
+class GlossaryDirective(_TableDirective):
     """Render :func:`kzrehab.glossary.glossary` as one list-table per group."""
 
     has_content = False
@@ -66,13 +65,7 @@ class GlossaryDirective(SphinxDirective):
                 lines += [f"   * - {t.en}", f"     - {_cell(t.kk)}", f"     - {_cell(t.ru)}",
                           f"     - {'; '.join(x for x in (codes, note) if x) or chr(92) + ' '}"]
             lines.append("")
-        source = self.get_source_info()[0] or "<kzrehab_glossary>"
-        content = StringList()
-        for n, line in enumerate(lines):
-            content.append(line, source, n)
-        container = nodes.container()
-        self.state.nested_parse(content, self.content_offset, container)
-        return list(container.children)
+        return self._parse(lines)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

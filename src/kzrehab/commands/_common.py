@@ -277,7 +277,8 @@ def format_of_output(args: argparse.Namespace) -> None:
 
 
 _WRITES = {"text": "plain text", "md": "Markdown", "html": "an HTML page", "json": "JSON",
-           "csv": "CSV (a zip of CSV files, or one with --table)", "xlsx": "an XLSX workbook",
+           "csv": "a zip of one CSV file per table (or give --table NAME for one as CSV)",
+           "xlsx": "an XLSX workbook",
            "parquet": "a Parquet file"}  # fmt: skip
 _SUFFIX = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json",
            "csv": ".zip (.csv with --table)", "xlsx": ".xlsx", "parquet": ".parquet"}
@@ -291,10 +292,8 @@ def check_tables(args: argparse.Namespace) -> None:
         _parquet_ready(args)
     if fmt not in TABLE_FORMATS or args.output or (fmt == "csv" and args.table):
         return
-    what = {"csv": "a zip of one CSV file per table (or give --table NAME for one as CSV)",
-            "xlsx": "an XLSX workbook", "parquet": "a Parquet file"}[fmt]  # fmt: skip
-    raise UsageError(f"--format {fmt} writes {what}, which is not written to standard "
-                     "output: give -o FILE")
+    raise UsageError(f"--format {fmt} writes {_WRITES[fmt]}, which is not written to "
+                     "standard output: give -o FILE")
 
 
 def _parquet_ready(args: argparse.Namespace) -> None:
