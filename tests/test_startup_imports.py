@@ -56,7 +56,7 @@ def test_no_heavy_imports(argv: list[str]) -> None:
 
 
 #: what ``--help`` does not need either: attrs, cattrs and the modules defining attrs classes
-NOT_FOR_HELP = (*HEAVY, "attr", "attrs", "cattrs", "kzrehab.claims", "kzrehab.laws",
+NOT_FOR_HELP = (*HEAVY, "babel", "attr", "attrs", "cattrs", "kzrehab.claims", "kzrehab.laws",
                 "kzrehab.rules", "kzrehab.dates")  # fmt: skip
 
 

@@ -2,8 +2,8 @@
 
 A draft may give its prose — the law's ``title``, an article's ``heading`` and ``text``, a
 provision's ``text``, a component's ``title`` — per language, as a table keyed by the
-ISO 639-1 codes in :data:`LANGUAGES`; a plain string is English. A report is written in one
-language (English, :data:`DEFAULT`, until the command line can choose another): where a
+ISO 639-1 codes in :data:`LANGUAGES` (those of output, :mod:`kzrehab.i18n`); a plain string
+is English (:data:`DEFAULT`). A report is written in one language (``--lang``): where a
 text is not given in that language, :func:`pick` falls back along :func:`fallback_order` —
 the report's language, then English, then Russian, then Kazakh.
 
@@ -26,10 +26,8 @@ __all__ = [
 
 from collections.abc import Mapping
 
-#: The languages a draft may give its texts in (ISO 639-1), in the order they are listed.
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
-#: The language of reports unless another is asked for, and of a plain string in a draft.
-DEFAULT = "en"
+from .i18n import DEFAULT, LANGUAGES
+
 #: The order in which a missing text falls back to another language.
 FALLBACK: tuple[str, ...] = ("en", "ru", "kk")
 #: ISO 639-2/B codes, as Akoma Ntoso's ``FRBRlanguage`` and expression URIs write them.
