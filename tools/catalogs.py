@@ -8,8 +8,9 @@ extract, update, check and compile, with Babel.
 
 The messages are the English string literals passed to ``_``, ``N_`` and ``ngettext``
 (:mod:`kzrehab.i18n`) in ``src/kzrehab``, extracted by Babel. Each language has its ``.po``
-files in ``src/kzrehab/locale/LANG/``, one per part of the package (:data:`PARTS`), so that
-a translator of the reports reads only the reports; ``compile`` joins them into the one
+files in ``src/kzrehab/locale/LANG/``, one per part of the package (:data:`PARTS`: the
+reports, their tables and charts, the command line, and the messages of the rest), so that a
+translator of the reports reads only the reports; ``compile`` joins them into the one
 ``LANG/LC_MESSAGES/kzrehab.mo`` that gettext reads. ``update`` adds each new message, with
 an empty translation, to the file of the part that first uses it and removes those no longer
 used; ``check`` lists every message without a translation (or only a fuzzy one), every
@@ -36,6 +37,8 @@ DOMAIN = "kzrehab"
 #: each part of the package and the paths (relative to the package) whose messages it holds;
 #: a message goes to the first part one of its locations matches, else to "messages"
 PARTS: dict[str, tuple[str, ...]] = {
+    "tables": ("reports/tables.py", "reports/spreadsheets.py", "reports/svg.py",
+               "reports/history_views.py", "reports/history.py", "reports/data/"),
     "reports": ("reports/",),
     "cli": ("cli.py", "commands/", "_progress.py", "_suggest.py", "_cache.py", "tracker/",
             "_extras.py"),
