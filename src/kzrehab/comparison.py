@@ -40,10 +40,11 @@ from .coverage import (
     to_cents,
 )
 from .errors import UsageError
+from .evaluation import same_amounts
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
 from .outcome import LEVELS, STATUSES, AmountChange, ClaimDiff, periods
-from .rules.values import FALSE, Interval, K
+from .rules.values import FALSE, TRUE, Interval, K
 
 if TYPE_CHECKING:
     import pandas
@@ -84,12 +85,35 @@ def _moves(changed: Mask, lo: Cents, hi: Cents,
     return Moves(lower, higher, changed & ~lower & ~higher, lo, hi, sides)
 
 
-def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> Moves:
+def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents,
+                 receipts: tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]] | None = None,
+                 amount: tuple[Cents, Cents] | None = None) -> Moves:  # fmt: skip
+    """How what each claim may receive changed: ``head - base`` by interval subtraction,
+    or, with the component's ``amount`` (the same rule on both sides), the tied change of
+    :func:`kzrehab.outcome.tied_change`. With the component's ``receipts`` (base, head), a
+    claim whose receipt changed moves even where its range did not."""
     changed = (b_lo != h_lo) | (b_hi != h_hi)
+    if receipts is not None:
+        changed |= receipts[0] != receipts[1]
     with np.errstate(invalid="ignore"):
-        lo = np.where(changed, h_lo - b_hi, 0.0)
-        hi = np.where(changed, h_hi - b_lo, 0.0)
-    return _moves(changed, lo, hi, (b_lo, b_hi, h_lo, h_hi))
+        if amount is None or receipts is None:
+            lo, hi = h_lo - b_hi, h_hi - b_lo
+        else:
+            lo, hi = _tied(receipts[0], receipts[1], *amount)
+        lo = np.where(changed, lo, 0.0)
+        hi = np.where(changed, hi, 0.0)
+    return _moves(changed & ~((lo == 0) & (hi == 0)), lo, hi, (b_lo, b_hi, h_lo, h_hi))
+
+
+def _tied(base: npt.NDArray[np.int8], head: npt.NDArray[np.int8], x_lo: Cents,
+          x_hi: Cents) -> tuple[Cents, Cents]:  # fmt: skip
+    """:func:`kzrehab.outcome.tied_change` per claim: ``(head - base) * x`` for the one
+    amount ``x`` in ``x_lo … x_hi`` (cents) and the receipts each side allows."""
+    least = (head == TRUE).astype(np.int8) - (base != FALSE).astype(np.int8)
+    most = (head != FALSE).astype(np.int8) - (base == TRUE).astype(np.int8)
+    lo = np.where(least < 0, 0.0 - x_hi, np.where(least > 0, x_lo, 0.0))
+    hi = np.where(most > 0, x_hi, np.where(most < 0, 0.0 - x_lo, 0.0))
+    return lo, hi
 
 
 def _side(cov: Coverage, kind: str, name: str) -> npt.NDArray[np.int8]:
@@ -180,18 +204,42 @@ class CoverageDiff:
         each claim may receive from it changed. A component whose period differs between
         the sides is two entries — what the base paid in its period going to 0, what the
         head pays in its own coming from 0: one-time and monthly sums are never subtracted
-        from each other."""
+        from each other. A component whose amount is the same rule on both sides
+        (:attr:`same_amounts`) changes by :func:`kzrehab.outcome.tied_change`."""
         out = {}
         base_p, head_p = periods(self.base.framework), periods(self.head.framework)
         for c, ((b_lo, b_hi), (h_lo, h_hi)) in self.receipts.items():
             bp, hp = base_p.get(c), head_p.get(c)
             if bp is None or hp is None or bp == hp:
-                out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi)
+                receipts = (_side(self.base, "components", c), _side(self.head, "components", c))
+                amount = None
+                if self._tie_matters(c, *receipts) and c in self.same_amounts:
+                    with np.errstate(invalid="ignore"):
+                        amount = (to_cents(np.fmin(self.base.amount_lo[c], self.head.amount_lo[c])),
+                                  to_cents(np.fmax(self.base.amount_hi[c], self.head.amount_hi[c])))
+                out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi, receipts,
+                                                            amount)  # fmt: skip
             else:
                 zero = np.zeros(len(self.base))
                 out[(c, bp)] = _range_moves(b_lo, b_hi, zero, zero)
                 out[(c, hp)] = _range_moves(zero, zero, h_lo, h_hi)
         return out
+
+    def _tie_matters(self, c: str, base: npt.NDArray[np.int8],
+                     head: npt.NDArray[np.int8]) -> bool:  # fmt: skip
+        """Whether some claim may receive the component on both sides, not in the same way
+        (where the tied change is narrower than the subtraction)."""
+        if c not in self.base.amount_lo or c not in self.head.amount_lo:
+            return False
+        return bool(((base != FALSE) & (head != FALSE) & (base != head)).any())
+
+    @functools.cached_property
+    def same_amounts(self) -> frozenset[str]:
+        """The components whose amount is the same rule on both sides
+        (:func:`kzrehab.evaluation.same_amounts`): one value for a claim on both, whatever
+        its unknown facts are."""
+        return same_amounts(self.base.framework, self.head.framework, self.base.as_of,
+                            self.head.as_of)  # fmt: skip
 
     @functools.cached_property
     def money(self) -> dict[str, Moves]:

@@ -38,6 +38,7 @@ __all__ = [
     "evaluate_many",
     "program_of",
     "output_signatures",
+    "same_amounts",
     "Known",
 ]
 
@@ -275,6 +276,19 @@ def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) 
     frameworks) with the same signature have the same value for every claim."""
     program = program_of(fw, params)
     return {k: program.signature(s) for k, s in program.outputs.items()}
+
+
+def same_amounts(base: Framework, head: Framework, base_as_of: dt.date,
+                 head_as_of: dt.date | None = None) -> frozenset[str]:
+    """The components whose amount is the same rule in both frameworks, their parameters
+    read at ``base_as_of`` and ``head_as_of`` (default: the same date): the same signature
+    (:func:`output_signatures`), so the same value for every claim whatever its unknown
+    facts are. What a claim receives from such a component changes by
+    :func:`kzrehab.outcome.tied_change` (docs/semantics.rst)."""
+    b = output_signatures(base, base.parameters_at(base_as_of))
+    h = output_signatures(head, head.parameters_at(head_as_of or base_as_of))
+    return frozenset(k.removeprefix("amount:") for k, sig in b.items()
+                     if k.startswith("amount:") and h.get(k) == sig)  # fmt: skip
 
 
 #: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)

@@ -21,6 +21,9 @@ Two outcomes of one claim differ at four **levels** (:func:`diff_claim`, documen
   a range (a component whose received range is the same on both sides changes by 0). The
   claim's money is *surely lower* when the whole change range is below 0, *surely higher*
   when it is above 0, and *uncertain* when it is neither but some component's range changed.
+  A component whose amount is the same rule on both sides (``same_amounts``) has one value
+  for the claim whatever its unknown facts are, so its change is
+  :func:`tied_change`, not the subtraction of two independent ranges.
 
 A claim **loses** when it loses on any level (status or a category or a component falls,
 or its money is surely lower in some period) and **gains** when it gains on any level; it
@@ -39,6 +42,7 @@ __all__ = [
     "AmountChange",
     "ClaimDiff",
     "received",
+    "tied_change",
     "diff_claim",
     "periods",
     "cents",
@@ -46,7 +50,7 @@ __all__ = [
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -131,6 +135,20 @@ def received(receives: K, amount: Interval | None) -> Interval:
     if receives is K.TRUE:
         return amount
     return Interval(0.0, amount.hi)
+
+
+def tied_change(base: K, head: K, amount: Interval) -> Interval:
+    """The change of what a claim receives from a component whose amount is the same rule
+    on both sides: one value *x* in ``amount`` (never negative) for the claim under every
+    completion of its unknown facts, received (1) or not (0) on each side as ``base`` and
+    ``head`` allow. The change *(head - base) * x* then lies between the least and the
+    greatest of these products: exactly 0 when it surely receives it on both sides, at
+    most 0 when it surely received it and now only possibly does (docs/semantics.rst)."""
+    least = int(head is K.TRUE) - int(base is not K.FALSE)  # -1, 0 or 1
+    most = int(head is not K.FALSE) - int(base is K.TRUE)
+    lo = 0.0 - amount.hi if least < 0 else amount.lo if least > 0 else 0.0
+    hi = amount.hi if most > 0 else 0.0 - amount.lo if most < 0 else 0.0
+    return Interval(lo, hi)
 
 
 def _direction(change: Interval, moved: bool) -> str | None:
@@ -237,11 +255,14 @@ def periods(fw: Framework) -> dict[str, str]:
 
 
 def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, str],
-               head_periods: Mapping[str, str]) -> ClaimDiff:  # fmt: skip
+               head_periods: Mapping[str, str],
+               same_amounts: Collection[str] = frozenset()) -> ClaimDiff:  # fmt: skip
     """The changes of one claim's outcome from ``base`` to ``head``; the periods give each
     side's components' periods (:func:`periods`). A component whose period differs between
     the sides counts as two: the base's amount going to 0 in the base's period, the head's
-    coming from 0 in the head's."""
+    coming from 0 in the head's. ``same_amounts``: the components whose amount is the same
+    rule on both sides (:func:`kzrehab.evaluation.same_amounts`), whose change is
+    :func:`tied_change`; the others' is ``head - base`` by interval subtraction."""
     cats = sorted(set(base.categories) | set(head.categories))
     b_cat = {c: base.categories.get(c, K.FALSE) for c in cats}
     h_cat = {c: head.categories.get(c, K.FALSE) for c in cats}
@@ -250,23 +271,34 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
     h_comp = {c: head.components.get(c, K.FALSE) for c in comps}
     amounts: list[AmountChange] = []
     money: dict[str, tuple[float, float]] = {}  # in cents
-    parts: list[tuple[str, str, Interval, Interval]] = []
+    #: component, period, base and head received, whether its receipt may have changed
+    parts: list[tuple[str, str, Interval, Interval, bool]] = []
     for c in comps:
         b, h = base.received(c), head.received(c)
         bp, hp = base_periods.get(c), head_periods.get(c)
         if bp is None or hp is None or bp == hp:
-            parts.append((c, hp or bp or "once", b, h))
+            paid = bp is not None or hp is not None
+            parts.append((c, hp or bp or "once", b, h, paid and b_comp[c] != h_comp[c]))
         else:
-            parts += [(c, bp, b, _ZERO), (c, hp, _ZERO, h)]
+            parts += [(c, bp, b, _ZERO, False), (c, hp, _ZERO, h, False)]
     totals: dict[str, list[float]] = {}  # per period: base lo, hi, head lo, hi (cents)
-    for _, period, b, h in parts:
+    for _, period, b, h, _ in parts:
         t = totals.setdefault(period, [0.0, 0.0, 0.0, 0.0])
         for j, x in enumerate((b.lo, b.hi, h.lo, h.hi)):
             t[j] += cents(x)
-    for c, period, b, h in parts:
-        if b == h:
+    for c, period, b, h, receipt in parts:
+        if b == h and not receipt:
             continue
-        lo, hi = _sub(h, b)
+        if c in same_amounts:
+            known = [a for a in (base.amounts.get(c), head.amounts.get(c)) if a is not None]
+            amount = Interval(cents(min(a.lo for a in known)),
+                              cents(max(a.hi for a in known))) if known else _ZERO  # fmt: skip
+            tied = tied_change(b_comp[c], h_comp[c], amount)
+            lo, hi = tied.lo, tied.hi
+        else:
+            lo, hi = _sub(h, b)
+        if lo == 0 and hi == 0:
+            continue
         direction = _direction(Interval(lo, hi), True)
         assert direction is not None
         amounts.append(AmountChange(c, period, b, h, _tenge(lo, hi), direction))
