@@ -32,7 +32,7 @@ from kzrehab.evaluation import (
     evaluate,
     evaluate_claim,
     evaluators,
-    same_amounts,
+    ties,
 )
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
@@ -320,7 +320,7 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any, 
     for claim in population.claims:
         d = diff_claim(evaluate_claim(base, claim, AS_OF, explain=False),
                        evaluate_claim(head, claim, AS_OF, explain=False), periods(base),
-                       periods(head), same_amounts(base, head, AS_OF))
+                       periods(head), ties(base, head, AS_OF))
         if d.changed:
             expected.append(d)
     assert vector.claim_changes() == expected
