@@ -53,7 +53,6 @@ from .errors import EvaluationError, KzrehabError
 from .laws.framework import Framework, is_constant
 from .outcome import ClaimResult, ProvisionResult, Ties
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
-from .rules.ast import Name, Node, Op
 from .rules.interpreter import Evaluator, Trace, display
 from .rules.values import FALSE, Interval, K
 
@@ -295,67 +294,9 @@ def ties(base: Framework, head: Framework, base_as_of: dt.date,
     :func:`kzrehab.outcome.tied_change` (docs/semantics.rst)."""
     b_sigs = output_signatures(base, base.parameters_at(base_as_of))
     h_sigs = output_signatures(head, head.parameters_at(head_as_of or base_as_of))
-    amounts = frozenset(k.removeprefix("amount:") for k, sig in b_sigs.items()
-                        if k.startswith("amount:") and h_sigs.get(k) == sig)  # fmt: skip
-    b_plan, h_plan = plan_of(base).by_key, plan_of(head).by_key
-    receipts: dict[str, tuple[int, tuple[str, ...]]] = {}
-    for c in amounts:
-        b_core, b_by = _replaced(b_plan[f"receives:{c}"].node)
-        h_core, h_by = _replaced(h_plan[f"receives:{c}"].node)
-        if _key(b_core, b_sigs) is None or _key(b_core, b_sigs) != _key(h_core, h_sigs):
-            continue
-        b_keys = {_key(t, b_sigs): t for t in b_by}
-        h_keys = {_key(t, h_sigs): t for t in h_by}
-        if None in b_keys or None in h_keys:
-            continue
-        if b_keys.keys() <= h_keys.keys():
-            way, plan, new = -1, h_plan, [t for k, t in h_keys.items() if k not in b_keys]
-        elif h_keys.keys() <= b_keys.keys():
-            way, plan, new = 1, b_plan, [t for k, t in b_keys.items() if k not in h_keys]
-        else:
-            continue
-        # each replacement, as the receipt of a component (whose value a coverage keeps)
-        names = [next((k.removeprefix("receives:") for k, o in plan.items()
-                       if o.kind == "receives" and o.node == t), None) for t in new]  # fmt: skip
-        if None not in names:
-            receipts[c] = (way, tuple(n for n in names if n is not None))
-    return Ties(amounts, receipts)
-
-
-def _replaced(node: Node) -> tuple[Node, list[Node]]:
-    """A receipt's tree without its ``and not REPLACING`` (docs: kzrehab.plan), and the
-    receipts of the components that replace it."""
-    others = []
-    while isinstance(node, Op) and node.op == "and" and len(node.args) == 2:
-        neg = node.args[1]
-        if not (isinstance(neg, Op) and neg.op == "not"):
-            break
-        others.append(neg.args[0])
-        node = node.args[0]
-    return node, others
-
-
-def _key(tree: Node, sigs: Mapping[str, int]) -> tuple[Node, frozenset[tuple[str, int]]] | None:
-    """A framework-wide tree with the signatures of the outputs it reads: two trees of the
-    same key have the same value (None: it reads more than outputs and the claim's facts)."""
-    refs = _outputs_read(tree)
-    return None if refs is None else (tree, frozenset((r, sigs[r]) for r in refs))
-
-
-def _outputs_read(node: Node) -> set[str] | None:
-    """The outputs a framework-wide tree reads (None if it reads anything but outputs,
-    the claim's facts and literals: then its value is not known from their signatures)."""
-    if isinstance(node, Name):
-        return {node.name} if node.ref == "out" else set() if node.ref == "claim" else None
-    if isinstance(node, Op):
-        found: set[str] = set()
-        for a in node.args:
-            more = _outputs_read(a)
-            if more is None:
-                return None
-            found |= more
-        return found
-    return set()
+    b_plan, h_plan = plan_of(base), plan_of(head)
+    return Ties.of(b_sigs, h_sigs, {o.subject: o.node for o in b_plan.of_kind("receives")},
+                   {o.subject: o.node for o in h_plan.of_kind("receives")})  # fmt: skip
 
 
 #: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .laws.provisions import PERIODS
+from .rules.ast import Name, Node, Op
 from .rules.interpreter import Trace
 from .rules.values import Interval, K, kand, kor
 
@@ -181,6 +182,37 @@ class Ties:
     #: ``others`` empty: the same receipt on both sides.
     receipts: Mapping[str, tuple[int, tuple[str, ...]]] = attrs.field(factory=dict)
 
+    @classmethod
+    def of(cls, base_sigs: Mapping[str, int], head_sigs: Mapping[str, int],
+           base_receipts: Mapping[str | None, Node],
+           head_receipts: Mapping[str | None, Node]) -> Ties:  # fmt: skip
+        """The ties of two frameworks, from the signatures of their plans' outputs (by
+        key) and their receipts' trees (by component): the amounts of the same signature,
+        and the receipts whose trees are the same but for ``and not REPLACING`` on one
+        side (docs: :mod:`kzrehab.plan`), each replacement the receipt of a component."""
+        amounts = frozenset(k.removeprefix("amount:") for k, sig in base_sigs.items()
+                            if k.startswith("amount:") and head_sigs.get(k) == sig)  # fmt: skip
+        receipts: dict[str, tuple[int, tuple[str, ...]]] = {}
+        for c in amounts:
+            b_core, b_by = _replaced(base_receipts[c])
+            h_core, h_by = _replaced(head_receipts[c])
+            b_keys = {_key(t, base_sigs): t for t in b_by}
+            h_keys = {_key(t, head_sigs): t for t in h_by}
+            if (_key(b_core, base_sigs) is None or _key(b_core, base_sigs)
+                    != _key(h_core, head_sigs) or None in b_keys or None in h_keys):
+                continue  # fmt: skip
+            if b_keys.keys() <= h_keys.keys():
+                way, trees, mine, theirs = -1, head_receipts, h_keys, b_keys
+            elif h_keys.keys() <= b_keys.keys():
+                way, trees, mine, theirs = 1, base_receipts, b_keys, h_keys
+            else:
+                continue
+            new = [t for k, t in mine.items() if k not in theirs]  # in the plan's order
+            names = [next((o for o, tree in trees.items() if tree == t), None) for t in new]
+            if None not in names:
+                receipts[c] = (way, tuple(n for n in names if n is not None))
+        return cls(amounts, receipts)
+
     def differ(self, c: str, base: Mapping[str, K], head: Mapping[str, K]) -> K | None:
         """Whether the component's two receipts differ for a claim (its receipts by
         component, base and head); None when nothing is known of them."""
@@ -190,6 +222,39 @@ class Ties:
         way, others = tie
         own, by = (base, head) if way < 0 else (head, base)
         return kand([own.get(c, K.FALSE), kor(by.get(o, K.FALSE) for o in others)])
+
+
+def _replaced(node: Node) -> tuple[Node, list[Node]]:
+    """A receipt's tree without its ``and not REPLACING``, and the replacing trees."""
+    others = []
+    while isinstance(node, Op) and node.op == "and" and len(node.args) == 2:
+        neg = node.args[1]
+        if not (isinstance(neg, Op) and neg.op == "not"):
+            break
+        others.append(neg.args[0])
+        node = node.args[0]
+    return node, others
+
+
+def _key(tree: Node, sigs: Mapping[str, int]) -> tuple[Node, frozenset[tuple[str, int]]] | None:
+    """A framework-wide tree with the signatures of the outputs it reads: two trees of the
+    same key have the same value (None: it reads more than outputs and the claim's facts)."""
+    refs = _outputs_read(tree)
+    return None if refs is None else (tree, frozenset((r, sigs[r]) for r in refs))
+
+
+def _outputs_read(node: Node) -> set[str] | None:
+    """The outputs a framework-wide tree reads (None if it reads anything but outputs,
+    the claim's facts and literals)."""
+    if isinstance(node, Name):
+        return {node.name} if node.ref == "out" else set() if node.ref == "claim" else None
+    found: set[str] = set()
+    for a in node.args if isinstance(node, Op) else ():
+        more = _outputs_read(a)
+        if more is None:
+            return None
+        found |= more
+    return found
 
 
 def _direction(change: Interval, moved: bool) -> str | None:
