@@ -38,6 +38,7 @@ __all__ = [
     "evaluate_many",
     "program_of",
     "output_signatures",
+    "ties",
     "Known",
 ]
 
@@ -50,7 +51,7 @@ from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
 from .errors import EvaluationError, KzrehabError
 from .laws.framework import Framework, is_constant
-from .outcome import ClaimResult, ProvisionResult
+from .outcome import ClaimResult, ProvisionResult, Ties
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
 from .rules.interpreter import Evaluator, Trace, display
 from .rules.values import FALSE, Interval, K
@@ -275,6 +276,27 @@ def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) 
     frameworks) with the same signature have the same value for every claim."""
     program = program_of(fw, params)
     return {k: program.signature(s) for k, s in program.outputs.items()}
+
+
+def ties(base: Framework, head: Framework, base_as_of: dt.date,
+         head_as_of: dt.date | None = None) -> Ties:
+    """What is known, for every claim whatever its unknown facts are, of how the
+    components of two frameworks relate, their parameters read at ``base_as_of`` and
+    ``head_as_of`` (default: the same date), from the compiled plans' signatures
+    (:func:`output_signatures`: the same signature, the same value):
+
+    - the components whose amount is the same rule on both sides;
+    - the components whose receipt is the same rule on both sides but for the components
+      that replace it (``instead_of``) on one side only: the head's receipt is then the
+      base's and not any of the new replacements' (or the reverse).
+
+    What a claim receives from such a component changes by
+    :func:`kzrehab.outcome.tied_change` (docs/semantics.rst)."""
+    b_sigs = output_signatures(base, base.parameters_at(base_as_of))
+    h_sigs = output_signatures(head, head.parameters_at(head_as_of or base_as_of))
+    b_plan, h_plan = plan_of(base), plan_of(head)
+    return Ties.of(b_sigs, h_sigs, {o.subject: o.node for o in b_plan.of_kind("receives")},
+                   {o.subject: o.node for o in h_plan.of_kind("receives")})  # fmt: skip
 
 
 #: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)
