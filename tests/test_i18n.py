@@ -123,7 +123,7 @@ def test_english_numbers_are_those_python_writes() -> None:
             assert i18n.decimal(y) == f"{y:,.2f}"
             assert i18n.decimal(y, sign=True) == f"{y:+,.2f}"
         for share in (0.0, 0.0465, 0.125, 0.99949, 1.0, 0.00051, 12.3456):
-            assert i18n.percent(share) == f"{share:.1%}", share
+            assert i18n.percent(share) == f"{share:,.1%}", share
 
 
 def test_language_is_scoped() -> None:

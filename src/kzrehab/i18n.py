@@ -204,19 +204,20 @@ def percent(share: float, places: int = 1) -> str:
     """A share (``0.125``) as a percentage in the language's pattern: ``12.5%``,
     ``12,5 %``. Rounded as Python's ``{:.1%}`` rounds (the float times 100, then its exact
     value), so that English keeps its figures."""
-    from babel.numbers import format_decimal, get_percent_sign
+    from babel.numbers import format_decimal
 
     loc = _locale(_current.get())
     pattern = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
     start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
     end = pattern.rindex("0") + 1
-    sign = get_percent_sign(loc)
+    symbols = loc.number_symbols
+    sign = symbols.get("latn", symbols).get("percentSign", "%")
     prefix, suffix = (pattern[:start].replace("%", sign), pattern[end:].replace("%", sign))
     scaled = share * 100
     exact = Decimal(scaled) if isinstance(scaled, float) and math.isfinite(scaled) else scaled
     body = "#,##0" + ("." + "0" * places if places else "")
-    return prefix + format_decimal(exact, format=body, locale=loc,
-                                   decimal_quantization=True) + suffix  # fmt: skip
+    number = str(format_decimal(exact, format=body, locale=loc, decimal_quantization=True))
+    return prefix + number + suffix
 
 
 def currency() -> str:
