@@ -211,8 +211,8 @@ def percent(share: float, places: int = 1) -> str:
     start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
     end = pattern.rindex("0") + 1
     symbols = loc.number_symbols
-    sign = symbols.get("latn", symbols).get("percentSign", "%")
-    prefix, suffix = (pattern[:start].replace("%", sign), pattern[end:].replace("%", sign))
+    sign = str(symbols.get("latn", symbols).get("percentSign", "%"))
+    prefix, suffix = pattern[:start].replace("%", sign), pattern[end:].replace("%", sign)
     scaled = share * 100
     exact = Decimal(scaled) if isinstance(scaled, float) and math.isfinite(scaled) else scaled
     body = "#,##0" + ("." + "0" * places if places else "")
