@@ -207,7 +207,7 @@ def percent(share: float, places: int = 1) -> str:
     from babel.numbers import format_decimal
 
     loc = _locale(_current.get())
-    pattern = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
+    pattern: str = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
     start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
     end = pattern.rindex("0") + 1
     symbols = loc.number_symbols
