@@ -468,3 +468,13 @@ def test_cache_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["cache", "clear", "--older-than", "0.5"]) == 0
     said = capsys.readouterr().out
     assert said.startswith("removed 0 cache entries last used more than 0.5 days ago (0 bytes)")
+
+
+def test_population_info_shares_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    """The shares are rounded as they always were (``{v:6.1%}``: 0.0465 is 4.7%)."""
+    from kzrehab.commands.population import _share
+
+    for k in range(0, 10001, 7):
+        v = round(k / 10000 + 0.00005, 4)
+        assert f"{_share(v):>6}" == f"{v:6.1%}", v
+    assert _share(0.0465) == "4.7%"

@@ -139,6 +139,13 @@ def info(population: Population) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _share(v: float) -> str:
+    """A share as a percentage with one decimal, rounded as Python's ``{v:.1%}`` rounds it
+    (the float ``v * 100``: 0.0465 is 4.7%, where rounding the decimal 4.65 to even gives
+    4.6%), in the language's pattern."""
+    return percent(float(f"{v * 100:.1f}") / 100)
+
+
 def run_info(args: argparse.Namespace) -> int:
     import json
 
@@ -161,10 +168,10 @@ def run_info(args: argparse.Namespace) -> int:
         _("digest: {digest}").format(digest=p["digest"]),
         "",
         _("share of unknown facts:"),
-        *(f"  {k:32} {percent(v):>6}" for k, v in doc["unknown_share"].items()),
+        *(f"  {k:32} {_share(v):>6}" for k, v in doc["unknown_share"].items()),
         "",
         _("share of dates known only to the month or year:"),
-        *(f"  {k:32} {percent(v):>6}" for k, v in doc["partial_date_share"].items()),
+        *(f"  {k:32} {_share(v):>6}" for k, v in doc["partial_date_share"].items()),
     ]
     emit("\n".join(lines), None)
     return 0
