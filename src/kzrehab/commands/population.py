@@ -71,7 +71,7 @@ def run_synth(args: argparse.Namespace) -> int:
     from ..population import synthesize
 
     if args.size > MAX_SYNTH_SIZE.value:
-        raise UsageError(MAX_SYNTH_SIZE.message(f"--size {args.size:,}"))
+        raise UsageError(MAX_SYNTH_SIZE.message(f"--size {number(args.size)}"))
     with Progress(args.size, _("synthetic claims made")) as bar:
         population = synthesize(args.size, args.seed, progress=bar.update)
     kind = _write(population, args.output)
