@@ -27,6 +27,7 @@ from typing import Any
 
 from .._extras import require
 from ..claims import Claim
+from ..i18n import _
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .csv_registry import (
     ClaimsTable,
@@ -62,8 +63,8 @@ _HINT = {"floating point": " (pandas writes an integer column with missing value
 def _pyarrow() -> tuple[Any, Any]:
     """``pyarrow`` and ``pyarrow.parquet``, or :class:`~kzrehab.errors.MissingExtraError`
     saying how to install them."""
-    return (require("pyarrow", "reading a Parquet registry"),
-            require("pyarrow.parquet", "reading a Parquet registry"))  # fmt: skip
+    return (require("pyarrow", _("reading a Parquet registry")),
+            require("pyarrow.parquet", _("reading a Parquet registry")))  # fmt: skip
 
 
 def _kind_of_type(pa: Any, t: Any) -> str:
@@ -115,8 +116,10 @@ def _held(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, 
         kind = facts[col]
         held = _kind_of_type(pa, schema.field(i).type)
         if held != "null" and held not in ACCEPTED[kind]:
-            fail(f"column '{col}' holds {held} values, but {col} is {_WHAT[kind]}: give it as "
-                 f"{' or '.join(ACCEPTED[kind])}{_HINT.get(held, '')}", name, key=col)
+            fail(_("column '{col}' holds {held} values, but {col} is {WHAT}: give it as "
+                   "{items}{held2}").format(
+                     col=col, held=held, WHAT=_WHAT[kind], items=' or '.join(ACCEPTED[kind]),
+                     held2=_HINT.get(held, '')), name, key=col)
         out.append(held)
     return out
 
@@ -129,7 +132,7 @@ def _parquet(path: Path, name: str) -> Iterator[tuple[Any, Any]]:
         try:
             pf = pq.ParquetFile(f)
         except (pa.ArrowException, OSError) as exc:
-            fail(f"is not a Parquet file ({exc})", name)
+            fail(_("is not a Parquet file ({exc})").format(exc=exc), name)
         yield pa, pf
 
 
@@ -146,7 +149,7 @@ def _rows(pa: Any, pf: Any, name: str, columns: list[str], facts: dict[str, Fact
                 if any(v is not None and v.strip() for v in values):
                     yield row, ["" if v is None else v for v in values]
     except (pa.ArrowException, OSError) as exc:
-        fail(f"cannot read row {row + 1} or later ({exc})", name)
+        fail(_("cannot read row {n} or later ({exc})").format(n=row + 1, exc=exc), name)
 
 
 _CLAIM_KINDS = {name: f.kind for name, f in CLAIM_FACTS.items()}
