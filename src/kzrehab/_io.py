@@ -25,15 +25,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UsageError
-from .i18n import _
+from .i18n import N_, _
 
 #: a temporary file of an interrupted write is removed when it is at least this old (and no
 #: process holds its lock)
 STALE_SECONDS = 600
 
-_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link"))  # fmt: skip
+_KINDS = ((stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+          (stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISSOCK, N_("a socket")),
+          (stat.S_ISDIR, N_("a directory")), (stat.S_ISLNK, N_("a symbolic link")))  # fmt: skip
 
 
 class NotRegularFileError(OSError):
@@ -47,8 +47,8 @@ def not_regular(mode: int) -> str | None:
         return None
     for test, what in _KINDS:
         if test(mode):
-            return what
-    return "not a regular file"
+            return _(what)
+    return _("not a regular file")
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:

@@ -232,7 +232,7 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
     name = m.target.partition(".")[2]
     if kind != "provision":
         if name in w.parameters or name in w.definitions:
-            what = "a parameter" if name in w.parameters else "a definition"
+            what = _("a parameter") if name in w.parameters else _("a definition")
             raise AmendmentError(
                 _("amendment {ids} inserts {target}, but law {id} already has "
                   "{what} '{name}'").format(
@@ -381,12 +381,13 @@ def _drop_references(
                     if p.grounds and not kept:
                         full = w.full(p.id)
                         names = ", ".join(w.full(r) for r in p.grounds)
-                        what = "covered" if isinstance(p, Exclusion) else "was granted by"
-                        notices.append(
-                            _("{kind_name} {full} {what} only repealed grounds ({names}): it "
-                              "is inert and left out of the framework").format(
-                                kind_name=p.kind_name, full=full, what=what, names=names)
-                        )
+                        if isinstance(p, Exclusion):
+                            inert = _("exclusion {full} covered only repealed grounds "
+                                      "({names}): it is inert and left out of the framework")
+                        else:
+                            inert = _("component {full} was granted by only repealed grounds "
+                                      "({names}): it is inert and left out of the framework")
+                        notices.append(inert.format(full=full, names=names))
                         del provisions[i]
                         if isinstance(p, Component):
                             removed[full] = by

@@ -147,7 +147,8 @@ class Framework:
             for ex in law.exclusions:
                 full = law.full_id(ex.id)
                 self.exclusion_law[full] = law
-                covered = resolve(law, ex.grounds, f"exclusion '{full}'", "grounds")
+                covered = resolve(law, ex.grounds, _("exclusion '{full}'").format(full=full),
+                                  "grounds")
                 self.exclusion_grounds[full] = covered
                 for ground_id in covered:
                     self.covering[ground_id].append(full)
@@ -159,7 +160,7 @@ class Framework:
                 self.components[full] = (
                     c,
                     law,
-                    resolve(law, c.grounds, f"component '{full}'", "grounds"),
+                    resolve(law, c.grounds, _("component '{full}'").format(full=full), "grounds"),
                 )
         for full, (c, law, __) in self.components.items():
             for replaced in c.instead_of:

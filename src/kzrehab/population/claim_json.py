@@ -27,7 +27,7 @@ from .._suggest import did_you_mean, not_one_of
 from ..claims import Claim, Event
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
-from ..i18n import _
+from ..i18n import N_, _
 from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
 
@@ -151,7 +151,7 @@ def _json_converter(fact: Fact) -> Converter:
             if type(value) is str:
                 return check(fact, value)
             raise BadValue(_("{name} must be {expected}, not {show_value}").format(
-                               name=fact.name, expected=expected, show_value=show_value(value)))
+                               name=fact.name, expected=_(expected), show_value=show_value(value)))
 
     return conv
 
@@ -199,11 +199,15 @@ _TEXT_CHECKS: Mapping[FactKind, Callable[[Fact, str], object]] = {
     FactKind.ENUM: _check_enum,
 }
 _TEXT_EXPECTED: Mapping[FactKind, str] = {
-    FactKind.DATE: "a date string (YYYY, YYYY-MM or YYYY-MM-DD)",
-    FactKind.STR: "a string",
-    FactKind.COUNTRY: "a country code string such as \"KZ\"",
-    FactKind.ENUM: "a string",
+    FactKind.DATE: N_("a date string (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    FactKind.STR: N_("a string"),
+    FactKind.COUNTRY: N_("a country code string such as \"KZ\""),
+    FactKind.ENUM: N_("a string"),
 }
+#: the message of an unknown key, by what the key names
+_UNKNOWN = {"claim fact": N_("unknown claim fact '{key}'{hint}"),
+            "event fact": N_("unknown event fact '{key}'{hint}"),
+            "column": N_("unknown column '{key}'{hint}")}  # fmt: skip
 
 
 def _json_unstructure(fact: Fact) -> Callable[[Any], object]:
@@ -238,10 +242,12 @@ _EVENT_OUT = [("id", _json_unstructure(_EVENT_ID))] + [
 def unknown_key(key: str, facts: Mapping[str, Fact], allowed: Iterable[str], what: str) -> str:
     fact = facts.get(key)
     if fact is not None and fact.derived:
-        return (
-            f"'{key}' is derived by kzrehab ({fact.doc}) and cannot be given in a registry"
-        )
-    return f"unknown {what} '{key}'{did_you_mean(key, allowed)}"
+        return _("'{key}' is derived by kzrehab ({doc}) and cannot be given in a "
+                 "registry").format(key=key, doc=_(fact.doc))
+    hint = did_you_mean(key, allowed)
+    if what in _UNKNOWN:
+        return _(_UNKNOWN[what]).format(key=key, hint=hint)
+    return _("unknown {what} '{key}'{hint}").format(what=what, key=key, hint=hint)
 
 
 # --- structuring ------------------------------------------------------------------------

@@ -27,11 +27,11 @@ import attrs
 
 from .._suggest import did_you_mean
 from ..claims import Claim, Event
-from ..i18n import _
+from ..i18n import N_, _
 from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact
 from .claim_json import CLAIM_CSV, EVENT_CSV, BadValue, Converter, unknown_key
-from .reading import duplicate_id, fail, lines, open_registry, position
+from .reading import duplicate_id, fail, lines, open_registry, position, python_message
 
 #: bytes of a CSV file checked at a time for NUL bytes and UTF-8 (then whole lines)
 _CHECK_BLOCK = 1 << 22
@@ -110,7 +110,7 @@ def _read_csv_rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            fail(_("malformed CSV: {exc}").format(exc=exc), name, start)
+            fail(_("malformed CSV: {exc}").format(exc=python_message(str(exc))), name, start)
         if any(cell.strip() for cell in row):
             yield start, row
         start = reader.line_num + 1
@@ -129,7 +129,7 @@ def _csv_header(path: Path, rows: Iterator[tuple[int, list[str]]], what: str,
         lineno, header = next(rows)
     except StopIteration:
         fail(_("is empty: a {what} file needs a header row naming its "
-               "columns").format(what=what), name)
+               "columns").format(what=_(what)), name)
     return check(name, lineno, header)
 
 
@@ -144,16 +144,17 @@ def check_header(
     allowed = [*converters, *([extra] if extra else [])]
     seen: set[str] = set()
     for i, col in enumerate(columns, 1):
+        where = _("column {n}").format(n=i)
         if col in seen:
-            fail(_("column '{col}' is given twice").format(col=col), name, lineno, f"column {i}")
+            fail(_("column '{col}' is given twice").format(col=col), name, lineno, where)
         seen.add(col)
         if col not in converters and col != extra:
             if not col:
-                fail(_("a column has no name"), name, lineno, f"column {i}")
-            fail(unknown_key(col, facts, allowed, "column"), name, lineno, f"column {i}")
+                fail(_("a column has no name"), name, lineno, where)
+            fail(unknown_key(col, facts, allowed, "column"), name, lineno, where)
     if required not in seen:
         fail(_("the {what} file needs a column "
-               "'{required}'").format(what=what, required=required), name, lineno)
+               "'{required}'").format(what=_(what), required=required), name, lineno)
     return columns
 
 
@@ -226,7 +227,7 @@ class ClaimsTable(abc.ABC):
     line of a CSV file, a row of a Parquet file (``unit``)."""
 
     #: what a position counts, for messages
-    unit = "line"
+    unit = N_("line")
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -250,7 +251,7 @@ class EventsTable(abc.ABC):
     and whether an event id is given twice for one claim are the caller's to check
     (:func:`unknown_claim`, :func:`too_many_events`, :func:`duplicate_event_id`)."""
 
-    unit = "line"
+    unit = N_("line")
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -273,7 +274,7 @@ class CsvClaims(ClaimsTable):
 
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, "claims", claims_header)
+        columns = _csv_header(self.path, rows, N_("claims"), claims_header)
         yield from claim_records(self.name, columns, rows)
 
 
@@ -282,7 +283,7 @@ class CsvEvents(EventsTable):
 
     def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
         rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, "events", events_header)
+        columns = _csv_header(self.path, rows, N_("events"), events_header)
         yield from event_records(self.name, columns, rows)
 
 
@@ -306,7 +307,7 @@ def duplicate_event_id(event_id: str, cid: str, first: int, events_file: str,
     """Raise the error of an event id given twice for one claim (``unit``: what ``first``
     counts, a line or a row)."""
     fail(_("duplicate event id '{event_id}' for claim '{cid}' (first on {unit} {first})").format(
-             event_id=event_id, cid=cid, unit=unit, first=first),
+             event_id=event_id, cid=cid, unit=_(unit), first=first),
           events_file, line, "id")  # fmt: skip
 
 

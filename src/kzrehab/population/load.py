@@ -12,7 +12,7 @@ import attrs
 from .._io import not_regular
 from .._suggest import did_you_mean_path
 from ..errors import Location, RegistryError
-from ..i18n import _
+from ..i18n import N_, _
 from .csv_registry import read_csv
 from .in_memory import InMemoryPopulation
 from .parquet_registry import read_parquet
@@ -23,12 +23,12 @@ from .stored import StoredPopulation
 
 #: what :func:`load_population` reads, for messages and documentation
 SUPPORTED_FORMATS = (
-    "JSON Lines (*.jsonl, *.ndjson)",
-    "CSV (NAME.csv with its events in NAME.events.csv beside it, "
-    "or a directory holding claims.csv and events.csv)",
-    "Parquet (NAME.parquet with its events in NAME.events.parquet beside it, "
-    "or a directory holding claims.parquet and events.parquet)",
-    "a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)",
+    N_("JSON Lines (*.jsonl, *.ndjson)"),
+    N_("CSV (NAME.csv with its events in NAME.events.csv beside it, "
+       "or a directory holding claims.csv and events.csv)"),
+    N_("Parquet (NAME.parquet with its events in NAME.events.parquet beside it, "
+       "or a directory holding claims.parquet and events.parquet)"),
+    N_("a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)"),
 )
 
 
@@ -78,7 +78,7 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
         return RegistryFiles("store", p, None, p.stem)
     raise RegistryError(
         _("cannot tell the format of '{name}': supported are {items}").format(
-            name=p.name, items='; '.join(SUPPORTED_FORMATS)),
+            name=p.name, items="; ".join(_(f) for f in SUPPORTED_FORMATS)),
         Location(file=where),
     )
 
@@ -112,10 +112,9 @@ def _two_tables(p: Path, ext: str, what: str) -> RegistryFiles:
     if not events.is_file():
         raise RegistryError(
             _("the events of a {what} registry go in {name} beside its claims file "
-              "(an events file with {value} "
-              "when there are none)").format(
+              "(an events file with {value} when there are none)").format(
                 what=what, name=events.name,
-                value='only a header row' if ext == '.csv' else 'no rows'),
+                value=_("only a header row") if ext == ".csv" else _("no rows")),
             Location(file=str(events)),
         )
     return RegistryFiles(ext[1:], p, events, p.stem)

@@ -27,7 +27,7 @@ from typing import Any
 
 from .._extras import require
 from ..claims import Claim
-from ..i18n import _
+from ..i18n import N_, _
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .csv_registry import (
     ClaimsTable,
@@ -52,12 +52,13 @@ ACCEPTED: dict[FactKind, tuple[str, ...]] = {
     FactKind.COUNTRY: ("text",),
     FactKind.ENUM: ("text",),
 }
-_WHAT = {FactKind.BOOL: "true or false", FactKind.INT: "an integer",
-         FactKind.DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD as text)", FactKind.STR: "text",
-         FactKind.COUNTRY: "a country code (text)", FactKind.ENUM: "one of its names (text)"}
-_HINT = {"floating point": " (pandas writes an integer column with missing values as "
-                           "floating point: convert it with .astype('Int64') first)",
-         "timestamp": " (cast it to a date first)"}  # fmt: skip
+_WHAT = {FactKind.BOOL: N_("true or false"), FactKind.INT: N_("an integer"),
+         FactKind.DATE: N_("a date (YYYY, YYYY-MM or YYYY-MM-DD as text)"),
+         FactKind.STR: N_("text"), FactKind.COUNTRY: N_("a country code (text)"),
+         FactKind.ENUM: N_("one of its names (text)")}  # fmt: skip
+_HINT = {"floating point": N_(" (pandas writes an integer column with missing values as "
+                              "floating point: convert it with .astype('Int64') first)"),
+         "timestamp": N_(" (cast it to a date first)")}  # fmt: skip
 
 
 def _pyarrow() -> tuple[Any, Any]:
@@ -118,8 +119,8 @@ def _held(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, 
         if held != "null" and held not in ACCEPTED[kind]:
             fail(_("column '{col}' holds {held} values, but {col} is {WHAT}: give it as "
                    "{items}{held2}").format(
-                     col=col, held=held, WHAT=_WHAT[kind], items=' or '.join(ACCEPTED[kind]),
-                     held2=_HINT.get(held, '')), name, key=col)
+                     col=col, held=held, WHAT=_(_WHAT[kind]), items=_(" or ").join(ACCEPTED[kind]),
+                     held2=_(_HINT[held]) if held in _HINT else ""), name, key=col)
         out.append(held)
     return out
 
@@ -160,7 +161,7 @@ _EVENT_KINDS.update(id=FactKind.STR, claim_id=FactKind.STR)
 class ParquetClaims(ClaimsTable):
     """The claims file of a Parquet registry."""
 
-    unit = "row"
+    unit = N_("row")
 
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         with _parquet(self.path, self.name) as (pa, pf):
@@ -172,7 +173,7 @@ class ParquetClaims(ClaimsTable):
 class ParquetEvents(EventsTable):
     """The events file of a Parquet registry."""
 
-    unit = "row"
+    unit = N_("row")
 
     def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
         with _parquet(self.path, self.name) as (pa, pf):

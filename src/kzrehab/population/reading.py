@@ -3,7 +3,8 @@ within the line limit, as UTF-8 text; and the errors that name a file and a line
 
 from __future__ import annotations
 
-__all__ = ["fail", "open_registry", "lines", "decode_line", "position", "duplicate_id"]
+__all__ = ["fail", "open_registry", "lines", "decode_line", "position", "duplicate_id",
+           "python_message"]
 
 import os
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import IO, NoReturn
 
 from .._io import NotRegularFileError, open_regular
 from ..errors import Location, RegistryError
-from ..i18n import _
+from ..i18n import N_, _
 from ..limits import MAX_LINE_BYTES, MAX_REGISTRY_BYTES
 
 
@@ -90,4 +91,20 @@ def duplicate_id(claim_id: str, first: int, name: str, line: int,
     """Raise the error of a claim id given twice (``first``: the line it was first on, or
     the row of a Parquet file: ``unit``)."""
     fail(_("duplicate claim id '{claim_id}' (first on {unit} {first})").format(
-             claim_id=claim_id, unit=unit, first=first), name, line, "id")
+             claim_id=claim_id, unit=_(unit), first=first), name, line, "id")
+
+
+#: the messages of Python's JSON and CSV readers (English), translated where they are shown
+_PYTHON_MESSAGES = frozenset({
+    N_("Expecting value"), N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"), N_("Extra data"),
+    N_("Unterminated string starting at"), N_("Invalid control character at"),
+    N_("Invalid \\escape"), N_("Invalid \\uXXXX escape"), N_("unexpected end of data"),
+    N_("line contains NUL"),
+})
+
+
+def python_message(text: str) -> str:
+    """A message of Python's ``json`` or ``csv`` module in the language of output (as it is
+    when it is not one of theirs kzrehab knows)."""
+    return _(text) if text in _PYTHON_MESSAGES else text

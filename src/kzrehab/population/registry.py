@@ -78,7 +78,7 @@ from .claim_json import (
     show_value,
 )
 from .csv_registry import CsvClaims, CsvEvents, read_csv
-from .reading import decode_line, duplicate_id, fail, lines, open_registry
+from .reading import decode_line, duplicate_id, fail, lines, open_registry, python_message
 
 T = TypeVar("T")
 #: a claim's checked facts and its events' (see :meth:`JsonlReader.records`)
@@ -290,8 +290,8 @@ class JsonlReader:
                     if obj is None:
                         obj = decode(text)
                 except json.JSONDecodeError as exc:
-                    fail(_("invalid JSON: "
-                           "{msg}").format(msg=exc.msg), name, lineno, column=exc.colno)
+                    fail(_("invalid JSON: {msg}").format(msg=python_message(exc.msg)), name,
+                         lineno, column=exc.colno)
                 except RecursionError:
                     fail(_("invalid JSON: nested too deeply"), name, lineno)
                 except ValueError as exc:

@@ -461,33 +461,34 @@ def _problem(fact: Any, col: Any, allowed: dict[str, npt.NDArray[np.bool_]],
     """What is wrong with one column of a chunk, or None."""
     kind = fact.kind
     if kind is FactKind.BOOL:
-        return None if bool(((col >= 0) & (col <= 2)).all()) else "a value is not 0, 1 or 2"
+        return None if bool(((col >= 0) & (col <= 2)).all()) else _("a value is not 0, 1 or 2")
     if kind in (FactKind.INT, FactKind.DATE):
         lo, hi = col
         if bool(np.isnan(lo).any() | np.isnan(hi).any()):
-            return "a value is NaN"
+            return _("a value is NaN")
         if bool((lo > hi).any()):
-            return "a range's low end is above its high end"
+            return _("a range's low end is above its high end")
         if kind is FactKind.DATE:
             for end in (lo, hi):
                 known = end[np.isfinite(end)]
                 if bool(((known < _DAYS[0]) | (known > _DAYS[1]) | (known != np.floor(known)))
                         .any()):  # fmt: skip
-                    return "a date is not a day from year 1 to 9999"
+                    return _("a date is not a day from year 1 to 9999")
         return None
     if fact.name == "id" and scope == "claim":
         expected = np.arange(first, first + cols.n_claims, dtype=col.dtype)
-        return None if np.array_equal(col, expected) else "a claim's id code is not its row"
+        return None if np.array_equal(col, expected) else _("a claim's id code is not its row")
     size = sizes[OWN_TABLES.get(fact.name, "") if scope == "claim" else ""]
     if bool(((col < -1) | (col >= size)).any()):
-        return f"a code is outside its table of {size} strings"
+        return _("a code is outside its table of {size} strings").format(size=size)
     if kind is FactKind.ENUM or kind is FactKind.COUNTRY:
         ok = allowed[fact.name if kind is FactKind.ENUM else ""]
         used = col[col >= 0]
         if used.size and not bool(ok[used].all()):
             bad = cols.strings[int(used[~ok[used]][0])]
-            what = f"{fact.name} value" if kind is FactKind.ENUM else "country code"
-            return f"'{bad}' is not a {what}"
+            if kind is FactKind.ENUM:
+                return _("'{bad}' is not a {fact} value").format(bad=bad, fact=fact.name)
+            return _("'{bad}' is not a country code").format(bad=bad)
     return None
 
 

@@ -49,9 +49,9 @@ import attrs
 
 from .. import vocabulary
 from .._suggest import not_one_of
-from ..i18n import _
+from ..i18n import _, ngettext
 from .ast import Lit, Node, Op, SetLit
-from .types import BOOL, EVENTS, NUM, Type
+from .types import _WORDS, BOOL, EVENTS, NUM, Type
 from .values import (
     UNBOUNDED,
     Interval,
@@ -177,8 +177,9 @@ class Operator:
 
 def _expect(t: Type, kinds: set[str], arg: int, what: str) -> None:
     if t.kind not in kinds:
-        raise TypeProblem(_("{what} needs {items}, not {t}").format(
-                              what=what, items=' or '.join(sorted(kinds)), t=t), arg)
+        items = _(" or ").join(_(_WORDS.get(k, k)) for k in sorted(kinds))
+        raise TypeProblem(_("{what} needs {items}, not {t}").format(what=what, items=items, t=t),
+                          arg)
 
 
 def _event(types: Sequence[Type]) -> bool:
@@ -327,9 +328,9 @@ def _arity(n: int) -> Callable[[TypeRule], TypeRule]:
     def wrap(rule: TypeRule) -> TypeRule:
         def checked(node: Op, types: Sequence[Type]) -> Type:
             if len(types) != n:
-                plural = "argument" if n == 1 else "arguments"
-                raise TypeProblem(_("{op}() takes {n} {plural}, not {n2}").format(
-                                      op=node.op, n=n, plural=plural, n2=len(types)))
+                raise TypeProblem(ngettext("{op}() takes {n} argument, not {given}",
+                                           "{op}() takes {n} arguments, not {given}", n).format(
+                                      op=node.op, n=n, given=len(types)))
             return rule(node, types)
 
         return checked
