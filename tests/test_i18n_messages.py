@@ -106,8 +106,8 @@ def _run(capsys: pytest.CaptureFixture[str], lang: str, *argv: str | Path) -> tu
 
 def _cases(test: Any) -> list[Any]:
     """The parameter sets of a parametrized test of another module (its cases, reused)."""
-    marks = [m for m in test.pytestmark if m.name == "parametrize" and len(m.args[0]) > 1
-             or m.name == "parametrize" and m.args[0] not in ("command", "lang")]  # fmt: skip
+    marks = [m for m in test.pytestmark
+             if m.name == "parametrize" and m.args[0] not in ("command", "lang")]  # fmt: skip
     return [p.values if hasattr(p, "values") else p for p in marks[0].args[1]]
 
 
@@ -156,9 +156,9 @@ def test_draft_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, lang: 
                       content: str | bytes) -> None:  # fmt: skip
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)
-    law = tmp_path / "law.toml"
-    argv = [path] if name == "law.toml" or not name.startswith("amend") else [path]
-    if name.startswith("amend"):
+    argv = [path]
+    if name.startswith("amend"):  # a bill, with the law it amends
+        law = tmp_path / "law.toml"
         law.write_text(cli_errors.LAW, encoding="utf-8")
         argv = [law, path]
     status, text = _run(capsys, lang, "check", *argv)
@@ -333,16 +333,17 @@ def test_a_failing_case(capsys: pytest.CaptureFixture[str], tmp_path: Path, lang
         shown = [f"{f.what}: {f.expected} / {f.got}\n" + "\n".join(f.explanation)
                  for r in results for f in r.failures]  # fmt: skip
     assert shown
-    ids = [line.split(":")[0] for line in (ROOT / "drafts").rglob("*.toml")
-           for line in line.read_text(encoding="utf-8").splitlines()]  # fmt: skip
-    _check(lang, "\n".join(shown), [text, *ids, *_law_ids()])
+    _check(lang, "\n".join(shown), [text, *_law_ids()])
 
 
 def _law_ids() -> list[str]:
     """Every id and fact name of the drafts, which a case's explanation quotes."""
     return [line for path in sorted((ROOT / "drafts").rglob("*.toml"))
             for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip().startswith(("id =", "when =", "unless =", "[", "amount ="))]  # fmt: skip
+            if line.strip().startswith(_QUOTED)]  # fmt: skip
+
+
+_QUOTED = ("id =", "when =", "unless =", "[", "amount =")
 
 
 # -- the library's own words -----------------------------------------------------------------

@@ -342,7 +342,7 @@ class Coverage(Summaries):
         components: dict[str, Tri] = {}
         lo: dict[str, Floats] = {}
         hi: dict[str, Floats] = {}
-        for cid, (comp, __, __) in framework.components.items():
+        for cid, (comp, _law, _grounds) in framework.components.items():
             components[cid] = np.fromiter((r.components[cid] for r in results), np.int8, n)
             if comp.amount is not None:
                 ranges = [r.amounts.get(cid) for r in results]

@@ -99,7 +99,7 @@ def instead_of_findings(fw: Framework) -> list[str]:
             target = law.full_id(replaced)
             if target not in fw.components:
                 continue  # its law is not in the framework (a notice says so)
-            __, old_law, __ = fw.components[target]
+            _replaced, old_law, _its_grounds = fw.components[target]
             if target not in fw.checked(old_law.id).amounts:
                 continue  # the replaced component pays no amount
             if full not in fw.checked(law.id).amounts:

@@ -215,7 +215,7 @@ class Builder:
                     heading=art.heading.default,
                     text=text,
                     id=art.id,
-                    provisions=tuple(p for __, __, p in found),
+                    provisions=tuple(p for _key, _index, p in found),
                     wordings=_wordings(heading=art.heading, text=art.text),
                 )
             )

@@ -531,12 +531,18 @@ def _origin(tp: Any) -> Any:
     return get_origin(tp)
 
 
+def _noun(cl: type) -> str:
+    """What a raw class is called in messages, in the language of output."""
+    noun = _NOUNS.get(cl, N_("this table"))
+    return _(noun)
+
+
 def structure_problems(
     exc: BaseException, path: str, cl: type | None
 ) -> Iterator[tuple[str, str, type | None]]:
     """``(key path, message, class)`` for every problem inside a cattrs error."""
     if isinstance(exc, ForbiddenExtraKeysError):
-        noun = _(_NOUNS.get(exc.cl, N_("this table")))
+        noun = _noun(exc.cl)
         keys = [f.name for f in attrs.fields(exc.cl)]
         for extra in sorted(exc.extra_fields):
             message = _("'{extra}' is not a key of {noun}{hint}").format(
@@ -560,7 +566,7 @@ def structure_problems(
         if not parent and name == "law":
             yield "", _("the file has no [law] table"), cl
         else:
-            noun = _(_NOUNS.get(cl or object, N_("this table")))
+            noun = _noun(cl or object)
             yield parent, _("{noun} needs '{name}'").format(noun=noun, name=name), cl
     elif isinstance(exc, _Problem):
         yield (join(path, exc.subkey) if exc.subkey else path), str(exc), cl

@@ -295,7 +295,7 @@ class Structurer:
 
     def __init__(self) -> None:
         self.memo: dict[str, dict[str, object]] = {
-            name: {} for name, (code, __, __) in (*_CLAIM_TABLE.items(), *_EVENT_TABLE.items())
+            name: {} for name, (code, _low, _conv) in (*_CLAIM_TABLE.items(), *_EVENT_TABLE.items())
             if code == _MEMO
         }  # fmt: skip
         self.limit = MAX_EVENTS_PER_CLAIM.value

@@ -51,7 +51,7 @@ from .. import vocabulary
 from .._suggest import not_one_of
 from ..i18n import _, ngettext
 from .ast import Lit, Node, Op, SetLit
-from .types import _WORDS, BOOL, EVENTS, NUM, Type
+from .types import BOOL, EVENTS, NUM, Type, kind_word
 from .values import (
     UNBOUNDED,
     Interval,
@@ -177,7 +177,7 @@ class Operator:
 
 def _expect(t: Type, kinds: set[str], arg: int, what: str) -> None:
     if t.kind not in kinds:
-        items = _(" or ").join(_(_WORDS.get(k, k)) for k in sorted(kinds))
+        items = _(" or ").join(kind_word(k) for k in sorted(kinds))
         raise TypeProblem(_("{what} needs {items}, not {t}").format(what=what, items=items, t=t),
                           arg)
 

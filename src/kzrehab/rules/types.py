@@ -7,7 +7,7 @@ is only meaningful inside ``events[...]``.
 
 from __future__ import annotations
 
-__all__ = ["Type", "BOOL", "NUM", "DATE", "STR", "COUNTRY", "STRLIT", "EVENTS"]
+__all__ = ["Type", "BOOL", "NUM", "DATE", "STR", "COUNTRY", "STRLIT", "EVENTS", "kind_word"]
 
 import attrs
 
@@ -52,23 +52,29 @@ class Type:
         if self.kind == "enum":
             return _("'{fact}' value").format(fact=self.of)
         if self.kind == "set":
-            return _("set of {of}").format(of=_(_WORDS.get(self.of, self.of)))
+            return _("set of {of}").format(of=kind_word(self.of))
         if self.kind == "range":
-            return _("range of {of}").format(of=_(_WORDS.get(self.of, self.of)))
+            return _("range of {of}").format(of=kind_word(self.of))
         if self.kind == "proj":
-            return _("event {of}s").format(of=_(_WORDS.get(self.of, self.of)))
+            return _("event {of}s").format(of=kind_word(self.of))
         if self.kind == "events":
             return _("event set")
         if self.kind == "strlit":
             return _("string")
         if self.kind == "num":
             return _("number")
-        return _(_WORDS.get(self.kind, self.kind))
+        return kind_word(self.kind)
 
 
 #: the kinds as their names are shown (as they are in English), marked for the catalogs
 _WORDS = {"num": N_("num"), "date": N_("date"), "strlit": N_("strlit"), "bool": N_("bool"),
           "str": N_("str"), "country": N_("country")}
+
+
+def kind_word(kind: str) -> str:
+    """A kind of value (``num``) as messages name it, in the language of output."""
+    word = _WORDS.get(kind, kind)
+    return _(word)
 
 BOOL = Type("bool")
 NUM = Type("num")
