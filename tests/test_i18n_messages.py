@@ -29,6 +29,7 @@ from kzrehab.laws.schema import ACTIONS
 from kzrehab.lawtests import _CASE_KEYS
 from kzrehab.outcome import SHOWN_STATUSES
 from kzrehab.population import load_population
+from kzrehab.rules.values import K
 
 from . import test_cli_errors as cli_errors
 from . import test_lawtests as lawtests
@@ -366,3 +367,27 @@ def test_english_is_unchanged() -> None:
     assert info.value.message == "TOML syntax error: Expected ']' at the end of a table declaration"
     text = textwrap.dedent(FINDINGS)
     assert "Zakon" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_words_of_explanations(lang: str) -> None:
+    """What ``explain`` quotes from the library: the facts that would decide a claim, how
+    each event fared in a filter, an unknown value."""
+    from kzrehab.claims import Event
+    from kzrehab.gaps import Decider, Slot
+    from kzrehab.rules.interpreter import EventMark, display
+
+    with LANGS[lang]():
+        texts = [
+            Decider("status", (Slot("outcome", 0),), yes=(("quashed",),), no=(("convicted",),),
+                    open=(("pending",),)).describe(),
+            Decider("t:c", (Slot("pensioner"),), yes=((True,),), no=((False,),)).describe(),
+            EventMark(0, Event(measure="exile"), "in").describe(),
+            EventMark(1, Event(), "maybe").describe(),
+            display(None),
+            display(((0, K.TRUE), (1, K.UNKNOWN))),
+        ]
+    _check(lang, "\n".join(texts), ["quashed convicted pending"])
+    if lang == "ru":
+        assert texts[0] == ("событие 1: outcome: имеет право, если quashed; не имеет права, если "
+                            "convicted; остаётся открытым, если pending")

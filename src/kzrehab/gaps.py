@@ -87,7 +87,7 @@ class Slot:
     def __str__(self) -> str:
         if self.event is None:
             return self.fact
-        return f"event {self.event_id or self.event + 1}: {self.fact}"
+        return _("event {n}: {fact}").format(n=self.event_id or self.event + 1, fact=self.fact)
 
 
 @attrs.frozen
@@ -113,13 +113,15 @@ class Decider:
 
     def describe(self) -> str:
         """``event 1: outcome: eligible if quashed; ineligible if convicted, served``."""
-        words = ("received", "not received") if self.target != "status" else (
-            "eligible", "ineligible")
+        if self.target == "status":
+            words = (_("eligible if {combos}"), _("ineligible if {combos}"))
+        else:
+            words = (_("received if {combos}"), _("not received if {combos}"))
 
         def combos(cs: tuple[tuple[Value, ...], ...]) -> str:
             return ", ".join(" & ".join(str(v) for v in c) for c in cs)
-        parts = [f"{w} if {combos(cs)}" for w, cs in zip(words, (self.yes, self.no),
-                                                          strict=True) if cs]
+        parts = [w.format(combos=combos(cs)) for w, cs in zip(words, (self.yes, self.no),
+                                                               strict=True) if cs]
         if self.open:
             parts.append(_("still open if {combos}").format(combos=combos(self.open)))
         return f"{' & '.join(str(s) for s in self.facts)}: {'; '.join(parts)}"
