@@ -12,6 +12,7 @@ Kazakh and Russian the same messages hold no English word of their own either.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
@@ -375,13 +376,23 @@ def test_the_words_of_explanations(lang: str) -> None:
     each event fared in a filter, an unknown value."""
     from kzrehab.claims import Event
     from kzrehab.gaps import Decider, Slot
+    from kzrehab.narrowing import Value
     from kzrehab.rules.interpreter import EventMark, display
+    from kzrehab.rules.values import Interval
+    from kzrehab.vocabulary import FactKind
+
+    def text(word: str) -> Value:
+        return Value(FactKind.ENUM, word)
+
+    day = dt.date(1938, 1, 1).toordinal()
+    early, late = Interval(float("-inf"), day - 1.0), Interval(float(day), float("inf"))
 
     with LANGS[lang]():
         texts = [
-            Decider("status", (Slot("outcome", 0),), yes=(("quashed",),), no=(("convicted",),),
-                    open=(("pending",),)).describe(),
-            Decider("t:c", (Slot("pensioner"),), yes=((True,),), no=((False,),)).describe(),
+            Decider("status", (Slot("outcome", 0),), yes=((text("quashed"),),),
+                    no=((text("convicted"),),), open=((text("pending"),),)).describe(),
+            Decider("t:c", (Slot("start"),), yes=((Value(FactKind.DATE, early),),),
+                    no=((Value(FactKind.DATE, late),),)).describe(),
             EventMark(0, Event(measure="exile"), "in").describe(),
             EventMark(1, Event(), "maybe").describe(),
             display(None),
