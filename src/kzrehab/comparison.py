@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from . import i18n
 from .coverage import (
     Coverage,
     cents_json,
@@ -163,8 +164,9 @@ class CoverageDiff:
     def __init__(self, base: Coverage, head: Coverage) -> None:
         if len(base) != len(head) or base.population.digest != head.population.digest:
             raise UsageError(
-                "cannot diff coverages of different populations "
-                f"('{base.population.name}' and '{head.population.name}')"
+                i18n._("cannot diff coverages of different populations "
+                       "('{name}' and '{name2}')").format(
+                    name=base.population.name, name2=head.population.name)
             )
         self.base = base
         self.head = head

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
 from .errors import EvaluationError, KzrehabError
+from .i18n import _, decimal
 from .laws.framework import Framework, is_constant
 from .outcome import ClaimResult, ProvisionResult, Ties
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
@@ -210,7 +211,7 @@ class Known(NamedTuple):
         """The values of claims ``a`` to ``b`` (excluded): a chunk's (the very arrays when
         the chunk is every claim, so that a coverage made from them holds them)."""
         whole = [len(v) == b for v in self.steps.values()]
-        whole += [len(lo) == b for lo, _ in self.amounts.values()]
+        whole += [len(lo) == b for lo, __ in self.amounts.values()]
         if a == 0 and all(whole):
             return self
         return Known({k: v[a:b] for k, v in self.steps.items()},
@@ -378,10 +379,10 @@ def evaluate(
                    for c in population.claims]  # fmt: skip
         return Coverage.from_results(fw, population, as_of, results)
     if engine != "vectorised":
-        raise ValueError(f"unknown engine {engine!r}")
+        raise ValueError(_("unknown engine {engine!r}").format(engine=engine))
     for cov in reuse:
         if cov.population is not population or cov.as_of != as_of:
-            raise ValueError("only coverages of the same population at the same date are reused")
+            raise ValueError(_("only coverages of the same population at the same date are reused"))
     known = Known.of(reuse) if reuse else None
     pooled = known is None and on_pool(population, jobs)
     parts: list[Part] = []
@@ -426,7 +427,7 @@ def summarize(
         if progress is not None:
             progress(done)
     if total is None:
-        raise ValueError("the population has no claims")
+        raise ValueError(_("the population has no claims"))
     return CoverageSummary(fw, population, as_of, total)
 
 
@@ -438,7 +439,7 @@ def constant_amounts(
     dated; a date on which some parameter has no value yet is left out."""
     outputs = plan_of(fw).by_key
     laws = [fw.components[c][1] for c in components]
-    dates = {d for law in laws for p in law.parameters.values() for d, _ in p.values if d}
+    dates = {d for law in laws for p in law.parameters.values() for d, __ in p.values if d}
     for day in sorted(dates) or [dt.date.today()]:
         try:
             evs = evaluators(fw, day)
@@ -459,7 +460,7 @@ def check_amounts(fw: Framework) -> None:
     law takes a new value."""
     for o in plan_of(fw).of_kind("amount"):
         assert o.subject is not None
-        comp, law, _ = fw.components[o.subject]
+        comp, law, __ = fw.components[o.subject]
         assert comp.amount is not None
         if not is_constant(fw.checked(law.id).amounts[o.subject].node, fw.checked(law.id)):
             continue
@@ -468,14 +469,17 @@ def check_amounts(fw: Framework) -> None:
             problem = amount_problem(value)
             if problem == "negative":
                 raise EvaluationError(
-                    f"the amount of component '{o.subject}' is negative ({display(value)}) "
-                    f"from {day.isoformat()}; a law's amounts must not be negative",
+                    _("the amount of component '{subject}' is negative ({display}) "
+                      "from {day}; a law's amounts must not be negative").format(
+                        subject=o.subject, display=display(value), day=day.isoformat()),
                     comp.amount.origin,
                 )
             if problem is not None:
                 raise EvaluationError(
-                    f"the amount of component '{o.subject}' is {display(value)} tenge from "
-                    f"{day.isoformat()}, above the ceiling of {MAX_AMOUNT:,.0f} tenge a claim",
+                    _("the amount of component '{subject}' is {display} tenge from "
+                      "{day}, above the ceiling of {MAX_AMOUNT} tenge a claim").format(
+                        subject=o.subject, display=display(value), day=day.isoformat(),
+                        MAX_AMOUNT=decimal(MAX_AMOUNT, 0)),
                     comp.amount.origin,
                 )
 
@@ -558,7 +562,7 @@ def evaluate_many(
 
     results = iter(ordered_map(_run_chunk, tasks, jobs, finished))
     for fw, cs in zip(frameworks, per, strict=True):
-        got = [next(results) for _ in cs]
+        got = [next(results) for __ in cs]
         error = next((p for p in got if isinstance(p, KzrehabError)), None)
         parts = [p for p in got if isinstance(p, Part)]
         out.append(error if error is not None else
