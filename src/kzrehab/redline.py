@@ -573,9 +573,8 @@ _METADATA = ("title", "kind", "status", "version", "effective", "adopted", "publ
 def diff_law(base: Law | None, head: Law | None, language: str | None = None) -> LawDiff:
     """The structural diff of two versions of one law (either may be None: added/removed),
     its texts compared in every language and its redlines in ``language`` (see the
-    module's *Languages*; by default the language of output, :func:`kzrehab.i18n.current`)."""
-    language = language or current()
-    law = head or base
+    module's *Languages*), by default the language of output (:func:`kzrehab.i18n.current`)."""
+    language, law = language or current(), head or base
     if law is None:
         raise ValueError("diff_law needs at least one version")
     if base is not None and head is not None and base.id != head.id:
@@ -614,9 +613,7 @@ def diff_law(base: Law | None, head: Law | None, language: str | None = None) ->
 def diff_laws(
     base: Iterable[Law], head: Iterable[Law], language: str | None = None
 ) -> list[LawDiff]:
-    """Diff two sets of laws matched by id: head order, then laws only in the base; the
-    redlines in ``language`` (by default the language of output)."""
-    language = language or current()
+    """Diff laws matched by id (head order, then the base's own), redlines in ``language``."""
     before = {law.id: law for law in base}
     after = {law.id: law for law in head}
     ids = [*after, *(i for i in before if i not in after)]

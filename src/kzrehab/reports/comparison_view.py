@@ -87,10 +87,14 @@ def _value(text: str | None) -> str:
     return _("(none)") if text is None else text
 
 
+#: a field's text in one language (the draft's dotted key ``title.kk``)
+_FIELD_IN = {"kk": N_("{field}.kk"), "ru": N_("{field}.ru"), "en": N_("{field}.en")}
+
+
 def _field(name: str) -> str:
-    """A field's name (``title``, ``title.kk``) in words."""
-    base, dot, lang = name.partition(".")
-    return f"{word(base)}{dot}{lang}"
+    """A field's name (``title``; ``title.kk``, its Kazakh text) in words."""
+    base, _dot, lang = name.partition(".")
+    return _(_FIELD_IN[lang]).format(field=word(base)) if lang in _FIELD_IN else word(name)
 
 
 def _law_changes(law: LawChange) -> list[Block]:
