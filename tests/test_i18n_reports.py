@@ -267,3 +267,13 @@ def test_enum_values_are_written_as_the_glossary_writes_them() -> None:
         assert word("peasants:payment") == "peasants:payment"  # an identifier
     with i18n.language("kk"):
         assert word("undetermined") == "анықталмаған"
+
+
+@pytest.mark.parametrize("cell", ["1\xa0234", "+1\xa0234", "-5", "1\xa0234,50", "12,5%",
+                                  "12,5\xa0%", "-1\xa0171\xa0736,00 … 113\xa0045,00",
+                                  "0,00 … ∞"])  # fmt: skip
+def test_locale_numbers_are_right_aligned(cell: str) -> None:
+    from kzrehab.reports.text import is_number
+
+    assert is_number(cell)
+    assert not is_number("₸, единовременно") and not is_number("имеет право")
