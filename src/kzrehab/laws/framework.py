@@ -62,8 +62,8 @@ class Framework:
         amended = apply_amendments(laws)  # also refuses a law given twice
         self.laws: tuple[Law, ...] = amended.laws
         notices = list(amended.notices)
-        before = like._checked if like is not None else {}
-        self._checked = {law.id: self._check_law(law, before.get(law.id)) for law in self.laws}
+        before: Mapping[str, CheckedLaw] = like._checked if like is not None else {}
+        self._checked: dict[str, CheckedLaw] = {law.id: self._check_law(law, before.get(law.id)) for law in self.laws}
         self._index_provisions(notices)
         #: what the drafter should know that is not an error (e.g. a reference not applied)
         self.notices: tuple[str, ...] = tuple(notices)
