@@ -18,7 +18,7 @@ from kzrehab import attribution
 from kzrehab.attribution import compare
 from kzrehab.claims import Claim
 from kzrehab.errors import RuleTypeError
-from kzrehab.evaluation import evaluate, program_of
+from kzrehab.evaluation import Known, evaluate, program_of
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
 from kzrehab.plan import is_group, plan_of
@@ -219,3 +219,16 @@ def test_the_status_of_many_grounds_is_grouped_by_name() -> None:
     before = {id(n) for n in walk(status)}
     new = [n for n in walk(other) if id(n) not in before]
     assert 0 < len(new) < 30
+
+
+def test_the_known_groups_are_one_value_per_claim() -> None:
+    """Two groups of one step (two categories of the same grounds) are one value, not two
+    joined: a variant's diff then finds the head's very arrays where nothing changed."""
+    cond = "exists(events[measure == 'exile'])"
+    text = _law({f"g{i}": cond if i % 2 else "pensioner" for i in range(300)})
+    fw = _fw(text.replace('category = "c"', 'category = "a"', 150))
+    people = tuple(Claim(f"c{i}", claimant="victim") for i in range(3))
+    cov = evaluate(fw, InMemoryPopulation("p", people), AS_OF)
+    known = Known.of((cov,))
+    assert all(len(v) == 3 for v in known.steps.values())
+    assert known.rows(0, 3) is known

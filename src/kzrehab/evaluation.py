@@ -254,8 +254,8 @@ def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
     from .rules.compiler import broadcast
 
     program = program_of(cov.framework, cov.framework.parameters_at(cov.as_of))
-    wanted = [step for node, step in program.compiled() if is_group(node)
-              and program.signature(step) not in steps]  # fmt: skip
+    wanted = list(dict.fromkeys(step for node, step in program.compiled() if is_group(node)
+                                and program.signature(step) not in steps))  # fmt: skip
     if not wanted:
         return {}
     parts: dict[int, list[Any]] = {s: [] for s in wanted}
