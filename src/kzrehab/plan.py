@@ -149,18 +149,18 @@ def _grouped(nodes: tuple[Node, ...], level: int) -> Node:
     found = _ANY.get(key)
     if found is not None:
         return found
-    while True:  # a group ends after a tree that closes groups of this level
-        runs: list[tuple[Node, ...]] = []
-        start = 0
-        for i, n in enumerate(nodes):
-            if _level(n) >= level:
-                runs.append(nodes[start : i + 1])
-                start = i + 1
-        if start < len(nodes):
-            runs.append(nodes[start:])
-        if len(runs) > 1:
-            break
-        level -= 1  # at level 0 every tree ends a run: there are several
+    # a group ends after a tree that closes groups of its level: the highest level at which
+    # some tree but the last closes one, so that there are several (at level 0, every tree)
+    levels = [_level(n) for n in nodes]
+    level = min(level, max(levels[:-1]))
+    runs: list[tuple[Node, ...]] = []
+    start = 0
+    for i, closes in enumerate(levels):
+        if closes >= level:
+            runs.append(nodes[start : i + 1])
+            start = i + 1
+    if start < len(nodes):
+        runs.append(nodes[start:])
     tree = _balanced([_grouped(r, level - 1) for r in runs])
     _GROUPS[id(tree)] = tree
     _ANY[key] = tree
@@ -260,9 +260,12 @@ def _build(fw: Framework) -> Plan:
                 tree = _and(tree, _not(_any(barred)))
             outputs.append(Output(f"applies:{full}", "applies", tree, None, full))
     grounds = list(fw.covering)
-    outputs.append(Output("status", "status", _any([out(f"applies:{g}") for g in grounds])))
-    for cat in fw.categories:
-        members = [out(f"applies:{g}") for g in grounds if fw.ground_category[g] == cat]
+    status_of = [out(f"applies:{g}") for g in grounds]
+    outputs.append(Output("status", "status", _any(status_of)))
+    granting: dict[str, list[Node]] = {cat: [] for cat in fw.categories}
+    for g, applies in zip(grounds, status_of, strict=True):
+        granting[fw.ground_category[g]].append(applies)
+    for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category", _any(members), None, cat))
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
