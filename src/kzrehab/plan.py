@@ -93,7 +93,7 @@ _OUT: dict[str, Name] = {}
 # made once for what they are made of (an operator over the very same arguments gives the
 # very same node), and an ``or`` of many outputs is cut into groups by its outputs' names,
 # not by their positions: taking one ground out of the status changes only the groups on
-# its path (about sixteen ``or`` each), not the whole tree, and the other groups' values
+# its path (about eight ``or`` each), not the whole tree, and the other groups' values
 # are known (:func:`is_group`, :class:`kzrehab.evaluation.Known`).
 
 #: the trees made, by operator and the identities of their arguments (a node keeps its
@@ -104,7 +104,7 @@ _ANY: weakref.WeakValueDictionary[tuple[object, ...], Node] = weakref.WeakValueD
 #: the groups of an ``or`` of many outputs (:func:`is_group`), by identity
 _GROUPS: weakref.WeakValueDictionary[int, Node] = weakref.WeakValueDictionary()
 _FALSE = Lit(False)
-#: the highest level of a group: groups of about 16**7 outputs are never reached
+#: the highest level of a group: groups of about 8**7 outputs are never reached
 _TOP = 7
 _LEVELS: dict[str, int] = {}
 
@@ -118,8 +118,8 @@ def _op(op: str, args: tuple[Node, ...]) -> Op:
 
 
 def _level(node: Node) -> int:
-    """How many levels of groups an output closes: 1 in 16 closes a group of level 1, 1 in
-    256 also one of level 2, … (a hash of its name: the same for the same output)."""
+    """How many levels of groups an output closes: 1 in 8 closes a group of level 1, 1 in
+    64 also one of level 2, … (a hash of its name: the same for the same output)."""
     if not isinstance(node, Name):
         return 0
     level = _LEVELS.get(node.name)
@@ -135,8 +135,8 @@ def _level(node: Node) -> int:
 def _any(nodes: Sequence[Node]) -> Node:
     """Kleene OR of trees; false for none. Its depth grows with the logarithm of the number
     of trees (two thousand grounds make a status about twenty levels deep, not two
-    thousand): the trees are cut into groups of about sixteen, the groups into groups of
-    about sixteen groups, …, by the trees' names (``or`` is associative and commutative)."""
+    thousand): the trees are cut into groups of about eight, the groups into groups of
+    about eight groups, …, by the trees' names (``or`` is associative and commutative)."""
     if not nodes:
         return _FALSE
     return _grouped(tuple(nodes), _TOP)
@@ -175,8 +175,11 @@ def _balanced(nodes: Sequence[Node]) -> Node:
 
 
 def is_group(node: Node) -> bool:
-    """Whether ``node`` is a group of an ``or`` of several outputs (see above): the values
-    worth keeping, so that a variant that takes one output out evaluates only its groups."""
+    """Whether ``node`` is a group of an ``or`` of many outputs (a status, a category, the
+    grounds of a component): such an ``or`` is cut into groups of about eight outputs by
+    their names, groups of groups, and so on. Their values are worth keeping
+    (:class:`kzrehab.evaluation.Known`): a variant that takes one output out evaluates only
+    the groups on its path."""
     return _GROUPS.get(id(node)) is node
 
 

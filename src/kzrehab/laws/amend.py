@@ -42,7 +42,7 @@ from __future__ import annotations
 
 __all__ = ["Amended", "apply_amendments", "drop_references"]
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -323,8 +323,8 @@ def _covered(work: Mapping[str, _Work], gone: Collection[str] | None = None
             if not isinstance(p, Exclusion | Component):
                 continue
             refs = {w.full(r) for r in p.grounds} if p.grounds else None
-            if gone is not None and (refs is None and w.law.id not in hit
-                                     or refs is not None and refs.isdisjoint(gone)):
+            if gone is not None and ((refs is None and w.law.id not in hit)
+                                     or (refs is not None and refs.isdisjoint(gone))):
                 continue  # fmt: skip
             if refs is None:
                 out[w.full(p.id)] = set(grounds(w.law.id))

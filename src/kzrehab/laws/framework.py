@@ -54,7 +54,12 @@ def _full(law: Law, ref: str) -> str:
 class Framework:
     """A set of laws read together, amendments applied and every expression checked: the
     checked laws and an index of their provisions. A value: once built, nothing in it is
-    assigned again (assigning an attribute raises :class:`AttributeError`)."""
+    assigned again (assigning an attribute raises :class:`AttributeError`).
+
+    ``like``: another framework (attribution's head, of which this one takes one change
+    back) whose checked laws lend what cannot differ — a law that is the very same, or,
+    where the definitions and the parameters' names are the same, each provision that is
+    the very same object — so that only what differs is checked."""
 
     _built = False
 
@@ -63,7 +68,9 @@ class Framework:
         self.laws: tuple[Law, ...] = amended.laws
         notices = list(amended.notices)
         before: Mapping[str, CheckedLaw] = like._checked if like is not None else {}
-        self._checked: dict[str, CheckedLaw] = {law.id: self._check_law(law, before.get(law.id)) for law in self.laws}
+        self._checked: dict[str, CheckedLaw] = {
+            law.id: self._check_law(law, before.get(law.id)) for law in self.laws
+        }
         self._index_provisions(notices)
         #: what the drafter should know that is not an error (e.g. a reference not applied)
         self.notices: tuple[str, ...] = tuple(notices)
