@@ -468,7 +468,7 @@ def _rewrite(path: Path, change: Any, *, rehash: bool = True, meta: Any = None) 
     document = json.loads(arrays.pop("meta").tobytes())
     change(arrays)
     if rehash:
-        document["hashes"] = {n: store._hash(n, a) for n, a in arrays.items()}
+        document.update(store.hashed(arrays))
     if meta is not None:
         meta(document)
     arrays["meta"] = np.frombuffer(json.dumps(document).encode(), np.uint8)

@@ -45,7 +45,7 @@ def _rewrite(path: Path, change: Any) -> None:
         arrays = {name: data[name] for name in data.files}
     document = json.loads(arrays.pop("meta").tobytes())
     change(arrays)
-    document["hashes"] = {n: store_module._hash(n, a) for n, a in arrays.items()}
+    document.update(store_module.hashed(arrays))
     arrays["meta"] = np.frombuffer(json.dumps(document).encode(), np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
