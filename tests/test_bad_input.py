@@ -461,14 +461,14 @@ def _rewrite(path: Path, change: Any, *, rehash: bool = True, meta: Any = None) 
 
     import numpy as np
 
-    from kzrehab.population import store
+    from kzrehab.population import hashing
 
     with np.load(path) as data:
         arrays = {name: data[name] for name in data.files}
     document = json.loads(arrays.pop("meta").tobytes())
     change(arrays)
     if rehash:
-        document.update(store.hashed(arrays))
+        document.update(hashing.hashed(arrays))
     if meta is not None:
         meta(document)
     arrays["meta"] = np.frombuffer(json.dumps(document).encode(), np.uint8)

@@ -667,7 +667,7 @@ def fuzz_store(args: tuple[dict[str, Any], dict[str, Any], bool]) -> None:
     import numpy as np
 
     from kzrehab.population import load_population
-    from kzrehab.population.store import hashed
+    from kzrehab.population.hashing import hashed
 
     arrays, meta, rehash = args
     if rehash:

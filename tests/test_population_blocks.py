@@ -176,7 +176,7 @@ def test_an_altered_array_with_its_hashes_made_again_has_another_digest(path: Pa
     def change(document: dict[str, Any], arrays: dict[str, Any]) -> None:
         arrays["claim.victim_alive"] = arrays["claim.victim_alive"].copy()
         arrays["claim.victim_alive"][5] = 1 - arrays["claim.victim_alive"][5] % 2
-        document.update(store.hashed(arrays), digest=before)  # the metadata's claim
+        document.update(hashing.hashed(arrays), digest=before)  # the metadata's claim
 
     _rewrite(path, change)
     assert StoredPopulation.open(path).digest != before

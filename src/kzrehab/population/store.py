@@ -36,8 +36,7 @@ the same; its index is then made in memory on the first lookup.
 
 from __future__ import annotations
 
-__all__ = ["FORMAT", "INDEX", "BLOCK_BYTES", "save_store", "load_store", "is_store", "digest_of",
-           "StoredColumns", "hashed", "array_hasher", "pack_strings"]  # fmt: skip
+__all__ = ["save_store", "load_store", "is_store", "StoredColumns", "pack_strings"]
 
 import hashlib
 import io
@@ -55,7 +54,7 @@ from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind, is_country_code
 from .columns import OWN_TABLES, Columns, Names
-from .hashing import BLOCK_BYTES, FORMAT, INDEX, array_hasher, digest_of, hashed, root_hash
+from .hashing import FORMAT, INDEX, array_hasher, digest_of, hashed, root_hash
 from .tables import PackedStrings, id_key, id_keys, key_order, search
 
 #: the format before block hashes (one hash an array), still read

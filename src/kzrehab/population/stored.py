@@ -23,8 +23,9 @@ from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import Location, RegistryError, UsageError
 from .columns import claims_from_columns
+from .hashing import INDEX
 from .protocol import Population
-from .store import INDEX, StoredColumns, load_store
+from .store import StoredColumns, load_store
 
 #: claims decoded at a time when a stored population is iterated
 CHUNK = 16_384
