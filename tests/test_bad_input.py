@@ -540,7 +540,8 @@ def test_an_altered_column_is_an_error(run: Any, inputs: Path) -> None:
     _rewrite(path, _set("event.measure", 0, 0), rehash=False)
     write(inputs, "law.toml", LAW)
     run("coverage", "law.toml", "--population", path).bad(
-        "s.kzstore: event.measure: the array does not match its recorded hash")
+        "s.kzstore: event.measure: block 0 of the array (from byte 0) does not match its "
+        "recorded hash")
 
 
 def test_metadata_cannot_claim_another_populations_digest(inputs: Path) -> None:
