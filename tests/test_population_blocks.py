@@ -102,6 +102,9 @@ def test_a_full_read_checks_every_block(sample: InMemoryPopulation, path: Path) 
                if n.startswith(("claim.", "event.")) or n in ("event_claim", "offsets")]
     assert len(columns) > 40
     assert all(pop.store._checked[n].all() for n in columns)
+    chunked = StoredPopulation.open(pop.source).store
+    assert sum(part.n_claims for _, part in chunked.chunks(64)) == len(sample)
+    assert all(chunked._checked[n].all() for n in columns)
 
 
 def test_the_digest_stands_for_the_block_hashes(
@@ -135,6 +138,8 @@ def test_a_flipped_byte_is_found_where_its_block_is_read(sample: InMemoryPopulat
         damaged.claim(sample.claims[row].id)
     with pytest.raises(RegistryError, match=r"event\.start\.lo.*block 3 of the array"):
         list(StoredPopulation.open(path))
+    with pytest.raises(RegistryError, match=r"event\.start\.lo.*block 3 of the array"):
+        list(StoredPopulation.open(path).store.chunks(50))  # as the engine reads
     with pytest.raises(RegistryError, match=r"event\.start\.lo.*block 3 of the array"):
         _ = StoredPopulation.open(path).verified_digest
 
