@@ -215,7 +215,8 @@ class StoredColumns:
         if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, FORMAT_2):
             found = meta.get("format") if isinstance(meta, dict) else None
             raise RegistryError(
-                f"store format {found!r} is not {FORMAT!r}: re-import the registry "
+                f"store format {found!r} is not {FORMAT!r} (nor {FORMAT_2!r}, still read): "
+                "re-import the registry "
                 "(kzrehab population import REGISTRY -o STORE)",
                 Location(file=where),
             )
