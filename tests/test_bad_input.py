@@ -512,7 +512,7 @@ def _measure_code(arrays: dict[str, Any]) -> None:
      (_measure_code, None, "event.measure: 'KZ' is not a measure value"),
      (_set("claim.claimant", 0, 10**6), None, "claim.claimant: a code is outside its table"),
      (_bad_ids, None, "ids: a string is not UTF-8"),
-     (_set("offsets", 2, 10**9), None, "offsets: the offsets of the claims' events"),
+     (_set("offsets", 1, 10**9), None, "offsets: the offsets of the claims' events"),
      (_set("event.start.lo", 0, float("nan")), None, "event.start: a value is NaN"),
      (_set("event.start.hi", 0, 1e300), None, "event.start: a date is not a day"),
      (_set("claim.victim_alive", 0, 7), None, "claim.victim_alive: a value is not 0, 1 or 2"),

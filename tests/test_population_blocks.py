@@ -122,14 +122,14 @@ def test_the_digest_stands_for_the_block_hashes(
 def _row_of_block(pop: StoredPopulation, array: str, block: int) -> int:
     """The row of a claim whose first event is in that block of an event array."""
     event = -(-block * 4096 // pop.store.reader.members[array][0].itemsize)
-    return int(np.searchsorted(pop.store.offsets, event, side="left"))
+    return int(np.searchsorted(pop.store.offsets(0, len(pop)), event, side="left"))
 
 
 def test_a_flipped_byte_is_found_where_its_block_is_read(sample: InMemoryPopulation,
                                                           path: Path) -> None:  # fmt: skip
     pop = StoredPopulation.open(path)
     row = _row_of_block(pop, "event.start.lo", 3)
-    first = int(pop.store.offsets[row])
+    first = int(pop.store.offsets(row, row)[0])
     _flip(path, "event.start.lo", first * 8)
     damaged = StoredPopulation.open(path)  # opening reads no block of it
     far = sample.claims[len(sample) - 1]
@@ -153,7 +153,7 @@ def test_a_flipped_byte_is_an_error_of_explain_and_coverage(
     write(tmp_path, "law.toml", LAW)
     pop = StoredPopulation.open(path)
     row = _row_of_block(pop, "event.measure", 2)
-    _flip(path, "event.measure", int(pop.store.offsets[row]) * 4)
+    _flip(path, "event.measure", int(pop.store.offsets(row, row)[0]) * 4)
     claim = sample.claims[row].id
     for argv in (["explain", claim, "law.toml", "--population", str(path)],
                  ["coverage", "law.toml", "--population", str(path)]):  # fmt: skip

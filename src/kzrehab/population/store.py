@@ -240,9 +240,9 @@ class StoredColumns:
         self._checked: dict[str, npt.NDArray[np.bool_]] = {}
         self._check_shapes()
         self.strings = tuple(self._strings("strings"))
-        self.offsets: npt.NDArray[np.int64] = self.read("offsets")
-        o = self.offsets
-        if o[0] != 0 or o[-1] != self.n_events or bool((np.diff(o) < 0).any()):
+        n = self.n_claims  # the offsets are read with the rows, and checked there
+        if (int(self.read("offsets", 0, 1)[0]), int(self.read("offsets", n, n + 1)[0])) != (
+                0, self.n_events):  # fmt: skip
             raise self._bad("the offsets of the claims' events are not in order", "offsets")
         self._allowed = _allowed_codes(self.strings)
         victims = self.reader.members["victims.offsets"][1][0] - 1
@@ -463,9 +463,18 @@ class StoredColumns:
         self._check(cols, a)
         return cols
 
+    def offsets(self, a: int, b: int) -> npt.NDArray[np.int64]:
+        """Where the events of claims ``a`` to ``b`` start (and the last ends), read and
+        checked: in order, within the events."""
+        o: npt.NDArray[np.int64] = self.read("offsets", a, b + 1)
+        if o[0] < 0 or o[-1] > self.n_events or bool((np.diff(o) < 0).any()):
+            raise self._bad("the offsets of the claims' events are not in order", "offsets")
+        return o
+
     def _read_slice(self, a: int, b: int) -> Columns:
         r = self
-        ea, eb = int(self.offsets[a]), int(self.offsets[b])
+        offsets = self.offsets(a, b)
+        ea, eb = int(offsets[0]), int(offsets[-1])
         claim: dict[str, Any] = {}
         event: dict[str, Any] = {}
         for key in self.reader.names():
@@ -488,7 +497,7 @@ class StoredColumns:
             claim,
             event,
             r.read("event_claim", ea, eb) - a,
-            self.offsets[a : b + 1] - ea,
+            offsets - ea,
             self.names,
         )
 
