@@ -7,6 +7,16 @@ size and its block hashes in order. So one block is checked by reading it alone,
 array's hash, and the digest above it, still stand for every byte: a block cannot change
 without its hash, nor its hash without the array's. The digest is the SHA-256 of the store's
 format and its arrays' hashes, in name order, all but the id index's (the ids decide it).
+
+Why the digest of a store changed with this format (``kzrehab-store/3``): a reader of one
+claim checks blocks, so the digest must stand for the block hashes. A digest made from
+hashes of whole arrays (format 2) could not: a block and its recorded hash could be changed
+together, and a reader of that block alone would take them for the claims the digest names.
+A hash of a whole array cannot be checked from some of its blocks, so the digest of a
+format-3 store is another number than that of the same claims in format 2. It is still a
+content identity: the same claims give the same arrays, so the same digest. A format-2
+store keeps its digest (:func:`digest_of` with its format), and cached results are keyed by
+the digest, so a result cached for one format is never served for the other.
 """
 
 from __future__ import annotations
@@ -32,7 +42,8 @@ INDEX = "ids.index"
 
 
 def array_hasher(name: str, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Any:
-    """The SHA-256 of an array begun with its name, type and shape: its bytes come next."""
+    """The SHA-256 of an array begun with its name, type and shape: its bytes come next
+    (format 2's hash of a whole array, still checked when a format-2 store is read)."""
     h = hashlib.sha256()
     h.update(f"{name}\0{dtype.str}\0{list(shape)}\0".encode())
     return h
