@@ -667,11 +667,11 @@ def fuzz_store(args: tuple[dict[str, Any], dict[str, Any], bool]) -> None:
     import numpy as np
 
     from kzrehab.population import load_population
-    from kzrehab.population.store import _hash
+    from kzrehab.population.hashing import hashed
 
     arrays, meta, rehash = args
     if rehash:
-        meta = {**meta, "hashes": {n: _hash(n, a) for n, a in arrays.items()}}
+        meta = {**meta, **hashed(arrays)}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "s.kzstore"
         buffer = io.BytesIO()

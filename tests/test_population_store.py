@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from kzrehab.claims import Claim
 from kzrehab.errors import RegistryError
 from kzrehab.population.columns import Columns, claims_from_columns
-from kzrehab.population.store import FORMAT, is_store, load_store, save_store
+from kzrehab.population.hashing import FORMAT
+from kzrehab.population.store import is_store, load_store, save_store
 
 from .rule_strategies import claims
 

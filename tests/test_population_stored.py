@@ -20,9 +20,9 @@ from kzrehab.population import (
     load_population,
     synthesize,
 )
-from kzrehab.population import store as store_module
 from kzrehab.population import stored as stored_module
-from kzrehab.population.store import INDEX, StoredColumns, digest_of
+from kzrehab.population.hashing import INDEX, digest_of, hashed
+from kzrehab.population.store import StoredColumns
 from kzrehab.population.tables import BLOCK, PackedStrings
 
 DATA = Path(__file__).parent / "data"
@@ -45,7 +45,7 @@ def _rewrite(path: Path, change: Any) -> None:
         arrays = {name: data[name] for name in data.files}
     document = json.loads(arrays.pop("meta").tobytes())
     change(arrays)
-    document["hashes"] = {n: store_module._hash(n, a) for n, a in arrays.items()}
+    document.update(hashed(arrays))
     arrays["meta"] = np.frombuffer(json.dumps(document).encode(), np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)

@@ -12,14 +12,21 @@ Layout: ``claim.NAME`` / ``claim.NAME.lo`` / ``claim.NAME.hi`` and ``event.…``
 :class:`~kzrehab.population.columns.Columns`; ``strings``, ``ids`` and ``victims`` as UTF-8
 blobs with offsets; ``ids.index``, the id index (:mod:`kzrehab.population.tables`: claim
 rows ordered by a hash of their ids); ``meta`` a small JSON document (format version,
-name, synthetic, source, victims, and a SHA-256 **hash of every array**: its name, type,
-shape and bytes).
+name, synthetic, source, victims, and the **hashes of every array**: ``block``, a size in
+bytes; ``blocks``, for each array the SHA-256 of each block of that many bytes, in order, as
+one hex string; ``hashes``, for each array the hash made from those, see
+:mod:`kzrehab.population.hashing`).
 
-A store proves its content. Its :attr:`StoredColumns.digest` is derived from the recorded
-hashes (never read from the metadata) of every array but the id index, which is derived
-from the ids; an array, the index too, is checked against its hash the first time it is
-read, and a mismatch is a :class:`~kzrehab.errors.RegistryError` naming the file and the
-array. The values are checked too, chunk by chunk as they are read (a hand-made store can
+A store proves its content. Its :attr:`StoredColumns.digest` is derived from the arrays'
+hashes, all but the id index's, which the ids decide; each array's hash is computed again
+from its block hashes when the store is opened, and each block, the index's too, is checked
+against its hash the first time a row of it is read: reading one claim checks a block of
+each array, reading them all checks every block. A mismatch is a
+:class:`~kzrehab.errors.RegistryError` naming the file and the array. A store of format 2
+(one hash an array, before block hashes) is still read, each array checked whole on its
+first read, and keeps its digest.
+
+The values are checked too, chunk by chunk as they are read (a hand-made store can
 carry hashes of bad arrays): shapes against the claim and event counts, offsets, Kleene
 values, codes within their table and, for enums, among the fact's values, dates and
 numbers that are not NaN with their low end below their high end, ids that are UTF-8, and
@@ -29,8 +36,7 @@ the same; its index is then made in memory on the first lookup.
 
 from __future__ import annotations
 
-__all__ = ["FORMAT", "INDEX", "save_store", "load_store", "is_store", "digest_of", "StoredColumns",
-           "array_hasher", "pack_strings"]  # fmt: skip
+__all__ = ["save_store", "load_store", "is_store", "StoredColumns", "pack_strings"]
 
 import hashlib
 import io
@@ -46,41 +52,17 @@ import numpy.typing as npt
 
 from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
-from ..i18n import _
+from ..i18n import _, number
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind, is_country_code
 from .columns import OWN_TABLES, Columns, Names
+from .hashing import FORMAT, INDEX, array_hasher, digest_of, hashed, root_hash
 from .tables import PackedStrings, id_key, id_keys, key_order, search
 
-#: the store's format; a store of another format is refused with a clear message (format 1
-#: recorded no hashes)
-FORMAT = "kzrehab-store/2"
+#: the format before block hashes (one hash an array), still read
+FORMAT_2 = "kzrehab-store/2"
 
 #: bytes hashed at a time when a column is verified (memory stays bounded)
 _BLOCK = 1 << 22
-
-#: the id index: derived from the ids, so left out of the digest
-INDEX = "ids.index"
-
-
-def array_hasher(name: str, dtype: np.dtype[Any], shape: tuple[int, ...]) -> Any:
-    """The SHA-256 of an array begun with its name, type and shape: its bytes come next."""
-    h = hashlib.sha256()
-    h.update(f"{name}\0{dtype.str}\0{list(shape)}\0".encode())
-    return h
-
-
-def _hash(name: str, array: npt.NDArray[Any]) -> str:
-    h = array_hasher(name, array.dtype, array.shape)
-    h.update(np.ascontiguousarray(array).tobytes())
-    digest: str = h.hexdigest()
-    return digest
-
-
-def digest_of(hashes: dict[str, str]) -> str:
-    """A store's digest: SHA-256 of its arrays' hashes, in name order (the id index, which
-    the ids decide, left out: a store with or without one has the same digest)."""
-    text = "".join(f"{name}={hashes[name]}\n" for name in sorted(hashes) if name != INDEX)
-    return hashlib.sha256(f"{FORMAT}\n{text}".encode()).hexdigest()
 
 
 def pack_strings(
@@ -114,9 +96,10 @@ def save_store(path: str | os.PathLike[str], columns: Columns, meta: dict[str, A
     arrays["victims"], arrays["victims.offsets"] = pack_strings(columns.names.victims)
     arrays["event_claim"] = columns.event_claim
     arrays["offsets"] = columns.offsets
-    hashes = {name: _hash(name, np.asarray(a)) for name, a in arrays.items()}
+    recorded = hashed(arrays)
     document = {**meta, "format": FORMAT, "claims": columns.n_claims,
-                "events": columns.n_events, "digest": digest_of(hashes), "hashes": hashes}
+                "events": columns.n_events, "digest": digest_of(recorded["hashes"]),
+                **recorded}  # fmt: skip
     arrays["meta"] = np.frombuffer(json.dumps(document).encode("utf-8"), np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -189,6 +172,25 @@ class _Reader:
         digest: str = h.hexdigest()
         return digest
 
+    def nbytes(self, name: str) -> int:
+        """The size of a member's data in bytes."""
+        dtype, shape, _ = self.members[name]
+        return dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+
+    def block_hashes(self, name: str, first: int, last: int, block: int) -> bytes:
+        """The SHA-256 of blocks ``first`` to ``last`` (excluded) of a member's data."""
+        offset, size = self.members[name][2], self.nbytes(name)
+        out = bytearray()
+        with open(self.path, "rb") as fh:
+            fh.seek(offset + first * block)
+            for i in range(first, last):
+                want = min(block, size - i * block)
+                data = fh.read(want)
+                if len(data) != want:
+                    raise ValueError(_("member {name} is cut short").format(name=name))
+                out += hashlib.sha256(data).digest()
+        return bytes(out)
+
     def read(self, name: str, start: int = 0, stop: int | None = None) -> Any:
         dtype, shape, offset = self.members[name]
         rows = shape[0] if shape else 1
@@ -214,12 +216,12 @@ class StoredColumns:
         self.reader = _Reader(path)
         r = self.reader
         meta = json.loads(r.read("meta").tobytes().decode("utf-8"))
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, FORMAT_2):
             found = meta.get("format") if isinstance(meta, dict) else None
             raise RegistryError(
-                _("store format {found!r} is not {FORMAT!r}: re-import the registry "
-                  "(kzrehab population import REGISTRY -o STORE)").format(
-                    found=found, FORMAT=FORMAT),
+                _("store format {found!r} is not {FORMAT!r} (nor {FORMAT_2!r}, still read): "
+                  "re-import the registry (kzrehab population import REGISTRY -o STORE)").format(
+                    found=found, FORMAT=FORMAT, FORMAT_2=FORMAT_2),
                 Location(file=where),
             )
         self.meta: dict[str, Any] = meta
@@ -231,14 +233,20 @@ class StoredColumns:
                 or not all(isinstance(v, str) for v in hashes.values())):  # fmt: skip
             raise self._bad(_("the store's recorded hashes do not list its arrays"))
         self.hashes: dict[str, str] = hashes
+        #: the block size and each array's block hashes (format 3), or None (format 2:
+        #: each array is checked whole)
+        self.blocks: tuple[int, dict[str, bytes]] | None = None
+        if meta["format"] == FORMAT:
+            self.blocks = self._block_hashes()
         #: derived from the recorded hashes, which every read is checked against
-        self.digest = digest_of(hashes)
+        self.digest = digest_of(hashes, meta["format"])
         self._verified: set[str] = set()
+        self._checked: dict[str, npt.NDArray[np.bool_]] = {}
         self._check_shapes()
         self.strings = tuple(self._strings("strings"))
-        self.offsets: npt.NDArray[np.int64] = self.read("offsets")
-        o = self.offsets
-        if o[0] != 0 or o[-1] != self.n_events or bool((np.diff(o) < 0).any()):
+        n = self.n_claims  # the offsets are read with the rows, and checked there
+        if (int(self.read("offsets", 0, 1)[0]), int(self.read("offsets", n, n + 1)[0])) != (
+                0, self.n_events):  # fmt: skip
             raise self._bad(_("the offsets of the claims' events are not in order"), "offsets")
         self._allowed = _allowed_codes(self.strings)
         victims = self.reader.members["victims.offsets"][1][0] - 1
@@ -296,9 +304,71 @@ class StoredColumns:
                                     str=dtype.str, shape=list(shape), kind=kind,
                                     value='any' if rows is None else rows, n=n, m=m))  # fmt: skip
 
+    def _block_hashes(self) -> tuple[int, dict[str, bytes]]:
+        """The block size and the block hashes of every array, each array's hash computed
+        from them and compared with the recorded one."""
+        block, recorded = self.meta.get("block"), self.meta.get("blocks")
+        if type(block) is not int or not 1 << 12 <= block <= 1 << 30 or block & (block - 1):
+            raise self._bad(_("the store's block size {block!r} is not a power of two "
+                              "from 4096 to 2**30").format(block=block))
+        if not isinstance(recorded, dict) or sorted(recorded) != sorted(self.hashes):
+            raise self._bad(_("the store's recorded block hashes do not list its arrays"))
+        blocks: dict[str, bytes] = {}
+        for name, text in recorded.items():
+            try:
+                digests = bytes.fromhex(text) if isinstance(text, str) else b"-"
+            except ValueError:
+                digests = b"-"
+            dtype, shape, __ = self.reader.members[name]
+            count = -(-self.reader.nbytes(name) // block)
+            root = root_hash(name, dtype, shape, block, digests)
+            if len(digests) != 32 * count or root != self.hashes[name]:
+                raise self._bad(_("the array's block hashes do not match its recorded hash: "
+                                  "the store is damaged or was altered (re-import the "
+                                  "registry)"), name)  # fmt: skip
+            blocks[name] = digests
+        return block, blocks
+
+    def _verify_rows(self, name: str, start: int, stop: int) -> None:
+        """Check the blocks that hold rows ``start`` to ``stop`` of an array (format 3),
+        each once."""
+        assert self.blocks is not None
+        block, digests = self.blocks
+        size = self.reader.members[name][0].itemsize
+        count = len(digests[name]) // 32
+        done = self._checked.get(name)
+        if done is None:
+            done = self._checked[name] = np.zeros(count, np.bool_)
+        first = min(start * size // block, count)
+        last = min(-(-max(start, stop) * size // block), count)
+        while first < last and done[first]:  # a chunk's first block may be the last one's
+            first += 1
+        while last > first and done[last - 1]:
+            last -= 1
+        if first == last:
+            return
+        try:
+            actual = self.reader.block_hashes(name, first, last, block)
+        except (OSError, ValueError) as exc:
+            raise self._bad(_("cannot read the array ({problem})").format(problem=exc),
+                            name) from None
+        want = digests[name][32 * first : 32 * last]
+        if actual != want:
+            i = first + next(j for j in range(last - first)
+                             if actual[32 * j : 32 * j + 32] != want[32 * j : 32 * j + 32])
+            raise self._bad(_("block {i} of the array (from byte {byte}) does not match its "
+                              "recorded hash: the store is damaged or was altered (re-import "
+                              "the registry)").format(i=i, byte=number(i * block)),
+                            name)  # fmt: skip
+        done[first:last] = True
+
     def verify(self, name: str) -> None:
         """Check an array against its recorded hash (once): a RegistryError if it differs."""
         if name in self._verified:
+            return
+        if self.blocks is not None:
+            self._verify_rows(name, 0, self.reader.nbytes(name))  # rows, or more
+            self._verified.add(name)
             return
         try:
             actual = self.reader.hash(name)
@@ -315,8 +385,13 @@ class StoredColumns:
             self.verify(name)
 
     def read(self, name: str, start: int = 0, stop: int | None = None) -> Any:
-        """An array (or rows of it), checked against its hash on first read."""
-        self.verify(name)
+        """An array (or rows of it), checked against its hash on first read: the blocks
+        that hold the rows (format 3), or the whole array (format 2)."""
+        if self.blocks is None:
+            self.verify(name)
+        elif name not in self._verified:
+            rows = self.reader.members[name][1]
+            self._verify_rows(name, start, (rows[0] if rows else 1) if stop is None else stop)
         return self.reader.read(name, start, stop)
 
     def _strings(self, name: str) -> list[str]:
@@ -398,9 +473,18 @@ class StoredColumns:
         self._check(cols, a)
         return cols
 
+    def offsets(self, a: int, b: int) -> npt.NDArray[np.int64]:
+        """Where the events of claims ``a`` to ``b`` start (and the last ends), read and
+        checked: in order, within the events."""
+        o: npt.NDArray[np.int64] = self.read("offsets", a, b + 1)
+        if o[0] < 0 or o[-1] > self.n_events or bool((np.diff(o) < 0).any()):
+            raise self._bad("the offsets of the claims' events are not in order", "offsets")
+        return o
+
     def _read_slice(self, a: int, b: int) -> Columns:
         r = self
-        ea, eb = int(self.offsets[a]), int(self.offsets[b])
+        offsets = self.offsets(a, b)
+        ea, eb = int(offsets[0]), int(offsets[-1])
         claim: dict[str, Any] = {}
         event: dict[str, Any] = {}
         for key in self.reader.names():
@@ -423,7 +507,7 @@ class StoredColumns:
             claim,
             event,
             r.read("event_claim", ea, eb) - a,
-            self.offsets[a : b + 1] - ea,
+            offsets - ea,
             self.names,
         )
 

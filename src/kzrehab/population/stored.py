@@ -24,8 +24,9 @@ from ..claims import Claim
 from ..errors import Location, RegistryError, UsageError
 from ..i18n import _
 from .columns import claims_from_columns
+from .hashing import INDEX
 from .protocol import Population
-from .store import INDEX, StoredColumns, load_store
+from .store import StoredColumns, load_store
 
 #: claims decoded at a time when a stored population is iterated
 CHUNK = 16_384

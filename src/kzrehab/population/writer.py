@@ -41,9 +41,10 @@ from .._io import atomic_output
 from ..claims import Claim
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
 from .columns import OWN_TABLES, _column, _months, _years
+from .hashing import BLOCK_BYTES, FORMAT, INDEX, BlockHasher, digest_of
 from .ledger import KeyLedger
 from .registry import Record
-from .store import FORMAT, INDEX, array_hasher, digest_of, pack_strings
+from .store import pack_strings
 
 #: values written to or read from a spool at a time
 _BLOCK = 1 << 20
@@ -263,12 +264,14 @@ class StoreWriter:
                 order = order.astype(np.int32)
         table, remaps = self._shared_table(order)
         hashes: dict[str, str] = {}
+        block_hashes: dict[str, str] = {}
         with atomic_output(self.path) as out, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:  # fmt: skip
 
             def put(name: str, dtype: type[Any], count: int,
                     blocks: Iterable[npt.NDArray[Any]]) -> None:  # fmt: skip
-                hashes[name] = _member(zf, name, np.dtype(dtype), count, blocks)
+                hashes[name], block_hashes[name] = _member(zf, name, np.dtype(dtype), count,
+                                                           blocks)  # fmt: skip
 
             # in the order save_store writes them, which reading a chunk keeps
             for name, fact in _CLAIM:
@@ -300,7 +303,7 @@ class StoreWriter:
             put("offsets", np.int64, n + 1, [np.zeros(1, np.int64), np.cumsum(counts)])
             document = {**meta, "victims": int(is_first.sum()), "format": FORMAT,
                         "claims": n, "events": m, "digest": digest_of(hashes),
-                        "hashes": hashes}  # fmt: skip
+                        "block": BLOCK_BYTES, "hashes": hashes, "blocks": block_hashes}  # fmt: skip
             text = np.frombuffer(json.dumps(document).encode("utf-8"), np.uint8)
             _member(zf, "meta", text.dtype, len(text), [text])
         return StoreSummary(str(self.path), n, m, int(document["victims"]),
@@ -391,9 +394,10 @@ def _leaders(ledger: KeyLedger, is_first: npt.NDArray[np.bool_]) -> Iterator[npt
 
 
 def _member(zf: zipfile.ZipFile, name: str, dtype: np.dtype[Any], count: int,
-            blocks: Iterable[npt.NDArray[Any]]) -> str:  # fmt: skip
-    """Write one array as ``NAME.npy`` from its blocks; its hash as the store records it."""
-    h = array_hasher(name, dtype, (count,))
+            blocks: Iterable[npt.NDArray[Any]]) -> tuple[str, str]:  # fmt: skip
+    """Write one array as ``NAME.npy`` from its blocks; its hash and its block hashes as
+    the store records them."""
+    h = BlockHasher(name, dtype, (count,))
     written = 0
     with zf.open(f"{name}.npy", "w", force_zip64=True) as raw:
         out: BinaryIO = raw  # type: ignore[assignment]
@@ -408,5 +412,4 @@ def _member(zf: zipfile.ZipFile, name: str, dtype: np.dtype[Any], count: int,
             written += len(data)
     if written != count:  # pragma: no cover - a bug, not bad input
         raise AssertionError(f"{name}: wrote {written} values, not {count}")
-    digest: str = h.hexdigest()
-    return digest
+    return h.finish()
