@@ -107,10 +107,11 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
     )
 
 
-def add_jobs_option(p: argparse.ArgumentParser) -> None:
-    """``--jobs N``: the worker processes that evaluate (default: every usable core)."""
+def add_jobs_option(p: argparse.ArgumentParser, doing: str = "evaluate") -> None:
+    """``--jobs N``: the worker processes that evaluate, or do what ``doing`` says
+    (default: every usable core)."""
     p.add_argument("-j", "--jobs", type=positive, metavar="N",
-                   help="evaluate on N processes (default: every usable core, or "
+                   help=f"{doing} on N processes (default: every usable core, or "
                         "$KZREHAB_JOBS); the results are the same for every N")  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ._common import emit, positive
+from ._common import add_jobs_option, emit, jobs_arg, positive
 
 if TYPE_CHECKING:
     from ..population import Population
@@ -40,6 +40,7 @@ def register(sub: Any) -> None:
                    help="a .jsonl file, a .csv or .parquet file, or a folder")  # fmt: skip
     i.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
+    add_jobs_option(i, "check and encode a JSON Lines registry")
     i.set_defaults(run=run_import)
 
     f = actions.add_parser("info", help="describe a population (aggregates only)")
@@ -83,7 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     if Path(args.output).resolve() == Path(args.registry).resolve():
         raise UsageError("the output would overwrite the registry: choose another -o FILE")
-    done = import_registry(args.registry, args.output)
+    done = import_registry(args.registry, args.output, jobs=jobs_arg(args))
     print(f"imported {done.claims:,} claims ({done.events:,} events) "
           f"from {args.registry} to {args.output} ({done.kind})")  # fmt: skip
     return 0
