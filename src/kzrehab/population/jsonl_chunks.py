@@ -25,6 +25,7 @@ __all__ = ["RawChunk", "Encoded", "Keys", "raw_chunks", "encode_chunk"]
 import gc
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -58,6 +59,9 @@ _EVENT = [(n, f) for n, f in EVENT_FACTS.items() if not f.derived]
 _CLAIM_INDEX = {name: i for i, name in enumerate(_CLAIM_TABLE)}
 _EVENT_INDEX = {name: i for i, name in enumerate(_EVENT_TABLE)}
 _BOM = b"\xef\xbb\xbf"
+#: what makes :func:`~kzrehab.population.registry._keys_at_least` count with its pattern
+#: (one search of the chunk is faster than three of ``in``)
+_QUOTE_BLANK = re.compile('"[ \t\r]')
 _BOOL_CODE = {True: 2, False: 0, None: 1}
 
 
@@ -195,10 +199,8 @@ def _encode(chunk: RawChunk) -> Encoded | None:
     if any(p.count("{") > limit + 1 for p in parts if len(p) > limit):
         return None  # a claim that may hold too many events is counted the exact way
     # no more keys than the text's '":' (a bound that, met, shows no key given twice)
-    if '" ' in text or '"\t' in text or '"\r' in text:
-        keys_bound = sum(map(_keys_at_least, parts))
-    else:
-        keys_bound = text.count('":')
+    blanks = _QUOTE_BLANK.search(text)
+    keys_bound = sum(map(_keys_at_least, parts)) if blanks else text.count('":')
     del text
     objs = list(map(_TRUSTED_DECODER.decode, parts))
     header = None
