@@ -202,7 +202,9 @@ def _encode(chunk: RawChunk) -> Encoded | None:
     blanks = _QUOTE_BLANK.search(text)
     keys_bound = sum(map(_keys_at_least, parts)) if blanks else text.count('":')
     del text
-    objs = list(map(_TRUSTED_DECODER.decode, parts))
+    objs = _decoded(parts)
+    if objs is None:
+        return None
     header = None
     if chunk.may_head and objs and type(objs[0]) is dict and _HEADER_KEY in objs[0]:
         header = _header_from_json(objs[0])
@@ -264,6 +266,23 @@ def _encode(chunk: RawChunk) -> Encoded | None:
     event["months"] = _months(start_lo, start_hi, end_lo, end_hi)
     return Encoded(np.array(numbers, np.int64), header, *_keys(ids, victims),
                    claim, counts, event, tables)  # fmt: skip
+
+
+def _decoded(parts: list[str]) -> list[Any] | None:
+    """The JSON value of each line, by the decoder's scanner itself (as ``decode`` calls
+    it, without a Python call a line); None unless each line is one value and blanks."""
+    scan = _TRUSTED_DECODER.scan_once
+    found = list(map(scan, parts, itertools.repeat(0)))
+    if len(found) != len(parts):  # a StopIteration (no value at 0) ends map quietly
+        return None
+    if not found:
+        return []
+    objs, ends = zip(*found, strict=True)
+    if list(ends) != list(map(len, parts)):  # something after the value: blanks only?
+        for end, part in zip(ends, parts, strict=True):
+            if part[end:].strip(" \t\r\n"):
+                return None
+    return list(objs)
 
 
 _NO_ROWS = np.zeros(0, np.int64)
