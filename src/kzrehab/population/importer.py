@@ -64,6 +64,9 @@ from .writer import StoreWriter
 
 #: claims encoded and written at a time
 CHUNK = 8_192
+#: lines of JSON Lines checked and encoded at a time (a chunk that stays in the processor's
+#: caches while it is decoded and checked: a few hundred lines are faster than thousands)
+LINES = 512
 
 R = TypeVar("R")
 
@@ -184,7 +187,8 @@ def _jsonl_into(writer: StoreWriter, reader: JsonlReader, chunk: int, jobs: int)
     line by line when the fast way gives it back; a claim id given twice is an error."""
     name = reader.name
     try:
-        for done in ordered_stream(encode_chunk, raw_chunks(reader, chunk), jobs):
+        lines = raw_chunks(reader, min(chunk, LINES))
+        for done in ordered_stream(encode_chunk, lines, jobs, ahead=4 * jobs):
             if isinstance(done, Encoded):
                 if done.header is not None:
                     reader.header = done.header

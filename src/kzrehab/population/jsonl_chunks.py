@@ -271,7 +271,7 @@ def _encode(chunk: RawChunk) -> Encoded | None:
 def _decoded(parts: list[str]) -> list[Any] | None:
     """The JSON value of each line, by the decoder's scanner itself (as ``decode`` calls
     it, without a Python call a line); None unless each line is one value and blanks."""
-    scan = _TRUSTED_DECODER.scan_once
+    scan = _TRUSTED_DECODER.scan_once  # type: ignore[attr-defined]
     found = list(map(scan, parts, itertools.repeat(0)))
     if len(found) != len(parts):  # a StopIteration (no value at 0) ends map quietly
         return None
