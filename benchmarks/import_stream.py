@@ -9,7 +9,11 @@ population of at most 200,000 claims, the ids made unique per copy), then in fre
 processes, one at a time:
 
 - ``kzrehab population import REGISTRY -o STORE``: wall time, claims per second, and peak
-  resident memory (``VmHWM`` of the process, which starts anew at ``exec``);
+  resident memory (``VmHWM`` of the process, which starts anew at ``exec``; and
+  ``worker_peak_mib``, the peak of the largest of its worker processes, ``--jobs``: every
+  core unless ``KZREHAB_JOBS`` says otherwise; ``cpu_seconds``, the processor time of the
+  process and its workers, which other work on the machine inflates less than the wall
+  time);
 - ``kzrehab explain ID drafts/current --population STORE`` for the last claim of the
   store: wall time and peak memory.
 
@@ -40,14 +44,22 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE = 200_000
 
 _CHILD = """
-import sys, time
+import resource, sys, time
 sys.argv = ["kzrehab", *{argv!r}]
 from kzrehab.cli import main
 start = time.perf_counter()
 status = main(sys.argv[1:])
 seconds = time.perf_counter() - start
 hwm = [l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
-print("BENCH", status, seconds, int(hwm) / 1024, file=sys.stderr)
+try:  # the worker processes of --jobs, once stopped: the peak of the largest
+    from kzrehab._pool import shutdown
+    shutdown()
+except ImportError:
+    pass
+own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+print("BENCH", status, seconds, int(hwm) / 1024, children.ru_maxrss / 1024, cpu,
+      file=sys.stderr)
 """
 
 
@@ -146,10 +158,11 @@ def run(argv: list[str], src: Path | None) -> dict[str, float]:
     line = [x for x in done.stderr.splitlines() if x.startswith("BENCH ")]
     if not line:
         raise SystemExit(f"{argv} failed:\n{done.stderr[-2000:]}")
-    _, status, seconds, mib = line[-1].split()
+    _, status, seconds, mib, workers, cpu = line[-1].split()
     if status != "0":
         raise SystemExit(f"{argv} exited {status}:\n{done.stderr[-2000:]}")
-    return {"seconds": round(float(seconds), 2), "peak_mib": round(float(mib), 1)}
+    return {"seconds": round(float(seconds), 2), "peak_mib": round(float(mib), 1),
+            "worker_peak_mib": round(float(workers), 1), "cpu_seconds": round(float(cpu), 1)}
 
 
 def measure_parquet(folder: Path, claims: int, src: Path | None, tag: str) -> dict[str, object]:

@@ -17,12 +17,13 @@ memory) is a :class:`~kzrehab.errors.KzrehabError` that says to try ``--jobs 1``
 
 from __future__ import annotations
 
-__all__ = ["usable_cores", "default_jobs", "ordered_map", "shutdown", "JOBS_VARIABLE"]
+__all__ = ["usable_cores", "default_jobs", "ordered_map", "ordered_stream", "shutdown",
+           "JOBS_VARIABLE"]
 
 import atexit
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import KzrehabError, UsageError
@@ -144,4 +145,53 @@ def ordered_map(
                              "out of memory?): try again with --jobs 1, or fewer jobs")) from None
     finally:
         for future in futures:
+            future.cancel()
+
+
+def ordered_stream(fn: Callable[[T], R], tasks: Iterable[T], jobs: int,
+                   ahead: int = 0) -> Iterator[R]:  # fmt: skip
+    """:func:`ordered_map` over tasks taken as they are needed: at most ``ahead`` (default
+    twice ``jobs``) tasks are out at a time, so that a stream of large tasks (the chunks of
+    a registry) is held a few at a time, never whole. An error raised by the tasks'
+    iterator is raised once the results of the tasks before it have been given."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if jobs == 1:
+        for task in tasks:
+            yield fn(task)
+        return
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    ahead = ahead or 2 * jobs
+    it = iter(tasks)
+    pending: deque[Future[R]] = deque()
+    stop: BaseException | None = None
+    more = True
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = _pool(jobs)
+        while True:
+            while more and stop is None and len(pending) < ahead:
+                try:
+                    task = next(it)
+                except StopIteration:
+                    more = False
+                except Exception as exc:  # the tasks' own error, after the results before it
+                    stop = exc
+                else:
+                    pending.append(pool.submit(fn, task))
+            if not pending:
+                break
+            yield pending.popleft().result()
+        if stop is not None:
+            raise stop
+    except BrokenProcessPool:
+        for size, broken in list(_POOLS.items()):
+            if broken is pool:
+                del _POOLS[size]
+        raise KzrehabError("a worker process stopped before its work was done (killed, or "
+                           "out of memory?): try again with --jobs 1, or fewer jobs") from None
+    finally:
+        for future in pending:
             future.cancel()

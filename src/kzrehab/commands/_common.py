@@ -111,10 +111,11 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
     )
 
 
-def add_jobs_option(p: argparse.ArgumentParser) -> None:
-    """``--jobs N``: the worker processes that evaluate (default: every usable core)."""
+def add_jobs_option(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--jobs N``: the worker processes that evaluate, or do what ``help`` says
+    (default: every usable core)."""
     p.add_argument("-j", "--jobs", type=positive, metavar="N",
-                   help=_("evaluate on N processes (default: every usable core, or "
+                   help=help or _("evaluate on N processes (default: every usable core, or "
                           "$KZREHAB_JOBS); the results are the same for every N"))  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..i18n import N_, _, number, percent
-from ._common import emit, positive
+from ._common import add_jobs_option, emit, jobs_arg, positive
 
 if TYPE_CHECKING:
     from ..population import Population
@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
                    help=_("a .jsonl file, a .csv or .parquet file, or a folder"))  # fmt: skip
     i.add_argument("-o", "--output", required=True, metavar="FILE",
                    help=_("JSON Lines for *.jsonl, the columnar store otherwise"))
+    add_jobs_option(i, _("check and encode a JSON Lines registry on N processes (default: "
+                         "every usable core, or $KZREHAB_JOBS); the store is the same for "
+                         "every N"))
     i.set_defaults(run=run_import)
 
     f = actions.add_parser("info", help=_("describe a population (aggregates only)"))
@@ -89,7 +92,7 @@ def run_import(args: argparse.Namespace) -> int:
     if Path(args.output).resolve() == Path(args.registry).resolve():
         raise UsageError(_("the output would overwrite the registry: choose another -o "
                            "FILE"))  # fmt: skip
-    done = import_registry(args.registry, args.output)
+    done = import_registry(args.registry, args.output, jobs=jobs_arg(args))
     print(_("imported {n} claims ({events} events) from {registry} to {path} ({kind})").format(
         n=number(done.claims), events=number(done.events), registry=args.registry,
         path=args.output, kind=_(_KINDS[done.kind]) if done.kind in _KINDS else done.kind))

@@ -36,10 +36,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .._io import write_atomic
+from .._pool import ordered_stream
 from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM
+from .claim_json import Structurer
 from .csv_registry import (
     ClaimsTable,
     CsvClaims,
@@ -51,6 +53,7 @@ from .csv_registry import (
     unknown_claim,
 )
 from .in_memory import InMemoryPopulation
+from .jsonl_chunks import Encoded, encode_chunk, raw_chunks
 from .ledger import KeyLedger
 from .load import registry_files
 from .reading import duplicate_id
@@ -61,6 +64,9 @@ from .writer import StoreWriter
 
 #: claims encoded and written at a time
 CHUNK = 8_192
+#: lines of JSON Lines checked and encoded at a time (a chunk that stays in the processor's
+#: caches while it is decoded and checked: a few hundred lines are faster than thousands)
+LINES = 512
 
 R = TypeVar("R")
 
@@ -82,13 +88,16 @@ class ImportResult:
 
 
 def import_registry(
-    registry: str | os.PathLike[str], output: str | os.PathLike[str], *, chunk: int = CHUNK
+    registry: str | os.PathLike[str], output: str | os.PathLike[str], *, chunk: int = CHUNK,
+    jobs: int = 1,
 ) -> ImportResult:
     """Import a registry (JSON Lines, CSV, Parquet or a store) into ``output``: canonical JSON Lines
     when its name ends in ``.jsonl`` or ``.ndjson``, a columnar store otherwise.
 
     All or nothing: a :class:`~kzrehab.errors.RegistryError` names the first bad row as
     :func:`~kzrehab.population.load_population` would, and leaves ``output`` as it was.
+    ``jobs``: the processes that check and encode the chunks of a JSON Lines registry
+    written as a store; the store is the same, byte for byte, for any number.
     """
     files = registry_files(registry)
     where, out = str(Path(registry)), Path(output)
@@ -99,8 +108,7 @@ def import_registry(
         name, synthetic = files.name, False
         if files.kind == "jsonl":
             reader = JsonlReader(files.path)
-            _claims_into(writer, reader.records(), reader.name, chunk, writer.add_records,
-                         lambda record: record[0]["id"])  # fmt: skip
+            _jsonl_into(writer, reader, chunk, jobs)
             if reader.header is not None:
                 name, synthetic = reader.header.name, reader.header.synthetic
         elif files.kind in ("csv", "parquet"):
@@ -148,9 +156,10 @@ def _line_of(exc: RegistryError, name: str) -> int | None:
 
 def _claims_into(writer: StoreWriter, items: Iterable[tuple[int, R]], name: str, chunk: int,
                  add: Callable[[list[R], list[int]], None], id_of: Callable[[R], object],
-                 unit: str = "line") -> None:  # fmt: skip
+                 unit: str = "line", final: bool = True) -> None:  # fmt: skip
     """Write the claims read from file ``name`` a chunk at a time (``add`` a chunk of them,
-    ``id_of`` one's id); a claim id given twice is an error."""
+    ``id_of`` one's id); a claim id given twice is an error (looked for at the end unless
+    ``final`` is false: more claims follow)."""
     part: list[R] = []
     lines: list[int] = []
     try:
@@ -168,7 +177,33 @@ def _claims_into(writer: StoreWriter, items: Iterable[tuple[int, R]], name: str,
             _duplicates(writer.ids, name, line, unit)
         raise
     add(part, lines)
-    _duplicates(writer.ids, name, unit=unit)
+    if final:
+        _duplicates(writer.ids, name, unit=unit)
+
+
+def _jsonl_into(writer: StoreWriter, reader: JsonlReader, chunk: int, jobs: int) -> None:
+    """Write the claims of a JSON Lines registry a chunk at a time, each chunk checked and
+    encoded a column at a time (:mod:`.jsonl_chunks`, on ``jobs`` processes), or read
+    line by line when the fast way gives it back; a claim id given twice is an error."""
+    name = reader.name
+    try:
+        lines = raw_chunks(reader, min(chunk, LINES))
+        for done in ordered_stream(encode_chunk, lines, jobs, ahead=4 * jobs):
+            if isinstance(done, Encoded):
+                if done.header is not None:
+                    reader.header = done.header
+                writer.add_encoded(done)
+            else:
+                items = zip(itertools.count(done.first_line), done.lines)
+                records = reader.structured_lines(items, Structurer().record, done.may_head)
+                _claims_into(writer, records, name, chunk, writer.add_records,
+                             lambda record: record[0]["id"], final=False)  # fmt: skip
+    except RegistryError as exc:
+        line = _line_of(exc, name)
+        if line is not None:
+            _duplicates(writer.ids, name, line)
+        raise
+    _duplicates(writer.ids, name)
 
 
 def _tables_into(writer: StoreWriter, claims_file: ClaimsTable, events_file: EventsTable,

@@ -60,6 +60,17 @@ class KeyLedger:
         if self._lines is not None:
             self._lines.append(line)
 
+    def extend(self, blob: bytes, ends: npt.NDArray[np.int64], keys: npt.NDArray[np.uint64],
+               lines: npt.NDArray[np.int64]) -> None:  # fmt: skip
+        """Record many keys at once: their bytes end to end (``blob``), where each ends in
+        it, their index keys and their lines (as :meth:`add` of each in turn)."""
+        self._file.write(blob)
+        self._ends.frombytes((np.asarray(ends, np.int64) + self._size).tobytes())
+        self._size += len(blob)
+        self._keys.frombytes(np.asarray(keys, np.uint64).tobytes())
+        if self._lines is not None:
+            self._lines.frombytes(np.asarray(lines, np.int64).tobytes())
+
     def close(self) -> None:
         """Close and remove the spool file."""
         self._file.close()

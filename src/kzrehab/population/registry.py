@@ -271,41 +271,48 @@ class JsonlReader:
         return self._structured(Structurer().record)
 
     def _structured(self, structure: Callable[[object], T]) -> Iterator[tuple[int, T]]:
+        with open_registry(self.path, self.limited) as f:
+            yield from self.structured_lines(lines(f, self.name, self.limited), structure)
+
+    def structured_lines(self, items: Iterable[tuple[int, bytes]],
+                         structure: Callable[[object], T],
+                         first: bool = True) -> Iterator[tuple[int, T]]:  # fmt: skip
+        """``(line number, structure(object))`` of the lines ``items`` (numbered, as
+        :func:`~kzrehab.population.reading.lines` gives them), each checked as iterating
+        checks it; ``first``: the first line that is not blank may be the header."""
         name = self.name
         trusted = not self.limited
         decode = _TRUSTED_DECODER.decode if trusted else _checked
         events_limit = MAX_EVENTS_PER_CLAIM.value
-        with open_registry(self.path, self.limited) as f:
-            first = True
-            for lineno, raw in lines(f, name, self.limited):
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                text = decode_line(raw, name, lineno, "JSON Lines")
-                if not text.strip():
-                    continue
-                try:
-                    obj = None
-                    if text.count("{") > events_limit + 1:
-                        obj = _counted(text, trusted, events_limit)
-                    if obj is None:
-                        obj = decode(text)
-                except json.JSONDecodeError as exc:
-                    fail(_("invalid JSON: {msg}").format(msg=python_message(exc.msg)), name,
-                         lineno, column=exc.colno)
-                except RecursionError:
-                    fail(_("invalid JSON: nested too deeply"), name, lineno)
-                except ValueError as exc:
-                    fail(_("invalid JSON: {exc}").format(exc=exc), name, lineno)
-                try:
-                    if first and type(obj) is dict and _HEADER_KEY in obj:
-                        self.header = _header_from_json(obj)
-                        first = False
-                        continue
+        for lineno, raw in items:
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            text = decode_line(raw, name, lineno, "JSON Lines")
+            if not text.strip():
+                continue
+            try:
+                obj = None
+                if text.count("{") > events_limit + 1:
+                    obj = _counted(text, trusted, events_limit)
+                if obj is None:
+                    obj = decode(text)
+            except json.JSONDecodeError as exc:
+                fail(_("invalid JSON: {msg}").format(msg=python_message(exc.msg)), name, lineno,
+                     column=exc.colno)
+            except RecursionError:
+                fail(_("invalid JSON: nested too deeply"), name, lineno)
+            except ValueError as exc:
+                fail(_("invalid JSON: {exc}").format(exc=exc), name, lineno)
+            try:
+                if first and type(obj) is dict and _HEADER_KEY in obj:
+                    self.header = _header_from_json(obj)
                     first = False
-                    item = structure(obj)
-                except Located as exc:
-                    fail(exc.message, name, lineno, exc.key)
-                yield lineno, item
+                    continue
+                first = False
+                item = structure(obj)
+            except Located as exc:
+                fail(exc.message, name, lineno, exc.key)
+            yield lineno, item
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> tuple[Claim, ...]:

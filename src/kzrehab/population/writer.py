@@ -42,6 +42,7 @@ from ..claims import Claim
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
 from .columns import OWN_TABLES, _column, _months, _years
 from .hashing import BLOCK_BYTES, FORMAT, INDEX, BlockHasher, digest_of
+from .jsonl_chunks import Encoded
 from .ledger import KeyLedger
 from .registry import Record
 from .store import pack_strings
@@ -201,6 +202,48 @@ class StoreWriter:
         ``rows`` (rows of claims already added, in any order)."""
         self._events(rows, _scatter(events, EVENT_FACTS).__getitem__, len(events))
 
+    def add_encoded(self, part: Encoded) -> None:
+        """Add a chunk of claims and their events already checked and encoded
+        (:func:`~kzrehab.population.jsonl_chunks.encode_chunk`): the same columns as
+        :meth:`add_records` of the same claims."""
+        first = self.n_claims
+        for name, _ in _CLAIM:
+            self._spooled("claim", name, self._coded(f"claim.{name}", part.claim[name], part))
+        self.ids.extend(part.ids.blob, part.ids.ends, part.ids.keys, part.lines)
+        self.victims.extend(part.victims.blob, part.victims.ends, part.victims.keys, part.lines)
+        self.n_claims += part.n_claims
+        count = part.n_events
+        if not count:
+            return
+        rows = np.repeat(np.arange(first, self.n_claims, dtype=np.int64), part.counts)
+        self._note_rows(rows)
+        for name, _ in [*_EVENT, *_DERIVED]:
+            self._spooled("event", name, self._coded(f"event.{name}", part.event[name], part))
+        self.n_events += count
+
+    def _coded(self, array: str, col: Any, part: Encoded) -> Any:
+        """A column of an encoded chunk, its text codes mapped to this writer's tables."""
+        local = part.tables.get(array)
+        if local is None:
+            return col
+        table = self._tables[array]
+        remap = np.array([table.setdefault(v, len(table)) for v in local] + [-1], np.int32)
+        return remap[col]  # -1 (unknown) indexes the -1 at the end
+
+    def _spooled(self, scope: str, name: str, col: Any) -> None:
+        if isinstance(col, tuple):
+            self._spools[f"{scope}.{name}.lo"].append(col[0])
+            self._spools[f"{scope}.{name}.hi"].append(col[1])
+        else:
+            self._spools[f"{scope}.{name}"].append(col)
+
+    def _note_rows(self, rows: npt.NDArray[np.int64]) -> None:
+        """Spool the claim rows of events, noting whether they still come in order."""
+        if int(rows[0]) < self._last_row or bool((np.diff(rows) < 0).any()):
+            self._in_order = False
+        self._last_row = int(rows[-1])
+        self._spools["event_claim"].append(rows)
+
     def _claims(self, values: Callable[[str], list[Any]], ids: list[str], victims: list[str],
                 lines: Sequence[int] | None) -> None:  # fmt: skip
         for name, fact in _CLAIM:
@@ -216,10 +259,7 @@ class StoreWriter:
                 count: int) -> None:  # fmt: skip
         if not count:
             return
-        if int(rows[0]) < self._last_row or bool((np.diff(rows) < 0).any()):
-            self._in_order = False
-        self._last_row = int(rows[-1])
-        self._spools["event_claim"].append(rows)
+        self._note_rows(rows)
         cols = {name: self._put("event", name, fact, values(name)) for name, fact in _EVENT}
         (start_lo, start_hi), (end_lo, end_hi) = cols["start"], cols["end"]
         for name, (lo, hi) in (("year", (_years(start_lo), _years(start_hi))),
@@ -230,11 +270,7 @@ class StoreWriter:
 
     def _put(self, scope: str, name: str, fact: Fact, values: list[Any]) -> Any:
         col = _column(fact, values, self._tables.get(f"{scope}.{name}", {}))
-        if isinstance(col, tuple):
-            self._spools[f"{scope}.{name}.lo"].append(col[0])
-            self._spools[f"{scope}.{name}.hi"].append(col[1])
-        else:
-            self._spools[f"{scope}.{name}"].append(col)
+        self._spooled(scope, name, col)
         return col
 
     # -- finishing --------------------------------------------------------------------------
