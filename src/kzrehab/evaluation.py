@@ -24,23 +24,9 @@ there (the errors name the component and the claim).
 
 from __future__ import annotations
 
-__all__ = [
-    "evaluate",
-    "evaluate_claim",
-    "evaluate_columns",
-    "claim_values",
-    "column_values",
-    "summarize",
-    "check_amounts",
-    "constant_amounts",
-    "evaluators",
-    "evaluate_chunk",
-    "evaluate_many",
-    "program_of",
-    "output_signatures",
-    "ties",
-    "Known",
-]
+__all__ = ["evaluate", "evaluate_claim", "evaluate_columns", "claim_values", "column_values",
+           "summarize", "check_amounts", "constant_amounts", "evaluators", "evaluate_chunk",
+           "evaluate_many", "program_of", "output_signatures", "ties", "Known"]  # fmt: skip
 
 import datetime as dt
 import weakref
