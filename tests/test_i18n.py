@@ -247,3 +247,15 @@ def test_cli_errors_go_through_the_catalogs(capsys: pytest.CaptureFixture[str]) 
     assert status == 2
     assert not english_words(err, ["kzrehab", "check", "PATH", "languages", "lang", "kk",
                                    "ru", "en", "h"]), err  # fmt: skip
+
+
+def test_the_command_line_restores_the_callers_language(capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:  # fmt: skip
+    """``main(["--lang", "ru", ...])`` writes Russian, and leaves the caller in its own
+    language afterwards (in-process callers and tests are not switched for good)."""
+    with i18n.language("kk"):
+        assert main(["--lang", "ru", "check"]) == 2
+        assert "ошибка" in capsys.readouterr().err
+        assert i18n.current() == "kk"
+    assert main(["--lang", "ru", "check"]) == 2
+    assert i18n.current() == "en"

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from .commands import MODULES
 from .errors import KzrehabError, LimitError, UsageError
-from .i18n import LANGUAGES, N_, LanguageError, _, from_environment, set_language
+from .i18n import LANGUAGES, N_, LanguageError, _, current, from_environment, set_language
 
 #: argparse's error messages (Python 3.11 to 3.13), each with its translatable form: the
 #: pattern's groups fill the message's placeholders
@@ -158,8 +158,17 @@ def _say(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status. The language it chooses holds for this
+    run only: the caller's is restored when it returns."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    before = current()
+    try:
+        return _main(argv)
+    finally:
+        set_language(before)
+
+
+def _main(argv: list[str]) -> int:
     try:
         try:
             set_language(_language(argv))
