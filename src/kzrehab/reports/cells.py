@@ -58,8 +58,12 @@ def word(value: str) -> str:
 
 
 def words(values: str, sep: str = "+") -> str:
-    """Values joined by ``sep`` (a change ``reworded+rule-changed``), each as a word."""
-    return sep.join(word(v) for v in values.split(sep))
+    """Values joined by ``sep`` (a change ``reworded+rule-changed``), each as a word, joined
+    again as the language lists them (English keeps the ``+``; Russian and Kazakh a comma)."""
+    out = ""
+    for i, v in enumerate(values.split(sep)):
+        out = word(v) if i == 0 else _("{first}+{then}").format(first=out, then=word(v))
+    return out
 
 
 def status_word(status: str) -> str:

@@ -104,10 +104,12 @@ def _law_changes(law: LawChange) -> list[Block]:
         moved = a.base and a.head and a.base != a.head
         label = (_("article {base} → {head}").format(base=a.base, head=a.head) if moved
                  else _("article {number}").format(number=a.head or a.base))
-        items.append(Item(f"{label}: {_in(a.change, a.redline_language)}", _edits(a.redline),
+        items.append(Item(_("{label}: {change}").format(
+            label=label, change=_in(a.change, a.redline_language)), _edits(a.redline),
                           redline_lang=a.redline_language))
     for p in law.provisions:
-        items.append(Item(f"{word(p.kind)} {p.id}: {_in(p.change, p.redline_language)}",
+        items.append(Item(_("{kind} {id}: {change}").format(
+            kind=word(p.kind), id=p.id, change=_in(p.change, p.redline_language)),
                           _edits(p.redline),
                           children=tuple(Item(_field(f.field), was=f.base, now=f.head,
                                               changed_value=True) for f in p.fields),
@@ -115,7 +117,8 @@ def _law_changes(law: LawChange) -> list[Block]:
     for n in (*law.parameters, *law.definitions):
         items.append(Item(f"{n.id}: {words(n.change)}", children=(
             Item(word("value"), was=n.base, now=n.head, changed_value=True),)))
-    return [Heading(f"{law.id} ({words(law.change)})", 3), Bullets(tuple(items))]
+    return [Heading(_("{law} ({change})").format(law=law.id, change=words(law.change)), 3),
+            Bullets(tuple(items))]
 
 
 def _total(side: ComponentSide, suppressed: bool, period: str | None) -> str:
