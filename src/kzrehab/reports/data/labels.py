@@ -264,7 +264,12 @@ VALUES: Mapping[str, str] = {
     "instead_of": N_("replaced"),
     "amount": N_("amount"),
     "laws": N_("under the laws"),
+    "against": N_("under the laws compared against"),
     "both": N_("under both"),
+    # what the cache holds
+    "population": N_("population"),
+    "coverage": N_("coverage"),
+    "records": N_("records"),
 }
 
 #: the keys (and columns) whose words are enum values of :data:`VALUES`
