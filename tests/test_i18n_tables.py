@@ -36,7 +36,7 @@ from kzrehab.reports.tables import SUPPRESSED
 
 from .pseudo import english_words, pseudo_english
 from .test_reports import COMMANDS, repo  # noqa: F401  (the fixture)
-from .test_tables import _blanked, _csv_tables, _numbers, _table_numbers
+from .test_tables import BUNDLED, SAMPLE, _blanked, _csv_tables, _numbers, _table_numbers
 from .test_tracker_cli import POPULATION
 
 AS_OF = "2025-06-01"
@@ -187,7 +187,7 @@ def _preamble_words(doc: dict[str, Any], fmt: str) -> set[str]:
 
 def test_charts_go_through_the_catalogs() -> None:
     """Every chart's legend, tooltips and description, suppressed values included."""
-    charts = [
+    charts: list[RangeBars | Flows | Series] = [
         RangeBars("T", "U", ("", "S"), ("a", "b"),
                   ((RangeBar("a", 1, 5), RangeBar("a", None, None)),
                    (RangeBar("b", 2, 2), RangeBar("b", 0, 3)))),
@@ -308,6 +308,9 @@ def test_json_in_russian_adds_labels(command: str, repo: Path,  # noqa: F811
     assert all(not _LETTERS.search(v) for v in labels["values"].values())
     assert set(labels["keys"]) <= set(_strings(english))
     Draft202012Validator(SCHEMA).validate({**russian, "labels": labels})
+    wrongs: list[Any] = [{"keys": labels["keys"]}, {**labels, "keys": {"as_of": 1}}, []]
+    for wrong in wrongs:
+        assert not Draft202012Validator(SCHEMA).is_valid({**russian, "labels": wrong})
 
 
 def test_every_key_and_enum_value_of_the_schema_has_a_label() -> None:
@@ -337,7 +340,7 @@ def test_the_labels_are_translated() -> None:
     for lang in ("kk", "ru"):
         with i18n.language(lang):
             assert column_label("figures.status.eligible") == {
-                "kk": "Көрсеткіштер · Мәртебе · Құқығы бар",
+                "kk": "Көрсеткіштер · Мәртебе · Құқығы бар",  # noqa: RUF001
                 "ru": "Показатели · Статус · Имеет право"}[lang]
             assert column_label("amount_min").endswith({"kk": "ең азы", "ru": "минимум"}[lang])
     assert column_label("figures.status.eligible") == "figures.status.eligible"
@@ -358,3 +361,26 @@ def test_english_tables_are_unchanged(repo: Path, capsys: pytest.CaptureFixture[
     assert set(out.splitlines()[1].split(",")[:2]) <= {"имеет право", "не определено",
                                                        "не имеет права"}  # fmt: skip
     assert DIALECTS["plain"].decimal == "."
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_per_claim_columns_in_kazakh_and_russian(lang: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """``--claims``: a column ``NAME:ID`` is NAME's label and the id; yes/no/unknown and the
+    statuses are words of the language; the claims' ids and the ids stay."""
+    args = [*BUNDLED["compare"], "--claims", "--population", SAMPLE, "--as-of", AS_OF]
+    capsys.readouterr()
+    ctx = contextvars.copy_context()
+    assert ctx.run(main, [*args, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    code = contextvars.copy_context().run(main, [*args, "--lang", lang, "--format", "csv",
+                                                 "--table", "claims", "--csv-dialect", "plain",
+                                                 "-o", str(tmp_path / "c.csv")])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8")
+    header, first = text.splitlines()[:2]
+    ids = [*_strings(doc)]
+    assert not english_words(header, ids), english_words(header, ids)
+    assert not english_words(first, ids), english_words(first, ids)
+    yes = {"kk": "иә", "ru": "да"}[lang]
+    assert yes in re.split(r"[,\n]", text)

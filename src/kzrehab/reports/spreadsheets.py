@@ -36,7 +36,7 @@ import attrs
 from .. import i18n
 from ..errors import UsageError
 from ..i18n import N_, _, ngettext
-from .data.labels import SEPARATOR, cell_label, column_label, labelled
+from .data.labels import ENUM_KEYS, SEPARATOR, cell_label, column_label, labelled
 from .fields import Kind
 from .tables import SUMMARY, SUPPRESSED, Cell, Table, claims_table, report_tables
 
@@ -130,17 +130,28 @@ def shown_rows(table: Table) -> Iterator[tuple[Cell, ...]]:
     labels = headers(table)
     mark = len(table.columns) - 1 if table.columns[-1:] == (SUPPRESSED,) else -1
     field = table.name == SUMMARY
+    words: dict[bool, Cell] = {True: str(cell_label("", True)), False: str(cell_label("", False))}
+    enums = {c for c, col in enumerate(table.columns)
+             if col.partition(":")[0].rsplit(".", 1)[-1] in ENUM_KEYS}
+    memo: dict[tuple[int, str], Cell] = {}  # a million claims: each enum word translated once
+
+    def shown(c: int, v: Cell) -> Cell:
+        if isinstance(v, bool):
+            return words[v]
+        if not isinstance(v, str):
+            return v
+        if c in enums:
+            found: Cell = memo.get((c, v))
+            if found is None:
+                found = memo[(c, v)] = str(cell_label(table.columns[c], v))
+            return found
+        return column_label(v) if field and c == 0 else v
+
     for r, row in enumerate(table.rows):
-        cells: list[Cell] = []
-        for c, v in enumerate(row):
-            if c == mark:
-                blank = table.blanked[r] if table.blanked else frozenset()
-                v = "; ".join(labels[i] for i in sorted(blank)) or None
-            elif field and c == 0 and isinstance(v, str):
-                v = column_label(v)
-            else:
-                v = cell_label(table.columns[c], v)
-            cells.append(v)
+        cells = [shown(c, v) for c, v in enumerate(row)]
+        if mark >= 0:
+            blank = table.blanked[r] if table.blanked else frozenset()
+            cells[mark] = "; ".join(labels[i] for i in sorted(blank)) or None
         yield tuple(cells)
 
 

@@ -115,6 +115,7 @@ KEYS: Mapping[str, str] = {
     "in_force": N_("In force"),
     "ineligible": N_("Ineligible"),
     "key": N_("Key"),
+    "keys": N_("Keys"),
     "kind": N_("Kind"),
     "kinds": N_("Kinds"),
     "labels": N_("Labels"),
@@ -180,6 +181,7 @@ KEYS: Mapping[str, str] = {
     "unknown_share": N_("Share unknown"),
     "unsettled": N_("Unsettled"),
     "value": N_("Value"),
+    "values": N_("Values"),
     "version": N_("Version"),
     "versions": N_("Versions"),
     "victims": N_("Victims"),
@@ -187,6 +189,15 @@ KEYS: Mapping[str, str] = {
     "why": N_("Why"),
     "withheld": N_("Withheld"),
     "yes": N_("Yes"),
+    # the per-claim table's columns (``--claims``; a component's or period's id follows ":")
+    "status_from": N_("Status, base"),
+    "status_to": N_("Status, head"),
+    "levels_gained": N_("Levels gained"),
+    "levels_lost": N_("Levels lost"),
+    "receives_from": N_("Receives, base"),
+    "receives_to": N_("Receives, head"),
+    "money_change": N_("Change of money"),
+    "money_direction": N_("Direction of money"),
 }
 
 #: the label of each enum value of the JSON documents (a status, a period, a kind, ...)
@@ -270,13 +281,17 @@ VALUES: Mapping[str, str] = {
     "population": N_("population"),
     "coverage": N_("coverage"),
     "records": N_("records"),
+    # a three-valued yes/no of the per-claim table
+    "yes": N_("yes"),
+    "no": N_("no"),
 }
 
 #: the keys (and columns) whose words are enum values of :data:`VALUES`
 ENUM_KEYS = frozenset({
     "status", "from", "to", "source", "target", "period", "kind", "change", "direction",
     "receives", "membership", "scope", "why", "side", "by", "type", "provision", "category",
-    "value", "against", "categories",
+    "value", "against", "categories", "status_from", "status_to", "receives_from",
+    "receives_to", "money_direction", "levels_gained", "levels_lost",
 })  # fmt: skip
 #: the enum keys whose values are also ids (labelled only when the value is an enum value)
 _ID_OR_ENUM = frozenset({"provision", "category", "value", "against"})
@@ -295,12 +310,13 @@ def key_label(key: str) -> str:
 
 
 def value_label(value: str) -> str | None:
-    """The label of an enum value (several joined by ``+``: each) in the language of output;
-    None when it is not one."""
-    parts = value.split("+")
+    """The label of an enum value (several joined by ``+`` or ``"; "``: each) in the
+    language of output; None when it is not one."""
+    sep = "; " if "; " in value else "+"
+    parts = value.split(sep)
     if not all(p in VALUES for p in parts):
         return None
-    return "+".join(_(VALUES[p]) for p in parts)
+    return sep.join(_(VALUES[p]) for p in parts)
 
 
 def column_label(column: str) -> str:
@@ -309,6 +325,9 @@ def column_label(column: str) -> str:
     ``NAME_max`` as NAME's label with *minimum* and *maximum*."""
     if not labelled():
         return column
+    name, colon, id_ = column.partition(":")  # a per-claim column: NAME:ID (an id: as is)
+    if colon:
+        return column_label(name) + colon + id_
     parts = []
     for part in column.split("."):
         for end, label in (("_min", N_("{name}, minimum")), ("_max", N_("{name}, maximum"))):
@@ -327,7 +346,7 @@ def cell_label(column: str, value: Any) -> Any:
         return value
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, str) and column.rsplit(".", 1)[-1] in ENUM_KEYS:
+    if isinstance(value, str) and column.partition(":")[0].rsplit(".", 1)[-1] in ENUM_KEYS:
         label = value_label(value)
         return value if label is None else label
     return value
@@ -346,7 +365,7 @@ def json_labels(doc: Any) -> dict[str, dict[str, str]]:
                     keys.add(k)
                 if isinstance(v, str) and (k in ENUM_KEYS or parent == "categories"):
                     if value_label(v) is not None:
-                        values.update(v.split("+"))
+                        values.update(v.split("; " if "; " in v else "+"))
                 else:
                     walk(v, k)
         elif isinstance(node, list):
