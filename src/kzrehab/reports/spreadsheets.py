@@ -15,12 +15,19 @@ same bytes for the same tables (a zip's and a workbook's dates are fixed):
   to Excel's 31 characters), numbers as numbers, words never read as formulas, a
   suppressed cell blank, shaded and annotated;
 - Parquet through pyarrow (the extra ``parquet``): the per-claim table, typed columns.
+
+In Kazakh and Russian (:mod:`kzrehab.i18n`) the header rows, the sheets' names, the sheet
+``About``, the notes and the enum values in cells are the language's words
+(:func:`headers`, :func:`shown_rows`, :mod:`kzrehab.reports.data.labels`); in English the
+header row holds the columns' keys, as it always has. The zip's files keep the tables'
+stable names in every language.
 """
 
 from __future__ import annotations
 
 __all__ = ["DIALECTS", "Dialect", "csv_bytes", "zip_bytes", "write_xlsx", "write_parquet",
-           "about_rows", "sheet_names", "XLSX_ROWS", "write_tables", "BINARY"]  # fmt: skip
+           "about_rows", "sheet_names", "headers", "shown_rows", "XLSX_ROWS", "write_tables",
+           "BINARY"]  # fmt: skip
 
 import csv
 import datetime as dt
