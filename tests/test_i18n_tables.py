@@ -384,3 +384,16 @@ def test_per_claim_columns_in_kazakh_and_russian(lang: str, tmp_path: Path,
     assert not english_words(first, ids), english_words(first, ids)
     yes = {"kk": "иә", "ru": "да"}[lang]
     assert yes in re.split(r"[,\n]", text)
+
+
+def test_sheet_names_stay_unique_and_short() -> None:
+    """Several tables whose labels end alike: each sheet's name is its last parts, then the
+    first free ``~N`` (a name taken three times is ``~3``, not ``~2~3``)."""
+    from kzrehab.reports.spreadsheets import sheet_names
+
+    names = [f"{c * 10}.by_component" for c in "abcd"]
+    with i18n.language("kk"):
+        sheets = sheet_names([column_label(n) for n in names], "Есеп туралы")
+    assert sheets[1:] == [sheets[0] + "~2", sheets[0] + "~3", sheets[0] + "~4"]
+    assert all(len(s) <= 31 for s in sheets) and "·" not in sheets[0]
+    assert sheet_names(["x" * 40] * 3) == ["x" * 31, "x" * 29 + "~2", "x" * 29 + "~3"]

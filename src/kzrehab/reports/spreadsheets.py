@@ -178,11 +178,11 @@ def sheet_names(names: Iterable[str], about: str = "About") -> list[str]:
         sep = SEPARATOR if SEPARATOR in short else "."
         while len(short) > 31 and sep in short:
             short = short.split(sep, 1)[1]
-        short = short[:31]
+        short = stem = short[:31]
         n = 2
-        while short.lower() in taken:
+        while short.lower() in taken:  # the first free ~N after the name (not ~2~3)
             tail = f"~{n}"
-            short = short[: 31 - len(tail)] + tail
+            short = stem[: 31 - len(tail)] + tail
             n += 1
         taken.add(short.lower())
         out.append(short)
