@@ -77,7 +77,10 @@ def _num(v: float, places: int = 6) -> str:
 
 
 def _unit(v: float, unit: str) -> str:
-    """The exact number with its unit, for tooltips: ``1,234 claims``, ``12.5%``."""
+    """The exact number with its unit, for tooltips: ``1,234 claims``, ``12.5%``; a whole
+    number of claims in the form its number takes (``1 claim``; Russian has three)."""
+    if unit == _("claims") and float(v).is_integer():
+        return _claims(int(v))
     return _num(v) + (unit if unit in ("", "%") else " " + unit)
 
 
