@@ -397,3 +397,19 @@ def test_sheet_names_stay_unique_and_short() -> None:
     assert sheets[1:] == [sheets[0] + "~2", sheets[0] + "~3", sheets[0] + "~4"]
     assert all(len(s) <= 31 for s in sheets) and "·" not in sheets[0]
     assert sheet_names(["x" * 40] * 3) == ["x" * 31, "x" * 29 + "~2", "x" * 29 + "~3"]
+
+
+def test_cells_in_russian() -> None:
+    """An enum value in an enum column is its label, an id is not; a yes/no stays a boolean
+    for XLSX and is a word in CSV; the suppressed column names columns by their labels."""
+    from kzrehab.reports.spreadsheets import csv_bytes, shown_rows
+    from kzrehab.reports.tables import Table
+
+    t = Table("t", ("id", "kind", "evaluated", "claims", SUPPRESSED), (None, None, None, None,
+              None), (("bill", "bill", True, None, "claims"),), (frozenset({3}),))  # fmt: skip
+    with i18n.language("ru"):
+        assert list(shown_rows(t)) == [("bill", "законопроект", True, None, "Заявления")]
+        text = csv_bytes(t, "plain").decode()
+    assert text == ("Идентификатор,Вид,Оценено,Заявления,Скрыто\n"
+                    "bill,законопроект,да,,Заявления\n")
+    assert list(shown_rows(t)) == list(t.rows)

@@ -127,8 +127,8 @@ def headers(table: Table) -> list[str]:
 
 
 def shown_rows(table: Table) -> Iterator[tuple[Cell, ...]]:
-    """The rows of a table as written. In English, as they are. In Kazakh and Russian a
-    yes/no and an enum value are words of the language, the summary's fields and the
+    """The rows of a table as written. In English, as they are. In Kazakh and Russian an
+    enum value is a word of the language, the summary's fields and the
     ``suppressed`` column name columns by their labels (joined by ``"; "``: a label may
     hold spaces)."""
     if not labelled():
@@ -137,15 +137,12 @@ def shown_rows(table: Table) -> Iterator[tuple[Cell, ...]]:
     labels = headers(table)
     mark = len(table.columns) - 1 if table.columns[-1:] == (SUPPRESSED,) else -1
     field = table.name == SUMMARY
-    words: dict[bool, Cell] = {True: str(cell_label("", True)), False: str(cell_label("", False))}
     enums = {c for c, col in enumerate(table.columns)
              if col.partition(":")[0].rsplit(".", 1)[-1] in ENUM_KEYS}
     memo: dict[tuple[int, str], Cell] = {}  # a million claims: each enum word translated once
 
     def shown(c: int, v: Cell) -> Cell:
-        if isinstance(v, bool):
-            return words[v]
-        if not isinstance(v, str):
+        if not isinstance(v, str):  # a yes/no too: a word in CSV (_csv_cell), XLSX's boolean
             return v
         if c in enums:
             found: Cell = memo.get((c, v))
