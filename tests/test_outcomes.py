@@ -27,7 +27,13 @@ from kzrehab.comparison import CoverageDiff
 from kzrehab.coverage import exact_cents, sum_cents
 from kzrehab.dates import parse_date
 from kzrehab.errors import EvaluationError
-from kzrehab.evaluation import check_amounts, evaluate, evaluate_claim, evaluators
+from kzrehab.evaluation import (
+    check_amounts,
+    evaluate,
+    evaluate_claim,
+    evaluators,
+    ties,
+)
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
 from kzrehab.outcome import diff_claim, periods
@@ -271,10 +277,13 @@ def test_an_amount_above_the_ceiling_is_an_error_naming_component_and_claim() ->
 # -- one plan, two engines ----------------------------------------------------------------------
 
 
-def _with(text: str, condition: str, amount: str) -> str:
+def _params(text: str) -> str:
     params = "[parameters]\n" + "".join(f"{k} = {v}\n" for k, v in PARAMS.items())
-    text = text.replace("[[article]]", params + "\n[[article]]", 1)
-    return text + (
+    return text.replace("[[article]]", params + "\n[[article]]", 1)
+
+
+def _with(text: str, condition: str, amount: str) -> str:
+    return _params(text) + (
         '\n[[article]]\nnumber = "9"\ntext = "More."\n\n  [[article.ground]]\n'
         f'  id = "new"\n  category = "new"\n  when = "{condition}"\n\n'
         '  [[article.exclusion]]\n  id = "bar"\n  grounds = ["exile"]\n'
@@ -291,13 +300,16 @@ _SETTINGS = settings(max_examples=50, deadline=None,
 
 
 @_SETTINGS
-@given(condition=claim_cond(), amount=claim_num(),
+@given(condition=claim_cond(), amount=claim_num(), old_amount=claim_num(),
        people=st.lists(claims(), min_size=1, max_size=10))  # fmt: skip
-def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
+def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any, old_amount: Any,
                                                    people: list[Claim]) -> None:  # fmt: skip
     src = unparse(condition).replace('"', "'")
-    base = fw(CURRENT)
-    head = fw(_with(CURRENT, src, unparse(amount).replace('"', "'")))
+    # the old payment's amount, the same rule on both sides (tied: docs/semantics.rst)
+    current = CURRENT.replace('amount = "1000"', 'amount = "max(0, min({}, 1000000))"'.format(
+        unparse(old_amount).replace('"', "'")))
+    base = fw(_params(current))
+    head = fw(_with(current, src, unparse(amount).replace('"', "'")))
     population = InMemoryPopulation("random", tuple(attrs.evolve(c, id=f"c{i}", victim_id=f"c{i}")
                                             for i, c in enumerate(people)))  # fmt: skip
     vector = CoverageDiff(evaluate(base, population, AS_OF), evaluate(head, population, AS_OF))
@@ -308,7 +320,7 @@ def test_per_claim_diff_equals_the_vectorised_diff(condition: Any, amount: Any,
     for claim in population.claims:
         d = diff_claim(evaluate_claim(base, claim, AS_OF, explain=False),
                        evaluate_claim(head, claim, AS_OF, explain=False), periods(base),
-                       periods(head))
+                       periods(head), ties(base, head, AS_OF))
         if d.changed:
             expected.append(d)
     assert vector.claim_changes() == expected

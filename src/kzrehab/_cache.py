@@ -50,6 +50,7 @@ import attrs
 
 from ._io import cache_dir
 from .errors import UsageError
+from .i18n import _
 
 #: the kinds of entry: the folder they live in, how many levels of sub-folders below it
 #: (``coverage/ab/ab12….npz``: one), and the suffix of their files
@@ -110,9 +111,9 @@ def cache_max() -> int:
     except ValueError:
         shown = raw if len(raw) <= 30 else raw[:27] + "..."
         raise UsageError(
-            f"{CACHE_MAX_ENV}={shown!r} is not a size: give a number of bytes, or a number "
-            "with K, M, G or T (binary units: 500M is 500 MiB), e.g. 500M or 2G; "
-            "the default is 1G"
+            _("{variable}={value} is not a size: give a number of bytes, or a number with K, "
+              "M, G or T (binary units: 500M is 500 MiB), e.g. 500M or 2G; the default is "
+              "1G").format(variable=CACHE_MAX_ENV, value=repr(shown))
         ) from None
 
 
@@ -132,7 +133,7 @@ def entries(directory: str | os.PathLike[str] | None = None) -> list[Entry]:
     out: list[Entry] = []
     for kind, (depth, suffix) in KINDS.items():
         folders = [root / kind]
-        for _ in range(depth):
+        for _level in range(depth):
             folders = [sub for f in folders for sub in _subfolders(f)]
         found: list[Entry] = []
         for folder in folders:
@@ -253,7 +254,7 @@ def clear(directory: str | os.PathLike[str] | None = None, *,
     now = time.time()
     removed = [e for e in entries(root)
                if (older_than is None or now - e.last_used > older_than) and _remove(e)]
-    for kind, (depth, _) in KINDS.items():
+    for kind, (depth, _suffix) in KINDS.items():
         if depth:
             for folder in _subfolders(root / kind):
                 with contextlib.suppress(OSError):

@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import MissingExtraError
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas
@@ -43,8 +44,9 @@ def require(module: str, what: str) -> ModuleType:
     except ImportError:
         extra = EXTRAS.get(module.split(".")[0], module)
         raise MissingExtraError(
-            f"{what} needs {module.split('.')[0]}, which is not installed: it is an optional "
-            f"extra of kzrehab (pip install 'kzrehab[{extra}]')"
+            _("{what} needs {module}, which is not installed: it is an optional extra of "
+              "kzrehab (pip install 'kzrehab[{extra}]')").format(
+                what=what, module=module.split(".")[0], extra=extra)
         ) from None
 
 

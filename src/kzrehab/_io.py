@@ -25,14 +25,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UsageError
+from .i18n import N_, _
 
 #: a temporary file of an interrupted write is removed when it is at least this old (and no
 #: process holds its lock)
 STALE_SECONDS = 600
 
-_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link"))  # fmt: skip
+_KINDS = ((stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+          (stat.S_ISFIFO, N_("a FIFO (named pipe)")), (stat.S_ISSOCK, N_("a socket")),
+          (stat.S_ISDIR, N_("a directory")), (stat.S_ISLNK, N_("a symbolic link")))  # fmt: skip
 
 
 class NotRegularFileError(OSError):
@@ -46,8 +47,8 @@ def not_regular(mode: int) -> str | None:
         return None
     for test, what in _KINDS:
         if test(mode):
-            return what
-    return "not a regular file"
+            return _(what)
+    return _("not a regular file")
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -77,8 +78,9 @@ def _require_regular(mode: int, path: str | os.PathLike[str]) -> None:
     if what is None:
         return
     if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", os.fspath(path))
-    raise NotRegularFileError(errno.EINVAL, f"is {what}, not a regular file", os.fspath(path))
+        raise IsADirectoryError(errno.EISDIR, _("is a directory, not a file"), os.fspath(path))
+    raise NotRegularFileError(errno.EINVAL, _("is {what}, not a regular "
+                                              "file").format(what=what), os.fspath(path))
 
 
 def cache_dir() -> Path:
@@ -136,7 +138,8 @@ def atomic_output(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise UsageError(f"cannot write {target}: folder {directory} does not exist")
+        raise UsageError(_("cannot write {target}: folder {directory} does not exist").format(
+                             target=target, directory=directory))
     refuse_target(target)
     remove_stale_temporaries(target)
     fd, tmp = _create_beside(target)
@@ -171,12 +174,14 @@ def refuse_target(target: Path) -> None:
         except OSError:  # pragma: no cover - a link removed in between
             pointed = "?"
         raise UsageError(
-            f"cannot write {target}: it is a symbolic link (to {pointed}); kzrehab does not "
-            "write through links: give the path of the file itself"
+            _("cannot write {target}: it is a symbolic link (to {pointed}); kzrehab does not "
+              "write through links: give the path of the file itself").format(
+                target=target, pointed=pointed)
         )
     what = not_regular(mode)
     if what is not None and not stat.S_ISDIR(mode):  # a directory: os.replace says so
-        raise UsageError(f"cannot write {target}: it is {what}, not a regular file")
+        raise UsageError(_("cannot write {target}: it is {what}, not a regular file").format(
+                             target=target, what=what))
 
 
 def _temporary_pattern(target: Path) -> re.Pattern[str]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import KzrehabError, UsageError
+from .i18n import _
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,8 +60,9 @@ def default_jobs() -> int:
     if not text:
         return usable_cores()
     if not (text.isascii() and text.isdigit()) or int(text) < 1 or len(text) > 6:
-        raise UsageError(f"{JOBS_VARIABLE}={text[:30]!r} is not a number of processes "
-                         "(a whole number of at least 1)")  # fmt: skip
+        raise UsageError(_("{JOBS_VARIABLE}={text!r} is not a number of processes "
+                           "(a whole number of at least 1)").format(
+                             JOBS_VARIABLE=JOBS_VARIABLE, text=text[:30]))  # fmt: skip
     return int(text)
 
 
@@ -85,7 +87,7 @@ def shutdown() -> None:
     """Stop the worker processes of every pool this process made (they are made again
     when needed)."""
     while _POOLS:
-        _, pool = _POOLS.popitem()
+        __, pool = _POOLS.popitem()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -106,7 +108,7 @@ def ordered_map(
     pickle. Leaving the loop early, or an error, cancels the tasks not started yet.
     """
     if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
+        raise ValueError(_("jobs must be at least 1, not {jobs}").format(jobs=jobs))
     if jobs == 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
             result = fn(task)
@@ -120,7 +122,7 @@ def ordered_map(
     pool: ProcessPoolExecutor | None = None
     finished = [0]
 
-    def count(_: Any) -> None:
+    def count(__: Any) -> None:
         finished[0] += 1
 
     try:
@@ -138,8 +140,8 @@ def ordered_map(
         for size, broken in list(_POOLS.items()):
             if broken is pool:
                 del _POOLS[size]
-        raise KzrehabError("a worker process stopped before its work was done (killed, or "
-                           "out of memory?): try again with --jobs 1, or fewer jobs") from None
+        raise KzrehabError(_("a worker process stopped before its work was done (killed, or "
+                             "out of memory?): try again with --jobs 1, or fewer jobs")) from None
     finally:
         for future in futures:
             future.cancel()

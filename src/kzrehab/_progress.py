@@ -1,7 +1,9 @@
 """A progress bar for long work, on a terminal's standard error only.
 
 Nothing is drawn when standard error is not a terminal (a pipe, a file, CI) or when the
-report goes to standard output as JSON, so machine-read output is never mixed with it.
+report goes to standard output as JSON, so machine-read output is never mixed with it. The
+caller gives the bar's label in the language of output (``_("claims evaluated")``); the
+counts are written in that language's figures.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ class Progress:
         if not self.on:
             return
         self._drawn = time.monotonic()
+        from .i18n import number
+
         filled = self.WIDTH * self.count // max(self.total, 1)
         line = (f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                f"{self.count:,}/{self.total:,} {self.what}")  # fmt: skip
+                f"{number(self.count)}/{number(self.total)} {self.what}")  # fmt: skip
         self._width = max(self._width, len(line))
         self.stream.write(line)
         self.stream.flush()

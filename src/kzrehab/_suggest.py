@@ -7,6 +7,8 @@ import os
 import re
 from collections.abc import Callable, Iterable
 
+from .i18n import _, ngettext
+
 __all__ = ["did_you_mean", "did_you_mean_among", "not_one_of", "nearest_path",
            "did_you_mean_path"]
 
@@ -14,7 +16,11 @@ __all__ = ["did_you_mean", "did_you_mean_among", "not_one_of", "nearest_path",
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or ``""`` when none is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return _hint(close[0]) if close else ""
+
+
+def _hint(name: str) -> str:
+    return _("; did you mean '{name}'?").format(name=name)
 
 
 #: plurals that adding an "s" gets wrong, or that read better as "… values"
@@ -31,11 +37,18 @@ def _plural(word: str) -> str:
 
 def not_one_of(word: str, what: str, allowed: Iterable[str]) -> str:
     """``"'hunger' is not a motive; motives are: political, class, …"``, or, when one
-    allowed value is close, ``"'exil' is not a measure; did you mean 'exile'?"``."""
+    allowed value is close, ``"'exil' is not a measure; did you mean 'exile'?"``.
+
+    ``what`` is a name (a fact's, a type's): English puts an article before it and makes
+    its plural; the other languages quote it as it is, and their list of the allowed
+    values leaves the plural out (the count of choices chooses its form)."""
     choices = list(allowed)
-    article = "an" if what[:1] in "aeiou" else "a"
-    hint = did_you_mean(word, choices) or f"; {_plural(what)} are: {', '.join(choices)}"
-    return f"'{word}' is not {article} {what}{hint}"
+    hint = did_you_mean(word, choices) or ngettext(
+        "; {whats} are: {choices}", "; {whats} are: {choices}", len(choices)).format(
+        whats=_plural(what), choices=", ".join(choices))
+    said = (_("'{word}' is not an {what}") if what[:1] in "aeiou"
+            else _("'{word}' is not a {what}"))  # fmt: skip
+    return said.format(word=word, what=what) + hint
 
 
 _DIGITS = re.compile(r"\d+")
@@ -57,13 +70,13 @@ def did_you_mean_among(word: str, choices: Iterable[str]) -> str:
     best: tuple[float, str] | None = None
     for choice in choices:
         if _unpadded(choice) == key:
-            return f"; did you mean '{choice}'?"
+            return _hint(choice)
         matcher.set_seq1(choice)
         if (matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6
                 and (score := matcher.ratio()) >= 0.6
                 and (best is None or (score, choice) > best)):  # fmt: skip
             best = (score, choice)
-    return f"; did you mean '{best[1]}'?" if best else ""
+    return _hint(best[1]) if best else ""
 
 
 def nearest_path(path: str, listing: Callable[[str], Iterable[str] | None], *,
@@ -111,4 +124,4 @@ def did_you_mean_path(path: str | os.PathLike[str]) -> str:
     if os.sep != "/":  # pragma: no cover - Windows: either separator may be typed
         text = text.replace("/", os.sep)
     found = nearest_path(text, _listdir, sep=os.sep)
-    return f"; did you mean '{found}'?" if found else ""
+    return _hint(found) if found else ""

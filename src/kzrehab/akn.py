@@ -118,6 +118,7 @@ from typing import Any
 
 import attrs
 
+from .i18n import _
 from .languages import DEFAULT, FALLBACK, ISO_639_2, NAMES
 from .laws.provisions import (
     Amendment,
@@ -197,8 +198,10 @@ def _language(law: Law, language: str | None) -> str:
     have = languages_of(law)
     if language not in have:
         raise ValueError(
-            f"law {law.id} has no {NAMES.get(language, repr(language))} title, so no "
-            f"{language} expression: its languages are {', '.join(have)}"
+            _("law {id} has no {language} title, so no "
+              "{language2} expression: its languages are {items}").format(
+                id=law.id, language=NAMES.get(language, repr(language)), language2=language,
+                items=', '.join(have))
         )
     return language
 
@@ -249,13 +252,13 @@ def _work_date(law: Law) -> _WorkDate:
         value: dt.date | None = getattr(law, attr)
         if value is not None:
             return _WorkDate(value.isoformat(), value, attr)
-    for written, first, _ in _dates_in(law.version):
+    for written, first, __ in _dates_in(law.version):
         return _WorkDate(written, first, "version")
     return _WorkDate("undated", dt.date(1, 1, 1), "unknown")
 
 
 def _version_date(law: Law) -> dt.date | None:
-    for _, date, full in _dates_in(law.version):
+    for __, date, full in _dates_in(law.version):
         if full:
             return date
     return None
@@ -303,7 +306,7 @@ def provision_eid(provision_id: str) -> str:
 
 def target_eid(target: str) -> str:
     """The eId of an amendment's target: a provision id, ``parameters.N`` or ``definitions.N``."""
-    kind, _, name = target.partition(".")
+    kind, __, name = target.partition(".")
     if name and kind == "parameters":
         return f"param_{name}"
     if name and kind == "definitions":
@@ -404,7 +407,7 @@ def _identification(meta: ET.Element, law: Law, lang: str) -> None:
               tuple(aliases))  # fmt: skip
     _el(w, "FRBRcountry", value=_COUNTRY)
     _el(w, "FRBRnumber", value=law.number or law.id)
-    title, _ = _say(law, "title", lang)
+    title, __ = _say(law, "title", lang)
     if title:
         _el(w, "FRBRname", value=title)
 
@@ -482,7 +485,7 @@ def _references(meta: ET.Element, law: Law) -> None:
         showAs="kzrehab")  # fmt: skip
     _el(refs, "TLCOrganization", eId="legislator", href="/ontology/organization/kz.legislator",
         showAs="Legislator of the Republic of Kazakhstan")  # fmt: skip
-    for _, attr in _events(law):
+    for __, attr in _events(law):
         eid, show = _EVENTS[attr]
         _el(refs, "TLCEvent", eId=eid, href=f"/ontology/event/kz.{eid}", showAs=show)
 

@@ -22,6 +22,7 @@ import pickle
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Location
+from .i18n import _
 
 if TYPE_CHECKING:
     from .laws.framework import Framework
@@ -67,7 +68,7 @@ def chunks(
     from .population.stored import StoredPopulation
 
     if not isinstance(population, StoredPopulation):
-        raise ValueError("only a stored population can be sent to workers by its path")
+        raise ValueError(_("only a stored population can be sent to workers by its path"))
     framework = pickle.dumps(fw, pickle.HIGHEST_PROTOCOL)
     share(population)
     return [Chunk(framework, population.source, population.digest, as_of, a, b, summary)
@@ -114,7 +115,7 @@ def open_chunk(chunk: Chunk) -> tuple[Framework, Population]:
     if pop is None:
         pop = StoredPopulation.open(chunk.population)
         if pop.digest != chunk.digest:
-            raise RegistryError("the population store changed while it was being evaluated",
+            raise RegistryError(_("the population store changed while it was being evaluated"),
                                 Location(file=chunk.population))  # fmt: skip
         _remember(_OPENED, (chunk.population, chunk.digest), pop)
     digest = hashlib.sha256(chunk.framework).digest()
@@ -156,5 +157,5 @@ def on_pool(population: Population, jobs: int) -> bool:
     from .population.stored import StoredPopulation
 
     if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
+        raise ValueError(_("jobs must be at least 1, not {jobs}").format(jobs=jobs))
     return jobs > 1 and isinstance(population, StoredPopulation) and len(population) > 1

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from . import i18n
 from .coverage import (
     Coverage,
     cents_json,
@@ -40,10 +41,11 @@ from .coverage import (
     to_cents,
 )
 from .errors import UsageError
+from .evaluation import ties
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import LEVELS, STATUSES, AmountChange, ClaimDiff, periods
-from .rules.values import FALSE, Interval, K
+from .outcome import LEVELS, STATUSES, AmountChange, ClaimDiff, Ties, periods
+from .rules.values import FALSE, TRUE, Interval, K
 
 if TYPE_CHECKING:
     import pandas
@@ -84,12 +86,60 @@ def _moves(changed: Mask, lo: Cents, hi: Cents,
     return Moves(lower, higher, changed & ~lower & ~higher, lo, hi, sides)
 
 
-def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents) -> Moves:
+Tri = npt.NDArray[np.int8]
+
+
+def _range_moves(b_lo: Cents, b_hi: Cents, h_lo: Cents, h_hi: Cents,
+                 receipts: tuple[Tri, Tri] | None = None,
+                 tied: tuple[Cents, Cents, Tri | None, int] | None = None) -> Moves:  # fmt: skip
+    """How what each claim may receive changed: ``head - base`` by interval subtraction,
+    or, with ``tied`` (the one amount's range in cents, where the amount is the same rule
+    on both sides; whether the receipts differ, None when unknown; and which way), the
+    change of :func:`kzrehab.outcome.tied_change`. With the component's ``receipts``
+    (base, head), a claim whose receipt changed moves even where its range did not, and
+    where whether the receipts differ is known, every claim whose change is not 0."""
     changed = (b_lo != h_lo) | (b_hi != h_hi)
+    if receipts is not None:
+        changed |= receipts[0] != receipts[1]
     with np.errstate(invalid="ignore"):
-        lo = np.where(changed, h_lo - b_hi, 0.0)
-        hi = np.where(changed, h_hi - b_lo, 0.0)
-    return _moves(changed, lo, hi, (b_lo, b_hi, h_lo, h_hi))
+        if tied is None or receipts is None:
+            lo, hi = h_lo - b_hi, h_hi - b_lo
+        else:
+            x_lo, x_hi, differ, way = tied
+            if differ is not None:
+                changed = np.ones(len(b_lo), bool)
+            lo, hi = _tied(receipts[0], receipts[1], x_lo, x_hi, differ, way)
+        lo = np.where(changed, lo, 0.0)
+        hi = np.where(changed, hi, 0.0)
+    return _moves(changed & ~((lo == 0) & (hi == 0)), lo, hi, (b_lo, b_hi, h_lo, h_hi))
+
+
+def _tied(base: Tri, head: Tri, x_lo: Cents, x_hi: Cents, differ: Tri | None,
+          way: int) -> tuple[Cents, Cents]:  # fmt: skip
+    """:func:`kzrehab.outcome.tied_change` per claim: ``(head - base) * x`` for the one
+    amount ``x`` in ``x_lo … x_hi`` (cents), over the pairs of receipts allowed."""
+    can = {0: (base != TRUE, head != TRUE), 1: (base != FALSE, head != FALSE)}
+    pairs = [(b, h) for b in (0, 1) for h in (0, 1)]
+    kleene = {(b, h): can[b][0] & can[h][1] for b, h in pairs}
+    allowed = dict(kleene)
+    if differ is not None:
+        for b, h in pairs:
+            if b == h:
+                allowed[(b, h)] = kleene[(b, h)] & (differ != TRUE)
+            else:
+                allowed[(b, h)] = kleene[(b, h)] & (differ != FALSE) & (way in (0, h - b))
+        some = np.zeros(len(base), bool)
+        for a in allowed.values():
+            some |= a
+        allowed = {k: np.where(some, a, kleene[k]) for k, a in allowed.items()}
+    lo, hi = np.full(len(base), np.inf), np.full(len(base), -np.inf)
+    for (b, h), a in allowed.items():
+        d = h - b
+        low, high = ((x_lo, x_hi) if d > 0 else (0.0 - x_hi, 0.0 - x_lo) if d < 0
+                     else (np.zeros(len(base)), np.zeros(len(base))))  # fmt: skip
+        lo = np.where(a, np.fmin(lo, low), lo)
+        hi = np.where(a, np.fmax(hi, high), hi)
+    return lo, hi
 
 
 def _side(cov: Coverage, kind: str, name: str) -> npt.NDArray[np.int8]:
@@ -114,8 +164,9 @@ class CoverageDiff:
     def __init__(self, base: Coverage, head: Coverage) -> None:
         if len(base) != len(head) or base.population.digest != head.population.digest:
             raise UsageError(
-                "cannot diff coverages of different populations "
-                f"('{base.population.name}' and '{head.population.name}')"
+                i18n._("cannot diff coverages of different populations "
+                       "('{name}' and '{name2}')").format(
+                    name=base.population.name, name2=head.population.name)
             )
         self.base = base
         self.head = head
@@ -180,18 +231,52 @@ class CoverageDiff:
         each claim may receive from it changed. A component whose period differs between
         the sides is two entries — what the base paid in its period going to 0, what the
         head pays in its own coming from 0: one-time and monthly sums are never subtracted
-        from each other."""
+        from each other. A component whose amount is the same rule on both sides
+        (:attr:`ties`) changes by :func:`kzrehab.outcome.tied_change`."""
         out = {}
         base_p, head_p = periods(self.base.framework), periods(self.head.framework)
         for c, ((b_lo, b_hi), (h_lo, h_hi)) in self.receipts.items():
             bp, hp = base_p.get(c), head_p.get(c)
             if bp is None or hp is None or bp == hp:
-                out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi)
+                receipts = (_side(self.base, "components", c), _side(self.head, "components", c))
+                tied = self._tied(c, *receipts)
+                out[(c, hp or bp or "once")] = _range_moves(b_lo, b_hi, h_lo, h_hi, receipts,
+                                                            tied)  # fmt: skip
             else:
                 zero = np.zeros(len(self.base))
                 out[(c, bp)] = _range_moves(b_lo, b_hi, zero, zero)
                 out[(c, hp)] = _range_moves(zero, zero, h_lo, h_hi)
         return out
+
+    def _tied(self, c: str, base: Tri, head: Tri) -> tuple[Cents, Cents, Tri | None, int] | None:
+        """What :func:`_range_moves` needs to tie a component's two sides: its one amount
+        (cents), whether its receipts differ and which way; None when its amount is not the
+        same rule, or where no claim may receive it on both sides but for sure."""
+        if c not in self.base.amount_lo or c not in self.head.amount_lo:
+            return None
+        if not ((base != FALSE) & (head != FALSE) & ((base != TRUE) | (head != TRUE))).any():
+            return None  # the subtraction is exact
+        if c not in self.ties.amounts:
+            return None
+        with np.errstate(invalid="ignore"):
+            x_lo = to_cents(np.fmin(self.base.amount_lo[c], self.head.amount_lo[c]))
+            x_hi = to_cents(np.fmax(self.base.amount_hi[c], self.head.amount_hi[c]))
+        tie = self.ties.receipts.get(c)
+        if tie is None:
+            return x_lo, x_hi, None, 0
+        way, others = tie
+        own, by = (base, self.head) if way < 0 else (head, self.base)
+        replaced = np.zeros(len(self.base), np.int8)  # Kleene or: the greatest
+        for o in others:
+            replaced = np.maximum(replaced, _side(by, "components", o))
+        return x_lo, x_hi, np.minimum(own, replaced), way
+
+    @functools.cached_property
+    def ties(self) -> Ties:
+        """What is known of how the two sides' components relate
+        (:func:`kzrehab.evaluation.ties`)."""
+        return ties(self.base.framework, self.head.framework, self.base.as_of,
+                    self.head.as_of)  # fmt: skip
 
     @functools.cached_property
     def money(self) -> dict[str, Moves]:

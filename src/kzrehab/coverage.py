@@ -36,6 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .i18n import _
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
 from .outcome import STATUSES, YES_NO, ClaimResult
@@ -341,7 +342,7 @@ class Coverage(Summaries):
         components: dict[str, Tri] = {}
         lo: dict[str, Floats] = {}
         hi: dict[str, Floats] = {}
-        for cid, (comp, _, _) in framework.components.items():
+        for cid, (comp, _law, _grounds) in framework.components.items():
             components[cid] = np.fromiter((r.components[cid] for r in results), np.int8, n)
             if comp.amount is not None:
                 ranges = [r.amounts.get(cid) for r in results]
@@ -376,7 +377,7 @@ class Coverage(Summaries):
             return out
 
         if not parts:
-            raise ValueError("no parts")
+            raise ValueError(_("no parts"))
         return cls(
             framework, population, as_of,
             np.concatenate([p.status for p in parts]),

@@ -8,7 +8,8 @@ lives here, so the interpreter and the vectorised compiler agree by construction
 
 from __future__ import annotations
 
-__all__ = ["PartialDate", "parse_date", "whole_months", "months_range", "year_of_ordinal"]
+__all__ = ["PartialDate", "parse_date", "date_error",
+           "whole_months", "months_range", "year_of_ordinal"]
 
 import calendar
 import datetime as dt
@@ -16,6 +17,8 @@ import math
 import re
 
 import attrs
+
+from .i18n import N_, _
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 
@@ -30,18 +33,19 @@ class PartialDate:
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range 1..9999")
+            raise ValueError(_("year {year} is out of range 1..9999").format(year=self.year))
         if self.month is None:
             if self.day is not None:
-                raise ValueError("a day needs a month")
+                raise ValueError(_("a day needs a month"))
             return
         if not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} is out of range 1..12")
+            raise ValueError(_("month {month} is out of range 1..12").format(month=self.month))
         if self.day is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
                 raise ValueError(
-                    f"{self.year:04d}-{self.month:02d} has no day {self.day} (it has {last})"
+                    _("{year:04d}-{month:02d} has no day {day} (it has {last})").format(
+                        year=self.year, month=self.month, day=self.day, last=last)
                 )
 
     @property
@@ -82,17 +86,35 @@ class PartialDate:
         return text
 
 
+#: Python's messages for a date it cannot make, translated where they are shown
+_PYTHON_DATE_ERRORS = frozenset({N_("day is out of range for month"),
+                                 N_("month must be in 1..12")})  # fmt: skip
+_YEAR_OUT_OF_RANGE = re.compile(r"year (-?\d+) is out of range")
+
+
+def date_error(exc: ValueError) -> str:
+    """What is wrong with a date, from the ``ValueError`` of :mod:`datetime` (whose message
+    is English) or of kzrehab (already in the language of output)."""
+    text = str(exc)
+    if text in _PYTHON_DATE_ERRORS:
+        return _(text)
+    if m := _YEAR_OUT_OF_RANGE.fullmatch(text):
+        return _("year {year} is out of range").format(year=m.group(1))
+    return text
+
+
 def parse_date(text: str) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValueError saying what is wrong."""
     m = _ISO.match(text)
     if not m:
-        raise ValueError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise ValueError(_("'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)").format(
+                             text=text))
     year, month, day = (int(g) if g else None for g in m.groups())
     assert year is not None
     try:
         return PartialDate(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a date: {exc}") from None
+        raise ValueError(_("'{text}' is not a date: {exc}").format(text=text, exc=exc)) from None
 
 
 def whole_months(a: int, b: int) -> int:

@@ -27,6 +27,8 @@ __all__ = [
 import copy
 from typing import NamedTuple, Self
 
+from .i18n import _
+
 
 # A NamedTuple, not attrs or a dataclass: the command line imports errors before anything
 # else, and ``kzrehab --help`` should not pay for importing attrs or inspect.
@@ -50,10 +52,11 @@ class Location(NamedTuple):
         if self.key:
             parts.append(self.key)
         if not self.file and self.line is not None:
-            pos = f"line {self.line}"
-            if self.column is not None:
-                pos += f", column {self.column}"
-            parts.append(pos)
+            if self.column is None:
+                parts.append(_("line {line}").format(line=self.line))
+            else:
+                parts.append(_("line {line}, column {column}").format(line=self.line,
+                                                                      column=self.column))
         return ": ".join(parts)
 
 

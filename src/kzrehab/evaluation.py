@@ -38,6 +38,7 @@ __all__ = [
     "evaluate_many",
     "program_of",
     "output_signatures",
+    "ties",
     "Known",
 ]
 
@@ -49,8 +50,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
 from .errors import EvaluationError, KzrehabError
+from .i18n import _, decimal
 from .laws.framework import Framework, is_constant
-from .outcome import ClaimResult, ProvisionResult
+from .outcome import ClaimResult, ProvisionResult, Ties
 from .plan import MAX_AMOUNT, amount_problem, negative_amount, plan_of, too_large_amount
 from .rules.interpreter import Evaluator, Trace, display
 from .rules.values import FALSE, Interval, K
@@ -209,7 +211,7 @@ class Known(NamedTuple):
         """The values of claims ``a`` to ``b`` (excluded): a chunk's (the very arrays when
         the chunk is every claim, so that a coverage made from them holds them)."""
         whole = [len(v) == b for v in self.steps.values()]
-        whole += [len(lo) == b for lo, _ in self.amounts.values()]
+        whole += [len(lo) == b for lo, __ in self.amounts.values()]
         if a == 0 and all(whole):
             return self
         return Known({k: v[a:b] for k, v in self.steps.items()},
@@ -275,6 +277,27 @@ def output_signatures(fw: Framework, params: Mapping[str, Mapping[str, float]]) 
     frameworks) with the same signature have the same value for every claim."""
     program = program_of(fw, params)
     return {k: program.signature(s) for k, s in program.outputs.items()}
+
+
+def ties(base: Framework, head: Framework, base_as_of: dt.date,
+         head_as_of: dt.date | None = None) -> Ties:
+    """What is known, for every claim whatever its unknown facts are, of how the
+    components of two frameworks relate, their parameters read at ``base_as_of`` and
+    ``head_as_of`` (default: the same date), from the compiled plans' signatures
+    (:func:`output_signatures`: the same signature, the same value):
+
+    - the components whose amount is the same rule on both sides;
+    - the components whose receipt is the same rule on both sides but for the components
+      that replace it (``instead_of``) on one side only: the head's receipt is then the
+      base's and not any of the new replacements' (or the reverse).
+
+    What a claim receives from such a component changes by
+    :func:`kzrehab.outcome.tied_change` (docs/semantics.rst)."""
+    b_sigs = output_signatures(base, base.parameters_at(base_as_of))
+    h_sigs = output_signatures(head, head.parameters_at(head_as_of or base_as_of))
+    b_plan, h_plan = plan_of(base), plan_of(head)
+    return Ties.of(b_sigs, h_sigs, {o.subject: o.node for o in b_plan.of_kind("receives")},
+                   {o.subject: o.node for o in h_plan.of_kind("receives")})  # fmt: skip
 
 
 #: the outputs a coverage keeps (a ground's ``applies``, not its ``when``)
@@ -356,10 +379,10 @@ def evaluate(
                    for c in population.claims]  # fmt: skip
         return Coverage.from_results(fw, population, as_of, results)
     if engine != "vectorised":
-        raise ValueError(f"unknown engine {engine!r}")
+        raise ValueError(_("unknown engine {engine!r}").format(engine=engine))
     for cov in reuse:
         if cov.population is not population or cov.as_of != as_of:
-            raise ValueError("only coverages of the same population at the same date are reused")
+            raise ValueError(_("only coverages of the same population at the same date are reused"))
     known = Known.of(reuse) if reuse else None
     pooled = known is None and on_pool(population, jobs)
     parts: list[Part] = []
@@ -404,7 +427,7 @@ def summarize(
         if progress is not None:
             progress(done)
     if total is None:
-        raise ValueError("the population has no claims")
+        raise ValueError(_("the population has no claims"))
     return CoverageSummary(fw, population, as_of, total)
 
 
@@ -416,7 +439,7 @@ def constant_amounts(
     dated; a date on which some parameter has no value yet is left out."""
     outputs = plan_of(fw).by_key
     laws = [fw.components[c][1] for c in components]
-    dates = {d for law in laws for p in law.parameters.values() for d, _ in p.values if d}
+    dates = {d for law in laws for p in law.parameters.values() for d, __ in p.values if d}
     for day in sorted(dates) or [dt.date.today()]:
         try:
             evs = evaluators(fw, day)
@@ -437,7 +460,7 @@ def check_amounts(fw: Framework) -> None:
     law takes a new value."""
     for o in plan_of(fw).of_kind("amount"):
         assert o.subject is not None
-        comp, law, _ = fw.components[o.subject]
+        comp, law, __ = fw.components[o.subject]
         assert comp.amount is not None
         if not is_constant(fw.checked(law.id).amounts[o.subject].node, fw.checked(law.id)):
             continue
@@ -446,14 +469,17 @@ def check_amounts(fw: Framework) -> None:
             problem = amount_problem(value)
             if problem == "negative":
                 raise EvaluationError(
-                    f"the amount of component '{o.subject}' is negative ({display(value)}) "
-                    f"from {day.isoformat()}; a law's amounts must not be negative",
+                    _("the amount of component '{subject}' is negative ({display}) "
+                      "from {day}; a law's amounts must not be negative").format(
+                        subject=o.subject, display=display(value), day=day.isoformat()),
                     comp.amount.origin,
                 )
             if problem is not None:
                 raise EvaluationError(
-                    f"the amount of component '{o.subject}' is {display(value)} tenge from "
-                    f"{day.isoformat()}, above the ceiling of {MAX_AMOUNT:,.0f} tenge a claim",
+                    _("the amount of component '{subject}' is {display} tenge from "
+                      "{day}, above the ceiling of {MAX_AMOUNT} tenge a claim").format(
+                        subject=o.subject, display=display(value), day=day.isoformat(),
+                        MAX_AMOUNT=decimal(MAX_AMOUNT, 0)),
                     comp.amount.origin,
                 )
 
@@ -536,7 +562,7 @@ def evaluate_many(
 
     results = iter(ordered_map(_run_chunk, tasks, jobs, finished))
     for fw, cs in zip(frameworks, per, strict=True):
-        got = [next(results) for _ in cs]
+        got = [next(results) for __ in cs]
         error = next((p for p in got if isinstance(p, KzrehabError)), None)
         parts = [p for p in got if isinstance(p, Part)]
         out.append(error if error is not None else

@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .evaluation import column_values
+from .i18n import _
 from .narrowing import (
     _RANGED,
     BATCH,
@@ -86,7 +87,7 @@ class Slot:
     def __str__(self) -> str:
         if self.event is None:
             return self.fact
-        return f"event {self.event_id or self.event + 1}: {self.fact}"
+        return _("event {n}: {fact}").format(n=self.event_id or self.event + 1, fact=self.fact)
 
 
 @attrs.frozen
@@ -112,15 +113,17 @@ class Decider:
 
     def describe(self) -> str:
         """``event 1: outcome: eligible if quashed; ineligible if convicted, served``."""
-        words = ("received", "not received") if self.target != "status" else (
-            "eligible", "ineligible")
+        if self.target == "status":
+            words = (_("eligible if {combos}"), _("ineligible if {combos}"))
+        else:
+            words = (_("received if {combos}"), _("not received if {combos}"))
 
         def combos(cs: tuple[tuple[Value, ...], ...]) -> str:
             return ", ".join(" & ".join(str(v) for v in c) for c in cs)
-        parts = [f"{w} if {combos(cs)}" for w, cs in zip(words, (self.yes, self.no),
-                                                          strict=True) if cs]
+        parts = [w.format(combos=combos(cs)) for w, cs in zip(words, (self.yes, self.no),
+                                                               strict=True) if cs]
         if self.open:
-            parts.append(f"still open if {combos(self.open)}")
+            parts.append(_("still open if {combos}").format(combos=combos(self.open)))
         return f"{' & '.join(str(s) for s in self.facts)}: {'; '.join(parts)}"
 
     def __repr__(self) -> str:
@@ -253,7 +256,7 @@ def _decider(target: str, facts: Sequence[tuple[_Domain, int | None]],
         return d.value(int(p[i]))
 
     for i, k in enumerate(got):
-        combos[int(k)].append(tuple(value(d, s, p, i) for (d, _), s, p in
+        combos[int(k)].append(tuple(value(d, s, p, i) for (d, __), s, p in
                                     zip(facts, job.sets, job.picks, strict=True)))  # fmt: skip
     merged = {k: _merge(v) for k, v in combos.items()}
     return Decider(target.removeprefix("receives:"),
@@ -333,7 +336,8 @@ def gaps(
     from .population.columns import columns_of
 
     if by not in BY:
-        raise ValueError(f"unknown grouping {by!r} (one of: {', '.join(BY)})")
+        raise ValueError(_("unknown grouping {by!r} (one of: {items})").format(
+                             by=by, items=', '.join(BY)))
     as_of = as_of or dt.date.today()
     params = fw.parameters_at(as_of)
     doms = domains(fw, as_of)
@@ -364,7 +368,7 @@ def gaps(
     # whether every narrowing settles it
     acc: dict[tuple[str, str], dict[str, Any]] = {}
     run_targets = sorted(set(targets) | set(money_keys))
-    for (d, _), job, got in _run(fw, cols, params, _single_jobs(cols, doms, rows),
+    for (d, __), job, got in _run(fw, cols, params, _single_jobs(cols, doms, rows),
                                  run_targets, (population, as_of, jobs)):  # fmt: skip
         where = np.searchsorted(rows, job.rows)
         key = (d.scope, d.fact)
@@ -388,7 +392,7 @@ def gaps(
         facts = []
         settled_any = np.zeros(n, bool)
         for (scope, fact), a in acc.items():
-            yes, no, _, always = a[t]
+            yes, no, __, always = a[t]
             settles = (yes | no) & mask
             if not settles.any():
                 continue
@@ -397,7 +401,7 @@ def gaps(
             for c in money_keys:
                 if t.startswith("receives:") and c != t:
                     continue
-                c_yes, c_no, _, _ = a[c]
+                c_yes, c_no, __, __ = a[c]
                 decided = (c_yes | c_no) & unknown[c][rows] & mask
                 if not decided.any():
                     continue

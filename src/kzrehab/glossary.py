@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from .i18n import _
 from .languages import DEFAULT, check_language
 
 #: What a Kazakh or Russian form may be.
@@ -76,34 +77,42 @@ class Term:
 def _form(entry: str, lang: str, value: Any) -> Form:
     where = f"glossary term '{entry}', {lang}"
     if not isinstance(value, dict) or set(value) - {"text", "status", "source"}:
-        raise ValueError(f"{where}: give {{ text = …, status = …, source = … }}")
+        raise ValueError(_("{where}: give {{ text = …, status = …, source = … }}").format(
+                             where=where))
     text, status, source = value.get("text"), value.get("status"), value.get("source", "")
     if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"{where}: the text is missing")
+        raise ValueError(_("{where}: the text is missing").format(where=where))
     if status not in STATUSES:
-        raise ValueError(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}")
+        raise ValueError(_("{where}: status {status!r} is not one of {items}").format(
+                             where=where, status=status, items=', '.join(STATUSES)))
     if not isinstance(source, str) or (status == "official" and not source.strip()):
-        raise ValueError(f"{where}: an official form needs its source (address and passage)")
+        raise ValueError(_("{where}: an official form needs its source (address and "
+                           "passage)").format(
+                             where=where))
     return Form(text, status, source)
 
 
 def _term(value: Any) -> Term:
     if not isinstance(value, dict):
-        raise ValueError("a glossary [[term]] must be a table")
+        raise ValueError(_("a glossary [[term]] must be a table"))
     entry = str(value.get("id", "?"))
     extra = set(value) - {"id", "group", "codes", "en", "kk", "ru", "note"}
     if extra:
-        raise ValueError(f"glossary term '{entry}': unknown keys {', '.join(sorted(extra))}")
+        raise ValueError(_("glossary term '{entry}': unknown keys {items}").format(
+                             entry=entry, items=', '.join(sorted(extra))))
     if value.get("group") not in GROUPS:
-        raise ValueError(f"glossary term '{entry}': group must be one of {', '.join(GROUPS)}")
+        raise ValueError(_("glossary term '{entry}': group must be one of {items}").format(
+                             entry=entry, items=', '.join(GROUPS)))
     codes = tuple(value.get("codes", ()))
     for code in codes:
-        kind, _, name = code.partition(":")
+        kind, __, name = code.partition(":")
         if kind not in _CODE_KINDS or not name:
-            raise ValueError(f"glossary term '{entry}': '{code}' is not KIND:VALUE "
-                             f"({', '.join(_CODE_KINDS)})")  # fmt: skip
+            raise ValueError(_("glossary term '{entry}': '{code}' is not KIND:VALUE "
+                               "({items})").format(
+                                 entry=entry, code=code, items=', '.join(_CODE_KINDS)))  # fmt: skip
     if not isinstance(value.get("en"), str):
-        raise ValueError(f"glossary term '{entry}': the English form is missing")
+        raise ValueError(_("glossary term '{entry}': the English form is missing").format(
+                             entry=entry))
     return Term(entry, value["group"], value["en"], _form(entry, "kk", value.get("kk")),
                 _form(entry, "ru", value.get("ru")), codes, value.get("note", ""))  # fmt: skip
 
@@ -115,7 +124,8 @@ def parse(text: str) -> tuple[Term, ...]:
     for t in terms:
         for key in (f"id:{t.id}", *t.codes):
             if key in seen:
-                raise ValueError(f"glossary: '{key}' is given by both '{seen[key]}' and '{t.id}'")
+                raise ValueError(_("glossary: '{key}' is given by both '{seen}' and '{id}'").format(
+                                     key=key, seen=seen[key], id=t.id))
             seen[key] = t.id
     return terms
 

@@ -202,15 +202,22 @@ def decimal(x: float, places: int = 2, sign: bool = False) -> str:
 
 def percent(share: float, places: int = 1) -> str:
     """A share (``0.125``) as a percentage in the language's pattern: ``12.5%``,
-    ``12,5 %``."""
-    from babel.numbers import format_percent
+    ``12,5 %``. Rounded as Python's ``{:.1%}`` rounds (the float times 100, then its exact
+    value), so that English keeps its figures."""
+    from babel.numbers import format_decimal
 
     loc = _locale(_current.get())
-    pattern = loc.percent_formats[None].pattern.split(";")[0]
-    if places:
-        i = pattern.rindex("0") + 1
-        pattern = pattern[:i] + "." + "0" * places + pattern[i:]
-    return format_percent(share, format=pattern, locale=loc)
+    pattern: str = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
+    start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
+    end = pattern.rindex("0") + 1
+    symbols = loc.number_symbols
+    sign = str(symbols.get("latn", symbols).get("percentSign", "%"))
+    prefix, suffix = pattern[:start].replace("%", sign), pattern[end:].replace("%", sign)
+    scaled = share * 100
+    exact = Decimal(scaled) if isinstance(scaled, float) and math.isfinite(scaled) else scaled
+    body = "#,##0" + ("." + "0" * places if places else "")
+    number = str(format_decimal(exact, format=body, locale=loc, decimal_quantization=True))
+    return prefix + number + suffix
 
 
 def currency() -> str:

@@ -26,20 +26,21 @@ __all__ = [
 
 from collections.abc import Mapping
 
-from .i18n import DEFAULT, LANGUAGES
+from .i18n import DEFAULT, LANGUAGES, N_, _
 
 #: The order in which a missing text falls back to another language.
 FALLBACK: tuple[str, ...] = ("en", "ru", "kk")
 #: ISO 639-2/B codes, as Akoma Ntoso's ``FRBRlanguage`` and expression URIs write them.
 ISO_639_2: Mapping[str, str] = {"kk": "kaz", "ru": "rus", "en": "eng"}
-#: Each language's English name.
-NAMES: Mapping[str, str] = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+#: Each language's English name (marked for the catalogs: translate it where it is shown).
+NAMES: Mapping[str, str] = {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}
 
 
 def check_language(lang: str) -> str:
     """``lang`` itself when it is one of :data:`LANGUAGES`; a :class:`ValueError` otherwise."""
     if lang not in LANGUAGES:
-        raise ValueError(f"'{lang}' is not a language: use {', '.join(LANGUAGES)}")
+        raise ValueError(_("'{lang}' is not a language: use {items}").format(
+                             lang=lang, items=', '.join(LANGUAGES)))
     return lang
 
 

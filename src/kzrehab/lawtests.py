@@ -40,6 +40,7 @@ import attrs
 
 from .claims import Claim
 from .errors import CaseError, KzrehabError, Location
+from .i18n import N_, _
 from .limits import MAX_FILE_BYTES
 from .outcome import RECEIVES, SHOWN_STATUSES, STATUSES
 from .rules.values import K
@@ -137,7 +138,8 @@ def find_case_files(paths: Iterable[str | PathLike[str]]) -> list[Path]:
             )
             if not found:
                 raise CaseError(
-                    f"no case file (*.toml in a '{CASES_DIR}' directory) under {path}",
+                    _("no case file (*.toml in a '{CASES_DIR}' directory) under {path}").format(
+                        CASES_DIR=CASES_DIR, path=path),
                     Location(file=str(path)),
                 )
             out.extend(p for p in found if p not in out)
@@ -145,7 +147,7 @@ def find_case_files(paths: Iterable[str | PathLike[str]]) -> list[Path]:
             if path not in out:
                 out.append(path)
         else:
-            raise CaseError("no such file or directory", Location(file=str(path)))
+            raise CaseError(_("no such file or directory"), Location(file=str(path)))
     return out
 
 
@@ -154,26 +156,31 @@ def _bad(file: str, key: str, message: str) -> CaseError:
 
 
 def _type_name(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
-             list: "an array", dict: "a table", dt.date: "a date"}  # fmt: skip
-    return names.get(type(value), type(value).__name__)
+    names = {str: N_("a string"), bool: N_("a boolean"), int: N_("an integer"),
+             float: N_("a number"), list: N_("an array"), dict: N_("a table"),
+             dt.date: N_("a date")}  # fmt: skip
+    name = names.get(type(value))
+    return _(name) if name else type(value).__name__
 
 
 def _text(file: str, key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise _bad(file, key, f"expected a string, found {_type_name(value)}")
+        raise _bad(file, key, _("expected a string, found {type_name}").format(
+                                  type_name=_type_name(value)))
     return value.strip()
 
 
 def _table(file: str, key: str, value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _bad(file, key, f"expected a table, found {_type_name(value)}")
+        raise _bad(file, key, _("expected a table, found {type_name}").format(
+                                  type_name=_type_name(value)))
     return value
 
 
 def _strings(file: str, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _bad(file, key, f"expected an array of strings, found {_type_name(value)}")
+        raise _bad(file, key, _("expected an array of strings, found {type_name}").format(
+                                  type_name=_type_name(value)))
     return tuple(_text(file, f"{key}[{i}]", v) for i, v in enumerate(value))
 
 
@@ -182,7 +189,8 @@ def _unknown_keys(file: str, key: str, table: Mapping[str, Any], allowed: set[st
         if k not in allowed:
             listed = ", ".join(sorted(allowed))
             raise _bad(file, f"{key}.{k}" if key else k,
-                       f"unknown key '{k}' (expected one of: {listed})")  # fmt: skip
+                       _("unknown key '{k}' (expected one of: {listed})").format(
+                           k=k, listed=listed))  # fmt: skip
 
 
 def _jsonable(value: Any) -> Any:
@@ -211,10 +219,11 @@ def _expected(file: str, key: str, value: object) -> Expected:
     table = _table(file, key, value)
     _unknown_keys(file, key, table, _EXPECT_KEYS)
     if "status" not in table:
-        raise _bad(file, f"{key}.status", "missing: the expected status")
+        raise _bad(file, f"{key}.status", _("missing: the expected status"))
     status = _text(file, f"{key}.status", table["status"])
     if status not in SHOWN_STATUSES:
-        raise _bad(file, f"{key}.status", f"'{status}' is no status ({', '.join(SHOWN_STATUSES)})")
+        raise _bad(file, f"{key}.status", _("'{status}' is no status ({items})").format(
+                                              status=status, items=', '.join(SHOWN_STATUSES)))
 
     def mapping(name: str, allowed: Sequence[str]) -> dict[str, str] | None:
         if name not in table:
@@ -224,7 +233,8 @@ def _expected(file: str, key: str, value: object) -> Expected:
             v = _text(file, f"{key}.{name}.{k}", v)
             if v not in allowed:
                 raise _bad(file, f"{key}.{name}.{k}",
-                           f"'{v}' is not one of {', '.join(allowed)}")  # fmt: skip
+                           _("'{v}' is not one of {items}").format(
+                               v=v, items=", ".join(allowed)))  # fmt: skip
             out[k] = v
         return out
 
@@ -234,9 +244,10 @@ def _expected(file: str, key: str, value: object) -> Expected:
         akey = f"{key}.amounts.{k}"
         if (not isinstance(v, list) or len(v) != 2
                 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)):
-            raise _bad(file, akey, "expected [lowest, highest]: two numbers")  # fmt: skip
+            raise _bad(file, akey, _("expected [lowest, highest]: two numbers"))  # fmt: skip
         if v[0] > v[1]:
-            raise _bad(file, akey, f"the lowest amount {v[0]} is above the highest {v[1]}")
+            raise _bad(file, akey, _("the lowest amount {v} is above the highest {v2}").format(
+                                       v=v[0], v2=v[1]))
         amounts[k] = (float(v[0]), float(v[1]))
     return Expected(status, mapping("categories", _CATEGORY_VALUES), grounds,
                     mapping("components", _COMPONENT_VALUES), amounts)  # fmt: skip
@@ -249,18 +260,21 @@ def load_case_file(path: str | PathLike[str]) -> list[Case]:
         with open(path, "rb") as stream:
             data = stream.read(MAX_FILE_BYTES.value + 1)
     except OSError as exc:
-        raise CaseError(f"cannot read the file: {exc.strerror or exc}",
+        raise CaseError(_("cannot read the file: {value}").format(value=exc.strerror or exc),
                         Location(file=file)) from None  # fmt: skip
     if len(data) > MAX_FILE_BYTES.value:
         raise CaseError(MAX_FILE_BYTES.message(file), Location(file=file))
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise CaseError("the file is not UTF-8 text", Location(file=file)) from None
+        raise CaseError(_("the file is not UTF-8 text"), Location(file=file)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"TOML syntax error: {exc}", Location(file=file)) from None
+        from .laws.loader import toml_problem
+
+        raise CaseError(_("TOML syntax error: {exc}").format(exc=toml_problem(exc)),
+                        Location(file=file)) from None
     except RecursionError:
-        raise CaseError("the TOML nests too deeply", Location(file=file)) from None
+        raise CaseError(_("the TOML nests too deeply"), Location(file=file)) from None
     _unknown_keys(file, "", doc, _TOP_KEYS)
     defaults = _table(file, "defaults", doc.get("defaults", {}))
     _unknown_keys(file, "defaults", defaults, {"laws", "as_of"})
@@ -270,7 +284,7 @@ def load_case_file(path: str | PathLike[str]) -> list[Case]:
     }
     raw_cases = doc.get("case", [])
     if not isinstance(raw_cases, list) or not raw_cases:
-        raise _bad(file, "case", "expected one or more [[case]] tables")
+        raise _bad(file, "case", _("expected one or more [[case]] tables"))
     base = Path(file).parent
     cases: list[Case] = []
     seen: set[str] = set()
@@ -283,22 +297,24 @@ def load_case_file(path: str | PathLike[str]) -> list[Case]:
                 raise _bad(file, f"{key}.{required}", "missing")
         case_id = _text(file, f"{key}.id", table["id"])
         if case_id in seen:
-            raise _bad(file, f"{key}.id", f"case id '{case_id}' is used twice")
+            raise _bad(file, f"{key}.id", _("case id '{case_id}' is used twice").format(
+                                              case_id=case_id))
         seen.add(case_id)
         laws_key = f"{key}.laws" if "laws" in table else "defaults.laws"
         if "laws" not in table and "laws" not in defaults:
-            raise _bad(file, f"{key}.laws", "missing: the laws the case runs under")
+            raise _bad(file, f"{key}.laws", _("missing: the laws the case runs under"))
         laws = _strings(file, laws_key, table.get("laws", defaults.get("laws")))
         if not laws:
             raise _bad(file, laws_key, "name at least one law file or directory")
         as_of_key = f"{key}.as_of" if "as_of" in table else "defaults.as_of"
         as_of = table.get("as_of", defaults.get("as_of"))
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-            raise _bad(file, as_of_key, "expected the assessment date (YYYY-MM-DD, no quotes)")
+            raise _bad(file, as_of_key, _("expected the assessment date (YYYY-MM-DD, no quotes)"))
         claim_value = table["claim"]
         if isinstance(claim_value, str):
             if claim_value not in claims:
-                raise _bad(file, f"{key}.claim", f"no claim '{claim_value}' in [claim]")
+                raise _bad(file, f"{key}.claim", _("no claim '{claim_value}' in [claim]").format(
+                                                     claim_value=claim_value))
             claim = claims[claim_value]
         else:
             claim = _claim(file, f"{key}.claim", claim_value)
@@ -345,20 +361,21 @@ def _compare(case: Case, engine: str, got: _Outcome, explain: tuple[str, ...]) -
         out.append(Failure(engine, what, str(expected), str(actual), explain))
 
     if got.status != exp.status:
-        fail("status", exp.status, got.status)
+        fail(_("status"), exp.status, got.status)
     if exp.categories is not None and got.categories != dict(exp.categories):
-        fail("categories", dict(sorted(exp.categories.items())),
+        fail(_("categories"), dict(sorted(exp.categories.items())),
              dict(sorted(got.categories.items())))  # fmt: skip
     if exp.grounds is not None and set(got.grounds) != set(exp.grounds):
-        fail("grounds that apply", sorted(exp.grounds), sorted(got.grounds))
+        fail(_("grounds that apply"), sorted(exp.grounds), sorted(got.grounds))
     if exp.components is not None and got.components != dict(exp.components):
-        fail("components", dict(sorted(exp.components.items())),
+        fail(_("components"), dict(sorted(exp.components.items())),
              dict(sorted(got.components.items())))  # fmt: skip
     for comp, (lo, hi) in exp.amounts.items():
         rng = got.amounts.get(comp)
         if rng is None or rng[0] < lo - 0.005 or rng[1] > hi + 0.005:
-            fail(f"amount of {comp}", f"within [{lo:g}, {hi:g}]",
-                 "none" if rng is None else f"[{rng[0]:g}, {rng[1]:g}]")  # fmt: skip
+            fail(_("amount of {comp}").format(comp=comp),
+                 _("within [{lo:g}, {hi:g}]").format(lo=lo, hi=hi),
+                 _("none") if rng is None else f"[{rng[0]:g}, {rng[1]:g}]")  # fmt: skip
     return out
 
 
@@ -373,21 +390,23 @@ def explain_lines(fw: Framework, result: ClaimResult, wanted: Iterable[str] = ()
             continue
         barred = [e for e in fw.covering[gid] if result.exclusions[e].value is not K.FALSE]
         facts = r.trace.decisive_facts()[:8] if r.trace else []
-        line = f"ground {gid}: {r.value} (condition {r.when})"
+        line = _("ground {id}: {value} (condition {when})").format(id=gid, value=r.value,
+                                                                   when=r.when)
         if barred:
             held = (f"{e} ({result.exclusions[e].value})" for e in barred)
-            line += f", barred by {', '.join(held)}"
+            line += _(", barred by {exclusions}").format(exclusions=", ".join(held))
         if facts:
-            line += "; decided by " + ", ".join(f"{f} = {v}" for f, v in facts)
+            decided = ", ".join(f"{f} = {v}" for f, v in facts)
+            line += _("; decided by {facts}").format(facts=decided)
         lines.append(line)
     for eid in result.holding:
         r = result.exclusions[eid]
         facts = r.trace.decisive_facts()[:8] if r.trace else []
-        lines.append(f"exclusion {eid}: holds" +
-                     ("; decided by " + ", ".join(f"{f} = {v}" for f, v in facts) if facts
-                      else ""))  # fmt: skip
+        decided = ", ".join(f"{f} = {v}" for f, v in facts)
+        lines.append(_("exclusion {id}: holds").format(id=eid)
+                     + (_("; decided by {facts}").format(facts=decided) if facts else ""))
     if not lines:
-        lines.append("no ground's condition holds or may hold: every ground is false")
+        lines.append(_("no ground's condition holds or may hold: every ground is false"))
     return lines
 
 
@@ -409,7 +428,8 @@ def run_cases(cases: Sequence[Case]) -> list[CaseResult]:
             try:
                 frameworks[case.laws] = load_framework(case.laws)
             except KzrehabError as err:
-                raise CaseError(f"the laws of case '{case.id}' do not load: {err}",
+                raise CaseError(_("the laws of case '{id}' do not load: {err}").format(
+                                    id=case.id, err=err),
                                 Location(file=case.file, key=f"case[{case.index}].laws")
                                 ) from None  # fmt: skip
         fw = frameworks[case.laws]

@@ -17,7 +17,9 @@ import os
 
 import attrs
 
+from . import i18n
 from .errors import UsageError
+from .i18n import N_, _, ngettext, number
 
 
 @attrs.frozen
@@ -47,40 +49,56 @@ class Limit:
                 or not 1 <= int(text) <= self.maximum:  # fmt: skip
             shown = text if len(text) <= 30 else text[:27] + "..."
             raise UsageError(
-                f"{self.env}={shown!r} is not a whole number from 1 to {self.maximum:,} "
-                f"(the limit on {self.name}, default {self.default:,} {self.unit})"
+                _("{env}={shown!r} is not a whole number from 1 to {maximum} "
+                  "(the limit on {name}, default {default} {unit})").format(
+                    env=self.env, shown=shown, maximum=number(self.maximum), name=_(self.name),
+                    default=number(self.default), unit=_unit(self.unit, self.default))
             )
         return int(text)
 
     def message(self, actual: str) -> str:
         """Say what exceeded this limit and how to raise it."""
-        return (
-            f"{actual} exceeds the limit on {self.name} ({self.value} {self.unit}); "
-            f"set {self.env} to raise it"
-        )
+        value = self.value
+        return _("{actual} exceeds the limit on {name} ({value} {unit}); set {env} to raise "
+                 "it").format(actual=actual, name=_(self.name), value=value,
+                              unit=_unit(self.unit, value), env=self.env)
+
+
+def _unit(unit: str, n: int) -> str:
+    """The unit of a limit (its English plural noun) in the form that follows ``n``."""
+    forms = {
+        "characters": ngettext("character", "characters", n),
+        "levels": ngettext("level", "levels", n),
+        "nodes": ngettext("node", "nodes", n),
+        "bytes": ngettext("byte", "bytes", n),
+        "events": ngettext("event", "events", n),
+        "claims": ngettext("claim", "claims", n),
+    }
+    # English keeps the plural it has always written, whatever n is
+    return unit if i18n.current() == "en" and unit in forms else forms.get(unit, unit)
 
 
 MAX_EXPRESSION_LENGTH = Limit(
-    "expression length", 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters", 10**7
+    N_("expression length"), 20_000, "KZREHAB_MAX_EXPRESSION_LENGTH", "characters", 10**7
 )
 MAX_EXPRESSION_DEPTH = Limit(
-    "expression depth", 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels", 100_000
+    N_("expression depth"), 100, "KZREHAB_MAX_EXPRESSION_DEPTH", "levels", 100_000
 )
 MAX_EXPRESSION_NODES = Limit(
-    "expression size", 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes", 10**7
+    N_("expression size"), 5_000, "KZREHAB_MAX_EXPRESSION_NODES", "nodes", 10**7
 )
-MAX_FILE_BYTES = Limit("file size", 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes", 1024**3)
+MAX_FILE_BYTES = Limit(N_("file size"), 4 * 1024 * 1024, "KZREHAB_MAX_FILE_BYTES", "bytes", 1024**3)
 MAX_REGISTRY_BYTES = Limit(
-    "registry size", 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes", 2**50
+    N_("registry size"), 8 * 1024**3, "KZREHAB_MAX_REGISTRY_BYTES", "bytes", 2**50
 )
 MAX_LINE_BYTES = Limit(
-    "registry line length", 16 * 1024**2, "KZREHAB_MAX_LINE_BYTES", "bytes", 2**31
+    N_("registry line length"), 16 * 1024**2, "KZREHAB_MAX_LINE_BYTES", "bytes", 2**31
 )
 MAX_EVENTS_PER_CLAIM = Limit(
-    "events per claim", 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events", 10**6
+    N_("events per claim"), 1_000, "KZREHAB_MAX_EVENTS_PER_CLAIM", "events", 10**6
 )
 MAX_SYNTH_SIZE = Limit(
-    "synthetic population size", 5_000_000, "KZREHAB_MAX_SYNTH_SIZE", "claims", 10**8
+    N_("synthetic population size"), 5_000_000, "KZREHAB_MAX_SYNTH_SIZE", "claims", 10**8
 )
 
 #: every limit, in the order the documentation lists them

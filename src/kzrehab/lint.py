@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .i18n import _
 from .rules.ast import Name, Node, Op, walk
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def _constant_not_lower(fw: Framework, new: str, old: str) -> bool:
     """Both amounts constant: the new one is at least the old one on every change date."""
     from .evaluation import constant_amounts
 
-    return all(v[new].lo >= v[old].hi for _, v in constant_amounts(fw, [new, old]))
+    return all(v[new].lo >= v[old].hi for __, v in constant_amounts(fw, [new, old]))
 
 
 def lint(fw: Framework) -> list[str]:
@@ -92,19 +93,20 @@ def instead_of_findings(fw: Framework) -> list[str]:
             inlined[full] = _inline(plan.amounts[full].node, law, defs, {})
         return inlined[full]
 
-    for full, (comp, law, _) in fw.components.items():
+    for full, (comp, law, __) in fw.components.items():
         where = str(comp.origin) if comp.origin.line else law.ref
         for replaced in comp.instead_of:
             target = law.full_id(replaced)
             if target not in fw.components:
                 continue  # its law is not in the framework (a notice says so)
-            _, old_law, _ = fw.components[target]
+            _replaced, old_law, _its_grounds = fw.components[target]
             if target not in fw.checked(old_law.id).amounts:
                 continue  # the replaced component pays no amount
             if full not in fw.checked(law.id).amounts:
                 findings.append(
-                    f"{where}: component '{full}' has no amount but is instead of '{target}', "
-                    "which has one: a claim may receive less than without it"
+                    _("{where}: component '{full}' has no amount but is instead of '{target}', "
+                      "which has one: a claim may receive less than without it").format(
+                        where=where, full=full, target=target)
                 )
                 continue
             new, old = amount(full, law), amount(target, old_law)
@@ -114,8 +116,10 @@ def instead_of_findings(fw: Framework) -> list[str]:
             if constant and _constant_not_lower(fw, full, target):
                 continue
             findings.append(
-                f"{where}: the amount of component '{full}' may be lower than that of "
-                f"'{target}', which it replaces (instead_of); write max(..., <the replaced "
-                "amount>) to pay whichever is greater, or say in the text that it cuts it"
+                _("{where}: the amount of component '{full}' may be lower than that of "
+                  "'{target}', which it replaces (instead_of); write max(..., <the replaced "
+                  "amount>) to pay whichever is greater, or say in the text that it cuts "
+                  "it").format(
+                    where=where, full=full, target=target)
             )
     return findings

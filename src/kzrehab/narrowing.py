@@ -26,6 +26,7 @@ import numpy.typing as npt
 from .chunks import Chunk, chunks, on_pool, open_chunk
 from .errors import KzrehabError
 from .evaluation import column_values
+from .i18n import _
 from .plan import plan_of
 from .population.columns import Columns, Names, _months, _years
 from .rules.ast import Lit, Name, Node, Op, SetLit, walk
@@ -67,17 +68,17 @@ def _range_text(kind: FactKind, r: Interval) -> str:
     if kind is FactKind.DATE:
         def show(x: float) -> str:
             return dt.date.fromordinal(int(x)).isoformat()
-        below, upto, above = "before", r.hi + 1, "from"
+        below, upto, above = _("before {value}"), r.hi + 1, _("from {value}")
     else:
         def show(x: float) -> str:
             return f"{x:g}"
-        below, upto, above = "≤", r.hi, "≥"
+        below, upto, above = "≤ {value}", r.hi, "≥ {value}"
     if r.lo == r.hi:
         return show(r.lo)
     if math.isinf(r.lo):
-        return f"{below} {show(upto)}"
+        return below.format(value=show(upto))
     if math.isinf(r.hi):
-        return f"{above} {show(r.lo)}"
+        return above.format(value=show(r.lo))
     return f"{show(r.lo)} … {show(r.hi)}"
 
 

@@ -18,9 +18,12 @@ Two outcomes of one claim differ at four **levels** (:func:`diff_claim`, documen
   range when it surely receives it, from 0 to the amount's upper end when it possibly does,
   0 when it does not (:func:`received`). Per period (``once``, ``month``) the claim's
   change is the sum of the changes of the components it may receive with that period, as
-  a range (a component whose received range is the same on both sides changes by 0). The
-  claim's money is *surely lower* when the whole change range is below 0, *surely higher*
-  when it is above 0, and *uncertain* when it is neither but some component's range changed.
+  a range: ``head - base`` by interval subtraction, or, for a component whose amount is
+  the same rule on both sides (:class:`Ties`), :func:`tied_change` of its one amount (a
+  component received the same way with the same range on both sides, its receipts not
+  known to differ, changes by 0). The claim's money is *surely lower* when the whole
+  change range is below 0, *surely higher* when it is above 0, and *uncertain* when it is
+  neither but some component changed.
 
 A claim **loses** when it loses on any level (status or a category or a component falls,
 or its money is surely lower in some period) and **gains** when it gains on any level; it
@@ -39,6 +42,8 @@ __all__ = [
     "AmountChange",
     "ClaimDiff",
     "received",
+    "tied_change",
+    "Ties",
     "diff_claim",
     "periods",
     "cents",
@@ -52,8 +57,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .laws.provisions import PERIODS
+from .rules.ast import Name, Node, Op
 from .rules.interpreter import Trace
-from .rules.values import Interval, K
+from .rules.values import Interval, K, kand, kor
 
 if TYPE_CHECKING:
     from .laws.framework import Framework
@@ -131,6 +137,124 @@ def received(receives: K, amount: Interval | None) -> Interval:
     if receives is K.TRUE:
         return amount
     return Interval(0.0, amount.hi)
+
+
+#: the receipts (0 or 1) a Kleene value allows
+_RECEIPTS = {K.FALSE: (0,), K.UNKNOWN: (0, 1), K.TRUE: (1,)}
+
+
+def tied_change(base: K, head: K, amount: Interval, differ: K = K.UNKNOWN,
+                way: int = 0) -> Interval:  # fmt: skip
+    """The change of what a claim receives from a component whose amount is the same rule
+    on both sides: one value *x* in ``amount`` (never negative) for the claim under every
+    completion of its unknown facts, received (1) or not (0) on each side as ``base`` and
+    ``head`` allow. The change *(head - base) * x* lies between the least and the greatest
+    of these products: exactly 0 when it surely receives it on both sides, at most 0 when it
+    surely received it and now only possibly does (docs/semantics.rst).
+
+    What is known of the two receipts narrows the pairs: ``differ``, whether they differ
+    (false: the same for every completion), and ``way``, the sign of *head - base* when
+    they do (-1: the head's receipt is the base's and not some other's; 0: unknown)."""
+    pairs = [(b, h) for b in _RECEIPTS[base] for h in _RECEIPTS[head]
+             if (b == h and differ is not K.TRUE)
+             or (b != h and differ is not K.FALSE and way in (0, h - b))]  # fmt: skip
+    lo = hi = None
+    for b, h in pairs or [(b, h) for b in _RECEIPTS[base] for h in _RECEIPTS[head]]:
+        d = h - b
+        low, high = ((amount.lo, amount.hi) if d > 0 else (0.0 - amount.hi, 0.0 - amount.lo)
+                     if d < 0 else (0.0, 0.0))  # fmt: skip
+        lo = low if lo is None else min(lo, low)
+        hi = high if hi is None else max(hi, high)
+    assert lo is not None and hi is not None
+    return Interval(lo, hi)
+
+
+@attrs.frozen
+class Ties:
+    """What is known of how a base's and a head's components relate, for every claim and
+    whatever its unknown facts are (:func:`kzrehab.evaluation.ties`)."""
+
+    #: the components whose amount is the same rule on both sides: one value on both
+    amounts: frozenset[str] = frozenset()
+    #: component -> ``(way, others)``: way -1, the head's receipt is the base's and not
+    #: that of any of ``others`` (the head's components that now replace it); +1, the
+    #: base's is the head's and not any of ``others``' (the base's that replaced it).
+    #: ``others`` empty: the same receipt on both sides.
+    receipts: Mapping[str, tuple[int, tuple[str, ...]]] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, base_sigs: Mapping[str, int], head_sigs: Mapping[str, int],
+           base_receipts: Mapping[str | None, Node],
+           head_receipts: Mapping[str | None, Node]) -> Ties:  # fmt: skip
+        """The ties of two frameworks, from the signatures of their plans' outputs (by
+        key) and their receipts' trees (by component): the amounts of the same signature,
+        and the receipts whose trees are the same but for ``and not REPLACING`` on one
+        side (docs: :mod:`kzrehab.plan`), each replacement the receipt of a component."""
+        amounts = frozenset(k.removeprefix("amount:") for k, sig in base_sigs.items()
+                            if k.startswith("amount:") and head_sigs.get(k) == sig)  # fmt: skip
+        receipts: dict[str, tuple[int, tuple[str, ...]]] = {}
+        for c in amounts:
+            b_core, b_by = _replaced(base_receipts[c])
+            h_core, h_by = _replaced(head_receipts[c])
+            b_keys = {_key(t, base_sigs): t for t in b_by}
+            h_keys = {_key(t, head_sigs): t for t in h_by}
+            if (_key(b_core, base_sigs) is None or _key(b_core, base_sigs)
+                    != _key(h_core, head_sigs) or None in b_keys or None in h_keys):
+                continue  # fmt: skip
+            if b_keys.keys() <= h_keys.keys():
+                way, trees, mine, theirs = -1, head_receipts, h_keys, b_keys
+            elif h_keys.keys() <= b_keys.keys():
+                way, trees, mine, theirs = 1, base_receipts, b_keys, h_keys
+            else:
+                continue
+            new = [t for k, t in mine.items() if k not in theirs]  # in the plan's order
+            names = [next((o for o, tree in trees.items() if tree == t), None) for t in new]
+            if None not in names:
+                receipts[c] = (way, tuple(n for n in names if n is not None))
+        return cls(amounts, receipts)
+
+    def differ(self, c: str, base: Mapping[str, K], head: Mapping[str, K]) -> K | None:
+        """Whether the component's two receipts differ for a claim (its receipts by
+        component, base and head); None when nothing is known of them."""
+        tie = self.receipts.get(c)
+        if tie is None:
+            return None
+        way, others = tie
+        own, by = (base, head) if way < 0 else (head, base)
+        return kand([own.get(c, K.FALSE), kor(by.get(o, K.FALSE) for o in others)])
+
+
+def _replaced(node: Node) -> tuple[Node, list[Node]]:
+    """A receipt's tree without its ``and not REPLACING``, and the replacing trees."""
+    others = []
+    while isinstance(node, Op) and node.op == "and" and len(node.args) == 2:
+        neg = node.args[1]
+        if not (isinstance(neg, Op) and neg.op == "not"):
+            break
+        others.append(neg.args[0])
+        node = node.args[0]
+    return node, others
+
+
+def _key(tree: Node, sigs: Mapping[str, int]) -> tuple[Node, frozenset[tuple[str, int]]] | None:
+    """A framework-wide tree with the signatures of the outputs it reads: two trees of the
+    same key have the same value (None: it reads more than outputs and the claim's facts)."""
+    refs = _outputs_read(tree)
+    return None if refs is None else (tree, frozenset((r, sigs[r]) for r in refs))
+
+
+def _outputs_read(node: Node) -> set[str] | None:
+    """The outputs a framework-wide tree reads (None if it reads anything but outputs,
+    the claim's facts and literals)."""
+    if isinstance(node, Name):
+        return {node.name} if node.ref == "out" else set() if node.ref == "claim" else None
+    found: set[str] = set()
+    for a in node.args if isinstance(node, Op) else ():
+        more = _outputs_read(a)
+        if more is None:
+            return None
+        found |= more
+    return found
 
 
 def _direction(change: Interval, moved: bool) -> str | None:
@@ -237,11 +361,14 @@ def periods(fw: Framework) -> dict[str, str]:
 
 
 def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, str],
-               head_periods: Mapping[str, str]) -> ClaimDiff:  # fmt: skip
+               head_periods: Mapping[str, str], ties: Ties | None = None) -> ClaimDiff:  # fmt: skip
     """The changes of one claim's outcome from ``base`` to ``head``; the periods give each
     side's components' periods (:func:`periods`). A component whose period differs between
     the sides counts as two: the base's amount going to 0 in the base's period, the head's
-    coming from 0 in the head's."""
+    coming from 0 in the head's. ``ties``: what is known of how the two sides' components
+    relate (:func:`kzrehab.evaluation.ties`): a component whose amount is the same rule
+    changes by :func:`tied_change`; the others by ``head - base``, interval subtraction."""
+    ties = ties or Ties()
     cats = sorted(set(base.categories) | set(head.categories))
     b_cat = {c: base.categories.get(c, K.FALSE) for c in cats}
     h_cat = {c: head.categories.get(c, K.FALSE) for c in cats}
@@ -250,23 +377,40 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
     h_comp = {c: head.components.get(c, K.FALSE) for c in comps}
     amounts: list[AmountChange] = []
     money: dict[str, tuple[float, float]] = {}  # in cents
-    parts: list[tuple[str, str, Interval, Interval]] = []
+    #: component, period, base and head received, whether its receipt changed (None: the
+    #: component changed its period, and counts as two)
+    parts: list[tuple[str, str, Interval, Interval, bool | None]] = []
     for c in comps:
         b, h = base.received(c), head.received(c)
         bp, hp = base_periods.get(c), head_periods.get(c)
         if bp is None or hp is None or bp == hp:
-            parts.append((c, hp or bp or "once", b, h))
+            paid = bp is not None or hp is not None
+            parts.append((c, hp or bp or "once", b, h, paid and b_comp[c] != h_comp[c]))
         else:
-            parts += [(c, bp, b, _ZERO), (c, hp, _ZERO, h)]
+            parts += [(c, bp, b, _ZERO, None), (c, hp, _ZERO, h, None)]
     totals: dict[str, list[float]] = {}  # per period: base lo, hi, head lo, hi (cents)
-    for _, period, b, h in parts:
+    for _, period, b, h, _ in parts:
         t = totals.setdefault(period, [0.0, 0.0, 0.0, 0.0])
         for j, x in enumerate((b.lo, b.hi, h.lo, h.hi)):
             t[j] += cents(x)
-    for c, period, b, h in parts:
-        if b == h:
+    for c, period, b, h, receipt in parts:
+        differ = ties.differ(c, b_comp, h_comp) if receipt is not None else None
+        if b == h and not receipt and differ is None:
             continue
-        lo, hi = _sub(h, b)
+        if c in ties.amounts and receipt is not None:
+            known = [a for a in (base.amounts.get(c), head.amounts.get(c)) if a is not None]
+            amount = Interval(cents(min(a.lo for a in known)),
+                              cents(max(a.hi for a in known))) if known else _ZERO  # fmt: skip
+            way = ties.receipts[c][0] if differ is not None else 0
+            tied = tied_change(b_comp[c], h_comp[c], amount,
+                               K.UNKNOWN if differ is None else differ, way)
+            lo, hi = tied.lo, tied.hi
+        elif b == h and not receipt:
+            continue
+        else:
+            lo, hi = _sub(h, b)
+        if lo == 0 and hi == 0:
+            continue
         direction = _direction(Interval(lo, hi), True)
         assert direction is not None
         amounts.append(AmountChange(c, period, b, h, _tenge(lo, hi), direction))

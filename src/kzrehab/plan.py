@@ -44,6 +44,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from . import i18n
 from .errors import EvaluationError, Location
 from .laws.framework import Framework
 from .rules.ast import Lit, Name, Node, Op, SetLit
@@ -198,8 +199,9 @@ def _origin(fw: Framework, component: str) -> Location:
 def negative_amount(fw: Framework, component: str, claim_id: str, value: str) -> EvaluationError:
     """The error for an amount that can be negative for a claim that may receive it."""
     return EvaluationError(
-        f"the amount of component '{component}' can be negative ({value}) for claim "
-        f"'{claim_id}'; a law's amounts must not be negative (use max(0, …))",
+        i18n._("the amount of component '{component}' can be negative ({value}) for claim "
+               "'{claim_id}'; a law's amounts must not be negative (use max(0, …))").format(
+            component=component, value=value, claim_id=claim_id),
         _origin(fw, component),
     )
 
@@ -207,9 +209,11 @@ def negative_amount(fw: Framework, component: str, claim_id: str, value: str) ->
 def too_large_amount(fw: Framework, component: str, claim_id: str, value: str) -> EvaluationError:
     """The error for an amount above :data:`MAX_AMOUNT` for a claim that may receive it."""
     return EvaluationError(
-        f"the amount of component '{component}' can be {value} tenge for claim "
-        f"'{claim_id}', above the ceiling of {MAX_AMOUNT:,.0f} tenge a claim: totals would "
-        "no longer be exact to the cent (check the rule's units)",
+        i18n._("the amount of component '{component}' can be {value} tenge for claim "
+               "'{claim_id}', above the ceiling of {ceiling} tenge a claim: totals would "
+               "no longer be exact to the cent (check the rule's units)").format(
+            component=component, value=value, claim_id=claim_id,
+            ceiling=i18n.decimal(MAX_AMOUNT, 0)),
         _origin(fw, component),
     )
 

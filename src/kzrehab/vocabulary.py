@@ -30,6 +30,8 @@ from types import MappingProxyType
 
 import attrs
 
+from .i18n import N_
+
 
 class FactKind(enum.Enum):
     """The type of a fact. Numbers and dates are ranges; the others are known or unknown."""
@@ -138,8 +140,8 @@ EVENT_FACTS: Mapping[str, Fact] = _facts(
     Fact("episode", S, "a named historical episode, e.g. `great-terror`, `december-1986`"),
     Fact("start", D, "when it began (known to the day, the month or the year)"),
     Fact("end", D, "when it ended (known to the day, the month or the year)"),
-    Fact("year", I, "the year of `start` (a range when `start` spans years)", derived=True),
-    Fact("months", I, "whole months from `start` to `end`", derived=True, minimum=0.0),
+    Fact("year", I, N_("the year of `start` (a range when `start` spans years)"), derived=True),
+    Fact("months", I, N_("whole months from `start` to `end`"), derived=True, minimum=0.0),
     Fact("place", C, "where it happened (`KZ` = today's territory of Kazakhstan)"),
     Fact("destination", C, "for deportation, flight and expulsion: where to"),
     Fact("authority", E, "which body acted", AUTHORITIES),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..i18n import N_, _, number
 
 if TYPE_CHECKING:
     from .._extras import Columns
@@ -30,7 +31,8 @@ def parse_date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date (YYYY-MM-DD)").format(text=text)) from None
 
 
 #: the report formats of every evaluating command: :data:`kzrehab.reports.FORMATS`, spelt
@@ -50,9 +52,10 @@ def positive(text: str) -> int:
     shown = text if len(text) <= 30 else text[:27] + "..."
     digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
     if not digits:
-        raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number of at least 1")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a whole number of at least 1").format(text=shown))
     if len(digits) > 20:  # beyond any limit, and not converted (a million digits)
-        raise argparse.ArgumentTypeError(f"'{shown}' is too large")
+        raise argparse.ArgumentTypeError(_("'{text}' is too large").format(text=shown))
     return int(digits)
 
 
@@ -61,37 +64,38 @@ def add_evaluating_options(p: argparse.ArgumentParser, formats: Sequence[str] = 
     p.add_argument(
         "--population",
         metavar="FILE",
-        help="a JSON Lines registry (.jsonl), a CSV registry (NAME.csv with "
-        "NAME.events.csv beside it, or a directory holding claims.csv and events.csv), "
-        "a Parquet registry (the same with .parquet) or a columnar store (default: the "
-        "bundled synthetic reference population)",
+        help=_("a JSON Lines registry (.jsonl), a CSV registry (NAME.csv with "
+               "NAME.events.csv beside it, or a directory holding claims.csv and events.csv), "
+               "a Parquet registry (the same with .parquet) or a columnar store (default: the "
+               "bundled synthetic reference population)"),
     )
     p.add_argument(
         "--as-of",
         type=parse_date_arg,
         default=None,
         metavar="DATE",
-        help="the assessment date (default: today)",
+        help=_("the assessment date (default: today)"),
     )
     p.add_argument(
         "--format",
         choices=tuple(formats),
         default=None,
-        help="the report's format (default: the -o file's extension, e.g. .xlsx, else text)",
+        help=_("the report's format (default: the -o file's extension, e.g. .xlsx, else "
+               "text)"),
     )
     p.set_defaults(formats=tuple(formats))
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")  # fmt: skip
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write the report to FILE"))
     p.add_argument(
         "--csv-dialect",
         choices=CSV_DIALECTS,
         default=CSV_DIALECTS[0],
-        help="--format csv: excel-ru (default: for Excel in Kazakhstan; UTF-8 with a BOM, "
-        "';' between cells, a decimal comma), excel (BOM, ',', a decimal point) or plain "
-        "(no BOM, ',', a point)",
+        help=_("--format csv: excel-ru (default: for Excel in Kazakhstan; UTF-8 with a BOM, "
+               "';' between cells, a decimal comma), excel (BOM, ',', a decimal point) or "
+               "plain (no BOM, ',', a point)"),
     )
     p.add_argument("--table", metavar="NAME",
-                   help="--format csv or xlsx: only the table NAME (as CSV: one file, which "
-                        "may go to standard output)")  # fmt: skip
+                   help=_("--format csv or xlsx: only the table NAME (as CSV: one file, "
+                          "which may go to standard output)"))  # fmt: skip
 
 
 def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> None:
@@ -102,16 +106,16 @@ def add_privacy_options(p: argparse.ArgumentParser, claims_help: str | None) -> 
         "--suppress-below",
         type=positive,
         metavar="K",
-        help="for publication: blank every cell counting fewer than K claims (JSON: null), "
-        "and say so in the report",
+        help=_("for publication: blank every cell counting fewer than K claims (JSON: "
+               "null), and say so in the report"),
     )
 
 
 def add_jobs_option(p: argparse.ArgumentParser) -> None:
     """``--jobs N``: the worker processes that evaluate (default: every usable core)."""
     p.add_argument("-j", "--jobs", type=positive, metavar="N",
-                   help="evaluate on N processes (default: every usable core, or "
-                        "$KZREHAB_JOBS); the results are the same for every N")  # fmt: skip
+                   help=_("evaluate on N processes (default: every usable core, or "
+                          "$KZREHAB_JOBS); the results are the same for every N"))  # fmt: skip
 
 
 def jobs_arg(args: argparse.Namespace) -> int:
@@ -182,20 +186,22 @@ def _reference_population(progress: bool) -> Population:
         return reference_population()
     from .._progress import Progress
 
-    print(f"kzrehab: making the synthetic reference population ({REFERENCE_SIZE:,} claims; "
-          f"once, about half a minute); it is cached in {cache_dir() / 'population'}",
+    print(_("kzrehab: making the synthetic reference population ({n} claims; once, about "
+            "half a minute); it is cached in {folder}").format(
+              n=number(REFERENCE_SIZE), folder=cache_dir() / "population"),
           file=sys.stderr, flush=True)  # fmt: skip
-    with Progress(REFERENCE_SIZE, "synthetic claims made", enabled=progress) as bar:
+    with Progress(REFERENCE_SIZE, _("synthetic claims made"), enabled=progress) as bar:
         return reference_population(progress=bar.update)
 #: the hint for ``explain LAW CLAIM_ID``
-_CLAIM_FIRST = "CLAIM_ID comes first: kzrehab explain CLAIM_ID LAW…"
+_CLAIM_FIRST = N_("CLAIM_ID comes first: kzrehab explain CLAIM_ID LAW…")
 
 
 def claim_first(args: argparse.Namespace) -> None:
     """``explain drafts/current CLAIM``: the claim id names a path and no law does, so the
     arguments are in the wrong order; a :class:`UsageError` that says so."""
     if os.path.exists(args.claim_id) and not any(os.path.exists(law) for law in args.laws):
-        raise UsageError(f"'{args.claim_id}' is a path, not a claim id: {_CLAIM_FIRST}")
+        raise UsageError(_("'{claim_id}' is a path, not a claim id: {hint}").format(
+            claim_id=args.claim_id, hint=_(_CLAIM_FIRST)))
 
 
 def find_claim(pop: Population, claim_id: str) -> Claim:
@@ -206,7 +212,7 @@ def find_claim(pop: Population, claim_id: str) -> Claim:
     except UsageError as exc:
         if not os.path.exists(claim_id):
             raise
-        raise UsageError(f"{exc}; {_CLAIM_FIRST}") from None
+        raise UsageError(f"{exc}; {_(_CLAIM_FIRST)}") from None
 
 
 def load_framework_arg(refs: Sequence[str]) -> Framework:
@@ -222,8 +228,8 @@ def emit_report(report: Report, args: argparse.Namespace,
     the table formats also get the per-claim rows that ``claims`` gives (``--claims``)."""
     k = getattr(args, "suppress_below", None)
     if k is not None and getattr(args, "claims", False):
-        raise UsageError("--claims lists individual claims and cannot be combined with "
-                         "--suppress-below, which prepares a report for publication")  # fmt: skip
+        raise UsageError(_("--claims lists individual claims and cannot be combined with "
+                           "--suppress-below, which prepares a report for publication"))
     shown = report.suppressed(k)
     if args.format in TABLE_FORMATS:
         listed = claims() if claims is not None and getattr(args, "claims", False) else None
@@ -261,27 +267,31 @@ def format_of_output(args: argparse.Namespace) -> None:
     named = EXTENSIONS.get(suffix)
     if args.format is None:
         if named is not None and named not in args.formats:
-            raise UsageError(f"-o {output}: this command does not write {suffix} files "
-                             f"(--format {'|'.join(args.formats)})")  # fmt: skip
+            raise UsageError(_("-o {output}: this command does not write {suffix} files "
+                               "(--format {formats})").format(
+                output=output, suffix=suffix, formats="|".join(args.formats)))
         args.format = named or "text"
     elif named is not None and named != args.format:
-        raise UsageError(f"-o {output} ends in {suffix}, but --format {args.format} writes "
-                         f"{_WRITES[args.format]}: name the file {_SUFFIX[args.format]}")
+        raise UsageError(_("-o {output} ends in {suffix}, but --format {format} writes "
+                           "{writes}: name the file {name}").format(
+            output=output, suffix=suffix, format=args.format, writes=_(_WRITES[args.format]),
+            name=_(_SUFFIX[args.format])))
     if args.format == "csv" and output and suffix == ".csv" and not getattr(args, "table", None):
-        raise UsageError(f"-o {output}: a report has several tables, written as a zip of one "
-                         "CSV file per table: name the file .zip, or give --table NAME for "
-                         "one table as CSV")  # fmt: skip
+        raise UsageError(_("-o {output}: a report has several tables, written as a zip of "
+                           "one CSV file per table: name the file .zip, or give --table NAME "
+                           "for one table as CSV").format(output=output))
     if args.format == "csv" and suffix == ".zip" and getattr(args, "table", None):
-        raise UsageError(f"-o {output}: --table {args.table} writes one CSV file, not a zip: "
-                         "name the file .csv")  # fmt: skip
+        raise UsageError(_("-o {output}: --table {table} writes one CSV file, not a zip: "
+                           "name the file .csv").format(output=output, table=args.table))
 
 
-_WRITES = {"text": "plain text", "md": "Markdown", "html": "an HTML page", "json": "JSON",
-           "csv": "a zip of one CSV file per table (or give --table NAME for one as CSV)",
-           "xlsx": "an XLSX workbook",
-           "parquet": "a Parquet file"}  # fmt: skip
+_WRITES = {"text": N_("plain text"), "md": N_("Markdown"), "html": N_("an HTML page"),
+           "json": N_("JSON"),
+           "csv": N_("a zip of one CSV file per table (or give --table NAME for one as CSV)"),
+           "xlsx": N_("an XLSX workbook"),
+           "parquet": N_("a Parquet file")}  # fmt: skip
 _SUFFIX = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json",
-           "csv": ".zip (.csv with --table)", "xlsx": ".xlsx", "parquet": ".parquet"}
+           "csv": N_(".zip (.csv with --table)"), "xlsx": ".xlsx", "parquet": ".parquet"}
 
 
 def check_tables(args: argparse.Namespace) -> None:
@@ -292,13 +302,13 @@ def check_tables(args: argparse.Namespace) -> None:
         _parquet_ready(args)
     if fmt not in TABLE_FORMATS or args.output or (fmt == "csv" and args.table):
         return
-    raise UsageError(f"--format {fmt} writes {_WRITES[fmt]}, which is not written to "
-                     "standard output: give -o FILE")
+    raise UsageError(_("--format {format} writes {writes}, which is not written to standard "
+                       "output: give -o FILE").format(format=fmt, writes=_(_WRITES[fmt])))
 
 
 def _parquet_ready(args: argparse.Namespace) -> None:
     if not getattr(args, "claims", False):
-        raise UsageError("--format parquet writes one row per claim: add --claims")
+        raise UsageError(_("--format parquet writes one row per claim: add --claims"))
     from .._extras import require
 
     require("pyarrow.parquet", "--format parquet")  # before any work, when it is missing
@@ -337,8 +347,9 @@ def _inputs(args: argparse.Namespace) -> Iterable[tuple[str, Path]]:
 
 
 #: how the messages name an input file, and a directory of inputs
-_NOUNS = {"draft": ("the draft", "drafts"), "registry": ("the registry", "a registry"),
-          "cache": ("a cache file", "kzrehab's cache")}  # fmt: skip
+_NOUNS = {"draft": (N_("the draft"), N_("drafts")),
+          "registry": (N_("the registry"), N_("a registry")),
+          "cache": (N_("a cache file"), N_("kzrehab's cache"))}  # fmt: skip
 
 
 def check_output(args: argparse.Namespace) -> None:
@@ -374,8 +385,10 @@ def _not_an_input(args: argparse.Namespace, output: str) -> None:
         where = given.resolve()
         if where.is_dir():
             if resolved.is_relative_to(where):
-                raise UsageError(f"-o {output} lies inside {given}, a directory this command "
-                                 f"reads ({_NOUNS[what][1]}): choose an output file elsewhere")
+                raise UsageError(_("-o {output} lies inside {directory}, a directory this "
+                                   "command reads ({what}): choose an output file "
+                                   "elsewhere").format(output=output, directory=given,
+                                                       what=_(_NOUNS[what][1])))
             continue
         same = resolved == where
         if not same and identity is not None:
@@ -385,5 +398,6 @@ def _not_an_input(args: argparse.Namespace, output: str) -> None:
             # a CSV (Parquet) registry's events file is read with its claims file
             same = resolved == where.with_name(where.stem + ".events" + where.suffix.lower())
         if same:
-            raise UsageError(f"-o {output} would overwrite {_NOUNS[what][0]} {given}, an input "
-                             "of this command: choose another output file")  # fmt: skip
+            raise UsageError(_("-o {output} would overwrite {what} {path}, an input of this "
+                               "command: choose another output file").format(
+                output=output, what=_(_NOUNS[what][0]), path=given))

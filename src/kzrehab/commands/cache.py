@@ -9,6 +9,7 @@ import math
 import os
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import N_, _, decimal, ngettext, number
 from ._common import emit
 
 if TYPE_CHECKING:
@@ -16,21 +17,22 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("cache", help="where the cache is, what it holds; empty it",
-                       description="Show the cache directory (the reference population, "
-                                   "evaluated coverages, the tracker's records) and its size "
-                                   "cap, or empty it. Everything in it is made again when "
-                                   "needed.")  # fmt: skip
+    p = sub.add_parser("cache", help=_("where the cache is, what it holds; empty it"),
+                       description=_("Show the cache directory (the reference population, "
+                                     "evaluated coverages, the tracker's records) and its "
+                                     "size cap, or empty it. Everything in it is made again "
+                                     "when needed."))  # fmt: skip
     actions: Any = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     actions.required = True
 
-    i = actions.add_parser("info", help="where the cache is, its size and cap, its entries")
+    i = actions.add_parser("info",
+                           help=_("where the cache is, its size and cap, its entries"))
     i.add_argument("--format", choices=("text", "json"), default="text")
     i.set_defaults(run=run_info)
 
-    c = actions.add_parser("clear", help="remove the cache's entries")
+    c = actions.add_parser("clear", help=_("remove the cache's entries"))
     c.add_argument("--older-than", type=_days, metavar="DAYS",
-                   help="only the entries last used more than DAYS days ago")  # fmt: skip
+                   help=_("only the entries last used more than DAYS days ago"))
     c.set_defaults(run=run_clear)
 
 
@@ -41,16 +43,26 @@ def _days(text: str) -> float:
         days = math.nan
     if not (math.isfinite(days) and days >= 0):
         shown = text if len(text) <= 30 else text[:27] + "..."
-        raise argparse.ArgumentTypeError(f"'{shown}' is not a number of days (0 or more)")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a number of days (0 or more)").format(text=shown))
     return days
+
+
+#: a size in each binary unit, as ``du -h`` and ``KZREHAB_CACHE_MAX`` count
+_UNITS = (N_("{size} KiB"), N_("{size} MiB"), N_("{size} GiB"))
+#: the kinds of entry (:data:`kzrehab._cache.KINDS`) as ``cache info`` names them
+KIND_NAMES = {"population": N_("population"), "coverage": N_("coverage"),
+              "records": N_("records")}  # fmt: skip
 
 
 def _bytes(n: int) -> str:
     """``92.2 MiB``: binary units, as ``du -h`` and ``KZREHAB_CACHE_MAX`` count."""
-    size = float(n)
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{n:,} bytes" if unit == "bytes" else f"{size:,.1f} {unit}"
+    if n < 1024:
+        return ngettext("{n} byte", "{n} bytes", n).format(n=number(n))
+    size = n / 1024
+    for unit in _UNITS:
+        if size < 1024 or unit is _UNITS[-1]:
+            return _(unit).format(size=decimal(size, places=1))
         size /= 1024
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -64,7 +76,7 @@ def _utc(t: float | None) -> str | None:
 def _local(t: float | None) -> str:
     if t is None:
         return "—"
-    return dt.datetime.fromtimestamp(t).astimezone().strftime("%Y-%m-%d %H:%M")
+    return dt.datetime.fromtimestamp(t).astimezone().strftime("%Y-%m-%d %H:%M")  # digits only
 
 
 def info_document() -> dict[str, Any]:
@@ -108,18 +120,21 @@ def run_info(args: argparse.Namespace) -> int:
         return 0
     c = doc["cache"]
     where = ("KZREHAB_CACHE" if c["set_by"] == "KZREHAB_CACHE"
-             else "the platform's user cache directory; KZREHAB_CACHE overrides it")
+             else _("the platform's user cache directory; KZREHAB_CACHE overrides it"))
     cap = ("KZREHAB_CACHE_MAX" if c["cap_set_by"] != "default"
-           else "the default; KZREHAB_CACHE_MAX sets it")  # fmt: skip
-    made = "" if c["exists"] else " (empty: not made yet)"
+           else _("the default; KZREHAB_CACHE_MAX sets it"))  # fmt: skip
+    made = (_("cache directory: {directory} ({set_by})") if c["exists"]
+            else _("cache directory: {directory} ({set_by}) (empty: not made yet)"))
     lines = [
-        f"cache directory: {c['directory']} ({where}){made}",
-        f"size: {_bytes(c['size'])} of a cap of {_bytes(c['cap'])} ({cap})",
+        made.format(directory=c["directory"], set_by=where),
+        _("size: {size} of a cap of {cap} ({set_by})").format(
+            size=_bytes(c["size"]), cap=_bytes(c["cap"]), set_by=cap),
         "",
     ]  # fmt: skip
-    rows = [("kind", "entries", "size", "least recently used", "last used")]
+    rows = [(_("kind"), _("entries"), _("size"), _("least recently used"), _("last used"))]
     for k in doc["kinds"]:
-        rows.append((k["kind"], f"{k['entries']:,}", _bytes(k["size"]),
+        kind = _(KIND_NAMES[k["kind"]]) if k["kind"] in KIND_NAMES else k["kind"]
+        rows.append((kind, number(k["entries"]), _bytes(k["size"]),
                      _local(_epoch(k["least_recently_used"])), _local(_epoch(k["last_used"]))))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for n, r in enumerate(rows):
@@ -128,11 +143,20 @@ def run_info(args: argparse.Namespace) -> int:
                      .rstrip())  # fmt: skip
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
-    lines += ["", "Least recently used entries are removed after a write once the cache is "
-              "above its cap; `kzrehab cache clear` empties it. `--format json` lists every "
-              "entry."]  # fmt: skip
+    lines += ["", _("Least recently used entries are removed after a write once the cache "
+                    "is above its cap; `kzrehab cache clear` empties it. `--format json` "
+                    "lists every entry.")]  # fmt: skip
     emit("\n".join(lines), None)
     return 0
+
+
+def _days_shown(days: float) -> str:
+    """``2``, ``0.5``: as ``{days:g}`` writes them, with the language's decimal sign."""
+    from babel.numbers import get_decimal_symbol
+
+    from ..i18n import LOCALES, current
+
+    return f"{days:g}".replace(".", get_decimal_symbol(LOCALES[current()]))
 
 
 def _epoch(text: str | None) -> float | None:
@@ -147,8 +171,19 @@ def run_clear(args: argparse.Namespace) -> int:
     older = None if args.older_than is None else args.older_than * 86400
     removed = clear(root, older_than=older)
     left = entries(root)
-    which = "" if older is None else f" last used more than {args.older_than:g} days ago"
-    print(f"removed {len(removed):,} cache entr{'y' if len(removed) == 1 else 'ies'}"
-          f"{which} ({_bytes(sum(e.size for e in removed))}) from {root}; "
-          f"{len(left):,} left ({_bytes(sum(e.size for e in left))})")  # fmt: skip
+    n = len(removed)
+    figures = {"n": number(n), "size": _bytes(sum(e.size for e in removed)), "root": root,
+               "left": number(len(left)), "left_size": _bytes(sum(e.size for e in left))}
+    if older is None:
+        said = ngettext("removed {n} cache entry ({size}) from {root}; {left} left "
+                        "({left_size})",
+                        "removed {n} cache entries ({size}) from {root}; {left} left "
+                        "({left_size})", n).format(**figures)  # fmt: skip
+    else:
+        said = ngettext("removed {n} cache entry last used more than {days} days ago "
+                        "({size}) from {root}; {left} left ({left_size})",
+                        "removed {n} cache entries last used more than {days} days ago "
+                        "({size}) from {root}; {left} left ({left_size})", n).format(
+            days=_days_shown(args.older_than), **figures)
+    print(said)
     return 0

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n import N_, _, number, percent
 from ._common import emit, positive
 
 if TYPE_CHECKING:
@@ -13,38 +14,41 @@ if TYPE_CHECKING:
 
 #: claims counted at a time by ``population info``
 CHUNK = 1_000_000
+#: how the messages name the kinds of file a population is written to
+_KINDS = {"JSON Lines": N_("JSON Lines"), "columnar store": N_("columnar store")}
 
 
 def _seed(text: str) -> int:
     if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number 0 or greater")
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a whole number 0 or greater").format(text=text))
     return int(text)
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("population", help="make, import and describe populations",
-                       description="Make the calibrated synthetic population, import a "
-                                   "registry, or describe a population.")  # fmt: skip
+    p = sub.add_parser("population", help=_("make, import and describe populations"),
+                       description=_("Make the calibrated synthetic population, import a "
+                                     "registry, or describe a population."))  # fmt: skip
     actions: Any = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     actions.required = True
 
-    s = actions.add_parser("synth", help="make the calibrated synthetic population")
-    s.add_argument("--size", type=positive, required=True, help="number of claims")
-    s.add_argument("--seed", type=_seed, default=1993, help="random seed (default 1993)")
+    s = actions.add_parser("synth", help=_("make the calibrated synthetic population"))
+    s.add_argument("--size", type=positive, required=True, help=_("number of claims"))
+    s.add_argument("--seed", type=_seed, default=1993, help=_("random seed (default 1993)"))
     s.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
+                   help=_("JSON Lines for *.jsonl, the columnar store otherwise"))
     s.set_defaults(run=run_synth)
 
-    i = actions.add_parser("import", help="import a registry (JSON Lines, CSV or Parquet)")
+    i = actions.add_parser("import", help=_("import a registry (JSON Lines, CSV or Parquet)"))
     i.add_argument("registry", metavar="REGISTRY",
-                   help="a .jsonl file, a .csv or .parquet file, or a folder")  # fmt: skip
+                   help=_("a .jsonl file, a .csv or .parquet file, or a folder"))  # fmt: skip
     i.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="JSON Lines for *.jsonl, the columnar store otherwise")  # fmt: skip
+                   help=_("JSON Lines for *.jsonl, the columnar store otherwise"))
     i.set_defaults(run=run_import)
 
-    f = actions.add_parser("info", help="describe a population (aggregates only)")
+    f = actions.add_parser("info", help=_("describe a population (aggregates only)"))
     f.add_argument("population", nargs="?", metavar="FILE",
-                   help="a registry or store (default: the reference population)")  # fmt: skip
+                   help=_("a registry or store (default: the reference population)"))
     f.add_argument("--format", choices=("text", "json"), default="text")
     f.set_defaults(run=run_info)
 
@@ -67,12 +71,13 @@ def run_synth(args: argparse.Namespace) -> int:
     from ..population import synthesize
 
     if args.size > MAX_SYNTH_SIZE.value:
-        raise UsageError(MAX_SYNTH_SIZE.message(f"--size {args.size:,}"))
-    with Progress(args.size, "synthetic claims made") as bar:
+        raise UsageError(MAX_SYNTH_SIZE.message(f"--size {number(args.size)}"))
+    with Progress(args.size, _("synthetic claims made")) as bar:
         population = synthesize(args.size, args.seed, progress=bar.update)
     kind = _write(population, args.output)
-    print(f"wrote {len(population):,} synthetic claims ({population.events:,} events) "
-          f"to {args.output} ({kind})")  # fmt: skip
+    print(_("wrote {n} synthetic claims ({events} events) to {path} ({kind})").format(
+        n=number(len(population)), events=number(population.events), path=args.output,
+        kind=_(_KINDS[kind])))
     return 0
 
 
@@ -82,10 +87,12 @@ def run_import(args: argparse.Namespace) -> int:
     from ..population import import_registry
 
     if Path(args.output).resolve() == Path(args.registry).resolve():
-        raise UsageError("the output would overwrite the registry: choose another -o FILE")
+        raise UsageError(_("the output would overwrite the registry: choose another -o "
+                           "FILE"))  # fmt: skip
     done = import_registry(args.registry, args.output)
-    print(f"imported {done.claims:,} claims ({done.events:,} events) "
-          f"from {args.registry} to {args.output} ({done.kind})")  # fmt: skip
+    print(_("imported {n} claims ({events} events) from {registry} to {path} ({kind})").format(
+        n=number(done.claims), events=number(done.events), registry=args.registry,
+        path=args.output, kind=_(_KINDS[done.kind]) if done.kind in _KINDS else done.kind))
     return 0
 
 
@@ -100,7 +107,7 @@ def info(population: Population) -> dict[str, Any]:
     source = population.columns()
     missing: Counter[str] = Counter()
     partial_count: Counter[str] = Counter()
-    for _, columns in source.chunks(CHUNK):
+    for _start, columns in source.chunks(CHUNK):
         for scope, table in (("claim", columns.claim), ("event", columns.event)):
             for name, col in table.items():
                 if name in {"year", "months"}:
@@ -132,6 +139,13 @@ def info(population: Population) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _share(v: float) -> str:
+    """A share as a percentage with one decimal, rounded as Python's ``{v:.1%}`` rounds it
+    (the float ``v * 100``: 0.0465 is 4.7%, where rounding the decimal 4.65 to even gives
+    4.6%), in the language's pattern."""
+    return percent(float(f"{v * 100:.1f}") / 100)
+
+
 def run_info(args: argparse.Namespace) -> int:
     import json
 
@@ -143,17 +157,21 @@ def run_info(args: argparse.Namespace) -> int:
         emit(json.dumps(doc, indent=2, ensure_ascii=False), None)
         return 0
     p = doc["population"]
+    named = (_("SYNTHETIC population '{name}'") if p["synthetic"]
+             else _("population '{name}'"))  # fmt: skip
     lines = [
-        f"{'SYNTHETIC population' if p['synthetic'] else 'population'} '{p['name']}'",
-        f"source: {doc['source']}",
-        f"claims: {p['claims']:,}   victims: {p['victims']:,}   events: {p['events']:,}",
-        f"digest: {p['digest']}",
+        named.format(name=p["name"]),
+        _("source: {source}").format(source=doc["source"]),
+        _("claims: {claims}   victims: {victims}   events: {events}").format(
+            claims=number(p["claims"]), victims=number(p["victims"]),
+            events=number(p["events"])),
+        _("digest: {digest}").format(digest=p["digest"]),
         "",
-        "share of unknown facts:",
-        *(f"  {k:32} {v:6.1%}" for k, v in doc["unknown_share"].items()),
+        _("share of unknown facts:"),
+        *(f"  {k:32} {_share(v):>6}" for k, v in doc["unknown_share"].items()),
         "",
-        "share of dates known only to the month or year:",
-        *(f"  {k:32} {v:6.1%}" for k, v in doc["partial_date_share"].items()),
+        _("share of dates known only to the month or year:"),
+        *(f"  {k:32} {_share(v):>6}" for k, v in doc["partial_date_share"].items()),
     ]
     emit("\n".join(lines), None)
     return 0

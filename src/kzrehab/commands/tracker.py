@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..i18n import N_, _
 from ._common import (
     CLAIM_FORMATS,
     TABLE_FORMATS,
@@ -44,48 +45,52 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("diff", help="coverage of the same laws at two revisions",
-                       description="Compare the same laws at two git revisions (default --to: "
-                                   "the working tree): transitions, breakdowns, changed "
-                                   "provisions with redlines, and attribution.")  # fmt: skip
-    p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
+    p = sub.add_parser("diff", help=_("coverage of the same laws at two revisions"),
+                       description=_("Compare the same laws at two git revisions (default "
+                                     "--to: the working tree): transitions, breakdowns, "
+                                     "changed provisions with redlines, and "
+                                     "attribution."))  # fmt: skip
+    p.add_argument("laws", nargs="+", metavar="LAW", help=_("draft files or directories"))
     p.add_argument("--from", dest="rev_from", required=True, metavar="REV",
-                   help="the base revision (a hash, tag, branch, HEAD~1, ...)")
+                   help=_("the base revision (a hash, tag, branch, HEAD~1, ...)"))
     p.add_argument("--to", dest="rev_to", metavar="REV",
-                   help="the head revision (default: the working tree)")  # fmt: skip
+                   help=_("the head revision (default: the working tree)"))  # fmt: skip
     add_evaluating_options(p, CLAIM_FORMATS)
-    add_privacy_options(p, "list the claims that changed")
+    add_privacy_options(p, _("list the claims that changed"))
     _add_gaps_option(p)
     add_jobs_option(p)
     p.set_defaults(run=run_diff)
 
-    p = sub.add_parser("compare", help="a base framework vs the base with bills or proposals",
-                       description="Compare the base framework with the base plus the given "
-                                   "bills or proposals.")  # fmt: skip
-    p.add_argument("--base", nargs="+", required=True, metavar="LAW", help="the base laws")
+    p = sub.add_parser("compare",
+                       help=_("a base framework vs the base with bills or proposals"),
+                       description=_("Compare the base framework with the base plus the given "
+                                     "bills or proposals."))  # fmt: skip
+    p.add_argument("--base", nargs="+", required=True, metavar="LAW",
+                   help=_("the base laws"))  # fmt: skip
     p.add_argument("--with", dest="with_", nargs="+", required=True, metavar="LAW",
-                   help="the laws added to the base (PATH or REV:PATH)")
+                   help=_("the laws added to the base (PATH or REV:PATH)"))
     add_evaluating_options(p, CLAIM_FORMATS)
-    add_privacy_options(p, "list the claims that changed")
+    add_privacy_options(p, _("list the claims that changed"))
     _add_gaps_option(p)
     add_jobs_option(p)
     p.set_defaults(run=run_compare)
 
-    p = sub.add_parser("log", help="the tracker: coverage at every commit that touched the laws")
-    p.add_argument("laws", nargs="+", metavar="LAW", help="draft files or directories")
+    p = sub.add_parser("log",
+                       help=_("the tracker: coverage at every commit that touched the laws"))
+    p.add_argument("laws", nargs="+", metavar="LAW", help=_("draft files or directories"))
     p.add_argument("-n", "--max-count", type=positive, metavar="N",
-                   help="show the N newest commits only")  # fmt: skip
+                   help=_("show the N newest commits only"))  # fmt: skip
     p.add_argument("--base", nargs="+", metavar="LAW",
-                   help="measure the laws on top of these (e.g. the laws in force): each "
-                        "commit's laws are evaluated together with them")  # fmt: skip
+                   help=_("measure the laws on top of these (e.g. the laws in force): each "
+                          "commit's laws are evaluated together with them"))  # fmt: skip
     add_evaluating_options(p)
     add_privacy_options(p, None)
     add_jobs_option(p)
     p.set_defaults(run=run_log)
 
-    p = sub.add_parser("status", help="every law under DIR and the coverage it adds")
+    p = sub.add_parser("status", help=_("every law under DIR and the coverage it adds"))
     p.add_argument("dir", nargs="?", default="drafts", metavar="DIR",
-                   help="a directory of drafts (default: drafts/)")
+                   help=_("a directory of drafts (default: drafts/)"))
     add_evaluating_options(p)
     add_privacy_options(p, None)
     add_jobs_option(p)
@@ -94,9 +99,9 @@ def register(sub: Any) -> None:
 
 def _add_gaps_option(p: Any) -> None:
     p.add_argument("--gaps", action="store_true",
-                   help="also rank the unknown facts that would decide whether the head helps "
-                        "the claims it may help (undetermined under the head, not eligible "
-                        "under the base)")  # fmt: skip
+                   help=_("also rank the unknown facts that would decide whether the head "
+                          "helps the claims it may help (undetermined under the head, not "
+                          "eligible under the base)"))  # fmt: skip
 
 
 def _cache(arrays: bool = True) -> CoverageCache:
@@ -112,10 +117,10 @@ def _evaluators(pop: Population, args: argparse.Namespace
     (the base and the head, then attribution's variants) on ``--jobs`` processes, with a
     progress bar for each batch."""
     cache, date, n = _cache(), as_of(args), jobs_arg(args)
-    batches = iter(("laws evaluated", "variants evaluated (attribution)"))
+    batches = iter((_("laws evaluated"), _("variants evaluated (attribution)")))
 
     def many(frameworks: Sequence[Framework]) -> None:
-        bar = progress_bars(args, next(batches, "variants evaluated"))
+        bar = progress_bars(args, next(batches, None) or _("variants evaluated"))
         cache.evaluate_many(frameworks, pop, date, jobs=n, done=bar)
         bar(0, 0)
 
@@ -133,8 +138,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
     for ref in args.laws:
         if split_ref(ref) is not None:
-            raise UsageError(f"diff takes working-tree paths, not '{ref}': "
-                             "give the revisions with --from and --to")  # fmt: skip
+            raise UsageError(_("diff takes working-tree paths, not '{ref}': give the "
+                               "revisions with --from and --to").format(ref=ref))
     require_git()  # before the population, which may take half a minute to make
     pop = load_population_arg(args.population, progress=progress_wanted(args))
     with GitStore(args.laws[0]) as store:
@@ -142,21 +147,23 @@ def run_diff(args: argparse.Namespace) -> int:
         # provision of it is added (or removed), and a notice says so
         missing = _absent(store, args.rev_from, args.laws)
         base = _laws_at(store, args.rev_from, args.laws, missing)
-        notices = _notices(store, args.rev_from, missing, "added")
+        notices = _notices(store, args.rev_from, missing, added=True)
         if args.rev_to is None:
             gone = [p for p in args.laws if p not in missing and not os.path.exists(p)]
             head = load_laws([p for p in args.laws if p not in gone])  # missing at both: an error
-            notices += [f"{p} does not exist in the working tree: every provision of it is "
-                        "removed" for p in gone]  # fmt: skip
+            notices += [_("{path} does not exist in the working tree: every provision of it "
+                          "is removed").format(path=p) for p in gone]  # fmt: skip
         else:
             gone = _absent(store, args.rev_to, args.laws)
             for given in (p for p in missing if p in gone):
                 store.files(args.rev_to, store.relative(given))  # the error, with a hint
             head = _laws_at(store, args.rev_to, args.laws, gone)
-            notices += _notices(store, args.rev_to, gone, "removed")
-    title = f"Diff of {', '.join(args.laws)}: {args.rev_from} → {args.rev_to or 'working tree'}"
+            notices += _notices(store, args.rev_to, gone, added=False)
+    title = _("Diff of {laws}: {base} → {head}").format(
+        laws=", ".join(args.laws), base=args.rev_from,
+        head=args.rev_to or _("working tree"))  # fmt: skip
     evaluate, many = _evaluators(pop, args)
-    bar = progress_bars(args, "provisions measured (attribution)")
+    bar = progress_bars(args, _("provisions measured (attribution)"))
     result = compare(Framework(base), Framework(head), pop, as_of(args), evaluate, prefetch=many,
                      progress=bar)
     bar(0, 0)
@@ -172,9 +179,10 @@ def run_compare(args: argparse.Namespace) -> int:
     base = load_refs(args.base)  # before the population: a missing git fails fast
     added = load_refs(args.with_)
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    title = f"Comparison: {', '.join(args.base)} + {', '.join(args.with_)}"
+    title = _("Comparison: {base} + {added}").format(base=", ".join(args.base),
+                                                     added=", ".join(args.with_))
     evaluate, many = _evaluators(pop, args)
-    bar = progress_bars(args, "provisions measured (attribution)")
+    bar = progress_bars(args, _("provisions measured (attribution)"))
     result = compare(Framework(base), Framework(base + added), pop, as_of(args), evaluate,
                      prefetch=many, progress=bar)  # fmt: skip
     bar(0, 0)
@@ -191,12 +199,18 @@ def _laws_at(store: GitStore, rev: str, paths: list[str], absent: list[str]) -> 
     return [law for law, _ in store.laws_at(rev, [p for p in paths if p not in absent])]
 
 
-def _notices(store: GitStore, rev: str, absent: list[str], change: str) -> list[str]:
+#: the notice of a law missing at a revision: every provision of it is added, or removed
+_ABSENT = {True: N_("{path} did not exist at revision {rev} ({commit}): every provision of it "
+                    "is added"),
+           False: N_("{path} did not exist at revision {rev} ({commit}): every provision of "
+                     "it is removed")}  # fmt: skip
+
+
+def _notices(store: GitStore, rev: str, absent: list[str], *, added: bool) -> list[str]:
     if not absent:
         return []
     short = store.commit(rev).hexsha[:7]
-    return [f"{p} did not exist at revision {rev} ({short}): every provision of it is {change}"
-            for p in absent]
+    return [_(_ABSENT[added]).format(path=p, rev=rev, commit=short) for p in absent]
 
 
 def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace,
@@ -240,20 +254,20 @@ def run_log(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         if not bar:
-            bar.append(Progress(total, "commits evaluated", enabled=progress_wanted(args)))
+            bar.append(Progress(total, _("commits evaluated"), enabled=progress_wanted(args)))
         bar[0].update(done)
 
     # a log keeps small records per commit and per step: a warm log reads only those, so
     # the coverages' arrays (megabytes each) are not written to disk
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    versions = progress_bars(args, "population chunks measured (every version)")
+    versions = progress_bars(args, _("population chunks measured (every version)"))
     doc = log(args.laws, base=args.base, population=pop,
               as_of=as_of(args), max_count=args.max_count, cache=_cache(arrays=False),
               progress=progress, jobs=jobs_arg(args), evaluating=versions)  # fmt: skip
     versions(0, 0)
     for b in bar:
         b.done()
-    _emit_history(f"Log of {', '.join(args.laws)}", doc, args)
+    _emit_history(_("Log of {laws}").format(laws=", ".join(args.laws)), doc, args)
     return 0
 
 
@@ -264,11 +278,11 @@ def run_status(args: argparse.Namespace) -> int:
 
     require_git()  # before the population, which may take half a minute to make
     pop = load_population_arg(args.population, progress=progress_wanted(args))
-    bar = progress_bars(args, "laws evaluated")
+    bar = progress_bars(args, _("laws evaluated"))
     doc = status(args.dir, population=pop, as_of=as_of(args),
                  cache=_cache(), jobs=jobs_arg(args), progress=bar)  # fmt: skip
     bar(0, 0)
-    _emit_history(f"Status of {args.dir}", doc, args)
+    _emit_history(_("Status of {dir}").format(dir=args.dir), doc, args)
     return 0
 
 
@@ -289,6 +303,20 @@ def _emit_history(title: str, doc: LogDocument | StatusDocument, args: argparse.
 
 # -- explain --against ----------------------------------------------------------------------------
 
+#: the title of ``explain --against``'s report, by the claim's statuses under the laws and
+#: under the others (one sentence each, so that each language words it as it must)
+AGAINST_TITLES = {
+    ("eligible", "eligible"): N_("Claim {id}: eligible against eligible"),
+    ("eligible", "undetermined"): N_("Claim {id}: eligible against undetermined"),
+    ("eligible", "ineligible"): N_("Claim {id}: eligible against ineligible"),
+    ("undetermined", "eligible"): N_("Claim {id}: undetermined against eligible"),
+    ("undetermined", "undetermined"): N_("Claim {id}: undetermined against undetermined"),
+    ("undetermined", "ineligible"): N_("Claim {id}: undetermined against ineligible"),
+    ("ineligible", "eligible"): N_("Claim {id}: ineligible against eligible"),
+    ("ineligible", "undetermined"): N_("Claim {id}: ineligible against undetermined"),
+    ("ineligible", "ineligible"): N_("Claim {id}: ineligible against ineligible"),
+}
+
 
 def run_explain_against(args: argparse.Namespace) -> int:
     """``explain CLAIM_ID LAW… --against LAW…``: why the claim's status differs."""
@@ -303,6 +331,6 @@ def run_explain_against(args: argparse.Namespace) -> int:
     date = as_of(args)
     mine, theirs = evaluate_claim(fw, claim, date), evaluate_claim(other, claim, date)
     data = explain_against_data(fw, other, claim, mine, theirs, pop)
-    title = f"Claim {claim.id}: {mine.status_name} against {theirs.status_name}"
+    title = _(AGAINST_TITLES[mine.status_name, theirs.status_name]).format(id=claim.id)
     emit_report(Report("explain-against", title, data), args)
     return 0

@@ -49,6 +49,7 @@ import attrs
 
 from .._suggest import did_you_mean
 from ..errors import AmendmentError, DraftError, Location
+from ..i18n import _
 from ..rules.ast import Name, walk
 from .provisions import (
     PROVISION_TYPES,
@@ -116,14 +117,14 @@ class _Work:
         self.changed = False
 
     def find(self, pid: str) -> tuple[list[AnyProvision], int] | None:
-        for _, provisions in self.articles:
+        for __, provisions in self.articles:
             for i, p in enumerate(provisions):
                 if p.id == pid:
                     return provisions, i
         return None
 
     def provisions(self) -> Iterator[AnyProvision]:
-        for _, provisions in self.articles:
+        for __, provisions in self.articles:
             yield from provisions
 
     def article(self, number: str) -> tuple[Article, list[AnyProvision]]:
@@ -160,7 +161,7 @@ def _normal(value: object) -> object:
 
 def _target_kind(target: str) -> str:
     """``parameters``, ``definitions`` or ``provision``."""
-    scope, dot, _ = target.partition(".")
+    scope, dot, __ = target.partition(".")
     return scope if dot and scope in ("parameters", "definitions") else "provision"
 
 
@@ -170,8 +171,10 @@ def _collect(laws: Sequence[Law], work: Mapping[str, _Work], notices: list[str])
         for a in law.amendments:
             full = law.full_id(a.id)
             if a.law not in work:
-                notices.append(f"{a.law} is not in the framework: amendment {full} not applied "
-                               "(nor its expressions checked: give the law it amends too)")
+                notices.append(_("{law} is not in the framework: amendment {full} not applied "
+                                 "(nor its expressions checked: give the law it amends "
+                                 "too)").format(
+                                   law=a.law, full=full))
                 continue
             groups.setdefault((a.law, a.target), []).append((full, a))
     merged: list[_Merged] = []
@@ -181,12 +184,15 @@ def _collect(laws: Sequence[Law], work: Mapping[str, _Work], notices: list[str])
         for other_id, other in items[1:]:
             if (other.action, _normal(other.changes)) != signature:
                 raise AmendmentError(
-                    f"amendments {first_id} ({first.action}) and {other_id} ({other.action}) "
-                    f"amend {law_id}:{target} differently: make them identical or keep one",
+                    _("amendments {first_id} ({action}) and {other_id} ({action2}) "
+                      "amend {law_id}:{target} differently: make them identical or keep "
+                      "one").format(
+                        first_id=first_id, action=first.action, other_id=other_id,
+                        action2=other.action, law_id=law_id, target=target),
                     other.origin,
                 )
         merged.append(
-            _Merged(law_id, target, first.action, first.changes, tuple(i for i, _ in items), first)
+            _Merged(law_id, target, first.action, first.changes, tuple(i for i, __ in items), first)
         )
     return merged
 
@@ -196,8 +202,10 @@ def _missing(m: _Merged, w: _Work) -> AmendmentError:
     choices += [f"parameters.{n}" for n in w.parameters]
     choices += [f"definitions.{n}" for n in w.definitions]
     return AmendmentError(
-        f"amendment {m.ids[0]} cannot {m.action} '{m.target}': law {w.law.id} has no such "
-        f"provision, parameter or definition{did_you_mean(m.target, choices)}",
+        _("amendment {ids} cannot {action} '{target}': law {id} has no such "
+          "provision, parameter or definition{hint}").format(
+            ids=m.ids[0], action=m.action, target=m.target, id=w.law.id,
+            hint=did_you_mean(m.target, choices)),
         m.first.origin,
     )
 
@@ -211,8 +219,9 @@ def _provision_target(m: _Merged, w: _Work) -> tuple[list[AnyProvision], int]:
     provisions, i = found
     if isinstance(provisions[i], Amendment):
         raise AmendmentError(
-            f"amendment {m.ids[0]} targets {w.full(provisions[i].id)}, which is itself an "
-            "amendment: amendments cannot be amended",
+            _("amendment {ids} targets {full}, which is itself an "
+              "amendment: amendments cannot be amended").format(
+                ids=m.ids[0], full=w.full(provisions[i].id)),
             m.first.origin,
         )
     return found
@@ -223,10 +232,11 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
     name = m.target.partition(".")[2]
     if kind != "provision":
         if name in w.parameters or name in w.definitions:
-            what = "a parameter" if name in w.parameters else "a definition"
+            what = _("a parameter") if name in w.parameters else _("a definition")
             raise AmendmentError(
-                f"amendment {m.ids[0]} inserts {m.target}, but law {w.law.id} already has "
-                f"{what} '{name}'",
+                _("amendment {ids} inserts {target}, but law {id} already has "
+                  "{what} '{name}'").format(
+                    ids=m.ids[0], target=m.target, id=w.law.id, what=what, name=name),
                 m.first.origin,
             )
         if kind == "parameters":
@@ -237,16 +247,18 @@ def _insert(m: _Merged, w: _Work, notices: list[str]) -> None:
         return
     if w.find(m.target) is not None:
         raise AmendmentError(
-            f"amendment {m.ids[0]} inserts '{m.target}', but law {w.law.id} already has a "
-            "provision with that id",
+            _("amendment {ids} inserts '{target}', but law {id} already has a "
+              "provision with that id").format(ids=m.ids[0], target=m.target, id=w.law.id),
             m.first.origin,
         )
     cls = PROVISION_TYPES[m.changes["type"]]
     wanted = m.changes.get("article")
-    if wanted is not None and not any(a.number == wanted for a, _ in w.articles):
+    if wanted is not None and not any(a.number == wanted for a, __ in w.articles):
         notices.append(
-            f"{w.law.id} has no article {wanted}: {w.full(m.target)}, inserted by {m.name}, "
-            f"joins '{INSERTED_HEADING}'"
+            _("{id} has no article {wanted}: {full}, inserted by {name}, "
+              "joins '{INSERTED_HEADING}'").format(
+                id=w.law.id, wanted=wanted, full=w.full(m.target), name=m.name,
+                INSERTED_HEADING=INSERTED_HEADING)
         )
         wanted = None
     article, provisions = w.article(wanted if wanted is not None else "")
@@ -287,9 +299,11 @@ def _replace(m: _Merged, w: _Work) -> None:
         bad = [k for k in m.changes if k not in allowed]
         if bad:
             raise AmendmentError(
-                f"amendment {m.ids[0]} replaces {', '.join(repr(k) for k in bad)} of "
-                f"{w.full(old.id)}, but a {old.kind_name} has no such field (it has "
-                f"{', '.join(allowed)})",
+                _("amendment {ids} replaces {items} of "
+                  "{full}, but a {kind_name} has no such field (it has "
+                  "{items2})").format(
+                    ids=m.ids[0], items=', '.join(repr(k) for k in bad), full=w.full(old.id),
+                    kind_name=old.kind_name, items2=', '.join(allowed)),
                 m.first.origin,
             )
         # a replaced text or title is given in English only: its translations are dropped,
@@ -355,7 +369,7 @@ def _drop_references(
     while pending:
         removed: dict[str, tuple[str, ...]] = {}
         for w in work.values():
-            for _, provisions in w.articles:
+            for __, provisions in w.articles:
                 for i in reversed(range(len(provisions))):
                     p = provisions[i]
                     if not isinstance(p, Exclusion | Component):
@@ -367,11 +381,13 @@ def _drop_references(
                     if p.grounds and not kept:
                         full = w.full(p.id)
                         names = ", ".join(w.full(r) for r in p.grounds)
-                        what = "covered" if isinstance(p, Exclusion) else "was granted by"
-                        notices.append(
-                            f"{p.kind_name} {full} {what} only repealed grounds ({names}): it "
-                            "is inert and left out of the framework"
-                        )
+                        if isinstance(p, Exclusion):
+                            inert = _("exclusion {full} covered only repealed grounds "
+                                      "({names}): it is inert and left out of the framework")
+                        else:
+                            inert = _("component {full} was granted by only repealed grounds "
+                                      "({names}): it is inert and left out of the framework")
+                        notices.append(inert.format(full=full, names=names))
                         del provisions[i]
                         if isinstance(p, Component):
                             removed[full] = by
@@ -420,7 +436,8 @@ def apply_amendments(laws: Sequence[Law]) -> Amended:
     for law in laws:
         if law.id in work:
             raise DraftError(
-                f"law '{law.id}' is given twice: {work[law.id].law.ref} and {law.ref}",
+                _("law '{id}' is given twice: {ref} and {ref2}").format(
+                    id=law.id, ref=work[law.id].law.ref, ref2=law.ref),
                 Location(file=law.ref),
             )
         work[law.id] = _Work(law)
@@ -443,18 +460,21 @@ def apply_amendments(laws: Sequence[Law]) -> Amended:
                 users = [where for where, e in _expressions(w) if _names(e, name)]
                 if users:
                     notices.append(
-                        f"{w.law.id}: {m.target} is repealed by {m.name} but still named by "
-                        f"{', '.join(users)}"
+                        _("{id}: {target} is repealed by {name} but still named by "
+                          "{items}").format(
+                            id=w.law.id, target=m.target, name=m.name, items=', '.join(users))
                     )
     if repealed:
         _drop_references(work, repealed, notices)
         after = _covered(work)
         for full, grounds in before.items():
             if grounds and full in after and not after[full]:
-                law_id, _, pid = full.partition(":")
+                law_id, __, pid = full.partition(":")
                 found = work[law_id].find(pid)
                 if found is not None and isinstance(found[0][found[1]], Exclusion):
-                    notices.append(f"exclusion {full} covers no ground any more")
+                    notices.append(_("exclusion {full} covers no ground any more").format(
+                                       full=full))
                 else:
-                    notices.append(f"component {full} is granted by no ground any more")
+                    notices.append(_("component {full} is granted by no ground any more").format(
+                                       full=full))
     return Amended(tuple(work[law.id].result() for law in laws), tuple(notices))

@@ -18,6 +18,7 @@ from pathlib import Path
 from .._io import open_regular
 from .._suggest import did_you_mean_path
 from ..errors import DraftError, Location
+from ..i18n import _
 from ..limits import MAX_FILE_BYTES
 
 
@@ -45,12 +46,14 @@ def expand_paths(paths: Iterable[str | PathLike[str]]) -> list[Path]:
             )
             if not found:
                 raise DraftError(
-                    f"no draft (*.toml) under the directory {path}", Location(file=str(path))
+                    _("no draft (*.toml) under the directory "
+                      "{path}").format(path=path), Location(file=str(path))
                 )
         elif path.exists():
             found = [path]
         else:
-            raise DraftError(f"no such file or directory{did_you_mean_path(path)}",
+            raise DraftError(_("no such file or directory{hint}").format(
+                                 hint=did_you_mean_path(path)),
                              Location(file=str(path)))
         for p in found:
             resolved = p.resolve()
@@ -75,9 +78,11 @@ def read_draft(path: str | PathLike[str]) -> bytes:
                 data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise DraftError(
-            f"cannot read the file: {exc.strerror or exc}", Location(file=name)
+            _("cannot read the file: "
+              "{value}").format(value=exc.strerror or exc), Location(file=name)
         ) from None
     if len(data) > limit:
         size = max(size, len(data))
-        raise DraftError(MAX_FILE_BYTES.message(f"{name} ({size} bytes)"), Location(file=name))
+        raise DraftError(MAX_FILE_BYTES.message(_("{name} ({size} bytes)").format(
+                                                    name=name, size=size)), Location(file=name))
     return data

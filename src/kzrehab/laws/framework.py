@@ -22,6 +22,7 @@ import attrs
 from .. import vocabulary
 from .._suggest import did_you_mean
 from ..errors import DraftError, Location
+from ..i18n import _
 from ..rules.ast import Name, Node, Op, SetLit, walk
 from ..rules.checker import Checker, Resolved
 from ..rules.printer import unparse
@@ -90,17 +91,17 @@ class Framework:
         for p in law.provisions():
             full = law.full_id(p.id)
             if isinstance(p, Ground):
-                grounds[full] = checker.check(p.when, "bool", f"the condition of ground '{full}'")
+                what = _("the condition of ground '{full}'").format(full=full)
+                grounds[full] = checker.check(p.when, "bool", what)
             elif isinstance(p, Exclusion):
-                when = checker.check(p.when, "bool", f"the condition of exclusion '{full}'")
-                unless = (
-                    checker.check(p.unless, "bool", f"the exception of exclusion '{full}'")
-                    if p.unless is not None
-                    else None
-                )
+                what = _("the condition of exclusion '{full}'").format(full=full)
+                when = checker.check(p.when, "bool", what)
+                what = _("the exception of exclusion '{full}'").format(full=full)
+                unless = checker.check(p.unless, "bool", what) if p.unless is not None else None
                 exclusions[full] = (when, unless)
             elif isinstance(p, Component) and p.amount is not None:
-                amounts[full] = checker.check(p.amount, "num", f"the amount of '{full}'")
+                what = _("the amount of '{full}'").format(full=full)
+                amounts[full] = checker.check(p.amount, "num", what)
         return CheckedLaw(law, definitions, grounds, exclusions, amounts)
 
     def _index_provisions(self, notices: list[str]) -> None:
@@ -124,12 +125,15 @@ class Framework:
                 target_law = full.split(":", 1)[0]
                 if target_law not in law_ids:
                     notices.append(
-                        f"{owner} names ground '{full}' of law '{target_law}', which is not "
-                        "in the framework: that reference is not applied"
+                        _("{owner} names ground '{full}' of law '{target_law}', which is not "
+                          "in the framework: that reference is not applied").format(
+                            owner=owner, full=full, target_law=target_law)
                     )
                 elif full not in all_grounds:
                     hint = did_you_mean(full, all_grounds)
-                    raise DraftError(f"{owner} names ground '{full}', which does not exist{hint}",
+                    raise DraftError(_("{owner} names ground '{full}', which does not "
+                                       "exist{hint}").format(
+                                         owner=owner, full=full, hint=hint),
                                      Location(file=law.ref, key=key))  # fmt: skip
                 else:
                     out.append(full)
@@ -143,7 +147,8 @@ class Framework:
             for ex in law.exclusions:
                 full = law.full_id(ex.id)
                 self.exclusion_law[full] = law
-                covered = resolve(law, ex.grounds, f"exclusion '{full}'", "grounds")
+                covered = resolve(law, ex.grounds, _("exclusion '{full}'").format(full=full),
+                                  "grounds")
                 self.exclusion_grounds[full] = covered
                 for ground_id in covered:
                     self.covering[ground_id].append(full)
@@ -155,15 +160,17 @@ class Framework:
                 self.components[full] = (
                     c,
                     law,
-                    resolve(law, c.grounds, f"component '{full}'", "grounds"),
+                    resolve(law, c.grounds, _("component '{full}'").format(full=full), "grounds"),
                 )
-        for full, (c, law, _) in self.components.items():
+        for full, (c, law, __) in self.components.items():
             for replaced in c.instead_of:
                 target = _full(law, replaced)
                 if target.split(":", 1)[0] in law_ids and target not in self.components:
                     hint = did_you_mean(target, self.components)
                     raise DraftError(
-                        f"component '{full}' is instead of '{target}', which does not exist{hint}",
+                        _("component '{full}' is instead of '{target}', which does not "
+                          "exist{hint}").format(
+                            full=full, target=target, hint=hint),
                         Location(file=law.ref, key="instead_of"),
                     )
 
@@ -217,29 +224,36 @@ class Framework:
 
             for name, d in law.definitions.items():
                 if name not in used:
-                    findings.append(f"{at(d.expr.origin)}: definition '{name}' is never used")
+                    findings.append(_("{at}: definition '{name}' is never used").format(
+                                        at=at(d.expr.origin), name=name))
             for full, r in plan.grounds.items():
                 if is_constant(r.node, plan):
-                    findings.append(f"{at(origins.get(full))}: the condition of ground "
-                                    f"'{full}' is constant")  # fmt: skip
+                    findings.append(_("{at}: the condition of ground "
+                                      "'{full}' is constant").format(
+                                        at=at(origins.get(full)), full=full))  # fmt: skip
             for node in exprs:
                 findings.extend(f"{law.ref}: {m}" for m in _whole_enum_sets(node))
-            for full, (w, _) in plan.exclusions.items():
+            for full, (w, __) in plan.exclusions.items():
                 if is_constant(w.node, plan):
-                    findings.append(f"{at(origins.get(full))}: the condition of exclusion "
-                                    f"'{full}' is constant")  # fmt: skip
+                    findings.append(_("{at}: the condition of exclusion "
+                                      "'{full}' is constant").format(
+                                        at=at(origins.get(full)), full=full))  # fmt: skip
                 if not self.exclusion_grounds[full]:
-                    findings.append(f"{at(origins.get(full))}: exclusion '{full}' covers no ground")
+                    findings.append(_("{at}: exclusion '{full}' covers no ground").format(
+                                        at=at(origins.get(full)), full=full))
         for full, (comp, law, gs) in self.components.items():
             where = str(comp.origin) if comp.origin.line else law.ref
             if not gs:
-                findings.append(f"{where}: component '{full}' is granted by no ground")
+                findings.append(_("{where}: component '{full}' is granted by no ground").format(
+                                    where=where, full=full))
             if comp.amount is not None and comp.period is None:
-                findings.append(f"{where}: component '{full}' has an amount but no period: it "
-                                "is read as paid once; say period = \"once\" or \"month\"")
+                findings.append(_("{where}: component '{full}' has an amount but no period: it "
+                                  "is read as paid once; say period = \"once\" or "
+                                  "\"month\"").format(
+                                    where=where, full=full))
             if comp.amount is None and comp.period is not None:
-                findings.append(f"{where}: component '{full}' has a period but no amount: the "
-                                "period says nothing")
+                findings.append(_("{where}: component '{full}' has a period but no amount: the "
+                                  "period says nothing").format(where=where, full=full))
         return findings
 
 
@@ -257,7 +271,8 @@ def _whole_enum_sets(node: Node) -> list[str]:
             ):
                 domain = vocabulary.ENUMS.get(fact.name)
                 if domain and set(domain) <= values.values:
-                    out.append(f"'{unparse(n)[:60]}…' lists every value of '{fact.name}'")
+                    out.append(_("'{unparse}…' lists every value of '{name}'").format(
+                                   unparse=unparse(n)[:60], name=fact.name))
     return out
 
 

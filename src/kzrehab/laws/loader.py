@@ -61,6 +61,7 @@ from os import PathLike
 from cattrs.errors import CattrsError
 
 from ..errors import DraftError, KzrehabError, Location
+from ..i18n import N_, _, ngettext
 from ..limits import MAX_FILE_BYTES
 from .discovery import expand_paths, read_draft
 from .meaning import Builder
@@ -78,37 +79,39 @@ def _combine(problems: list[KzrehabError], file: str) -> KzrehabError:
     ordered = sorted(problems, key=lambda p: p.location.line or math.inf)
     lines = [f"  {p}" for p in ordered[:_MAX_LISTED]]
     if len(ordered) > _MAX_LISTED:
-        lines.append(f"  … and {len(ordered) - _MAX_LISTED} more")
-    return DraftError(f"{len(problems)} problems:\n" + "\n".join(lines), Location(file=file))
+        lines.append("  " + _("… and {n} more").format(n=len(ordered) - _MAX_LISTED))
+    head = ngettext("{n} problem:", "{n} problems:", len(problems)).format(n=len(problems))
+    return DraftError(head + "\n" + "\n".join(lines), Location(file=file))
 
 
 def _decode(data: str | bytes, file: str) -> str:
     where = Location(file=file)
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES.value:
-        raise DraftError(MAX_FILE_BYTES.message(f"{file} ({size} bytes)"), where)
+        raise DraftError(MAX_FILE_BYTES.message(_("{file} ({size} bytes)").format(
+                                                    file=file, size=size)), where)
     if isinstance(data, bytes):
         if b"\x00" in data:
-            raise DraftError("this is a binary file, not TOML text (it holds NUL bytes)", where)
+            raise DraftError(_("this is a binary file, not TOML text (it holds NUL bytes)"), where)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
             raise DraftError(
-                f"this is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded); "
-                "save the file as UTF-8",
+                _("this is not UTF-8 text (byte 0x{data:02x} cannot be decoded); "
+                  "save the file as UTF-8").format(data=data[exc.start]),
                 Location(file=file, line=line, column=column),
             ) from None
     else:
         text = data
         if "\x00" in text:
             raise DraftError(
-                "this is a binary file, not TOML text (it holds NUL characters)", where
+                _("this is a binary file, not TOML text (it holds NUL characters)"), where
             )
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise DraftError("the file is empty: a draft needs at least a [law] table", where)
+        raise DraftError(_("the file is empty: a draft needs at least a [law] table"), where)
     return text
 
 
@@ -121,15 +124,61 @@ def _toml_error(exc: tomllib.TOMLDecodeError, file: str, text: str) -> DraftErro
     column: int | None = None
     if m := _TOML_AT.search(message):
         line, column = int(m.group(1)), int(m.group(2))
-        message = message[: m.start()]
+        message = _toml_message(message[: m.start()])
     elif "(at end of document)" in message:
         message = message.replace("(at end of document)", "").strip()
         line = text.count("\n") + 1
         column = len(text) - (text.rfind("\n") + 1) + 1
-        message += " at the end of the file"
+        message = _("{message} at the end of the file").format(message=_toml_message(message))
     return DraftError(
-        f"TOML syntax error: {message}", Location(file=file, line=line, column=column)
+        _("TOML syntax error: {message}").format(message=message),
+        Location(file=file, line=line, column=column),
     )
+
+
+#: tomllib's messages (Python's own, in English), translated where they are shown
+_TOML_MESSAGES = frozenset({
+    N_("Invalid statement"), N_("Expected newline or end of document after a statement"),
+    N_("Cannot overwrite a value"), N_("Expected ']' at the end of a table declaration"),
+    N_("Expected ']]' at the end of an array declaration"),
+    N_("Expected '=' after a key in a key/value pair"),
+    N_("Invalid initial character for a key part"), N_("Unclosed array"),
+    N_("Unclosed inline table"), N_("Unescaped '\\' in a string"), N_("Invalid hex value"),
+    N_("Escaped character is not a Unicode scalar value"), N_("Unterminated string"),
+    N_("Invalid date or datetime"), N_("Invalid value"),
+})
+#: tomllib's messages that quote the input: (pattern, message with its ``{value}``)
+_TOML_QUOTING = tuple((re.compile(pattern), message) for pattern, message in (
+    (r"Expected ('.*')", N_("Expected {value}")),
+    (r"Found invalid character (.*)", N_("Found invalid character {value}")),
+    (r"Illegal character (.*)", N_("Illegal character {value}")),
+    (r"Cannot declare (.*) twice", N_("Cannot declare {value} twice")),
+    (r"Cannot mutate immutable namespace (.*)", N_("Cannot mutate immutable namespace {value}")),
+    (r"Cannot redefine namespace (.*)", N_("Cannot redefine namespace {value}")),
+    (r"Duplicate inline table key (.*)", N_("Duplicate inline table key {value}")),
+))  # fmt: skip
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message for ``exc`` in the language of output, with its place."""
+    message = str(exc)
+    if m := _TOML_AT.search(message):
+        return _("{message} (at line {line}, column {column})").format(
+            message=_toml_message(message[: m.start()]), line=m.group(1), column=m.group(2))
+    if message.endswith(" (at end of document)"):
+        return _("{message} (at end of document)").format(
+            message=_toml_message(message.removesuffix(" (at end of document)")))
+    return _toml_message(message)
+
+
+def _toml_message(message: str) -> str:
+    """tomllib's ``message`` in the language of output (as it is when unknown)."""
+    if message in _TOML_MESSAGES:
+        return _(message)
+    for pattern, template in _TOML_QUOTING:
+        if m := pattern.fullmatch(message):
+            return _(template).format(value=m.group(1))
+    return message
 
 
 def load_law_text(
@@ -148,12 +197,12 @@ def load_law_text(
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(exc, file, source) from None
     except RecursionError:
-        raise DraftError("the TOML nests too deeply", Location(file=file)) from None
+        raise DraftError(_("the TOML nests too deeply"), Location(file=file)) from None
     builder = Builder(file, source)
     try:
         raw = converter().structure(doc, RawDraft)
     except (CattrsError, ValueError, TypeError, KeyError) as exc:
-        for key, message, _ in structure_problems(exc, "", None):
+        for key, message, __ in structure_problems(exc, "", None):
             if key:
                 builder.problem(key, message)
             else:
@@ -182,7 +231,8 @@ def load_laws(paths: Iterable[str | PathLike[str]]) -> list[Law]:
         law = load_law_file(path)
         if law.id in by_id:
             raise DraftError(
-                f"law id '{law.id}' is used by both {by_id[law.id].ref} and {law.ref}",
+                _("law id '{id}' is used by both {ref} and {ref2}").format(
+                    id=law.id, ref=by_id[law.id].ref, ref2=law.ref),
                 Location(file=law.ref, key="law.id"),
             )
         by_id[law.id] = law

@@ -24,6 +24,7 @@ from typing import Any
 
 from .._suggest import did_you_mean
 from ..errors import DraftError, KzrehabError, Location, RuleError
+from ..i18n import N_, _
 from ..limits import fingerprint
 from ..rules import Lit, Node, parse
 from ..rules._tokenizer import KEYWORDS
@@ -125,27 +126,35 @@ class Builder:
         if not _NAME.match(name):
             self.problem(
                 key,
-                f"'{name}' is not a valid {what} name: use letters, digits and '_', "
-                "not starting with a digit",
+                _("'{name}' is not a valid {what} name: use letters, digits and '_', "
+                  "not starting with a digit").format(name=name, what=_(what)),
             )
         elif name in CLAIM_FACTS or name in EVENT_FACTS:
             self.problem(
-                key, f"'{name}' is a fact of the vocabulary: a {what} cannot take its name"
+                key, _("'{name}' is a fact of the vocabulary: a {what} cannot take its "
+                       "name").format(
+                         name=name, what=_(what))
             )
         elif name in KEYWORDS:
             self.problem(
-                key, f"'{name}' is a keyword of the rule language: a {what} cannot take its name"
+                key, _("'{name}' is a keyword of the rule language: a {what} cannot take its "
+                       "name").format(
+                         name=name, what=_(what))
             )
         elif name in FUNCTIONS:
             self.problem(
-                key, f"'{name}' is a function of the rule language: a {what} cannot take its name"
+                key, _("'{name}' is a function of the rule language: a {what} cannot take its "
+                       "name").format(
+                         name=name, what=_(what))
             )
 
     def once(self, owners: dict[str, str], value: str, owner: str, field: str, what: str) -> None:
         """Record that ``owner`` (a key path) has ``value`` in ``field``: a problem when an
         earlier owner has it already."""
         if value in owners:
-            self.problem(f"{owner}.{field}", f"{what} '{value}' is already used by {owners[value]}")
+            self.problem(f"{owner}.{field}", _("{what} '{value}' is already used by "
+                                               "{owners}").format(
+                                                 what=_(what), value=value, owners=owners[value]))
         owners.setdefault(value, owner)
 
     def check_list(self, key: str, items: Iterable[str]) -> None:
@@ -153,7 +162,7 @@ class Builder:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item in seen:
-                self.problem(f"{key}[{i}]", f"'{item}' is listed twice")
+                self.problem(f"{key}[{i}]", _("'{item}' is listed twice").format(item=item))
             seen.add(item)
 
     # -- the law ---------------------------------------------------------------------------
@@ -164,14 +173,15 @@ class Builder:
         parameters: dict[str, Parameter] = {}
         for name, values in raw.parameters.items():
             key = f"parameters.{name}"
-            self.check_name(key, name, "parameter")
+            self.check_name(key, name, N_("parameter"))
             parameters[name] = Parameter(name, values.pairs, self.loc(key))
         definitions: dict[str, Definition] = {}
         for name, source in raw.definitions.items():
             key = f"definitions.{name}"
-            self.check_name(key, name, "definition")
+            self.check_name(key, name, N_("definition"))
             if name in parameters:
-                self.problem(key, f"'{name}' is both a parameter and a definition")
+                self.problem(key, _("'{name}' is both a parameter and a definition").format(
+                                      name=name))
             definitions[name] = Definition(name, self.expr(key, source))
 
         numbers: dict[str, str] = {}
@@ -180,9 +190,9 @@ class Builder:
         articles: list[Article] = []
         for i, art in enumerate(raw.article):
             key = f"article[{i}]"
-            self.once(numbers, art.number, key, "number", "article number")
+            self.once(numbers, art.number, key, "number", N_("article number"))
             if art.id is not None:
-                self.once(article_ids, art.id, key, "id", "article id")
+                self.once(article_ids, art.id, key, "id", N_("article id"))
             text = art.text.default
             art_text = _wordings(text=art.text)
             found: list[tuple[int, str, AnyProvision]] = []
@@ -195,7 +205,7 @@ class Builder:
             for table, items in groups:
                 for j, item in enumerate(items):
                     pkey = f"{key}.{table}[{j}]"
-                    self.once(provision_ids, item.id, pkey, "id", "provision id")
+                    self.once(provision_ids, item.id, pkey, "id", N_("provision id"))
                     provision = self.provision(pkey, item, law_id, art.number, text, art_text)
                     found.append((self.spans.offsets.get(pkey, 0), pkey, provision))
             found.sort(key=lambda f: f[0])
@@ -205,7 +215,7 @@ class Builder:
                     heading=art.heading.default,
                     text=text,
                     id=art.id,
-                    provisions=tuple(p for _, _, p in found),
+                    provisions=tuple(p for _key, _index, p in found),
                     wordings=_wordings(heading=art.heading, text=art.text),
                 )
             )
@@ -263,7 +273,7 @@ class Builder:
             )
         assert isinstance(raw, RawComponent)
         if not raw.recipients:
-            self.problem(f"{key}.recipients", "a component needs at least one recipient")
+            self.problem(f"{key}.recipients", _("a component needs at least one recipient"))
         self.check_list(f"{key}.recipients", raw.recipients)
         grounds = tuple(raw.grounds or ())
         self.check_list(f"{key}.grounds", grounds)
@@ -285,13 +295,13 @@ class Builder:
     def amendment(self, key: str, raw: RawAmend, common: dict[str, Any], text: str) -> Amendment:
         """The amendment written at ``key``, checking the keys it gives for its action."""
         given = [k for k in AMEND_KEYS if getattr(raw, k) is not None]
-        scope, _, name = raw.target.partition(".") if "." in raw.target else ("", "", "")
+        scope, __, name = raw.target.partition(".") if "." in raw.target else ("", "", "")
         if raw.action == "repeal":
             if given:
                 self.problem(
                     f"{key}.{given[0]}",
-                    "a repeal takes no keys besides id, law, "
-                    f"target and action: remove {_quoted(given)}",
+                    _("a repeal takes no keys besides id, law, "
+                      "target and action: remove {quoted}").format(quoted=_quoted(given)),
                 )
         elif scope:
             what = scope[:-1]  # parameter | definition
@@ -299,55 +309,62 @@ class Builder:
             if extra:
                 self.problem(
                     f"{key}.{extra[0]}",
-                    f"an amendment of {raw.target} gives only 'value', not {_quoted(extra)}",
+                    _("an amendment of {target} gives only 'value', not {quoted}").format(
+                        target=raw.target, quoted=_quoted(extra)),
                 )
             if raw.value is None:
-                self.problem(key, f"'value' is required to {raw.action} {raw.target}")
+                self.problem(key, _("'value' is required to {action} {target}").format(
+                                      action=raw.action, target=raw.target))
             elif scope == "parameters" and isinstance(raw.value.value, str):
                 self.problem(
                     f"{key}.value",
-                    "a parameter's value is a number or a table of dated numbers, not a string",
+                    _("a parameter's value is a number or a table of dated numbers, not a string"),
                 )
             elif scope == "definitions" and not isinstance(raw.value.value, str):
-                self.problem(f"{key}.value", "a definition's value is an expression string")
+                self.problem(f"{key}.value", _("a definition's value is an expression string"))
             if raw.action == "insert":
                 self.check_name(f"{key}.target", name, what)
         else:
             if raw.value is not None:
                 self.problem(
                     f"{key}.value",
-                    "'value' only sets a parameter or a definition "
-                    '(target = "parameters.NAME" or "definitions.NAME")',
+                    _("'value' only sets a parameter or a definition "
+                      "(target = \"parameters.NAME\" or \"definitions.NAME\")"),
                 )
             if raw.action == "replace":
                 for k in ("type", "article"):
                     if k in given:
                         self.problem(
                             f"{key}.{k}",
-                            f"'{k}' is only for insert: a replace keeps "
-                            "the target's type and place",
+                            _("'{k}' is only for insert: a replace keeps "
+                              "the target's type and place").format(k=k),
                         )
                 if raw.value is None and not any(k in _REPLACEABLE for k in given):
                     self.problem(
                         key,
-                        f"a replace needs at least one key to replace: {', '.join(_REPLACEABLE)}",
+                        _("a replace needs at least one key to replace: {items}").format(
+                            items=', '.join(_REPLACEABLE)),
                     )
             elif raw.type is None:
-                self.problem(key, f"an insert needs a 'type': {' | '.join(PROVISION_TYPES)}")
+                self.problem(key, _("an insert needs a 'type': {items}").format(
+                                      items=' | '.join(PROVISION_TYPES)))
             else:
                 allowed = (*_PROVISION_FIELDS[raw.type], "type", "article", "value")
                 for k in given:
                     if k not in allowed:
                         self.problem(
                             f"{key}.{k}",
-                            f"'{k}' is not a key of a {raw.type}"
-                            f"{did_you_mean(k, _PROVISION_FIELDS[raw.type])}",
+                            _("'{k}' is not a key of a {type}"
+                              "{hint}").format(
+                                k=k, type=raw.type,
+                                hint=did_you_mean(k, _PROVISION_FIELDS[raw.type])),
                         )
                 for k in _REQUIRED_FIELDS[raw.type]:
                     if k not in given:
-                        self.problem(key, f"an inserted {raw.type} needs '{k}'")
+                        self.problem(key, _("an inserted {type} needs '{k}'").format(
+                                              type=raw.type, k=k))
             if raw.recipients is not None and not raw.recipients:
-                self.problem(f"{key}.recipients", "a component needs at least one recipient")
+                self.problem(f"{key}.recipients", _("a component needs at least one recipient"))
         changes: dict[str, Any] = {}
         for k in given:
             value = getattr(raw, k)

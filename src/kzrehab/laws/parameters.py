@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..errors import EvaluationError, Location
+from ..i18n import _
 from .provisions import Law, Parameter
 
 
@@ -40,10 +41,11 @@ def parameters_at(laws: Iterable[Law], as_of: dt.date) -> dict[str, dict[str, fl
         for name, p in law.parameters.items():
             v = value_on(p, as_of)
             if v is None:
-                first = min(d for d, _ in p.values if d is not None)
+                first = min(d for d, __ in p.values if d is not None)
                 raise EvaluationError(
-                    f"parameter {name} has no value on or before {as_of.isoformat()} "
-                    f"(its first value is from {first.isoformat()}); choose a later --as-of",
+                    _("parameter {name} has no value on or before {as_of} "
+                      "(its first value is from {first}); choose a later --as-of").format(
+                        name=name, as_of=as_of.isoformat(), first=first.isoformat()),
                     p.origin if p.origin.file else Location(file=law.ref, key=f"parameters.{name}"),
                 )
             values[name] = v

@@ -55,6 +55,7 @@ from typing import Any
 import attrs
 
 from ..errors import Location
+from ..i18n import _
 from ..languages import DEFAULT, LANGUAGES, pick
 from ..rules.ast import Node
 
@@ -118,7 +119,7 @@ class Wording:
     @property
     def languages(self) -> tuple[str, ...]:
         """The languages given, in the order of :data:`~kzrehab.languages.LANGUAGES`."""
-        return tuple(lang for lang, _ in self.texts)
+        return tuple(lang for lang, __ in self.texts)
 
     def get(self, lang: str) -> str | None:
         """The text in ``lang``, or None when it is not given in ``lang``."""
@@ -365,8 +366,8 @@ def role_of(field: attrs.Attribute[Any]) -> Role:
     found = field.metadata.get(ROLE_KEY)
     if not isinstance(found, Role):
         raise TypeError(
-            f"the field '{field.name}' declares no role: give it attrs.field(metadata=role(...)) "
-            "in kzrehab.laws.provisions"
+            _("the field '{name}' declares no role: give it attrs.field(metadata=role(...)) "
+              "in kzrehab.laws.provisions").format(name=field.name)
         )
     return found
 

@@ -41,6 +41,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from .._suggest import did_you_mean
+from ..dates import date_error
+from ..i18n import N_, _
 from ..languages import FALLBACK, LANGUAGES
 from ..vocabulary import CLAIMANTS, LAW_KINDS, LAW_STATUSES, REPARATION_KINDS
 from .provisions import PERIODS, PROVISION_TYPES
@@ -102,98 +104,108 @@ class _AnyValue:
 
 def _toml_type(value: object) -> str:
     if isinstance(value, bool):
-        return "a boolean"
+        return _("a boolean")
     if isinstance(value, int):
-        return f"an integer ({value})"
+        return _("an integer ({value})").format(value=value)
     if isinstance(value, float):
-        return f"a float ({value})"
+        return _("a float ({value})").format(value=value)
     if isinstance(value, str):
-        return f"a string ({value!r})" if len(value) <= 40 else "a string"
+        return _("a string ({value!r})").format(value=value) if len(value) <= 40 else _("a string")
     if isinstance(value, dt.datetime):
-        return "a date-time"
+        return _("a date-time")
     if isinstance(value, dt.date):
-        return f"a date ({value})"
+        return _("a date ({value})").format(value=value)
     if isinstance(value, dt.time):
-        return "a time"
+        return _("a time")
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return type(value).__name__  # pragma: no cover - tomllib gives nothing else
 
 
-def _string(value: object, _: Any = None) -> str:
+def _string(value: object, __: Any = None) -> str:
     if not isinstance(value, str):
-        raise _Problem(f"expected a string, found {_toml_type(value)}")
+        raise _Problem(_("expected a string, found {toml_type}").format(
+                           toml_type=_toml_type(value)))
     return value
 
 
 def _pattern(rx: re.Pattern[str], what: str) -> Callable[[object, Any], str]:
-    def hook(value: object, _: Any) -> str:
+    def hook(value: object, __: Any) -> str:
         text = _string(value)
         if not rx.match(text):
-            raise _Problem(f"{text!r} is not {what}")
+            raise _Problem(_("{text!r} is not {what}").format(text=text, what=_(what)))
         return text
 
     return hook
 
 
 def _choice(choices: tuple[str, ...], what: str) -> Callable[[object, Any], str]:
-    def hook(value: object, _: Any) -> str:
+    def hook(value: object, __: Any) -> str:
         text = _string(value)
         if text not in choices:
             raise _Problem(
-                f"'{text}' is not {what} ({' | '.join(choices)}){did_you_mean(text, choices)}"
+                _("'{text}' is not {what} ({items}){hint}").format(
+                    text=text, what=_(what), items=" | ".join(choices),
+                    hint=did_you_mean(text, choices))
             )
         return text
 
     return hook
 
 
-def _number(value: object, _: Any) -> str:
+def _number(value: object, __: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        raise _Problem(f'an article number is text: write number = "{value}"')
+        raise _Problem(_("an article number is text: write number = \"{value}\"").format(
+                           value=value))
     text = _string(value).strip()
     if not text:
-        raise _Problem("an article number cannot be empty")
+        raise _Problem(_("an article number cannot be empty"))
     return text
 
 
-def _date(value: object, _: Any) -> dt.date:
+def _date(value: object, __: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _Problem(f"expected a date, found a date-time: write {value.date().isoformat()}")
+        raise _Problem(_("expected a date, found a date-time: write {date}").format(
+                           date=value.date().isoformat()))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _DAY.match(value.strip()):
-        raise _Problem(f"a date is written without quotes: {value.strip()}, not {value!r}")
-    raise _Problem(f"expected a date (YYYY-MM-DD, without quotes), found {_toml_type(value)}")
+        raise _Problem(_("a date is written without quotes: {value}, not {value2!r}").format(
+                           value=value.strip(), value2=value))
+    raise _Problem(_("expected a date (YYYY-MM-DD, without quotes), found {toml_type}").format(
+                       toml_type=_toml_type(value)))
 
 
 def _finite(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Problem(f"expected a number, found {_toml_type(value)}")
+        raise _Problem(_("expected a number, found {toml_type}").format(
+                           toml_type=_toml_type(value)))
     if not math.isfinite(value):
-        raise _Problem(f"{value} is not a finite number")
+        raise _Problem(_("{value} is not a finite number").format(value=value))
     return float(value)
 
 
-def _values(value: object, _: Any = None) -> _Values:
+def _values(value: object, __: Any = None) -> _Values:
     if not isinstance(value, dict):
         if isinstance(value, str):
             raise _Problem(
-                f"expected a number or a table of dated numbers, found {_toml_type(value)}"
+                _("expected a number or a table of dated numbers, found {toml_type}").format(
+                    toml_type=_toml_type(value))
             )
         return _Values(((None, _finite(value)),))
     if not value:
-        raise _Problem("a table of dated values needs at least one value (YYYY-MM-DD = number)")
+        raise _Problem(_("a table of dated values needs at least one value (YYYY-MM-DD = number)"))
     pairs: list[tuple[dt.date | None, float]] = []
     for key, number in value.items():
         try:
             if not _DAY.match(key):
-                raise ValueError("write it as YYYY-MM-DD")
+                raise ValueError(_("write it as YYYY-MM-DD"))
             since = dt.date.fromisoformat(key)
         except ValueError as exc:
-            raise _Problem(f"'{key}' is not a date: {exc}", subkey=key) from None
+            raise _Problem(_("'{key}' is not a date: {exc}").format(
+                key=key, exc=date_error(exc)), subkey=key) from None
         try:
             pairs.append((since, _finite(number)))
         except _Problem as exc:
@@ -232,12 +244,13 @@ def _language_hint(key: str) -> str:
 _LANGS = ", ".join(LANGUAGES)
 
 
-def _text(value: object, _: Any = None) -> RawText:
+def _text(value: object, __: Any = None) -> RawText:
     if isinstance(value, str):
         return RawText((("en", value.strip()),) if value.strip() else ())
     if not isinstance(value, dict):
         raise _Problem(
-            f"expected a string or a table of languages ({_LANGS}), found {_toml_type(value)}"
+            _("expected a string or a table of languages ({LANGS}), found {toml_type}").format(
+                LANGS=_LANGS, toml_type=_toml_type(value))
         )
     given: dict[str, str] = {}
     official: tuple[str, ...] = ()
@@ -245,38 +258,44 @@ def _text(value: object, _: Any = None) -> RawText:
         if key == OFFICIAL_KEY:
             if not isinstance(text, list) or not all(isinstance(t, str) for t in text):
                 raise _Problem(
-                    f"'{OFFICIAL_KEY}' lists languages, e.g. {OFFICIAL_KEY} = [\"kk\", \"ru\"]; "
-                    f"found {_toml_type(text)}",
+                    _("'{OFFICIAL_KEY}' lists languages, e.g. {OFFICIAL_KEY} = [\"kk\", \"ru\"]; "
+                      "found {toml_type}").format(
+                        OFFICIAL_KEY=OFFICIAL_KEY, toml_type=_toml_type(text)),
                     subkey=key,
                 )
             official = tuple(text)
         elif key not in LANGUAGES:
             raise _Problem(
-                f"'{key}' is not a language of a text: use {_LANGS} "
-                f"(and '{OFFICIAL_KEY}' for the languages of the official wording)"
-                f"{_language_hint(key)}",
+                _("'{key}' is not a language of a text: use {LANGS} "
+                  "(and '{OFFICIAL_KEY}' for the languages of the official wording)"
+                  "{language_hint}").format(
+                    key=key, LANGS=_LANGS, OFFICIAL_KEY=OFFICIAL_KEY,
+                    language_hint=_language_hint(key)),
                 subkey=key,
             )
         elif not isinstance(text, str):
-            raise _Problem(f"expected a string, found {_toml_type(text)}", subkey=key)
+            raise _Problem(_("expected a string, found {toml_type}").format(
+                               toml_type=_toml_type(text)), subkey=key)
         elif not text.strip():
-            raise _Problem(f"the {key} text is empty: leave the language out", subkey=key)
+            raise _Problem(_("the {key} text is empty: leave the language "
+                             "out").format(key=key), subkey=key)
         else:
             given[key] = text.strip()
     if not given:
-        raise _Problem(f"a table of texts needs at least one language: {_LANGS}")
+        raise _Problem(_("a table of texts needs at least one language: {LANGS}").format(
+                           LANGS=_LANGS))
     for lang in official:
         if lang not in given:
             raise _Problem(
-                f"'{lang}' is marked official but the table gives no {lang} text "
-                f"(it gives {', '.join(given)})",
+                _("'{lang}' is marked official but the table gives no {lang} text "
+                  "(it gives {items})").format(lang=lang, items=', '.join(given)),
                 subkey=OFFICIAL_KEY,
             )
     texts = tuple((lang, given[lang]) for lang in LANGUAGES if lang in given)
     return RawText(texts, tuple(lang for lang in LANGUAGES if lang in official), True)
 
 
-def _any_value(value: object, _: Any) -> _AnyValue:
+def _any_value(value: object, __: Any) -> _AnyValue:
     if isinstance(value, str):
         return _AnyValue(value)
     try:
@@ -285,8 +304,9 @@ def _any_value(value: object, _: Any) -> _AnyValue:
         if exc.subkey is not None:
             raise
         raise _Problem(
-            "expected a number or a table of dated numbers (a parameter's value) or an "
-            f"expression string (a definition's), found {_toml_type(value)}"
+            _("expected a number or a table of dated numbers (a parameter's value) or an "
+              "expression string (a definition's), found {toml_type}").format(
+                toml_type=_toml_type(value))
         ) from None
 
 
@@ -393,13 +413,13 @@ class RawDraft:
 
 
 _NOUNS: dict[type, str] = {
-    RawDraft: "a draft file",
+    RawDraft: N_("a draft file"),
     RawLaw: "[law]",
-    RawArticle: "an article",
-    RawGround: "a ground",
-    RawExclusion: "an exclusion",
-    RawComponent: "a component",
-    RawAmend: "an amendment",
+    RawArticle: N_("an article"),
+    RawGround: N_("a ground"),
+    RawExclusion: N_("an exclusion"),
+    RawComponent: N_("a component"),
+    RawAmend: N_("an amendment"),
 }
 
 
@@ -419,35 +439,38 @@ def converter() -> cattrs.BaseConverter:
     conv.register_structure_hook(RawText, _text)
     conv.register_structure_hook(_Number, _number)
     conv.register_structure_hook(
-        _Adilet, _pattern(_ADILET, "an Adilet document code: use A-Z, 0-9 and '_'")
+        _Adilet, _pattern(_ADILET, N_("an Adilet document code: use A-Z, 0-9 and '_'"))
     )
-    conv.register_structure_hook(_Id, _pattern(_ID, "an id: use a-z, 0-9 and '-'"))
+    conv.register_structure_hook(_Id, _pattern(_ID, N_("an id: use a-z, 0-9 and '-'")))
     conv.register_structure_hook(
-        _Category, _pattern(_CATEGORY, "a category: use a-z, 0-9, '_' and '-'")
+        _Category, _pattern(_CATEGORY, N_("a category: use a-z, 0-9, '_' and '-'"))
     )
     conv.register_structure_hook(
-        _Ref, _pattern(_REF, "a provision id (a local id, or LAW_ID:ID for another law's)")
+        _Ref, _pattern(_REF, N_("a provision id (a local id, or LAW_ID:ID for another law's)"))
     )
     conv.register_structure_hook(
         _Target,
-        _pattern(_TARGET, "a target: write a provision id, parameters.NAME or definitions.NAME"),
+        _pattern(_TARGET,
+                 N_("a target: write a provision id, parameters.NAME or definitions.NAME")),
     )
-    conv.register_structure_hook(_LawKind, _choice(LAW_KINDS, "a law kind"))
-    conv.register_structure_hook(_LawStatus, _choice(LAW_STATUSES, "a law status"))
-    conv.register_structure_hook(_ReparationKind, _choice(REPARATION_KINDS, "a reparation kind"))
-    conv.register_structure_hook(_Claimant, _choice(CLAIMANTS, "a claimant"))
-    conv.register_structure_hook(_Action, _choice(ACTIONS, "an action"))
+    conv.register_structure_hook(_LawKind, _choice(LAW_KINDS, N_("a law kind")))
+    conv.register_structure_hook(_LawStatus, _choice(LAW_STATUSES, N_("a law status")))
+    conv.register_structure_hook(_ReparationKind,
+                                 _choice(REPARATION_KINDS, N_("a reparation kind")))
+    conv.register_structure_hook(_Claimant, _choice(CLAIMANTS, N_("a claimant")))
+    conv.register_structure_hook(_Action, _choice(ACTIONS, N_("an action")))
     conv.register_structure_hook(
-        _ProvisionType, _choice(tuple(PROVISION_TYPES), "a provision type")
+        _ProvisionType, _choice(tuple(PROVISION_TYPES), N_("a provision type"))
     )
-    conv.register_structure_hook(_Period, _choice(PERIODS, "a period"))
+    conv.register_structure_hook(_Period, _choice(PERIODS, N_("a period")))
 
     def list_hook(tp: Any) -> Callable[[object, Any], list[Any]]:
         (item,) = get_args(tp)
 
-        def hook(value: object, _: Any) -> list[Any]:
+        def hook(value: object, __: Any) -> list[Any]:
             if not isinstance(value, list):
-                raise _Problem(f"expected an array, found {_toml_type(value)}")
+                raise _Problem(_("expected an array, found {toml_type}").format(
+                                   toml_type=_toml_type(value)))
             # the item's hook is found (and, for a raw class, generated) on first use: a
             # draft without amendments never pays for generating RawAmend's
             structure = conv.get_structure_hook(item)
@@ -466,12 +489,13 @@ def converter() -> cattrs.BaseConverter:
         return hook
 
     def dict_hook(tp: Any) -> Callable[[object, Any], dict[str, Any]]:
-        _, item = get_args(tp)
+        __, item = get_args(tp)
         structure = conv.get_structure_hook(item)
 
-        def hook(value: object, _: Any) -> dict[str, Any]:
+        def hook(value: object, __: Any) -> dict[str, Any]:
             if not isinstance(value, dict):
-                raise _Problem(f"expected a table, found {_toml_type(value)}")
+                raise _Problem(_("expected a table, found {toml_type}").format(
+                                   toml_type=_toml_type(value)))
             out: dict[str, Any] = {}
             errors: list[Exception] = []
             for key, element in value.items():
@@ -489,9 +513,10 @@ def converter() -> cattrs.BaseConverter:
     def class_hook(cl: Any) -> Callable[[object, Any], Any]:
         structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
 
-        def hook(value: object, _: Any) -> Any:
+        def hook(value: object, __: Any) -> Any:
             if not isinstance(value, dict):
-                raise _Problem(f"expected a table, found {_toml_type(value)}")
+                raise _Problem(_("expected a table, found {toml_type}").format(
+                                   toml_type=_toml_type(value)))
             return structure(value, cl)
 
         return hook
@@ -506,15 +531,22 @@ def _origin(tp: Any) -> Any:
     return get_origin(tp)
 
 
+def _noun(cl: type) -> str:
+    """What a raw class is called in messages, in the language of output."""
+    noun = _NOUNS.get(cl, N_("this table"))
+    return _(noun)
+
+
 def structure_problems(
     exc: BaseException, path: str, cl: type | None
 ) -> Iterator[tuple[str, str, type | None]]:
     """``(key path, message, class)`` for every problem inside a cattrs error."""
     if isinstance(exc, ForbiddenExtraKeysError):
-        noun = _NOUNS.get(exc.cl, "this table")
+        noun = _noun(exc.cl)
         keys = [f.name for f in attrs.fields(exc.cl)]
         for extra in sorted(exc.extra_fields):
-            message = f"'{extra}' is not a key of {noun}{did_you_mean(extra, keys)}"
+            message = _("'{extra}' is not a key of {noun}{hint}").format(
+                extra=extra, noun=noun, hint=did_you_mean(extra, keys))
             yield join(path, extra), message, exc.cl
     elif isinstance(exc, BaseValidationError):
         for sub in exc.exceptions:
@@ -530,13 +562,14 @@ def structure_problems(
                     )
             yield from structure_problems(sub, step, exc.cl)
     elif isinstance(exc, KeyError):
-        parent, _, name = path.rpartition(".")
+        parent, __, name = path.rpartition(".")
         if not parent and name == "law":
-            yield "", "the file has no [law] table", cl
+            yield "", _("the file has no [law] table"), cl
         else:
-            yield parent, f"{_NOUNS.get(cl or object, 'this table')} needs '{name}'", cl
+            noun = _noun(cl or object)
+            yield parent, _("{noun} needs '{name}'").format(noun=noun, name=name), cl
     elif isinstance(exc, _Problem):
         yield (join(path, exc.subkey) if exc.subkey else path), str(exc), cl
     else:
-        yield path, f"invalid value: {exc}", cl
+        yield path, _("invalid value: {exc}").format(exc=exc), cl
 

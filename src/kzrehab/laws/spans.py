@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import Location
+from ..i18n import _
 
 
 def join(prefix: str, *keys: str) -> str:
@@ -106,13 +107,13 @@ class _Scanner:
             if self.text[start] in "\"'":
                 decoded = decode_string(self.text, start)
                 if decoded is None:
-                    raise ValueError("unreadable key")
+                    raise ValueError(_("unreadable key"))
                 keys.append(decoded[0])
                 self.pos = decoded[1][-1] + 1
             else:
                 m = _BARE_KEY.match(self.text, start)
                 if not m:
-                    raise ValueError("unreadable key")
+                    raise ValueError(_("unreadable key"))
                 keys.append(m.group())
                 self.pos = m.end()
             self._blank()
@@ -128,7 +129,7 @@ class _Scanner:
         if ch in "\"'":
             decoded = decode_string(text, start)
             if decoded is None:
-                raise ValueError("unreadable string")
+                raise ValueError(_("unreadable string"))
             end = decoded[1][-1]
             quote = text[start]
             while end < len(text) and text[end] == quote:

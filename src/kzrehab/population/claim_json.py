@@ -27,6 +27,7 @@ from .._suggest import did_you_mean, not_one_of
 from ..claims import Claim, Event
 from ..dates import PartialDate, parse_date
 from ..errors import Location, RegistryError
+from ..i18n import N_, _
 from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
 
@@ -81,17 +82,19 @@ def _check_country(fact: Fact, text: str) -> str:
     if len(text) == 2 and is_country_code(text.upper()):
         hint = f"; did you mean '{text.upper()}'?"
     raise BadValue(
-        f"'{text}' is not a country code (ISO 3166-1 alpha-2, two capital letters such as "
-        f"'KZ'){hint}"
+        _("'{text}' is not a country code (ISO 3166-1 alpha-2, two capital letters such as "
+          "'KZ'){hint}").format(text=text, hint=hint)
     )
 
 
 def _check_str(fact: Fact, text: str) -> str:
     if not text.strip():
-        raise BadValue(f"{fact.name} must be a non-empty string, not {show_value(text)}")
+        raise BadValue(_("{name} must be a non-empty string, not {show_value}").format(
+                           name=fact.name, show_value=show_value(text)))
     if not encodable(text):
-        raise BadValue(f"{fact.name} holds a lone surrogate (a \\ud800 to \\udfff escape "
-                   "without its pair), which is not a character")  # fmt: skip
+        raise BadValue(_("{name} holds a lone surrogate (a \\ud800 to \\udfff escape "
+                     "without its pair), which is not a "
+                     "character").format(name=fact.name))  # fmt: skip
     return text
 
 
@@ -109,9 +112,12 @@ def encodable(text: str) -> bool:
 
 def _check_int(fact: Fact, value: int) -> int:
     if not -_MAX_INT <= value <= _MAX_INT:
-        raise BadValue(f"{fact.name} = {value} is out of range (at most {_MAX_INT} in magnitude)")
+        raise BadValue(_("{name} = {value} is out of range (at most {MAX_INT} in "
+                         "magnitude)").format(
+                           name=fact.name, value=value, MAX_INT=_MAX_INT))
     if value < fact.minimum:
-        raise BadValue(f"{fact.name} = {value} is below its minimum {fact.minimum:g}")
+        raise BadValue(_("{name} = {value} is below its minimum {minimum:g}").format(
+                           name=fact.name, value=value, minimum=fact.minimum))
     return value
 
 
@@ -126,14 +132,16 @@ def _json_converter(fact: Fact) -> Converter:
         def conv(value: Any) -> object:
             if value is True or value is False:
                 return value
-            raise BadValue(f"{fact.name} must be true or false, not {show_value(value)}")
+            raise BadValue(_("{name} must be true or false, not {show_value}").format(
+                               name=fact.name, show_value=show_value(value)))
 
     elif kind is FactKind.INT:
 
         def conv(value: Any) -> object:
             if type(value) is int:
                 return _check_int(fact, value)
-            raise BadValue(f"{fact.name} must be an integer, not {show_value(value)}")
+            raise BadValue(_("{name} must be an integer, not {show_value}").format(
+                               name=fact.name, show_value=show_value(value)))
 
     else:
         check = _TEXT_CHECKS[kind]
@@ -142,7 +150,8 @@ def _json_converter(fact: Fact) -> Converter:
         def conv(value: Any) -> object:
             if type(value) is str:
                 return check(fact, value)
-            raise BadValue(f"{fact.name} must be {expected}, not {show_value(value)}")
+            raise BadValue(_("{name} must be {expected}, not {show_value}").format(
+                               name=fact.name, expected=_(expected), show_value=show_value(value)))
 
     return conv
 
@@ -163,14 +172,16 @@ def _csv_converter(fact: Fact) -> Converter:
                 return True
             if low in _FALSE:
                 return False
-            raise BadValue(f"{fact.name} must be true or false, not '{cell}'")
+            raise BadValue(_("{name} must be true or false, not '{cell}'").format(
+                               name=fact.name, cell=cell))
 
     elif kind is FactKind.INT:
 
         def conv(cell: Any) -> object:
             if _DECIMAL.match(cell) and len(cell) <= 20:
                 return _check_int(fact, int(cell))
-            raise BadValue(f"{fact.name} must be a decimal integer, not '{cell}'")
+            raise BadValue(_("{name} must be a decimal integer, not '{cell}'").format(
+                               name=fact.name, cell=cell))
 
     else:
         check = _TEXT_CHECKS[kind]
@@ -188,11 +199,15 @@ _TEXT_CHECKS: Mapping[FactKind, Callable[[Fact, str], object]] = {
     FactKind.ENUM: _check_enum,
 }
 _TEXT_EXPECTED: Mapping[FactKind, str] = {
-    FactKind.DATE: "a date string (YYYY, YYYY-MM or YYYY-MM-DD)",
-    FactKind.STR: "a string",
-    FactKind.COUNTRY: "a country code string such as \"KZ\"",
-    FactKind.ENUM: "a string",
+    FactKind.DATE: N_("a date string (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    FactKind.STR: N_("a string"),
+    FactKind.COUNTRY: N_("a country code string such as \"KZ\""),
+    FactKind.ENUM: N_("a string"),
 }
+#: the message of an unknown key, by what the key names
+_UNKNOWN = {"claim fact": N_("unknown claim fact '{key}'{hint}"),
+            "event fact": N_("unknown event fact '{key}'{hint}"),
+            "column": N_("unknown column '{key}'{hint}")}  # fmt: skip
 
 
 def _json_unstructure(fact: Fact) -> Callable[[Any], object]:
@@ -227,10 +242,12 @@ _EVENT_OUT = [("id", _json_unstructure(_EVENT_ID))] + [
 def unknown_key(key: str, facts: Mapping[str, Fact], allowed: Iterable[str], what: str) -> str:
     fact = facts.get(key)
     if fact is not None and fact.derived:
-        return (
-            f"'{key}' is derived by kzrehab ({fact.doc}) and cannot be given in a registry"
-        )
-    return f"unknown {what} '{key}'{did_you_mean(key, allowed)}"
+        return _("'{key}' is derived by kzrehab ({doc}) and cannot be given in a "
+                 "registry").format(key=key, doc=_(fact.doc))
+    hint = did_you_mean(key, allowed)
+    if what in _UNKNOWN:
+        return _(_UNKNOWN[what]).format(key=key, hint=hint)
+    return _("unknown {what} '{key}'{hint}").format(what=what, key=key, hint=hint)
 
 
 # --- structuring ------------------------------------------------------------------------
@@ -278,7 +295,7 @@ class Structurer:
 
     def __init__(self) -> None:
         self.memo: dict[str, dict[str, object]] = {
-            name: {} for name, (code, _, _) in (*_CLAIM_TABLE.items(), *_EVENT_TABLE.items())
+            name: {} for name, (code, _low, _conv) in (*_CLAIM_TABLE.items(), *_EVENT_TABLE.items())
             if code == _MEMO
         }  # fmt: skip
         self.limit = MAX_EVENTS_PER_CLAIM.value
@@ -336,20 +353,23 @@ class Structurer:
         """The checked facts of a claim and of each of its events, as :meth:`claim` checks
         them, without building the objects (an import writes the facts as they are)."""
         if type(obj) is not dict:
-            raise Located(f"a claim must be a JSON object, not {show_value(obj)}", None)
+            raise Located(_("a claim must be a JSON object, not {show_value}").format(
+                              show_value=show_value(obj)), None)
         kwargs = self._fields(obj, _CLAIM_TABLE, CLAIM_FACTS, _CLAIM_KEYS, "claim fact", "")
         if "id" not in kwargs:
-            raise Located("a claim needs an 'id' (a non-empty string)", "id")
+            raise Located(_("a claim needs an 'id' (a non-empty string)"), "id")
         return kwargs, self.events(obj.get("events"))
 
     def events(self, value: object) -> list[dict[str, object]]:
         if value is None:
             return []
         if type(value) is not list:
-            raise Located(f"events must be a list of objects, not {show_value(value)}", "events")
+            raise Located(_("events must be a list of objects, not {show_value}").format(
+                              show_value=show_value(value)), "events")
         if len(value) > self.limit:
             raise Located(
-                MAX_EVENTS_PER_CLAIM.message(f"a claim with {len(value)} events"), "events"
+                MAX_EVENTS_PER_CLAIM.message(_("a claim with {n} "
+                                               "events").format(n=len(value))), "events"
             )
         events = [self.event(obj, i) for i, obj in enumerate(value)]
         if any("id" in e for e in events):
@@ -359,7 +379,8 @@ class Structurer:
     def event(self, obj: object, index: int) -> dict[str, object]:
         where = f"events[{index}]"
         if type(obj) is not dict:
-            raise Located(f"an event must be a JSON object, not {show_value(obj)}", where)
+            raise Located(_("an event must be a JSON object, not {show_value}").format(
+                              show_value=show_value(obj)), where)
         return self._fields(obj, _EVENT_TABLE, EVENT_FACTS, _EVENT_KEYS, "event fact",
                             where + ".")  # fmt: skip
 
@@ -372,7 +393,8 @@ def _check_event_ids(events: list[dict[str, object]]) -> None:
             continue
         if event_id in seen:
             raise Located(
-                f"duplicate event id '{event_id}' (also events[{seen[event_id]}])",
+                _("duplicate event id '{event_id}' (also events[{seen}])").format(
+                    event_id=event_id, seen=seen[event_id]),
                 f"events[{i}].id",
             )
         seen[event_id] = i

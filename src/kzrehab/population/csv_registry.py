@@ -27,10 +27,11 @@ import attrs
 
 from .._suggest import did_you_mean
 from ..claims import Claim, Event
+from ..i18n import N_, _
 from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact
 from .claim_json import CLAIM_CSV, EVENT_CSV, BadValue, Converter, unknown_key
-from .reading import duplicate_id, fail, lines, open_registry, position
+from .reading import duplicate_id, fail, lines, open_registry, position, python_message
 
 #: bytes of a CSV file checked at a time for NUL bytes and UTF-8 (then whole lines)
 _CHECK_BLOCK = 1 << 22
@@ -61,7 +62,7 @@ def _check_text(path: Path, what: str) -> None:
     with open_registry(path, limited=True) as f:
         block: list[bytes] = []
         size = done = 0  # done: the lines before the block
-        for _, line in lines(f, name, True):
+        for __, line in lines(f, name, True):
             block.append(line)
             size += len(line)
             if size >= _CHECK_BLOCK:
@@ -73,11 +74,13 @@ def _check_text(path: Path, what: str) -> None:
         if nul is None:
             check(block, done)
     if nul is not None:
-        fail(f"contains a NUL byte: this is a binary file, not {what} text", name, nul[0],
+        fail(_("contains a NUL byte: this is a binary file, not {what} "
+               "text").format(what=what), name, nul[0],
               column=nul[1])  # fmt: skip
     if bad is not None:
-        fail(f"is not UTF-8 text (byte 0x{bad[2]:02x} cannot be decoded): save the {what} "
-              "file as UTF-8", name, bad[0], column=bad[1])  # fmt: skip
+        fail(_("is not UTF-8 text (byte 0x{bad:02x} cannot be decoded): save the {what} "
+                "file as "
+                "UTF-8").format(bad=bad[2], what=what), name, bad[0], column=bad[1])  # fmt: skip
 
 
 def _textlines(path: Path) -> Iterator[str]:
@@ -107,7 +110,7 @@ def _read_csv_rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            fail(f"malformed CSV: {exc}", name, start)
+            fail(_("malformed CSV: {exc}").format(exc=python_message(str(exc))), name, start)
         if any(cell.strip() for cell in row):
             yield start, row
         start = reader.line_num + 1
@@ -125,7 +128,8 @@ def _csv_header(path: Path, rows: Iterator[tuple[int, list[str]]], what: str,
     try:
         lineno, header = next(rows)
     except StopIteration:
-        fail(f"is empty: a {what} file needs a header row naming its columns", name)
+        fail(_("is empty: a {what} file needs a header row naming its "
+               "columns").format(what=_(what)), name)
     return check(name, lineno, header)
 
 
@@ -140,15 +144,17 @@ def check_header(
     allowed = [*converters, *([extra] if extra else [])]
     seen: set[str] = set()
     for i, col in enumerate(columns, 1):
+        where = _("column {n}").format(n=i)
         if col in seen:
-            fail(f"column '{col}' is given twice", name, lineno, f"column {i}")
+            fail(_("column '{col}' is given twice").format(col=col), name, lineno, where)
         seen.add(col)
         if col not in converters and col != extra:
             if not col:
-                fail("a column has no name", name, lineno, f"column {i}")
-            fail(unknown_key(col, facts, allowed, "column"), name, lineno, f"column {i}")
+                fail(_("a column has no name"), name, lineno, where)
+            fail(unknown_key(col, facts, allowed, "column"), name, lineno, where)
     if required not in seen:
-        fail(f"the {what} file needs a column '{required}'", name, lineno)
+        fail(_("the {what} file needs a column "
+               "'{required}'").format(what=_(what), required=required), name, lineno)
     return columns
 
 
@@ -159,7 +165,8 @@ def row_record(
     """One row's facts, each cell checked as text by its fact's converter (an empty cell is
     unknown; the join column is kept as it is)."""
     if len(row) != len(columns):
-        fail(f"the row has {len(row)} cells but the header names {len(columns)} columns",
+        fail(_("the row has {n} cells but the header names {n2} columns").format(
+                 n=len(row), n2=len(columns)),
               name, lineno)  # fmt: skip
     out: dict[str, object] = {}
     for col, cell in zip(columns, row, strict=True):
@@ -194,7 +201,7 @@ def claim_records(name: str, columns: list[str], rows: Iterable[tuple[int, list[
     for lineno, row in rows:
         record = row_record(name, lineno, row, columns, CLAIM_CSV)
         if not isinstance(record.get("id"), str):
-            fail("the claim has no id", name, lineno, "id")
+            fail(_("the claim has no id"), name, lineno, "id")
         yield lineno, record
 
 
@@ -203,13 +210,13 @@ def event_records(name: str, columns: list[str], rows: Iterable[tuple[int, list[
     """``(line, claim id, facts)`` of each row of an events table (its cells as text)."""
     for lineno, row in rows:
         if "measure" not in columns:  # an events file of no events may leave it out
-            fail("the events file has no column 'measure': an event without one would "
-                 "be of unknown measure (leave its cell empty where it is unknown)",
+            fail(_("the events file has no column 'measure': an event without one would "
+                   "be of unknown measure (leave its cell empty where it is unknown)"),
                  name, lineno)  # fmt: skip
         record = row_record(name, lineno, row, columns, EVENT_CSV)
         cid = record.pop("claim_id", None)
         if not isinstance(cid, str):
-            fail("the event has no claim_id", name, lineno, "claim_id")
+            fail(_("the event has no claim_id"), name, lineno, "claim_id")
         yield lineno, cid, record
 
 
@@ -220,7 +227,7 @@ class ClaimsTable(abc.ABC):
     line of a CSV file, a row of a Parquet file (``unit``)."""
 
     #: what a position counts, for messages
-    unit = "line"
+    unit = N_("line")
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -244,7 +251,7 @@ class EventsTable(abc.ABC):
     and whether an event id is given twice for one claim are the caller's to check
     (:func:`unknown_claim`, :func:`too_many_events`, :func:`duplicate_event_id`)."""
 
-    unit = "line"
+    unit = N_("line")
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -267,7 +274,7 @@ class CsvClaims(ClaimsTable):
 
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, "claims", claims_header)
+        columns = _csv_header(self.path, rows, N_("claims"), claims_header)
         yield from claim_records(self.name, columns, rows)
 
 
@@ -276,7 +283,7 @@ class CsvEvents(EventsTable):
 
     def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
         rows = _read_csv_rows(self.path, "CSV")
-        columns = _csv_header(self.path, rows, "events", events_header)
+        columns = _csv_header(self.path, rows, N_("events"), events_header)
         yield from event_records(self.name, columns, rows)
 
 
@@ -284,19 +291,23 @@ def unknown_claim(cid: str, claims_file: str, suggestion: str, events_file: str,
                   line: int) -> NoReturn:  # fmt: skip
     """Raise the error of an event whose claim is not in the claims file (``suggestion``:
     ``did_you_mean``'s text)."""
-    fail(f"no claim '{cid}' in {claims_file}{suggestion}", events_file, line, "claim_id")
+    fail(_("no claim '{cid}' in {claims_file}{suggestion}").format(
+             cid=cid, claims_file=claims_file, suggestion=suggestion),
+         events_file, line, "claim_id")
 
 
 def too_many_events(cid: str, events_file: str, line: int) -> NoReturn:
     """Raise the error of a claim's event beyond :data:`~kzrehab.limits.MAX_EVENTS_PER_CLAIM`."""
-    fail(MAX_EVENTS_PER_CLAIM.message(f"claim '{cid}' with more events"), events_file, line)
+    fail(MAX_EVENTS_PER_CLAIM.message(_("claim '{cid}' with more events").format(cid=cid)),
+         events_file, line)
 
 
 def duplicate_event_id(event_id: str, cid: str, first: int, events_file: str,
                        line: int, unit: str = "line") -> NoReturn:  # fmt: skip
     """Raise the error of an event id given twice for one claim (``unit``: what ``first``
     counts, a line or a row)."""
-    fail(f"duplicate event id '{event_id}' for claim '{cid}' (first on {unit} {first})",
+    fail(_("duplicate event id '{event_id}' for claim '{cid}' (first on {unit} {first})").format(
+             event_id=event_id, cid=cid, unit=_(unit), first=first),
           events_file, line, "id")  # fmt: skip
 
 
@@ -339,5 +350,5 @@ def read_tables(claims_file: ClaimsTable, events_file: EventsTable) -> tuple[Cla
                                        unit)  # fmt: skip
         mine.append((lineno, event))
 
-    return tuple(attrs.evolve(claim, events=tuple(e for _, e in events[cid]))
+    return tuple(attrs.evolve(claim, events=tuple(e for __, e in events[cid]))
                  for cid, claim in records.items())  # fmt: skip

@@ -15,6 +15,7 @@ import attrs
 from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import UsageError
+from ..i18n import _
 from .columns import Columns
 from .protocol import Population
 
@@ -93,7 +94,8 @@ class InMemoryPopulation(Population):
         row = self._index.get(id)
         if row is None:
             raise UsageError(
-                f"no claim '{id}' in population '{self.name}'{did_you_mean_among(id, self._index)}"
+                _("no claim '{id}' in population '{name}'{hint}").format(
+                    id=id, name=self.name, hint=did_you_mean_among(id, self._index))
             )
         return self.claims[row]
 

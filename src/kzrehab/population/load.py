@@ -12,6 +12,7 @@ import attrs
 from .._io import not_regular
 from .._suggest import did_you_mean_path
 from ..errors import Location, RegistryError
+from ..i18n import N_, _
 from .csv_registry import read_csv
 from .in_memory import InMemoryPopulation
 from .parquet_registry import read_parquet
@@ -22,12 +23,12 @@ from .stored import StoredPopulation
 
 #: what :func:`load_population` reads, for messages and documentation
 SUPPORTED_FORMATS = (
-    "JSON Lines (*.jsonl, *.ndjson)",
-    "CSV (NAME.csv with its events in NAME.events.csv beside it, "
-    "or a directory holding claims.csv and events.csv)",
-    "Parquet (NAME.parquet with its events in NAME.events.parquet beside it, "
-    "or a directory holding claims.parquet and events.parquet)",
-    "a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)",
+    N_("JSON Lines (*.jsonl, *.ndjson)"),
+    N_("CSV (NAME.csv with its events in NAME.events.csv beside it, "
+       "or a directory holding claims.csv and events.csv)"),
+    N_("Parquet (NAME.parquet with its events in NAME.events.parquet beside it, "
+       "or a directory holding claims.parquet and events.parquet)"),
+    N_("a kzrehab columnar store (kzrehab population import|synth -o NAME.kzstore)"),
 )
 
 
@@ -55,16 +56,18 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
         csv, parquet = ((p / f"claims.{ext}").exists() or (p / f"events.{ext}").exists()
                         for ext in ("csv", "parquet"))  # fmt: skip
         if csv and parquet:
-            raise RegistryError("holds both CSV and Parquet tables: give the claims file "
-                                "claims.csv or claims.parquet instead", Location(file=where))
+            raise RegistryError(_("holds both CSV and Parquet tables: give the claims file "
+                                  "claims.csv or claims.parquet instead"), Location(file=where))
         if parquet:
             return _two_tables_dir(p, "parquet", "Parquet")
         return _two_tables_dir(p, "csv", "CSV")
     if not p.exists():
-        raise RegistryError(f"no such file{did_you_mean_path(p)}", Location(file=where))
+        raise RegistryError(_("no such "
+                              "file{hint}").format(hint=did_you_mean_path(p)), Location(file=where))
     what = not_regular(p.stat().st_mode)
     if what is not None:  # checked before opening: a FIFO would block, a device never end
-        raise RegistryError(f"is {what}, not a registry file", Location(file=where))
+        raise RegistryError(_("is {what}, not a registry "
+                              "file").format(what=what), Location(file=where))
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return RegistryFiles("jsonl", p, None, p.stem)
@@ -74,7 +77,8 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
     if is_store(p):
         return RegistryFiles("store", p, None, p.stem)
     raise RegistryError(
-        f"cannot tell the format of '{p.name}': supported are {'; '.join(SUPPORTED_FORMATS)}",
+        _("cannot tell the format of '{name}': supported are {items}").format(
+            name=p.name, items="; ".join(_(f) for f in SUPPORTED_FORMATS)),
         Location(file=where),
     )
 
@@ -85,8 +89,10 @@ def _two_tables_dir(p: Path, kind: str, what: str) -> RegistryFiles:
     for need in (claims, events):
         if not need.is_file():
             raise RegistryError(
-                f"a {what} registry directory needs {need.name} (and "
-                f"{events.name if need is claims else claims.name})",
+                _("a {what} registry directory needs {name} (and "
+                  "{value})").format(
+                    what=what, name=need.name,
+                    value=events.name if need is claims else claims.name),
                 Location(file=str(need)),
             )
     return RegistryFiles(kind, claims, events, p.name)
@@ -98,16 +104,17 @@ def _two_tables(p: Path, ext: str, what: str) -> RegistryFiles:
     if p.name.lower().endswith(f".events{ext}"):
         stem = p.name[: -len(f".events{ext}")]
         raise RegistryError(
-            f"this is an events file: give the claims file {stem}{ext} instead "
-            "(its events are read from here)",
+            _("this is an events file: give the claims file {stem}{ext} instead "
+              "(its events are read from here)").format(stem=stem, ext=ext),
             Location(file=where),
         )
     events = p.with_name(p.stem + f".events{ext}")
     if not events.is_file():
         raise RegistryError(
-            f"the events of a {what} registry go in {events.name} beside its claims file "
-            f"(an events file with {'only a header row' if ext == '.csv' else 'no rows'} "
-            "when there are none)",
+            _("the events of a {what} registry go in {name} beside its claims file "
+              "(an events file with {value} when there are none)").format(
+                what=what, name=events.name,
+                value=_("only a header row") if ext == ".csv" else _("no rows")),
             Location(file=str(events)),
         )
     return RegistryFiles(ext[1:], p, events, p.stem)

@@ -27,6 +27,7 @@ from typing import Any
 
 from .._extras import require
 from ..claims import Claim
+from ..i18n import N_, _
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .csv_registry import (
     ClaimsTable,
@@ -51,19 +52,20 @@ ACCEPTED: dict[FactKind, tuple[str, ...]] = {
     FactKind.COUNTRY: ("text",),
     FactKind.ENUM: ("text",),
 }
-_WHAT = {FactKind.BOOL: "true or false", FactKind.INT: "an integer",
-         FactKind.DATE: "a date (YYYY, YYYY-MM or YYYY-MM-DD as text)", FactKind.STR: "text",
-         FactKind.COUNTRY: "a country code (text)", FactKind.ENUM: "one of its names (text)"}
-_HINT = {"floating point": " (pandas writes an integer column with missing values as "
-                           "floating point: convert it with .astype('Int64') first)",
-         "timestamp": " (cast it to a date first)"}  # fmt: skip
+_WHAT = {FactKind.BOOL: N_("true or false"), FactKind.INT: N_("an integer"),
+         FactKind.DATE: N_("a date (YYYY, YYYY-MM or YYYY-MM-DD as text)"),
+         FactKind.STR: N_("text"), FactKind.COUNTRY: N_("a country code (text)"),
+         FactKind.ENUM: N_("one of its names (text)")}  # fmt: skip
+_HINT = {"floating point": N_(" (pandas writes an integer column with missing values as "
+                              "floating point: convert it with .astype('Int64') first)"),
+         "timestamp": N_(" (cast it to a date first)")}  # fmt: skip
 
 
 def _pyarrow() -> tuple[Any, Any]:
     """``pyarrow`` and ``pyarrow.parquet``, or :class:`~kzrehab.errors.MissingExtraError`
     saying how to install them."""
-    return (require("pyarrow", "reading a Parquet registry"),
-            require("pyarrow.parquet", "reading a Parquet registry"))  # fmt: skip
+    return (require("pyarrow", _("reading a Parquet registry")),
+            require("pyarrow.parquet", _("reading a Parquet registry")))  # fmt: skip
 
 
 def _kind_of_type(pa: Any, t: Any) -> str:
@@ -115,8 +117,10 @@ def _held(pa: Any, name: str, schema: Any, columns: list[str], facts: dict[str, 
         kind = facts[col]
         held = _kind_of_type(pa, schema.field(i).type)
         if held != "null" and held not in ACCEPTED[kind]:
-            fail(f"column '{col}' holds {held} values, but {col} is {_WHAT[kind]}: give it as "
-                 f"{' or '.join(ACCEPTED[kind])}{_HINT.get(held, '')}", name, key=col)
+            fail(_("column '{col}' holds {held} values, but {col} is {WHAT}: give it as "
+                   "{items}{held2}").format(
+                     col=col, held=held, WHAT=_(_WHAT[kind]), items=_(" or ").join(ACCEPTED[kind]),
+                     held2=_(_HINT[held]) if held in _HINT else ""), name, key=col)
         out.append(held)
     return out
 
@@ -129,7 +133,7 @@ def _parquet(path: Path, name: str) -> Iterator[tuple[Any, Any]]:
         try:
             pf = pq.ParquetFile(f)
         except (pa.ArrowException, OSError) as exc:
-            fail(f"is not a Parquet file ({exc})", name)
+            fail(_("is not a Parquet file ({exc})").format(exc=exc), name)
         yield pa, pf
 
 
@@ -146,7 +150,7 @@ def _rows(pa: Any, pf: Any, name: str, columns: list[str], facts: dict[str, Fact
                 if any(v is not None and v.strip() for v in values):
                     yield row, ["" if v is None else v for v in values]
     except (pa.ArrowException, OSError) as exc:
-        fail(f"cannot read row {row + 1} or later ({exc})", name)
+        fail(_("cannot read row {n} or later ({exc})").format(n=row + 1, exc=exc), name)
 
 
 _CLAIM_KINDS = {name: f.kind for name, f in CLAIM_FACTS.items()}
@@ -157,7 +161,7 @@ _EVENT_KINDS.update(id=FactKind.STR, claim_id=FactKind.STR)
 class ParquetClaims(ClaimsTable):
     """The claims file of a Parquet registry."""
 
-    unit = "row"
+    unit = N_("row")
 
     def records(self) -> Iterator[tuple[int, dict[str, object]]]:
         with _parquet(self.path, self.name) as (pa, pf):
@@ -169,7 +173,7 @@ class ParquetClaims(ClaimsTable):
 class ParquetEvents(EventsTable):
     """The events file of a Parquet registry."""
 
-    unit = "row"
+    unit = N_("row")
 
     def records(self) -> Iterator[tuple[int, str, dict[str, object]]]:
         with _parquet(self.path, self.name) as (pa, pf):

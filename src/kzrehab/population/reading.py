@@ -3,7 +3,8 @@ within the line limit, as UTF-8 text; and the errors that name a file and a line
 
 from __future__ import annotations
 
-__all__ = ["fail", "open_registry", "lines", "decode_line", "position", "duplicate_id"]
+__all__ = ["fail", "open_registry", "lines", "decode_line", "position", "duplicate_id",
+           "python_message"]
 
 import os
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import IO, NoReturn
 
 from .._io import NotRegularFileError, open_regular
 from ..errors import Location, RegistryError
+from ..i18n import N_, _
 from ..limits import MAX_LINE_BYTES, MAX_REGISTRY_BYTES
 
 
@@ -26,18 +28,19 @@ def open_registry(path: Path, limited: bool) -> IO[bytes]:
         # a regular file only: a FIFO would block, /dev/zero would never end
         f = open_regular(path)
     except FileNotFoundError:
-        fail("no such file", name)
+        fail(_("no such file"), name)
     except IsADirectoryError:
-        fail("is a directory, not a registry file", name)
+        fail(_("is a directory, not a registry file"), name)
     except NotRegularFileError as exc:
-        fail(f"{exc.strerror}: a registry must be a file", name)
+        fail(_("{strerror}: a registry must be a file").format(strerror=exc.strerror), name)
     except OSError as exc:
-        fail(f"cannot read: {exc.strerror or exc}", name)
+        fail(_("cannot read: {value}").format(value=exc.strerror or exc), name)
     if limited:
         size = os.fstat(f.fileno()).st_size
         if size > MAX_REGISTRY_BYTES.value:
             f.close()
-            fail(MAX_REGISTRY_BYTES.message(f"the registry ({size} bytes)"), name)
+            fail(MAX_REGISTRY_BYTES.message(_("the registry ({size} "
+                                              "bytes)").format(size=size)), name)
     return f
 
 
@@ -54,7 +57,7 @@ def lines(f: IO[bytes], name: str, limited: bool) -> Iterator[tuple[int, bytes]]
             return
         lineno += 1
         if len(raw) > limit and len(raw.rstrip(b"\r\n")) > limit:
-            fail(MAX_LINE_BYTES.message("the line"), name, lineno)
+            fail(MAX_LINE_BYTES.message(_("the line")), name, lineno)
         yield lineno, raw
 
 
@@ -63,15 +66,16 @@ def decode_line(raw: bytes, file: str, line: int, what: str) -> str:
     nul = raw.find(b"\x00")
     if nul >= 0:
         _line, col = position(raw, nul, line)
-        fail(f"contains a NUL byte: this is a binary file, not {what} text", file, _line,
+        fail(_("contains a NUL byte: this is a binary file, not {what} "
+               "text").format(what=what), file, _line,
               column=col)  # fmt: skip
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         _line, col = position(raw, exc.start, line)
         fail(
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded): save the "
-            f"{what} file as UTF-8",
+            _("is not UTF-8 text (byte 0x{raw:02x} cannot be decoded): save the "
+              "{what} file as UTF-8").format(raw=raw[exc.start], what=what),
             file, _line, column=col,
         )  # fmt: skip
 
@@ -86,4 +90,21 @@ def duplicate_id(claim_id: str, first: int, name: str, line: int,
                  unit: str = "line") -> NoReturn:  # fmt: skip
     """Raise the error of a claim id given twice (``first``: the line it was first on, or
     the row of a Parquet file: ``unit``)."""
-    fail(f"duplicate claim id '{claim_id}' (first on {unit} {first})", name, line, "id")
+    fail(_("duplicate claim id '{claim_id}' (first on {unit} {first})").format(
+             claim_id=claim_id, unit=_(unit), first=first), name, line, "id")
+
+
+#: the messages of Python's JSON and CSV readers (English), translated where they are shown
+_PYTHON_MESSAGES = frozenset({
+    N_("Expecting value"), N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ',' delimiter"), N_("Expecting ':' delimiter"), N_("Extra data"),
+    N_("Unterminated string starting at"), N_("Invalid control character at"),
+    N_("Invalid \\escape"), N_("Invalid \\uXXXX escape"), N_("unexpected end of data"),
+    N_("line contains NUL"),
+})
+
+
+def python_message(text: str) -> str:
+    """A message of Python's ``json`` or ``csv`` module in the language of output (as it is
+    when it is not one of theirs kzrehab knows)."""
+    return _(text) if text in _PYTHON_MESSAGES else text

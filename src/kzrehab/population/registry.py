@@ -65,6 +65,7 @@ import attrs
 from .._io import write_atomic
 from .._suggest import did_you_mean
 from ..claims import Claim
+from ..i18n import _
 from ..limits import MAX_EVENTS_PER_CLAIM
 from .claim_json import (
     Located,
@@ -77,7 +78,7 @@ from .claim_json import (
     show_value,
 )
 from .csv_registry import CsvClaims, CsvEvents, read_csv
-from .reading import decode_line, duplicate_id, fail, lines, open_registry
+from .reading import decode_line, duplicate_id, fail, lines, open_registry, python_message
 
 T = TypeVar("T")
 #: a claim's checked facts and its events' (see :meth:`JsonlReader.records`)
@@ -112,21 +113,26 @@ def _header_from_json(obj: dict[str, Any]) -> PopulationHeader:
     expected = {_HEADER_KEY, "version", "name", "synthetic"}
     for key in obj:
         if key not in expected:
-            raise Located(f"unknown header key '{key}'{did_you_mean(key, expected)}", key)
+            raise Located(_("unknown header key '{key}'{hint}").format(
+                              key=key, hint=did_you_mean(key, expected)), key)
     if obj[_HEADER_KEY] != _HEADER_KIND:
-        raise Located(f"a kzrehab header must say \"kzrehab\": \"{_HEADER_KIND}\"", _HEADER_KEY)
+        raise Located(_("a kzrehab header must say \"kzrehab\": \"{HEADER_KIND}\"").format(
+                          HEADER_KIND=_HEADER_KIND), _HEADER_KEY)
     if obj.get("version") != _HEADER_VERSION:
         raise Located(
-            f"header version {show_value(obj.get('version'))} is not supported "
-            f"(this kzrehab reads version {_HEADER_VERSION})",
+            _("header version {show_value} is not supported "
+              "(this kzrehab reads version {HEADER_VERSION})").format(
+                show_value=show_value(obj.get('version')), HEADER_VERSION=_HEADER_VERSION),
             "version",
         )
     name, synthetic = obj.get("name"), obj.get("synthetic")
     if type(name) is not str or not name.strip() or not encodable(name):
-        raise Located(f"the header's name must be a non-empty string, not {show_value(name)}",
+        raise Located(_("the header's name must be a non-empty string, not {show_value}").format(
+                          show_value=show_value(name)),
                        "name")  # fmt: skip
     if type(synthetic) is not bool:
-        raise Located(f"the header's synthetic must be true or false, not {show_value(synthetic)}",
+        raise Located(_("the header's synthetic must be true or false, not {show_value}").format(
+                          show_value=show_value(synthetic)),
                        "synthetic")  # fmt: skip
     return PopulationHeader(name=name, synthetic=synthetic)
 
@@ -135,16 +141,16 @@ def _header_from_json(obj: dict[str, Any]) -> PopulationHeader:
 
 
 def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not valid JSON")
+    raise ValueError(_("{name} is not valid JSON").format(name=name))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        for key, _ in pairs:
+        for key, __ in pairs:
             if key in seen:
-                raise ValueError(f"key '{key}' is given twice in one object")
+                raise ValueError(_("key '{key}' is given twice in one object").format(key=key))
             seen.add(key)
     return obj
 
@@ -284,11 +290,12 @@ class JsonlReader:
                     if obj is None:
                         obj = decode(text)
                 except json.JSONDecodeError as exc:
-                    fail(f"invalid JSON: {exc.msg}", name, lineno, column=exc.colno)
+                    fail(_("invalid JSON: {msg}").format(msg=python_message(exc.msg)), name,
+                         lineno, column=exc.colno)
                 except RecursionError:
-                    fail("invalid JSON: nested too deeply", name, lineno)
+                    fail(_("invalid JSON: nested too deeply"), name, lineno)
                 except ValueError as exc:
-                    fail(f"invalid JSON: {exc}", name, lineno)
+                    fail(_("invalid JSON: {exc}").format(exc=exc), name, lineno)
                 try:
                     if first and type(obj) is dict and _HEADER_KEY in obj:
                         self.header = _header_from_json(obj)

@@ -46,6 +46,7 @@ import numpy.typing as npt
 
 from .._io import not_regular, write_atomic
 from ..errors import Location, RegistryError
+from ..i18n import _
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind, is_country_code
 from .columns import OWN_TABLES, Columns, Names
 from .tables import PackedStrings, id_key, id_keys, key_order, search
@@ -146,7 +147,8 @@ class _Reader:
         with zipfile.ZipFile(path) as z, open(path, "rb") as fh:
             for info in z.infolist():
                 if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                    raise ValueError(f"member {info.filename} is not a stored .npy array")
+                    raise ValueError(_("member {filename} is not a stored .npy array").format(
+                                         filename=info.filename))
                 fh.seek(info.header_offset)
                 local = fh.read(30)
                 name_len = int.from_bytes(local[26:28], "little")
@@ -158,9 +160,11 @@ class _Reader:
                 elif version == (2, 0):
                     shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
                 else:
-                    raise ValueError(f"member {info.filename} has .npy format {version}")
+                    raise ValueError(_("member {filename} has .npy format {version}").format(
+                                         filename=info.filename, version=version))
                 if fortran or dtype.hasobject:
-                    raise ValueError(f"member {info.filename} is not a plain array")
+                    raise ValueError(_("member {filename} is not a plain array").format(
+                                         filename=info.filename))
                 self.members[info.filename[:-4]] = (dtype, shape, fh.tell())
 
     def __contains__(self, name: str) -> bool:
@@ -179,7 +183,7 @@ class _Reader:
             while left > 0:
                 block = fh.read(min(left, _BLOCK))
                 if not block:
-                    raise ValueError(f"member {name} is cut short")
+                    raise ValueError(_("member {name} is cut short").format(name=name))
                 h.update(block)
                 left -= len(block)
         digest: str = h.hexdigest()
@@ -213,8 +217,9 @@ class StoredColumns:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             found = meta.get("format") if isinstance(meta, dict) else None
             raise RegistryError(
-                f"store format {found!r} is not {FORMAT!r}: re-import the registry "
-                "(kzrehab population import REGISTRY -o STORE)",
+                _("store format {found!r} is not {FORMAT!r}: re-import the registry "
+                  "(kzrehab population import REGISTRY -o STORE)").format(
+                    found=found, FORMAT=FORMAT),
                 Location(file=where),
             )
         self.meta: dict[str, Any] = meta
@@ -224,7 +229,7 @@ class StoredColumns:
         if (not isinstance(hashes, dict)
                 or sorted(hashes) != sorted(n for n in r.names() if n != "meta")
                 or not all(isinstance(v, str) for v in hashes.values())):  # fmt: skip
-            raise self._bad("the store's recorded hashes do not list its arrays")
+            raise self._bad(_("the store's recorded hashes do not list its arrays"))
         self.hashes: dict[str, str] = hashes
         #: derived from the recorded hashes, which every read is checked against
         self.digest = digest_of(hashes)
@@ -234,7 +239,7 @@ class StoredColumns:
         self.offsets: npt.NDArray[np.int64] = self.read("offsets")
         o = self.offsets
         if o[0] != 0 or o[-1] != self.n_events or bool((np.diff(o) < 0).any()):
-            raise self._bad("the offsets of the claims' events are not in order", "offsets")
+            raise self._bad(_("the offsets of the claims' events are not in order"), "offsets")
         self._allowed = _allowed_codes(self.strings)
         victims = self.reader.members["victims.offsets"][1][0] - 1
         #: the size of each string table, by :data:`~.columns.OWN_TABLES` key
@@ -258,7 +263,8 @@ class StoredColumns:
     def _count(self, key: str) -> int:
         value = self.meta.get(key)
         if type(value) is not int or value < 0:
-            raise self._bad(f"the store's {key} count {value!r} is not a whole number")
+            raise self._bad(_("the store's {key} count {value!r} is not a whole number").format(
+                                key=key, value=value))
         return value
 
     def _check_shapes(self) -> None:
@@ -280,13 +286,15 @@ class StoredColumns:
             want[INDEX] = ("i8", n)
         for name, (kind, rows) in want.items():
             if name not in self.reader:
-                raise self._bad("the store lacks this array", name)
-            dtype, shape, _ = self.reader.members[name]
+                raise self._bad(_("the store lacks this array"), name)
+            dtype, shape, __ = self.reader.members[name]
             if dtype.str.lstrip("<|=") != kind or len(shape) != 1 or (
                     rows is not None and shape[0] != rows):  # fmt: skip
-                raise self._bad(f"the array is {dtype.str}{list(shape)}, not {kind}"
-                                f"[{'any' if rows is None else rows}] as the store's counts "
-                                f"({n} claims, {m} events) say")  # fmt: skip
+                raise self._bad(_("the array is {str}{shape}, not {kind}"
+                                  "[{value}] as the store's counts "
+                                  "({n} claims, {m} events) say").format(
+                                    str=dtype.str, shape=list(shape), kind=kind,
+                                    value='any' if rows is None else rows, n=n, m=m))  # fmt: skip
 
     def verify(self, name: str) -> None:
         """Check an array against its recorded hash (once): a RegistryError if it differs."""
@@ -295,10 +303,10 @@ class StoredColumns:
         try:
             actual = self.reader.hash(name)
         except (OSError, ValueError) as exc:
-            raise self._bad(f"cannot read the array ({exc})", name) from None
+            raise self._bad(_("cannot read the array ({exc})").format(exc=exc), name) from None
         if actual != self.hashes.get(name):
-            raise self._bad("the array does not match its recorded hash: the store is "
-                            "damaged or was altered (re-import the registry)", name)
+            raise self._bad(_("the array does not match its recorded hash: the store is "
+                              "damaged or was altered (re-import the registry)"), name)
         self._verified.add(name)
 
     def verify_all(self) -> None:
@@ -315,11 +323,12 @@ class StoredColumns:
         blob, offsets = self.read(name), self.read(f"{name}.offsets")
         if (len(offsets) == 0 or offsets[0] != 0 or offsets[-1] != len(blob)
                 or bool((np.diff(offsets) < 0).any())):  # fmt: skip
-            raise self._bad("the offsets of the strings are not in order", f"{name}.offsets")
+            raise self._bad(_("the offsets of the strings are not in order"), f"{name}.offsets")
         try:
             return _unpack(blob, offsets)
         except UnicodeDecodeError as exc:
-            raise self._bad(f"a string is not UTF-8 ({exc.reason})", name) from None
+            raise self._bad(_("a string is not UTF-8 "
+                              "({reason})").format(reason=exc.reason), name) from None
 
     def _packed(self, name: str, rows: int) -> PackedStrings:
         blob = int(self.reader.members[name][1][0])
@@ -346,7 +355,7 @@ class StoredColumns:
             def row_at(p: int) -> int:
                 row = int(self.read(INDEX, p, p + 1)[0])
                 if not 0 <= row < n:
-                    raise self._bad("an index row is not a claim's row", INDEX)
+                    raise self._bad(_("an index row is not a claim's row"), INDEX)
                 return row
 
             position = search(key, n, lambda p: id_key(self.ids.raw(row_at(p))))
@@ -373,7 +382,7 @@ class StoredColumns:
         """The values of a chunk of claims starting at row ``a`` (see the module's notes)."""
         rows = np.repeat(np.arange(cols.n_claims, dtype=np.int64), np.diff(cols.offsets))
         if not np.array_equal(cols.event_claim, rows):
-            raise self._bad("events are not sorted by their claims' rows", "event_claim")
+            raise self._bad(_("events are not sorted by their claims' rows"), "event_claim")
         for scope, facts, table in (("claim", CLAIM_FACTS, cols.claim),
                                     ("event", EVENT_FACTS, cols.event)):  # fmt: skip
             for name, fact in facts.items():
@@ -395,12 +404,12 @@ class StoredColumns:
         claim: dict[str, Any] = {}
         event: dict[str, Any] = {}
         for key in self.reader.names():
-            scope, _, rest = key.partition(".")
+            scope, __, rest = key.partition(".")
             if scope not in {"claim", "event"}:
                 continue
             lo, hi = (a, b) if scope == "claim" else (ea, eb)
             target = claim if scope == "claim" else event
-            name, _, bound = rest.partition(".")
+            name, __, bound = rest.partition(".")
             if bound == "hi":
                 continue
             if bound == "lo":
@@ -452,33 +461,34 @@ def _problem(fact: Any, col: Any, allowed: dict[str, npt.NDArray[np.bool_]],
     """What is wrong with one column of a chunk, or None."""
     kind = fact.kind
     if kind is FactKind.BOOL:
-        return None if bool(((col >= 0) & (col <= 2)).all()) else "a value is not 0, 1 or 2"
+        return None if bool(((col >= 0) & (col <= 2)).all()) else _("a value is not 0, 1 or 2")
     if kind in (FactKind.INT, FactKind.DATE):
         lo, hi = col
         if bool(np.isnan(lo).any() | np.isnan(hi).any()):
-            return "a value is NaN"
+            return _("a value is NaN")
         if bool((lo > hi).any()):
-            return "a range's low end is above its high end"
+            return _("a range's low end is above its high end")
         if kind is FactKind.DATE:
             for end in (lo, hi):
                 known = end[np.isfinite(end)]
                 if bool(((known < _DAYS[0]) | (known > _DAYS[1]) | (known != np.floor(known)))
                         .any()):  # fmt: skip
-                    return "a date is not a day from year 1 to 9999"
+                    return _("a date is not a day from year 1 to 9999")
         return None
     if fact.name == "id" and scope == "claim":
         expected = np.arange(first, first + cols.n_claims, dtype=col.dtype)
-        return None if np.array_equal(col, expected) else "a claim's id code is not its row"
+        return None if np.array_equal(col, expected) else _("a claim's id code is not its row")
     size = sizes[OWN_TABLES.get(fact.name, "") if scope == "claim" else ""]
     if bool(((col < -1) | (col >= size)).any()):
-        return f"a code is outside its table of {size} strings"
+        return _("a code is outside its table of {size} strings").format(size=size)
     if kind is FactKind.ENUM or kind is FactKind.COUNTRY:
         ok = allowed[fact.name if kind is FactKind.ENUM else ""]
         used = col[col >= 0]
         if used.size and not bool(ok[used].all()):
             bad = cols.strings[int(used[~ok[used]][0])]
-            what = f"{fact.name} value" if kind is FactKind.ENUM else "country code"
-            return f"'{bad}' is not a {what}"
+            if kind is FactKind.ENUM:
+                return _("'{bad}' is not a {fact} value").format(bad=bad, fact=fact.name)
+            return _("'{bad}' is not a country code").format(bad=bad)
     return None
 
 
@@ -488,14 +498,15 @@ def load_store(path: str | os.PathLike[str]) -> StoredColumns:
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        raise RegistryError("no such file", Location(file=where)) from None
+        raise RegistryError(_("no such file"), Location(file=where)) from None
     what = not_regular(mode)
     if what is not None:
-        raise RegistryError(f"is {what}, not a store file", Location(file=where))
+        raise RegistryError(_("is {what}, not a store "
+                              "file").format(what=what), Location(file=where))
     try:
         return StoredColumns(path)
     except RegistryError:
         raise
     except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
-        raise RegistryError(f"not a kzrehab store, or a damaged one ({exc})",
+        raise RegistryError(_("not a kzrehab store, or a damaged one ({exc})").format(exc=exc),
                             Location(file=where)) from None  # fmt: skip

@@ -22,6 +22,7 @@ import attrs
 from .._suggest import did_you_mean_among
 from ..claims import Claim
 from ..errors import Location, RegistryError, UsageError
+from ..i18n import _
 from .columns import claims_from_columns
 from .protocol import Population
 from .store import INDEX, StoredColumns, load_store
@@ -71,7 +72,7 @@ class StoredPopulation(Population):
         return self.store.n_claims
 
     def __iter__(self) -> Iterator[Claim]:
-        for _, part in self.store.chunks(CHUNK):
+        for __, part in self.store.chunks(CHUNK):
             yield from claims_from_columns(part, range(part.n_claims))
 
     @property
@@ -115,14 +116,15 @@ class StoredPopulation(Population):
         if row is not None:
             return self.rows(row, row + 1)[0]
         suggestion = did_you_mean_among(id, self._other_ids(id))
-        raise UsageError(f"no claim '{id}' in population '{self.name}'{suggestion}")
+        raise UsageError(_("no claim '{id}' in population '{name}'{suggestion}").format(
+                             id=id, name=self.name, suggestion=suggestion))
 
     def _other_ids(self, id: str) -> Iterator[str]:
         """Every id, a block at a time; finding ``id`` among them means the index failed."""
         for other in self.store.ids:
             if other == id:
-                raise RegistryError("the id index does not find a claim the store holds: "
-                                    "the store is damaged (re-import the registry)",
+                raise RegistryError(_("the id index does not find a claim the store holds: "
+                                      "the store is damaged (re-import the registry)"),
                                     Location(file=self.store.where, key=INDEX))  # fmt: skip
             yield other
 
@@ -139,7 +141,7 @@ class StoredPopulation(Population):
         from .writer import StoreWriter
 
         with StoreWriter(path) as writer:
-            for _, part in self.store.chunks(CHUNK):
+            for __, part in self.store.chunks(CHUNK):
                 writer.add(claims_from_columns(part, range(part.n_claims)))
             writer.finish({"name": self.name, "synthetic": self.synthetic,
                            "source": self.source})  # fmt: skip
@@ -174,7 +176,8 @@ class StoredClaims(Sequence[Claim]):
             return tuple(self[i] for i in range(start, stop, step))
         i = index + n if index < 0 else index
         if not 0 <= i < n:
-            raise IndexError(f"population '{self._population.name}' has no claim row {index}")
+            raise IndexError(_("population '{name}' has no claim row {index}").format(
+                                 name=self._population.name, index=index))
         return self._population.rows(i, i + 1)[0]
 
     def __iter__(self) -> Iterator[Claim]:

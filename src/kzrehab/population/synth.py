@@ -34,6 +34,7 @@ import numpy as np
 
 from ..claims import Claim
 from ..dates import PartialDate
+from ..i18n import _
 from ._archetypes import ARCHETYPES
 from ._calibration import CALIBRATION, DESTINATIONS, TOTAL_WEIGHT, Calibration
 from ._draw import REFERENCE_DATE, Batch
@@ -51,7 +52,7 @@ def allocate(size: int) -> dict[str, int]:
     largest remainder so that the counts add up to ``size``.
     """
     if size < 0:
-        raise ValueError(f"size must be at least 0, not {size}")
+        raise ValueError(_("size must be at least 0, not {size}").format(size=size))
     names = [c.archetype for c in CALIBRATION]
     base = 1 if size >= len(names) else 0
     rest = size - base * len(names)
@@ -75,9 +76,10 @@ def synthesize(
     ``numpy.random.Generator(PCG64(seed))``.
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise ValueError(f"size must be a whole number of claims, not {size!r}")
+        raise ValueError(_("size must be a whole number of claims, not {size!r}").format(
+                             size=size))
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+        raise ValueError(_("seed must be a non-negative integer, not {seed!r}").format(seed=seed))
     rng = np.random.Generator(np.random.PCG64(seed))
     dates: dict[int, PartialDate | None] = {}
     claims: list[Claim] = []

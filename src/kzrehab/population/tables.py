@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import RegistryError
+from ..i18n import _
 
 #: rows of a string table read at once
 BLOCK = 1 << 16
@@ -96,7 +97,7 @@ class PackedStrings(Sequence[str]):
             return [self[i] for i in range(*index.indices(self._rows))]
         i = index + self._rows if index < 0 else index
         if not 0 <= i < self._rows:
-            raise IndexError(f"{self.name} has no row {index}")
+            raise IndexError(_("{name} has no row {index}").format(name=self.name, index=index))
         first, offsets, raw = self._load(i // BLOCK)
         a, b = int(offsets[i - first]), int(offsets[i - first + 1])
         base = int(offsets[0])
@@ -104,7 +105,7 @@ class PackedStrings(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         for block in range((self._rows + BLOCK - 1) // BLOCK):
-            _, offsets, raw = self._load(block)
+            __, offsets, raw = self._load(block)
             base = int(offsets[0])
             bounds = (offsets - base).tolist()
             for a, b in itertools.pairwise(bounds):
@@ -116,7 +117,7 @@ class PackedStrings(Sequence[str]):
         offsets = self._read(f"{self.name}.offsets", row, row + 2)
         a, b = int(offsets[0]), int(offsets[1])
         if not 0 <= a <= b <= self._bytes:
-            raise self._bad("the offsets of the strings are not in order",
+            raise self._bad(_("the offsets of the strings are not in order"),
                             f"{self.name}.offsets")  # fmt: skip
         return bytes(self._read(self.name, a, b).tobytes())
 
@@ -124,7 +125,8 @@ class PackedStrings(Sequence[str]):
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise self._bad(f"a string is not UTF-8 ({exc.reason})", self.name) from None
+            raise self._bad(_("a string is not UTF-8 "
+                              "({reason})").format(reason=exc.reason), self.name) from None
 
     def _check_ends(self) -> None:
         if self._ends_checked:
@@ -132,7 +134,8 @@ class PackedStrings(Sequence[str]):
         first = self._read(f"{self.name}.offsets", 0, 1)
         last = self._read(f"{self.name}.offsets", self._rows, self._rows + 1)
         if self._rows < 0 or int(first[0]) != 0 or int(last[0]) != self._bytes:
-            raise self._bad("the offsets of the strings are not in order", f"{self.name}.offsets")
+            raise self._bad(_("the offsets of the strings are not in "
+                              "order"), f"{self.name}.offsets")
         self._ends_checked = True
 
     def _load(self, block: int) -> tuple[int, npt.NDArray[np.int64], bytes]:
@@ -144,7 +147,8 @@ class PackedStrings(Sequence[str]):
         offsets = self._read(f"{self.name}.offsets", first, stop + 1)
         if (offsets[0] < 0 or offsets[-1] > self._bytes
                 or bool((np.diff(offsets) < 0).any())):  # fmt: skip
-            raise self._bad("the offsets of the strings are not in order", f"{self.name}.offsets")
+            raise self._bad(_("the offsets of the strings are not in "
+                              "order"), f"{self.name}.offsets")
         raw = bytes(self._read(self.name, int(offsets[0]), int(offsets[-1])).tobytes())
         self._block = (first, offsets, raw)
         return self._block

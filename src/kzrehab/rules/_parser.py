@@ -29,6 +29,7 @@ from __future__ import annotations
 from .._suggest import did_you_mean
 from ..dates import parse_date
 from ..errors import LimitError, Location, RuleSyntaxError
+from ..i18n import _
 from ..limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, MAX_EXPRESSION_NODES
 from ._tokenizer import Token, position, syntax_error, tokenize
 from .ast import Lit, Name, Node, Op, SetLit, depth, size
@@ -72,8 +73,9 @@ class _Parser:
 
     def expect(self, text: str, context: str) -> Token:
         if not self.at(text):
-            found = f"'{self.tok.text}'" if self.tok.kind != "END" else "the end"
-            raise self.error(f"expected '{text}' {context}, found {found}")
+            found = f"'{self.tok.text}'" if self.tok.kind != "END" else _("the end")
+            raise self.error(_("expected '{text}' {context}, found {found}").format(
+                                 text=text, context=context, found=found))
         return self.take()
 
     def span(self, start: int) -> tuple[int, int]:
@@ -84,7 +86,7 @@ class _Parser:
         if self.nesting > self.max_nesting:
             line, column = position(self.source, self.tok.start)
             raise LimitError(
-                MAX_EXPRESSION_DEPTH.message("the expression's nesting"),
+                MAX_EXPRESSION_DEPTH.message(_("the expression's nesting")),
                 Location(line=line, column=column),
             )
 
@@ -93,14 +95,14 @@ class _Parser:
     def parse(self) -> Node:
         """``expression = or_expr ;`` (the whole input)"""
         if self.tok.kind == "END":
-            raise self.error("the expression is empty")
+            raise self.error(_("the expression is empty"))
         node = self.or_expr()
         if self.tok.kind != "END":
             if self.at(*_COMPARE, "in"):
-                raise self.error("comparisons do not chain: write 'a < b and b < c'")
+                raise self.error(_("comparisons do not chain: write 'a < b and b < c'"))
             if self.at(".."):
-                raise self.error("a range A..B may only follow 'in' or 'not in'")
-            raise self.error(f"unexpected '{self.tok.text}'")
+                raise self.error(_("a range A..B may only follow 'in' or 'not in'"))
+            raise self.error(_("unexpected '{text}'").format(text=self.tok.text))
         return node
 
     def or_expr(self) -> Node:
@@ -148,7 +150,7 @@ class _Parser:
         else:
             return left
         if self.at(*_COMPARE, "in"):
-            raise self.error("comparisons do not chain: write 'a < b and b < c'")
+            raise self.error(_("comparisons do not chain: write 'a < b and b < c'"))
         return node
 
     def member_of(self) -> Node:
@@ -199,11 +201,11 @@ class _Parser:
                 self.enter()
                 cond = self.or_expr()
                 self.nesting -= 1
-                self.expect("]", "to close the event filter")
+                self.expect("]", _("to close the event filter"))
                 node = Op("filter", (node, cond), span=self.span(start))
             else:
                 if self.tok.kind != "NAME":
-                    raise self.error("expected an event fact after '.'")
+                    raise self.error(_("expected an event fact after '.'"))
                 name = self.take()
                 fact = Name(name.text, span=(name.start, name.end))
                 node = Op("project", (node, fact), span=self.span(start))
@@ -236,12 +238,12 @@ class _Parser:
                 return Op("events", (), span=span)
             if tok.text == "claim":
                 self.take()
-                self.expect(".", "after 'claim' (write claim.NAME)")
+                self.expect(".", _("after 'claim' (write claim.NAME)"))
                 if self.tok.kind != "NAME":
-                    raise self.error("expected a claim fact after 'claim.'")
+                    raise self.error(_("expected a claim fact after 'claim.'"))
                 name = self.take()
                 return Name(name.text, qualified=True, span=(tok.start, name.end))
-            raise self.error(f"unexpected '{tok.text}'")
+            raise self.error(_("unexpected '{text}'").format(text=tok.text))
         if tok.kind == "NAME":
             self.take()
             if self.at("("):
@@ -252,20 +254,21 @@ class _Parser:
             self.enter()
             node = self.or_expr()
             self.nesting -= 1
-            self.expect(")", "to close '('")
+            self.expect(")", _("to close '('"))
             return node
         if self.at("{"):
             return self.set_literal()
         if tok.kind == "END":
-            raise self.error("the expression ends too soon")
-        raise self.error(f"unexpected '{tok.text}'")
+            raise self.error(_("the expression ends too soon"))
+        raise self.error(_("unexpected '{text}'").format(text=tok.text))
 
     def call(self, name: Token) -> Node:
         """``FUNCTION , "(" , [ arguments ] , ")"`` with ``arguments = expression , { "," ,
         expression } ;``"""
         if name.text not in FUNCTIONS:
             hint = did_you_mean(name.text, FUNCTIONS)
-            raise self.error(f"'{name.text}' is not a function{hint}", name)
+            raise self.error(_("'{text}' is not a function{hint}").format(
+                                 text=name.text, hint=hint), name)
         self.take()  # (
         self.enter()
         args: list[Node] = []
@@ -275,7 +278,7 @@ class _Parser:
                 self.take()
                 args.append(self.or_expr())
         self.nesting -= 1
-        self.expect(")", f"to close {name.text}(")
+        self.expect(")", _("to close {text}(").format(text=name.text))
         return Op(name.text, tuple(args), span=self.span(name.start))
 
     def set_literal(self) -> Node:
@@ -297,13 +300,13 @@ class _Parser:
                 num = self.take()
                 items.append(Lit(sign * self.number(num), span=(tok.start, num.end)))
             elif self.at("}") and not items:
-                raise self.error("a set needs at least one value")
+                raise self.error(_("a set needs at least one value"))
             else:
-                raise self.error("a set holds 'strings' or numbers")
+                raise self.error(_("a set holds 'strings' or numbers"))
             if self.at("}"):
                 self.take()
                 break
-            self.expect(",", "between the values of a set")
+            self.expect(",", _("between the values of a set"))
         kinds = {type(i.value) is str for i in items}
         if len(kinds) > 1:
             raise syntax_error(self.source, start, "a set mixes strings and numbers")
@@ -313,11 +316,11 @@ class _Parser:
         if any(c in tok.text for c in ".eE"):
             value = float(tok.text)
             if value != value or value in (float("inf"), float("-inf")):
-                raise self.error(f"number {tok.text} is out of range", tok)
+                raise self.error(_("number {text} is out of range").format(text=tok.text), tok)
             return value
         if float(tok.text) == float("inf"):  # beyond float64 (and Python's int digit limit)
             shown = tok.text if len(tok.text) <= 20 else f"{tok.text[:20]}…"
-            raise self.error(f"number {shown} is out of range", tok)
+            raise self.error(_("number {shown} is out of range").format(shown=shown), tok)
         return int(tok.text)
 
 
@@ -330,14 +333,16 @@ def parse(source: str) -> Node:
     """
     if len(source) > MAX_EXPRESSION_LENGTH.value:
         raise LimitError(
-            MAX_EXPRESSION_LENGTH.message(f"an expression of {len(source)} characters")
+            MAX_EXPRESSION_LENGTH.message(_("an expression of {n} characters").format(
+                                              n=len(source)))
         )
     try:
         node = _Parser(source).parse()
     except RecursionError:  # Python's stack ran out before the nesting limit was reached
-        raise LimitError(MAX_EXPRESSION_DEPTH.message("the expression's nesting")) from None
+        raise LimitError(MAX_EXPRESSION_DEPTH.message(_("the expression's nesting"))) from None
     if (n := size(node)) > MAX_EXPRESSION_NODES.value:
-        raise LimitError(MAX_EXPRESSION_NODES.message(f"an expression of {n} nodes"))
+        raise LimitError(MAX_EXPRESSION_NODES.message(_("an expression of {n} nodes").format(n=n)))
     if (d := depth(node)) > MAX_EXPRESSION_DEPTH.value:
-        raise LimitError(MAX_EXPRESSION_DEPTH.message(f"an expression {d} levels deep"))
+        raise LimitError(MAX_EXPRESSION_DEPTH.message(_("an expression {d} levels deep").format(
+                                                          d=d)))
     return node

@@ -26,6 +26,7 @@ import attrs
 from .. import vocabulary
 from .._suggest import did_you_mean
 from ..errors import LimitError, Location, RuleError, RuleTypeError
+from ..i18n import _
 from ..limits import MAX_EXPRESSION_DEPTH
 from ..vocabulary import Fact, FactKind
 from ._tokenizer import position
@@ -120,17 +121,19 @@ class Checker:
 
     # -- public -----------------------------------------------------------------------------
 
-    def check(self, expr: Source, want: str | None = None, what: str = "this") -> Resolved:
+    def check(self, expr: Source, want: str | None = None, what: str | None = None) -> Resolved:
         """Check an expression at claim scope; ``want`` is the kind it must have."""
         try:
             node, t = self._check(expr.node, event=False, depth=0)
         except _Problem as p:
             raise self._error(p, expr) from None
+        what = _("this") if what is None else what
         self._within_depth(node, expr, what)
         if want is not None and t.kind != want:
-            need = {"bool": "a condition (true or false)", "num": "a number"}.get(want, want)
+            need = {"bool": _("a condition (true or false)"), "num": _("a number")}.get(want, want)
             raise located_error(
-                RuleTypeError, f"{what} must be {need}, not a {t}", expr.source,
+                RuleTypeError, _("{what} must be {need}, not a {t}").format(
+                                   what=what, need=need, t=t), expr.source,
                 expr.node.span, expr.origin,
             )  # fmt: skip
         return Resolved(node, t)
@@ -142,11 +145,13 @@ class Checker:
         expr = self.definitions[name]
         if name in self._visiting:
             cycle = " → ".join([*self._visiting[self._visiting.index(name) :], name])
-            raise RuleTypeError(f"definitions form a cycle: {cycle}", expr.origin)
+            raise RuleTypeError(_("definitions form a cycle: "
+                                  "{cycle}").format(cycle=cycle), expr.origin)
         if len(self._visiting) >= MAX_EXPRESSION_DEPTH.value:
             chain = " → ".join(self._visiting[:3])
             raise LimitError(
-                MAX_EXPRESSION_DEPTH.message(f"a chain of definitions ({chain} → …)"),
+                MAX_EXPRESSION_DEPTH.message(_("a chain of definitions ({chain} → …)").format(
+                                                 chain=chain)),
                 expr.origin,
             )
         self._visiting.append(name)
@@ -161,10 +166,12 @@ class Checker:
             self._visiting.pop()
         if t.kind in {"proj", "range"}:
             raise located_error(
-                RuleTypeError, f"a definition cannot be a {t}", expr.source, expr.node.span,
+                RuleTypeError, _("a definition cannot be a "
+                                 "{t}").format(t=t), expr.source, expr.node.span,
                 expr.origin,
             )  # fmt: skip
-        self.depths[name] = self._within_depth(node, expr, f"the definition '{name}'")
+        what = _("the definition '{name}'").format(name=name)
+        self.depths[name] = self._within_depth(node, expr, what)
         result = Resolved(node, t)
         self.resolved[name] = result
         return result
@@ -178,7 +185,9 @@ class Checker:
             raise located_error(
                 LimitError,
                 MAX_EXPRESSION_DEPTH.message(
-                    f"{what}, {depth} levels deep with the definitions it names written out,"
+                    _("{what}, {depth} levels deep with the definitions it names written "
+                      "out,").format(
+                        what=what, depth=depth)
                 ),
                 expr.source, expr.node.span, expr.origin,
             )  # fmt: skip
@@ -205,7 +214,7 @@ class Checker:
 
     def _check(self, node: Node, event: bool, depth: int) -> tuple[Node, Type]:
         if depth > MAX_EXPRESSION_DEPTH.value:
-            raise _DepthProblem(MAX_EXPRESSION_DEPTH.message("the expression's depth"), node)
+            raise _DepthProblem(MAX_EXPRESSION_DEPTH.message(_("the expression's depth")), node)
         if isinstance(node, Lit):
             return node, _literal_type(node)
         if isinstance(node, SetLit):
@@ -242,7 +251,8 @@ class Checker:
             if d.scope == "event":
                 return attrs.evolve(name, ref="def"), d.type
         hint = did_you_mean(name.name, [*vocabulary.EVENT_FACTS, *self._event_defs()])
-        raise _Problem(f"'{name.name}' is not an event fact{hint}", name)
+        raise _Problem(_("'{name}' is not an event "
+                         "fact{hint}").format(name=name.name, hint=hint), name)
 
     def _event_defs(self) -> list[str]:
         return [n for n, r in self.resolved.items() if r.scope == "event"]
@@ -251,8 +261,8 @@ class Checker:
         n = name.name
         if n in vocabulary.IDENTIFYING:
             raise _Problem(
-                f"'{n}' identifies a claim and cannot appear in a rule: a rule decides by "
-                "facts about a claim, never by which claim it is", name,
+                _("'{n}' identifies a claim and cannot appear in a rule: a rule decides by "
+                  "facts about a claim, never by which claim it is").format(n=n), name,
             )  # fmt: skip
         claim = vocabulary.claim_fact(n)
         ev = vocabulary.event_fact(n)
@@ -262,10 +272,12 @@ class Checker:
             if n in self.definitions:
                 d = self.definition(n)
                 if d.scope == "event":
-                    raise _Problem(f"'{n}' reads event facts; it is not a claim-scope name", name)
+                    raise _Problem(_("'{n}' reads event facts; it is not a claim-scope "
+                                     "name").format(
+                                       n=n), name)
                 return attrs.evolve(name, ref="def"), d.type
             hint = did_you_mean(n, [*vocabulary.CLAIM_FACTS, *self.definitions])
-            raise _Problem(f"'{n}' is not a claim fact{hint}", name)
+            raise _Problem(_("'{n}' is not a claim fact{hint}").format(n=n, hint=hint), name)
         if event and ev is not None:
             return attrs.evolve(name, ref="event"), fact_type(ev, True)
         if not event and claim is not None:
@@ -273,28 +285,34 @@ class Checker:
         if n in self.definitions:
             d = self.definition(n)
             if d.scope == "event" and not event:
-                raise _NeedsEventScope(f"'{n}' reads event facts: use it inside events[...]", name)
+                raise _NeedsEventScope(_("'{n}' reads event facts: use it inside "
+                                         "events[...]").format(
+                                           n=n), name)
             if d.scope == "claim" and event:
                 raise _Problem(
-                    f"'{n}' is a claim-scope definition; inside events[...] write claim.{n}", name
+                    _("'{n}' is a claim-scope definition; inside events[...] write "
+                      "claim.{n}").format(
+                        n=n), name
                 )
             return attrs.evolve(name, ref="def"), d.type
         if n in self.parameters:
             return attrs.evolve(name, ref="param"), NUM
         if ev is not None:
             raise _NeedsEventScope(
-                f"'{n}' is an event fact: use it inside an event filter, "
-                f"e.g. exists(events[{n} ...])",
+                _("'{n}' is an event fact: use it inside an event filter, "
+                  "e.g. exists(events[{n} ...])").format(n=n),
                 name,
             )
         if claim is not None:
-            raise _Problem(f"'{n}' is a claim fact; inside events[...] write claim.{n}", name)
+            raise _Problem(_("'{n}' is a claim fact; inside events[...] write claim.{n}").format(
+                               n=n), name)
         visible = [
             *(vocabulary.EVENT_FACTS if event else vocabulary.CLAIM_FACTS),
             *self.definitions,
             *self.parameters,
         ]
-        raise _Problem(f"unknown name '{n}'{did_you_mean(n, visible)}", name)
+        raise _Problem(_("unknown name "
+                         "'{n}'{hint}").format(n=n, hint=did_you_mean(n, visible)), name)
 
 
 class _DepthProblem(_Problem):

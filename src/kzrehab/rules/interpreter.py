@@ -33,6 +33,7 @@ import attrs
 
 from ..claims import Claim, Event
 from ..dates import PartialDate, months_range, year_of_ordinal
+from ..i18n import _
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, FactKind
 from .ast import Lit, Name, Node, Op, SetLit
 from .operators import REGISTRY, EventSet, Operator
@@ -93,15 +94,14 @@ def display(value: Value, date: bool = False) -> str:
             return "unknown"
         return str(value)
     if value is None:
-        return "unknown"
+        return _("unknown")
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, frozenset):  # as the rule language writes a set, in sorted order
         return "{" + ", ".join(display(v) for v in sorted(value)) + "}"
     if isinstance(value, tuple):
-        return f"{sum(1 for _, m in value if m is K.TRUE)} in, " + (
-            f"{sum(1 for _, m in value if m is not K.TRUE)} maybe"
-        )
+        sure = sum(1 for __, m in value if m is K.TRUE)
+        return _("{sure} in, {maybe} maybe").format(sure=sure, maybe=len(value) - sure)
     return str(value)
 
 
@@ -119,8 +119,10 @@ class EventMark:
         in the parentheses (``event 2 (E-7: deportation, 1931-05)``)."""
         e = self.event
         parts = [p for p in (e.measure, e.episode, str(e.start) if e.start else None) if p]
-        facts = ", ".join(parts) or "no facts"
-        return f"event {self.index + 1} ({f'{e.id}: ' if e.id else ''}{facts})"
+        facts = ", ".join(parts) or _("no facts")
+        if e.id:
+            return _("event {n} ({id}: {facts})").format(n=self.index + 1, id=e.id, facts=facts)
+        return _("event {n} ({facts})").format(n=self.index + 1, facts=facts)
 
 
 @attrs.frozen
@@ -241,7 +243,7 @@ class Evaluator:
                 return left, None
             return op.interpret(left, self._eval(node.args[1], event, None)[0]), None
         results = [self._eval(a, event, tracer) for a in node.args]
-        value = op.interpret(*(v for v, _ in results))
+        value = op.interpret(*(v for v, __ in results))
         return value, None if tracer is None else tracer.operation(node, value, results)
 
     def _name(
@@ -261,7 +263,7 @@ class Evaluator:
             if key not in self._event_cache:
                 self._event_cache[key] = event_fact_value(self._claim.events[event], n)
             value = self._event_cache[key]
-            label = f"event {event + 1}: {n}"
+            label = _("event {n}: {fact}").format(n=event + 1, fact=n)
         elif node.ref == "param":
             value = Interval.point(self.parameters[n])
             label = n
@@ -288,8 +290,8 @@ class Evaluator:
         events."""
         base_node, arg = node.args
         base, base_trace = self._eval(base_node, event, tracer)
-        per_event = [self._eval(arg, index, tracer) for index, _ in base]
-        value = op.interpret(base, [v for v, _ in per_event])
+        per_event = [self._eval(arg, index, tracer) for index, __ in base]
+        value = op.interpret(base, [v for v, __ in per_event])
         if tracer is None:
             return value, None
         assert base_trace is not None
@@ -336,7 +338,7 @@ class Tracer:
         """``E[C]`` (how each event of ``E`` fared) or ``E.F`` (the fact of each)."""
         if node.op == "filter":
             return self._filter(node, value, base, base_trace, per_event)
-        shown = ", ".join(display(v, _is_date(node.args[1])) for _, v in value) or "no events"
+        shown = ", ".join(display(v, _is_date(node.args[1])) for __, v in value) or _("no events")
         return Trace(unparse(node), shown, (base_trace,))
 
     def _filter(
@@ -352,12 +354,13 @@ class Tracer:
         cond_traces: list[Trace] = []
         # the conditions of the events kept decide the set; when none is kept, every
         # event's condition does (why the set is empty: each event failed it)
-        for (index, _), (_, t) in zip(base, per_event, strict=True):
+        for (index, __), (__, t) in zip(base, per_event, strict=True):
             both = kept.get(index, K.FALSE)
             membership = {K.TRUE: "in", K.UNKNOWN: "maybe", K.FALSE: "out"}[both]
             marks.append(EventMark(index, self.claim.events[index], membership))
             if t is not None and (both is not K.FALSE or not kept):
-                cond_traces.append(attrs.evolve(t, text=f"event {index + 1}: {t.text}"))
+                text = _("event {n}: {fact}").format(n=index + 1, fact=t.text)
+                cond_traces.append(attrs.evolve(t, text=text))
         return Trace(unparse(node), display(es), (base_trace, *cond_traces),
                      events=tuple(marks), filter=True)  # fmt: skip
 

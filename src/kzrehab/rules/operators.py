@@ -49,8 +49,9 @@ import attrs
 
 from .. import vocabulary
 from .._suggest import not_one_of
+from ..i18n import _, ngettext
 from .ast import Lit, Node, Op, SetLit
-from .types import BOOL, EVENTS, NUM, Type
+from .types import BOOL, EVENTS, NUM, Type, kind_word
 from .values import (
     UNBOUNDED,
     Interval,
@@ -176,7 +177,9 @@ class Operator:
 
 def _expect(t: Type, kinds: set[str], arg: int, what: str) -> None:
     if t.kind not in kinds:
-        raise TypeProblem(f"{what} needs {' or '.join(sorted(kinds))}, not {t}", arg)
+        items = _(" or ").join(kind_word(k) for k in sorted(kinds))
+        raise TypeProblem(_("{what} needs {items}, not {t}").format(what=what, items=items, t=t),
+                          arg)
 
 
 def _event(types: Sequence[Type]) -> bool:
@@ -186,7 +189,8 @@ def _event(types: Sequence[Type]) -> bool:
 def _logic(node: Op, types: Sequence[Type]) -> Type:
     for i, t in enumerate(types):
         if t.kind != "bool":
-            raise TypeProblem(f"'{node.op}' needs conditions, but this is a {t}", i)
+            raise TypeProblem(_("'{op}' needs conditions, but this is a {t}").format(
+                                  op=node.op, t=t), i)
     return BOOL.at_event(_event(types))
 
 
@@ -202,7 +206,8 @@ def _check_literal(value_node: Node, t: Type, arg: int) -> None:
                 raise TypeProblem(not_one_of(item.value, t.of, allowed), arg, at=item)
         elif t.kind == "country" and not vocabulary.is_country_code(item.value):
             raise TypeProblem(
-                f"'{item.value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')", arg,
+                _("'{value}' is not a country code (ISO 3166-1 alpha-2, like 'KZ')").format(
+                    value=item.value), arg,
                 at=item,
             )
 
@@ -220,21 +225,22 @@ def _comparison(node: Op, types: Sequence[Type]) -> Type:
     ordering = node.op in {"<", "<=", ">", ">="}
     if a.kind in {"num", "date"} or b.kind in {"num", "date"}:
         if a.kind != b.kind:
-            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+            raise TypeProblem(_("cannot compare a {a} with a {b}").format(a=a, b=b), 1)
     elif ordering:
-        raise TypeProblem(f"'{node.op}' compares numbers or dates, not a {a}", 0)
+        raise TypeProblem(_("'{op}' compares numbers or dates, not a "
+                            "{a}").format(op=node.op, a=a), 0)
     elif a.kind == "bool" or b.kind == "bool":
         if a.kind != b.kind:
-            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+            raise TypeProblem(_("cannot compare a {a} with a {b}").format(a=a, b=b), 1)
     elif a.textual and b.textual:
         if a.kind == "strlit" and b.kind == "strlit":
-            raise TypeProblem("comparing two literals is constant", 1)
+            raise TypeProblem(_("comparing two literals is constant"), 1)
         if not _textual_pair(a, b):
-            raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+            raise TypeProblem(_("cannot compare a {a} with a {b}").format(a=a, b=b), 1)
         _check_literal(node.args[1], a, 1)
         _check_literal(node.args[0], b, 0)
     else:
-        raise TypeProblem(f"cannot compare a {a} with a {b}", 1)
+        raise TypeProblem(_("cannot compare a {a} with a {b}").format(a=a, b=b), 1)
     return BOOL.at_event(_event(types))
 
 
@@ -242,33 +248,34 @@ def _membership(node: Op, types: Sequence[Type]) -> Type:
     a, b = types
     if b.kind == "range":
         if a.kind != b.of:
-            raise TypeProblem(f"a {a} cannot be in a range of {b.of}s", 0)
+            raise TypeProblem(_("a {a} cannot be in a range of {of}s").format(a=a, of=b.of), 0)
     elif b.kind == "set":
         if b.of == "num":
             if a.kind != "num":
-                raise TypeProblem(f"a {a} cannot be in a set of numbers", 0)
+                raise TypeProblem(_("a {a} cannot be in a set of numbers").format(a=a), 0)
         elif not a.textual or a.kind == "strlit":
-            raise TypeProblem(f"a {a} cannot be in a set of strings", 0)
+            raise TypeProblem(_("a {a} cannot be in a set of strings").format(a=a), 0)
         else:
             _check_literal(node.args[1], a, 1)
     else:
-        raise TypeProblem(f"'{node.op}' needs a set {{…}} or a range A..B, not a {b}", 1)
+        raise TypeProblem(_("'{op}' needs a set {{…}} or a range A..B, not a {b}").format(
+                              op=node.op, b=b), 1)
     return BOOL.at_event(_event(types))
 
 
 def _arith(node: Op, types: Sequence[Type]) -> Type:
     for i, t in enumerate(types):
         if t.kind != "num":
-            raise TypeProblem(f"'{node.op}' needs numbers, not a {t}", i)
+            raise TypeProblem(_("'{op}' needs numbers, not a {t}").format(op=node.op, t=t), i)
     return NUM.at_event(_event(types))
 
 
 def _range(node: Op, types: Sequence[Type]) -> Type:
     a, b = types
     if a.kind not in {"num", "date"}:
-        raise TypeProblem(f"a range needs numbers or dates, not a {a}", 0)
+        raise TypeProblem(_("a range needs numbers or dates, not a {a}").format(a=a), 0)
     if b.kind != a.kind:
-        raise TypeProblem(f"a range from a {a} cannot end with a {b}", 1)
+        raise TypeProblem(_("a range from a {a} cannot end with a {b}").format(a=a, b=b), 1)
     return Type("range", a.kind, _event(types))
 
 
@@ -279,9 +286,9 @@ def _events(node: Op, types: Sequence[Type]) -> Type:
 def _filter(node: Op, types: Sequence[Type]) -> Type:
     base, cond = types
     if base.kind != "events":
-        raise TypeProblem(f"only event sets can be filtered, not a {base}", 0)
+        raise TypeProblem(_("only event sets can be filtered, not a {base}").format(base=base), 0)
     if cond.kind != "bool":
-        raise TypeProblem(f"a filter needs a condition, not a {cond}", 1)
+        raise TypeProblem(_("a filter needs a condition, not a {cond}").format(cond=cond), 1)
     return EVENTS.at_event(base.event)
 
 
@@ -289,10 +296,13 @@ def _project(node: Op, types: Sequence[Type]) -> Type:
     base, fact = types
     if base.kind != "events":
         raise TypeProblem(
-            f"'.{getattr(node.args[1], 'name', '')}' reads an event set, not a {base}", 0
+            _("'.{getattr}' reads an event set, not a {base}").format(
+                getattr=getattr(node.args[1], 'name', ''), base=base), 0
         )
     if fact.kind not in {"num", "date"}:
-        raise TypeProblem(f"only numbers and dates can be summed or compared, not a {fact}", 1)
+        raise TypeProblem(_("only numbers and dates can be summed or compared, not a "
+                            "{fact}").format(
+                              fact=fact), 1)
     return Type("proj", fact.kind, base.event)
 
 
@@ -300,15 +310,17 @@ def _minmax(node: Op, types: Sequence[Type]) -> Type:
     if len(types) == 1:
         if types[0].kind != "proj":
             raise TypeProblem(
-                f"{node.op}() needs two or more numbers, or one E.FACT of an event set", 0
+                _("{op}() needs two or more numbers, or one E.FACT of an event set").format(
+                    op=node.op), 0
             )
         return Type(types[0].of, "", types[0].event)
     if not types:
-        raise TypeProblem(f"{node.op}() needs arguments")
+        raise TypeProblem(_("{op}() needs arguments").format(op=node.op))
     kind = types[0].kind
     for i, t in enumerate(types):
         if t.kind not in {"num", "date"} or t.kind != kind:
-            raise TypeProblem(f"{node.op}() needs numbers (or dates) of one type, not a {t}", i)
+            raise TypeProblem(_("{op}() needs numbers (or dates) of one type, not a {t}").format(
+                                  op=node.op, t=t), i)
     return Type(kind, "", _event(types))
 
 
@@ -316,8 +328,9 @@ def _arity(n: int) -> Callable[[TypeRule], TypeRule]:
     def wrap(rule: TypeRule) -> TypeRule:
         def checked(node: Op, types: Sequence[Type]) -> Type:
             if len(types) != n:
-                plural = "argument" if n == 1 else "arguments"
-                raise TypeProblem(f"{node.op}() takes {n} {plural}, not {len(types)}")
+                raise TypeProblem(ngettext("{op}() takes {n} argument, not {given}",
+                                           "{op}() takes {n} arguments, not {given}", n).format(
+                                      op=node.op, n=n, given=len(types)))
             return rule(node, types)
 
         return checked
@@ -343,14 +356,16 @@ _count = _unary({"events"}, NUM)
 @_arity(1)
 def _sum(node: Op, types: Sequence[Type]) -> Type:
     if types[0].kind != "proj" or types[0].of != "num":
-        raise TypeProblem(f"sum() needs E.FACT with a number FACT, not a {types[0]}", 0)
+        raise TypeProblem(_("sum() needs E.FACT with a number FACT, not a {types}").format(
+                              types=types[0]), 0)
     return NUM.at_event(types[0].event)
 
 
 @_arity(1)
 def _known(node: Op, types: Sequence[Type]) -> Type:
     if not types[0].scalar or types[0].kind == "strlit":
-        raise TypeProblem(f"known() needs a fact or a value, not a {types[0]}", 0)
+        raise TypeProblem(_("known() needs a fact or a value, not a {types}").format(
+                              types=types[0]), 0)
     return BOOL.at_event(types[0].event)
 
 
@@ -366,9 +381,10 @@ def _cents(node: Op, types: Sequence[Type]) -> Type:
 @_arity(2)
 def _startswith(node: Op, types: Sequence[Type]) -> Type:
     if types[0].kind != "str":
-        raise TypeProblem(f"startswith() needs a string fact first, not a {types[0]}", 0)
+        raise TypeProblem(_("startswith() needs a string fact first, not a {types}").format(
+                              types=types[0]), 0)
     if types[1].kind != "strlit":
-        raise TypeProblem("startswith() needs a 'prefix' string second", 1)
+        raise TypeProblem(_("startswith() needs a 'prefix' string second"), 1)
     return BOOL.at_event(types[0].event)
 
 
@@ -398,12 +414,12 @@ def _in(x: Any, s: Any) -> K:
 
 
 def _count_impl(es: EventSet) -> Interval:
-    n_in = sum(1 for _, m in es if m is K.TRUE)
+    n_in = sum(1 for __, m in es if m is K.TRUE)
     return Interval(float(n_in), float(len(es)))
 
 
 def _exists_impl(es: EventSet) -> K:
-    if any(m is K.TRUE for _, m in es):
+    if any(m is K.TRUE for __, m in es):
         return K.TRUE
     return K.UNKNOWN if es else K.FALSE
 
@@ -422,7 +438,7 @@ def _agg(p: Projection, upper: bool) -> Interval:
     inside = [v for m, v in p if m is K.TRUE]
     if not inside:
         return UNBOUNDED
-    every = [v for _, v in p]
+    every = [v for __, v in p]
     if upper:  # max: lo over the in events, hi widened by the maybe ones
         return Interval(max(v.lo for v in inside), max(v.hi for v in every))
     return Interval(min(v.lo for v in every), min(v.hi for v in inside))
@@ -469,7 +485,7 @@ def _filter_impl(base: EventSet, conditions: Sequence[K]) -> EventSet:
 
 def _project_impl(base: EventSet, values: Sequence[Any]) -> Projection:
     """A fact of each event of ``base``, with the event's membership."""
-    return tuple((member, v) for (_, member), v in zip(base, values, strict=True))
+    return tuple((member, v) for (__, member), v in zip(base, values, strict=True))
 
 
 def _cmp(op: str) -> Callable[[Any, Any], K]:

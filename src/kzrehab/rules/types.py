@@ -7,9 +7,11 @@ is only meaningful inside ``events[...]``.
 
 from __future__ import annotations
 
-__all__ = ["Type", "BOOL", "NUM", "DATE", "STR", "COUNTRY", "STRLIT", "EVENTS"]
+__all__ = ["Type", "BOOL", "NUM", "DATE", "STR", "COUNTRY", "STRLIT", "EVENTS", "kind_word"]
 
 import attrs
+
+from ..i18n import N_, _
 
 #: kinds: bool num date str country enum strlit set range events proj
 KINDS = frozenset(
@@ -30,7 +32,7 @@ class Type:
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown type kind {self.kind!r}")
+            raise ValueError(_("unknown type kind {kind!r}").format(kind=self.kind))
 
     def at_event(self, event: bool) -> Type:
         """The same type with its event scope set."""
@@ -48,17 +50,31 @@ class Type:
 
     def __str__(self) -> str:
         if self.kind == "enum":
-            return f"'{self.of}' value"
-        if self.kind in {"set", "range"}:
-            return f"{self.kind} of {self.of}"
+            return _("'{fact}' value").format(fact=self.of)
+        if self.kind == "set":
+            return _("set of {of}").format(of=kind_word(self.of))
+        if self.kind == "range":
+            return _("range of {of}").format(of=kind_word(self.of))
         if self.kind == "proj":
-            return f"event {self.of}s"
+            return _("event {of}s").format(of=kind_word(self.of))
         if self.kind == "events":
-            return "event set"
+            return _("event set")
         if self.kind == "strlit":
-            return "string"
-        return {"num": "number"}.get(self.kind, self.kind)
+            return _("string")
+        if self.kind == "num":
+            return _("number")
+        return kind_word(self.kind)
 
+
+#: the kinds as their names are shown (as they are in English), marked for the catalogs
+_WORDS = {"num": N_("num"), "date": N_("date"), "strlit": N_("strlit"), "bool": N_("bool"),
+          "str": N_("str"), "country": N_("country")}
+
+
+def kind_word(kind: str) -> str:
+    """A kind of value (``num``) as messages name it, in the language of output."""
+    word = _WORDS.get(kind, kind)
+    return _(word)
 
 BOOL = Type("bool")
 NUM = Type("num")

@@ -46,6 +46,8 @@ from typing import Final
 
 import attrs
 
+from ..i18n import _
+
 INF = math.inf
 
 
@@ -140,7 +142,7 @@ def compare(op: str, a: Interval, b: Interval) -> K:
         return K.FALSE if a.hi < b.lo or b.hi < a.lo else K.UNKNOWN
     if op == "!=":
         return knot(compare("==", a, b))
-    raise ValueError(f"unknown comparison {op!r}")
+    raise ValueError(_("unknown comparison {op!r}").format(op=op))
 
 
 def contains(r: Interval, x: Interval) -> K:

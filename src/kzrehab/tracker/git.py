@@ -43,6 +43,7 @@ import attrs
 
 from .._suggest import nearest_path
 from ..errors import DraftError, GitError, KzrehabError, Location
+from ..i18n import N_, _
 from ..laws.loader import load_law_file, load_law_text
 from ..laws.provisions import Law
 from ..limits import MAX_FILE_BYTES, fingerprint
@@ -102,16 +103,17 @@ def split_ref(ref: str | PathLike[str]) -> tuple[str, str] | None:
     text = os.fspath(ref)
     if ":" not in text or os.path.exists(text):
         return None
-    rev, _, path = text.partition(":")
+    rev, _colon, path = text.partition(":")
     if not rev:
         raise GitError(
-            f"'{text}' names no revision before ':' (write REV:PATH, e.g. HEAD:{path})"
+            _("'{ref}' names no revision before ':' (write REV:PATH, e.g. HEAD:{path})")
+            .format(ref=text, path=path)
         )
     return rev, path
 
 
 #: what to do when the git program is missing
-GIT_MISSING = (
+GIT_MISSING = N_(
     "kzrehab needs the git program for REV:PATH, diff, log and status, and it is not on "
     "the PATH; install it (Debian/Ubuntu: apt install git; Fedora: dnf install git; "
     "macOS: xcode-select --install; Windows: https://git-scm.com/download/win) and try again"
@@ -123,7 +125,7 @@ def require_git() -> None:
     on the ``PATH`` (or ``$GIT_PYTHON_GIT_EXECUTABLE``, GitPython's override, names no
     program); checked before GitPython is imported, which fails without it."""
     if shutil.which(os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git") is None:
-        raise GitError(GIT_MISSING)
+        raise GitError(_(GIT_MISSING))
 
 
 class GitStore:
@@ -145,10 +147,12 @@ class GitStore:
             self.repo: git.Repo = git.Repo(folder, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise GitError(
-                f"{where} is not in a git repository (revisions can only be read from one)"
+                _("{path} is not in a git repository (revisions can only be read from one)")
+                .format(path=where)
             ) from None
         if self.repo.working_tree_dir is None:
-            raise GitError(f"{self.repo.git_dir} is a bare repository: it has no working tree")
+            raise GitError(_("{path} is a bare repository: it has no working tree").format(
+                path=self.repo.git_dir))
         #: the top of the working tree, symbolic links resolved
         self.root = Path(self.repo.working_tree_dir).resolve()
         self._commits: dict[str, git.Commit] = {}
@@ -174,7 +178,7 @@ class GitStore:
         if found is not None:
             return found
         if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
-            raise GitError(f"'{rev}' is not a revision")
+            raise GitError(_("'{rev}' is not a revision").format(rev=rev))
         try:
             found = self.repo.commit(rev)
         except (git.exc.ODBError, git.exc.GitCommandError, ValueError, KeyError, IndexError,
@@ -182,8 +186,8 @@ class GitStore:
             # NotImplementedError: GitPython parses revisions itself and does not know
             # every form git does (HEAD@{yesterday})
             raise GitError(
-                f"unknown revision '{rev}' in the repository at {self.root} "
-                "(give a commit hash, a tag, a branch or e.g. HEAD~1)"
+                _("unknown revision '{rev}' in the repository at {root} (give a commit hash, "
+                  "a tag, a branch or e.g. HEAD~1)").format(rev=rev, root=self.root)
             ) from None
         self._commits[rev] = found
         return found
@@ -207,9 +211,11 @@ class GitStore:
         try:
             rel = _resolve_lexically(full).relative_to(self.root)
         except ValueError:
-            raise GitError(f"{text} is outside the repository at {self.root}") from None
+            raise GitError(_("{path} is outside the repository at {root}").format(
+                path=text, root=self.root)) from None
         if rel.parts[:1] == (".git",):
-            raise GitError(f"{text} is inside the repository's .git directory")
+            raise GitError(_("{path} is inside the repository's .git directory").format(
+                path=text))
         return rel.as_posix() if rel.parts else ""
 
     def files(self, rev: str, relpath: str, *, missing_ok: bool = False) -> list[tuple[str, Any]]:
@@ -227,13 +233,15 @@ class GitStore:
                 return []
             near = nearest_path(relpath, lambda folder: _names(tree, folder))
             raise GitError(
-                f"{relpath} does not exist at revision {rev} ({commit.hexsha[:7]})"
-                f"{f'; did you mean {near!r}?' if near else ''}"
+                _("{path} does not exist at revision {rev} ({commit})").format(
+                    path=relpath, rev=rev, commit=commit.hexsha[:7])
+                + (_("; did you mean {name}?").format(name=repr(near)) if near else "")
             ) from None
         if obj.type == "blob":
             return [(str(obj.path), obj)]
         if obj.type != "tree":
-            raise GitError(f"{relpath} at revision {rev} is a submodule, not a draft")
+            raise GitError(_("{path} at revision {rev} is a submodule, not a draft").format(
+                path=relpath, rev=rev))
         found: list[tuple[str, Any]] = sorted(
             ((str(o.path), o) for o in obj.traverse()
              if o.type == "blob" and o.path.endswith(".toml")
@@ -242,8 +250,8 @@ class GitStore:
         )  # fmt: skip
         if not found and not missing_ok:
             raise GitError(
-                f"no draft (*.toml) under the directory {relpath or '.'} at revision {rev} "
-                f"({commit.hexsha[:7]})"
+                _("no draft (*.toml) under the directory {path} at revision {rev} ({commit})")
+                .format(path=relpath or ".", rev=rev, commit=commit.hexsha[:7])
             )
         return found
 
@@ -255,9 +263,11 @@ class GitStore:
         walked: list[str] = []
         for part in PurePosixPath(relpath).parts if relpath else ():
             if obj.type != "tree":
-                what = "a submodule" if obj.type == "submodule" else "a file"
-                raise GitError(f"{relpath} at revision {rev} is not a path to a draft: "
-                               f"{'/'.join(walked)} is {what}, not a directory")  # fmt: skip
+                said = (_("{path} at revision {rev} is not a path to a draft: {part} is a "
+                          "submodule, not a directory") if obj.type == "submodule"
+                        else _("{path} at revision {rev} is not a path to a draft: {part} is "
+                               "a file, not a directory"))  # fmt: skip
+                raise GitError(said.format(path=relpath, rev=rev, part="/".join(walked)))
             obj = obj / part
             walked.append(part)
         return obj
@@ -336,7 +346,8 @@ class GitStore:
         try:
             commits = list(self.repo.iter_commits(rev, paths=paths, **kwargs))
         except git.GitCommandError as exc:
-            raise GitError(f"git log failed: {exc.stderr.strip() or exc}") from None
+            raise GitError(_("git log failed: {reason}").format(
+                reason=exc.stderr.strip() or exc)) from None
         return [_info(c) for c in commits]
 
     def last_change(self, relpath: str) -> CommitInfo | None:
@@ -442,7 +453,8 @@ def load_refs(refs: Iterable[str | PathLike[str]]) -> list[Law]:
     for law in laws:
         if law.id in by_id:
             raise DraftError(
-                f"law id '{law.id}' is used by both {by_id[law.id].ref} and {law.ref}",
+                _("law id '{id}' is used by both {first} and {second}").format(
+                    id=law.id, first=by_id[law.id].ref, second=law.ref),
                 Location(file=law.ref, key="law.id"),
             )
         by_id[law.id] = law

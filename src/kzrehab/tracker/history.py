@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import KzrehabError, UsageError
+from ..i18n import _
 from ..reports.data.common import PopulationInfo
 from ..reports.history import (
     CommitRecord,
@@ -99,7 +100,7 @@ def log(
 
     paths, base_refs = _paths(laws), _paths(base or [])
     if not paths:
-        raise UsageError("a log needs the path of at least one law")
+        raise UsageError(_("a log needs the path of at least one law"))
     pop, date = _population(population), as_of or dt.date.today()
     base_laws = load_refs(base_refs) if base_refs else []
     base_keys = sorted(law_key(law) for law in base_laws)
