@@ -59,7 +59,7 @@ def pseudo_english() -> Iterator[None]:
             i18n._CATALOGS["en"] = saved
 
 
-_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z']+(?![\w])")
+_WORD = re.compile(r"(?<![\w-])[A-Za-z](?:[A-Za-z']*[A-Za-z])?(?![\w])")
 
 
 def english_words(text: str, data: Iterable[str] = ()) -> set[str]:
@@ -67,5 +67,5 @@ def english_words(text: str, data: Iterable[str] = ()) -> set[str]:
     words of the identifiers, names and texts the output quotes from its input)."""
     allowed: set[str] = set()
     for item in data:
-        allowed.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z']+", item))
-    return {w for w in _WORD.findall(text) if w.lower() not in allowed}
+        allowed.update(w.lower() for w in re.findall(r"[A-Za-z](?:[A-Za-z']*[A-Za-z])?", item))
+    return {w for w in _WORD.findall(text) if len(w) > 1 and w.lower() not in allowed}

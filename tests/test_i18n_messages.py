@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from kzrehab import i18n, vocabulary
+from kzrehab._suggest import _PLURALS
 from kzrehab.cli import main
 from kzrehab.errors import KzrehabError, Location, RegistryError
 from kzrehab.laws.provisions import PERIODS, PROVISION_TYPES
@@ -69,10 +70,14 @@ _SUGGESTION = re.compile(r"; did you mean '[^']*'\?|'[^']*' is not an? [\w ]+(?=
 def _leaks(text: str, data: Iterable[str | bytes]) -> set[str]:
     """The English words of ``text`` that are neither data nor the vocabulary's names."""
     allowed: set[str] = set()
-    for item in [*data, *VOCABULARY, str(ROOT)]:
+    quoted = re.findall(r"'([^'\n]*)'", text)  # what a message quotes is data (a hint's name)
+    for item in [*data, *VOCABULARY, str(ROOT), *quoted]:
         if isinstance(item, bytes):
             item = item.decode("utf-8", "replace")
         allowed.update(w.lower() for w in re.findall(r"[A-Za-z]+", item))
+    # a vocabulary's name in the English plural of a hint ("claimants are: ...") is a name
+    allowed |= {w + "s" for w in allowed}
+    allowed |= {w for plural in _PLURALS.values() for w in plural.split()}
     found = english_words(_SUGGESTION.sub("", text))
     return {w for w in found if not set(re.findall(r"[a-z]+", w.lower())) <= allowed}
 

@@ -160,7 +160,7 @@ def test_a_component_replaced_by_a_smaller_one_is_a_loss() -> None:
     text = Report("comparison", "t", comparison_data(c)).render("text")
     head = text[: text.index("Changes by level")]
     assert "1 lose something" in head and "Who loses" in head
-    assert "bill:payment (1 claims)" in head  # the provision responsible
+    assert "bill:payment (1 claim)" in head  # the provision responsible (one claim: singular)
     assert "surely receive less money" in head
 
 

@@ -145,7 +145,10 @@ _SYNTHETIC = "(attribution)"
 
 
 def _bare(law: Law) -> Law:
-    """``law`` without its amendments (they are applied already)."""
+    """``law`` without its amendments (they are applied already); the law itself when it
+    has none."""
+    if not any(isinstance(p, Amendment) for a in law.articles for p in a.provisions):
+        return law
     return attrs.evolve(law, articles=tuple(
         attrs.evolve(a, provisions=tuple(p for p in a.provisions if not isinstance(p, Amendment)))
         for a in law.articles))  # fmt: skip
@@ -232,14 +235,19 @@ def variant(head: Sequence[Law], base: Sequence[Law], law_id: str, key: str) -> 
     a provision id, ``parameters.NAME`` or ``definitions.NAME`` — of the law ``law_id`` in
     its form in ``base``: the head with one change taken back. None when neither side has
     the law."""
-    laws = [_bare(law) for law in head]
+    return _variant([_bare(law) for law in head], [_bare(law) for law in base], law_id, key)
+
+
+def _variant(laws: list[Law], base: Sequence[Law], law_id: str, key: str) -> list[Law] | None:
+    """:func:`variant` of laws without their amendments (``laws`` is not changed)."""
+    laws = list(laws)
     old = next((law for law in base if law.id == law_id), None)
     if not any(law.id == law_id for law in laws):
         if old is None:
             return None
         laws.append(attrs.evolve(old, articles=()))  # the law, emptied, to take the item into
     now = next(law for law in laws if law.id == law_id)
-    bare_old = _bare(old) if old is not None else None
+    bare_old = old
     for batch in _taking_back(now, bare_old, key):
         laws = _apply(laws, batch)
     back = _find(bare_old, key) if bare_old is not None else None
@@ -330,7 +338,8 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     units = sorted(_units(laws), key=lambda u: u.row)
     # evaluated whole, the variants are made first, for prefetch to evaluate them together;
     # incrementally, each is made when measured, and let go after (its plan is large)
-    variants = ({u.row: _variant_of(head, base, u) for u in units if u.matters}
+    bare = _bare_laws(head, base)
+    variants = ({u.row: _variant_of(head, base, u, bare) for u in units if u.matters}
                 if not incremental else {})  # fmt: skip
     if prefetch is not None and variants:
         prefetch(list({framework_key(fw): fw for fw in variants.values()
@@ -347,14 +356,15 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
         m: _Measured | None = None
-        fw = variants.pop(row_id) if variants else _variant_of(head, base, unit)
+        fw = variants.pop(row_id) if variants else _variant_of(head, base, unit, bare)
         done += 1
         try:
             if isinstance(fw, KzrehabError):
                 raise fw
             key = head_key
-            if fw is not None:
-                key = framework_key(fw)
+            if fw is not None:  # measured incrementally, a variant needs no key: one that
+                # is the head's rules moves no claim whichever way it is measured
+                key = framework_key(fw) if not incremental else f"(variant) {row_id}"
             if key not in results:
                 if fw is None or key == head_key:
                     d = CoverageDiff(head_cov, head_cov)
@@ -384,14 +394,24 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
     return rows
 
 
-def _variant_of(head: Framework, base: Framework, unit: _Unit) -> Framework | KzrehabError | None:
+def _variant_of(head: Framework, base: Framework, unit: _Unit,
+                bare: tuple[list[Law], list[Law]] | None = None
+                ) -> Framework | KzrehabError | None:  # fmt: skip
     """The framework of :func:`variant` for ``unit`` (None: neither side has the law), or
-    the error that makes it impossible."""
+    the error that makes it impossible. ``bare``: the head's and the base's laws without
+    their amendments, made once for all the variants."""
+    if bare is None:
+        bare = _bare_laws(head, base)
     try:
-        laws_back = variant(head.laws, base.laws, unit.law, unit.key)
-        return None if laws_back is None else Framework(laws_back)
+        laws_back = _variant(bare[0], bare[1], unit.law, unit.key)
+        # checked as a patch of the head: what the variant shares with it is not checked again
+        return None if laws_back is None else Framework(laws_back, like=head)
     except KzrehabError as err:
         return err
+
+
+def _bare_laws(head: Framework, base: Framework) -> tuple[list[Law], list[Law]]:
+    return [_bare(law) for law in head.laws], [_bare(law) for law in base.laws]
 
 
 class _Measured(NamedTuple):

@@ -149,10 +149,14 @@ def evaluate_claim(
     )
 
 
-def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Program:
+def program_of(
+    fw: Framework, params: Mapping[str, Mapping[str, float]], like: Framework | None = None
+) -> Program:
     """The plan of a framework compiled for the vectorised engine, its parameters' values
     given (compiled once per framework, values and :data:`~kzrehab.rules.compiler.SHARING`;
-    each output is a step named by its key)."""
+    each output is a step named by its key). ``like``: a framework whose program for the
+    same values, if compiled already, this one starts from
+    (:meth:`~kzrehab.rules.compiler.Program.fork`: only what differs is compiled)."""
     from .rules import compiler
 
     plan = plan_of(fw)
@@ -160,6 +164,8 @@ def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Prog
     programs = _PROGRAMS.setdefault(plan, {})
     program = programs.get(key)
     if program is None:
+        theirs = _PROGRAMS.get(plan_of(like), {}) if like is not None else {}
+        parent = next((p for k, p in theirs.items() if k[0] == key[0]), None)
         contexts: dict[str | None, compiler.Context] = {}
         for law in fw.laws:
             defs = fw.checked(law.id).definitions
@@ -169,12 +175,17 @@ def program_of(fw: Framework, params: Mapping[str, Mapping[str, float]]) -> Prog
                 frozenset(k for k, r in defs.items() if r.scope == "event"),
             )
         contexts[None] = compiler.Context({}, {})
-        program = compiler.Program(contexts)
+        program = parent.fork(contexts) if parent is not None else compiler.Program(contexts)
         for o in plan:
             program.add(o.node, o.law, output=o.key)
         programs.clear()  # one program per plan: the last parameters' (dates rarely vary)
         programs[key] = program
     return program
+
+
+#: the last :meth:`Known.of`, by its first coverage: the coverages (weakly), the values
+_KNOWN: weakref.WeakKeyDictionary[Coverage, tuple[tuple[Any, ...], Known]] = (
+    weakref.WeakKeyDictionary())
 
 
 class Known(NamedTuple):
@@ -191,6 +202,20 @@ class Known(NamedTuple):
 
     @classmethod
     def of(cls, coverages: Sequence[Coverage]) -> Known:
+        """The outputs of ``coverages`` by signature (kept for the last coverages asked:
+        attribution asks for the same two for every variant)."""
+        if not coverages:
+            return cls({}, {})
+        last = _KNOWN.get(coverages[0])
+        if last is not None and len(last[0]) == len(coverages) \
+                and all(r() is c for r, c in zip(last[0], coverages, strict=True)):
+            return last[1]
+        known = cls._of(coverages)
+        _KNOWN[coverages[0]] = (tuple(weakref.ref(c) for c in coverages), known)
+        return known
+
+    @classmethod
+    def _of(cls, coverages: Sequence[Coverage]) -> Known:
         steps: dict[int, Any] = {}
         amounts: dict[tuple[int, int], tuple[Any, Any]] = {}
         for cov in coverages:
@@ -205,6 +230,8 @@ class Known(NamedTuple):
             for c, lo in cov.amount_lo.items():
                 pair = (sigs[f"amount:{c}"], sigs[f"receives:{c}"])
                 amounts.setdefault(pair, (lo, cov.amount_hi[c]))
+        for cov in coverages:
+            steps.update(_groups(cov, steps))
         return cls(steps, amounts)
 
     def rows(self, a: int, b: int) -> Known:
@@ -216,6 +243,31 @@ class Known(NamedTuple):
             return self
         return Known({k: v[a:b] for k, v in self.steps.items()},
                      {k: (lo[a:b], hi[a:b]) for k, (lo, hi) in self.amounts.items()})  # fmt: skip
+
+
+def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
+    """The values, by signature, of the groups of the ``or`` of many outputs in the
+    coverage's plan (:func:`kzrehab.plan.is_group`) not in ``steps``: what a variant that
+    takes one output out of such an ``or`` would otherwise evaluate whole again."""
+    import numpy as np
+
+    from .plan import is_group
+    from .population.columns import columns_of
+    from .rules.compiler import broadcast
+
+    program = program_of(cov.framework, cov.framework.parameters_at(cov.as_of))
+    wanted = list(dict.fromkeys(step for node, step in program.compiled() if is_group(node)
+                                and program.signature(step) not in steps))  # fmt: skip
+    if not wanted:
+        return {}
+    parts: dict[int, list[Any]] = {s: [] for s in wanted}
+    known = Known(steps, {})
+    for first, cols in columns_of(cov.population).chunks(1_000_000):
+        rows = known.rows(first, first + cols.n_claims)
+        got = program.run(cols, wanted, rows.steps)
+        for s in wanted:
+            parts[s].append(np.ascontiguousarray(broadcast(got[s], cols.n_claims), np.int8))
+    return {program.signature(s): np.concatenate(v) for s, v in parts.items()}
 
 
 def column_values(
@@ -384,6 +436,8 @@ def evaluate(
         if cov.population is not population or cov.as_of != as_of:
             raise ValueError(_("only coverages of the same population at the same date are reused"))
     known = Known.of(reuse) if reuse else None
+    if reuse:  # compiled from the first's program: only what differs is compiled
+        program_of(fw, fw.parameters_at(as_of), like=reuse[0].framework)
     pooled = known is None and on_pool(population, jobs)
     parts: list[Part] = []
     for done, part in (_pooled(fw, population, as_of, chunk, jobs, False) if pooled

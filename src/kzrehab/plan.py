@@ -36,10 +36,12 @@ not stay exact.
 
 from __future__ import annotations
 
-__all__ = ["Output", "Plan", "plan_of", "out", "negative_amount", "too_large_amount",
+__all__ = ["Output", "Plan", "plan_of", "out", "is_group", "negative_amount", "too_large_amount",
            "amount_problem", "MAX_AMOUNT"]
 
+import functools
 import weakref
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
@@ -84,24 +86,119 @@ def out(key: str) -> Name:
 _OUT: dict[str, Name] = {}
 
 
+# -- framework-wide trees, made once --------------------------------------------------------
+#
+# Attribution evaluates many variants of one framework, each with one change taken back;
+# the compiler recognises a tree it compiled by its identity (and the outputs it reads),
+# and the evaluation takes a value it knows by signature. So the framework-wide trees are
+# made once for what they are made of (an operator over the very same arguments gives the
+# very same node), and an ``or`` of many outputs is cut into groups by its outputs' names,
+# not by their positions: taking one ground out of the status changes only the groups on
+# its path (about eight ``or`` each), not the whole tree, and the other groups' values
+# are known (:func:`is_group`, :class:`kzrehab.evaluation.Known`).
+
+#: the trees made, by operator and the identities of their arguments (a node keeps its
+#: arguments alive, so their identities stay theirs while it is here)
+_MADE: weakref.WeakValueDictionary[tuple[object, ...], Op] = weakref.WeakValueDictionary()
+#: the ``or`` of several outputs, by level and the identities of the outputs
+_ANY: weakref.WeakValueDictionary[tuple[object, ...], Node] = weakref.WeakValueDictionary()
+#: the groups of an ``or`` of many outputs (:func:`is_group`), by identity
+_GROUPS: weakref.WeakValueDictionary[int, Node] = weakref.WeakValueDictionary()
+_FALSE = Lit(False)
+#: the highest level of a group: groups of about 8**7 outputs are never reached
+_TOP = 7
+_LEVELS: dict[str, int] = {}
+
+
+def _op(op: str, args: tuple[Node, ...]) -> Op:
+    key = (op, *(id(a) for a in args))
+    found = _MADE.get(key)
+    if found is None:
+        found = _MADE[key] = Op(op, args)
+    return found
+
+
+def _level(node: Node) -> int:
+    """How many levels of groups an output closes: 1 in 8 closes a group of level 1, 1 in
+    64 also one of level 2, … (a hash of its name: the same for the same output)."""
+    if not isinstance(node, Name):
+        return 0
+    level = _LEVELS.get(node.name)
+    if level is None:
+        h = zlib.crc32(node.name.encode("utf-8"))
+        level = 0
+        while level < _TOP and not h & 0x7:
+            level, h = level + 1, h >> 3
+        level = _LEVELS[node.name] = level
+    return level
+
+
 def _any(nodes: Sequence[Node]) -> Node:
-    """Kleene OR of trees; false for none. Balanced (``or`` is associative), so that its
-    depth grows with the logarithm of the number of trees: two thousand grounds make a
-    status eleven levels deep, not two thousand."""
+    """Kleene OR of trees; false for none. Its depth grows with the logarithm of the number
+    of trees (two thousand grounds make a status about twenty levels deep, not two
+    thousand): the trees are cut into groups of about eight, the groups into groups of
+    about eight groups, …, by the trees' names (``or`` is associative and commutative)."""
     if not nodes:
-        return Lit(False)
+        return _FALSE
+    return _grouped(tuple(nodes), _TOP)
+
+
+def _grouped(nodes: tuple[Node, ...], level: int) -> Node:
+    if len(nodes) == 1:
+        return nodes[0]
+    key = (level, *(id(n) for n in nodes))
+    found = _ANY.get(key)
+    if found is not None:
+        return found
+    # a group ends after a tree that closes groups of its level: the highest level at which
+    # some tree but the last closes one, so that there are several (at level 0, every tree)
+    levels = [_level(n) for n in nodes]
+    level = min(level, max(levels[:-1]))
+    runs: list[tuple[Node, ...]] = []
+    start = 0
+    for i, closes in enumerate(levels):
+        if closes >= level:
+            runs.append(nodes[start : i + 1])
+            start = i + 1
+    if start < len(nodes):
+        runs.append(nodes[start:])
+    tree = _balanced([_grouped(r, level - 1) for r in runs])
+    _GROUPS[id(tree)] = tree
+    _ANY[key] = tree
+    return tree
+
+
+def _balanced(nodes: Sequence[Node]) -> Node:
     if len(nodes) == 1:
         return nodes[0]
     half = len(nodes) // 2
-    return Op("or", (_any(nodes[:half]), _any(nodes[half:])))
+    return _op("or", (_balanced(nodes[:half]), _balanced(nodes[half:])))
+
+
+def is_group(node: Node) -> bool:
+    """Whether ``node`` is a group of an ``or`` of many outputs (a status, a category, the
+    grounds of a component): such an ``or`` is cut into groups of about eight outputs by
+    their names, groups of groups, and so on. Their values are worth keeping
+    (:class:`kzrehab.evaluation.Known`): a variant that takes one output out evaluates only
+    the groups on its path."""
+    return _GROUPS.get(id(node)) is node
 
 
 def _and(a: Node, b: Node) -> Node:
-    return Op("and", (a, b))
+    return _op("and", (a, b))
 
 
 def _not(a: Node) -> Node:
-    return Op("not", (a,))
+    return _op("not", (a,))
+
+
+_CLAIMANT = Name("claimant", ref="claim")
+
+
+@functools.lru_cache(maxsize=1024)
+def _claimant_in(recipients: tuple[str, ...]) -> Op:
+    """``claimant in {recipients}``, one node per set of recipients."""
+    return Op("in", (_CLAIMANT, SetLit(tuple(Lit(r) for r in recipients))))
 
 
 def _weakly(fw: Framework) -> weakref.ReferenceType[Framework]:
@@ -167,14 +264,16 @@ def _build(fw: Framework) -> Plan:
                 tree = _and(tree, _not(_any(barred)))
             outputs.append(Output(f"applies:{full}", "applies", tree, None, full))
     grounds = list(fw.covering)
-    outputs.append(Output("status", "status", _any([out(f"applies:{g}") for g in grounds])))
-    for cat in fw.categories:
-        members = [out(f"applies:{g}") for g in grounds if fw.ground_category[g] == cat]
+    status_of = [out(f"applies:{g}") for g in grounds]
+    outputs.append(Output("status", "status", _any(status_of)))
+    granting: dict[str, list[Node]] = {cat: [] for cat in fw.categories}
+    for g, applies in zip(grounds, status_of, strict=True):
+        granting[fw.ground_category[g]].append(applies)
+    for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category", _any(members), None, cat))
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
-        claimant = Op("in", (Name("claimant", ref="claim"),
-                             SetLit(tuple(Lit(r) for r in comp.recipients))))  # fmt: skip
+        claimant = _claimant_in(tuple(comp.recipients))
         receives[full] = _and(_any([out(f"applies:{g}") for g in gs]), claimant)
     for full, (comp, law, _) in fw.components.items():
         for replaced in comp.instead_of:
@@ -186,7 +285,7 @@ def _build(fw: Framework) -> Plan:
     for full, (_, law, _) in fw.components.items():
         resolved = fw.checked(law.id).amounts.get(full)
         if resolved is not None:
-            outputs.append(Output(f"amount:{full}", "amount", Op("cents", (resolved.node,)),
+            outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
                                   law.id, full, given=f"receives:{full}"))  # fmt: skip
     return Plan(fw, tuple(outputs))
 

@@ -60,6 +60,7 @@ from typing import Any
 
 import attrs
 
+from .i18n import current
 from .languages import DEFAULT, LANGUAGES, fallback_order
 from .laws.provisions import (
     Amendment,
@@ -569,11 +570,11 @@ def _articles(base: Law | None, head: Law | None, lang: str) -> list[ArticleChan
 _METADATA = ("title", "kind", "status", "version", "effective", "adopted", "published", "sources")
 
 
-def diff_law(base: Law | None, head: Law | None, language: str = DEFAULT) -> LawDiff:
+def diff_law(base: Law | None, head: Law | None, language: str | None = None) -> LawDiff:
     """The structural diff of two versions of one law (either may be None: added/removed),
     its texts compared in every language and its redlines in ``language`` (see the
-    module's *Languages*)."""
-    law = head or base
+    module's *Languages*), by default the language of output (:func:`kzrehab.i18n.current`)."""
+    language, law = language or current(), head or base
     if law is None:
         raise ValueError("diff_law needs at least one version")
     if base is not None and head is not None and base.id != head.id:
@@ -610,10 +611,9 @@ def diff_law(base: Law | None, head: Law | None, language: str = DEFAULT) -> Law
 
 
 def diff_laws(
-    base: Iterable[Law], head: Iterable[Law], language: str = DEFAULT
+    base: Iterable[Law], head: Iterable[Law], language: str | None = None
 ) -> list[LawDiff]:
-    """Diff two sets of laws matched by id: head order, then laws only in the base; the
-    redlines in ``language``."""
+    """Diff laws matched by id (head order, then the base's own), redlines in ``language``."""
     before = {law.id: law for law in base}
     after = {law.id: law for law in head}
     ids = [*after, *(i for i in before if i not in after)]

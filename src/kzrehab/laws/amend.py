@@ -42,7 +42,7 @@ from __future__ import annotations
 
 __all__ = ["Amended", "apply_amendments", "drop_references"]
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -315,16 +315,35 @@ def _replace(m: _Merged, w: _Work) -> None:
     w.changed = True
 
 
-def _covered(work: Mapping[str, _Work]) -> dict[str, set[str]]:
-    """Full id of each exclusion and component → full ids of the existing grounds it covers."""
-    grounds = {w.full(p.id) for w in work.values() for p in w.provisions() if isinstance(p, Ground)}
+def _covered(work: Mapping[str, _Work], gone: Collection[str] | None = None
+             ) -> dict[str, set[str]]:  # fmt: skip
+    """Full id of each exclusion and component → full ids of the existing grounds it covers;
+    with ``gone`` (full ids of grounds), only of those that name one of them, or name none
+    (all of their law's grounds) in a law that has one: what a repeal of them may leave
+    covering none."""
+    found: dict[str, set[str]] = {}
+
+    def grounds(law_id: str) -> set[str]:
+        if law_id not in found:
+            w = work.get(law_id)
+            found[law_id] = set() if w is None else {
+                w.full(p.id) for p in w.provisions() if isinstance(p, Ground)}
+        return found[law_id]
+
+    hit = {g.partition(":")[0] for g in gone} if gone is not None else set()
     out: dict[str, set[str]] = {}
     for w in work.values():
-        local = {w.full(p.id) for p in w.provisions() if isinstance(p, Ground)}
         for p in w.provisions():
-            if isinstance(p, Exclusion | Component):
-                refs = {w.full(r) for r in p.grounds} if p.grounds else local
-                out[w.full(p.id)] = refs & grounds
+            if not isinstance(p, Exclusion | Component):
+                continue
+            refs = {w.full(r) for r in p.grounds} if p.grounds else None
+            if gone is not None and ((refs is None and w.law.id not in hit)
+                                     or (refs is not None and refs.isdisjoint(gone))):
+                continue  # fmt: skip
+            if refs is None:
+                out[w.full(p.id)] = set(grounds(w.law.id))
+            else:
+                out[w.full(p.id)] = {r for r in refs if r in grounds(r.partition(":")[0])}
     return out
 
 
@@ -449,7 +468,10 @@ def apply_amendments(laws: Sequence[Law]) -> Amended:
     for m in merged:
         if m.action == "replace":
             _replace(m, work[m.law])
-    before = _covered(work)
+    # what each exclusion and component covers, to tell which a repeal leaves covering none
+    gone = {work[m.law].full(m.target) for m in merged
+            if m.action == "repeal" and _target_kind(m.target) == "provision"}  # fmt: skip
+    before = _covered(work, gone) if gone else {}
     repealed: dict[str, tuple[str, ...]] = {}
     for m in merged:
         if m.action == "repeal":
@@ -466,7 +488,7 @@ def apply_amendments(laws: Sequence[Law]) -> Amended:
                     )
     if repealed:
         _drop_references(work, repealed, notices)
-        after = _covered(work)
+        after = _covered(work, gone)
         for full, grounds in before.items():
             if grounds and full in after and not after[full]:
                 law_id, __, pid = full.partition(":")

@@ -55,15 +55,23 @@ def _full(law: Law, ref: str) -> str:
 class Framework:
     """A set of laws read together, amendments applied and every expression checked: the
     checked laws and an index of their provisions. A value: once built, nothing in it is
-    assigned again (assigning an attribute raises :class:`AttributeError`)."""
+    assigned again (assigning an attribute raises :class:`AttributeError`).
+
+    ``like``: another framework (attribution's head, of which this one takes one change
+    back) whose checked laws lend what cannot differ — a law that is the very same, or,
+    where the definitions and the parameters' names are the same, each provision that is
+    the very same object — so that only what differs is checked."""
 
     _built = False
 
-    def __init__(self, laws: Sequence[Law]) -> None:
+    def __init__(self, laws: Sequence[Law], *, like: Framework | None = None) -> None:
         amended = apply_amendments(laws)  # also refuses a law given twice
         self.laws: tuple[Law, ...] = amended.laws
         notices = list(amended.notices)
-        self._checked = {law.id: self._check_law(law) for law in self.laws}
+        before: Mapping[str, CheckedLaw] = like._checked if like is not None else {}
+        self._checked: dict[str, CheckedLaw] = {
+            law.id: self._check_law(law, before.get(law.id)) for law in self.laws
+        }
         self._index_provisions(notices)
         #: what the drafter should know that is not an error (e.g. a reference not applied)
         self.notices: tuple[str, ...] = tuple(notices)
@@ -80,16 +88,37 @@ class Framework:
     # -- building ---------------------------------------------------------------------------
 
     @staticmethod
-    def _check_law(law: Law) -> CheckedLaw:
+    def _check_law(law: Law, like: CheckedLaw | None = None) -> CheckedLaw:
+        """``law`` checked. ``like``, the checked law of the same id in another framework
+        (attribution's head, of which a variant takes one change back), lends what cannot
+        differ: all of it when it is the same law, else — when the definitions and the
+        parameters' names are the same — the definitions and every provision that is the
+        very same object (the same expressions, read with the same names)."""
+        if like is not None and like.law is law:
+            return like
+        if like is not None and (like.law.definitions != law.definitions
+                                 or like.law.parameters.keys() != law.parameters.keys()):
+            like = None  # fmt: skip
+        lent = {}
+        if like is not None:
+            lent = {id(p): p for p in like.law.provisions()}
         checker = Checker(
             {name: d.expr for name, d in law.definitions.items()}, law.parameters.keys()
         )
-        definitions = checker.check_definitions()
+        definitions = checker.check_definitions() if like is None else dict(like.definitions)
         grounds: dict[str, Resolved] = {}
         exclusions: dict[str, tuple[Resolved, Resolved | None]] = {}
         amounts: dict[str, Resolved] = {}
         for p in law.provisions():
             full = law.full_id(p.id)
+            if like is not None and lent.get(id(p)) is p and full == like.law.full_id(p.id):
+                if full in like.grounds:
+                    grounds[full] = like.grounds[full]
+                elif full in like.exclusions:
+                    exclusions[full] = like.exclusions[full]
+                elif full in like.amounts:
+                    amounts[full] = like.amounts[full]
+                continue
             if isinstance(p, Ground):
                 what = _("the condition of ground '{full}'").format(full=full)
                 grounds[full] = checker.check(p.when, "bool", what)

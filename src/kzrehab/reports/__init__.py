@@ -40,11 +40,13 @@ from __future__ import annotations
 __all__ = ["Report", "FORMATS", "KINDS"]
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ..languages import DEFAULT
+from .. import i18n
+from ..i18n import _, ngettext
 from .blocks import Block
 from .data import (
     ComparisonData,
@@ -58,6 +60,8 @@ from .data import (
 from .privacy import suppress
 from .text import render_markdown, render_text
 from .views import VIEWS
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from ..attribution import Comparison
@@ -93,8 +97,11 @@ class Report:
     title: str
     #: the typed data (:mod:`kzrehab.reports.data`)
     data: Document = attrs.field(validator=_check_data)
-    #: the language the report is written in (``en``; the HTML's ``lang``)
-    language: str = DEFAULT
+    #: the language the report is written in (``kk``, ``ru``, ``en``; the HTML's ``lang``);
+    #: None: the language output is written in when it is rendered
+    #: (:func:`kzrehab.i18n.current`, which ``--lang`` sets)
+    language: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.in_(i18n.LANGUAGES)))
     #: the data before suppression (None: not suppressed), which the tables mark against
     original: Document | None = attrs.field(default=None, repr=False)
 
@@ -114,19 +121,21 @@ class Report:
         from .data import comparison_data, coverage_data, gaps_data
 
         if isinstance(result, Summaries):
-            return cls("coverage", title or "Coverage of " + " + ".join(result.framework.ids),
-                       coverage_data(result))  # fmt: skip
+            return cls("coverage", title or _("Coverage of {laws}").format(
+                laws=" + ".join(result.framework.ids)), coverage_data(result))
         if isinstance(result, Comparison | CoverageDiff):
             d = result.coverage if isinstance(result, Comparison) else result
             base, head = d.base.framework.ids, d.head.framework.ids
             added = [i for i in head if i not in base]
-            default = (f"Comparison: {' + '.join(base)} + {' + '.join(added)}" if added
-                       and list(base) == [i for i in head if i in base]
-                       else f"Comparison: {' + '.join(base)} → {' + '.join(head)}")
+            default = (_("Comparison: {base} + {added}").format(
+                base=" + ".join(base), added=" + ".join(added)) if added
+                and list(base) == [i for i in head if i in base]
+                else _("Comparison: {base} → {head}").format(
+                    base=" + ".join(base), head=" + ".join(head)))
             return cls("comparison", title or default, comparison_data(result))
         if isinstance(result, Gaps):
-            return cls("gaps", title or "Evidence priorities for " + " + ".join(result.laws),
-                       gaps_data(result))  # fmt: skip
+            return cls("gaps", title or _("Evidence priorities for {laws}").format(
+                laws=" + ".join(result.laws)), gaps_data(result))
         raise TypeError(f"no report of {type(result).__name__} (a Coverage, a Comparison, "
                         "a CoverageDiff or Gaps)")
 
@@ -142,36 +151,57 @@ class Report:
         suppression blanked."""
         from .tables import report_tables
 
-        return report_tables(self.data, self.original)
+        return self._in_language(lambda: report_tables(self.data, self.original))
 
     def json_data(self) -> dict[str, Any]:
         """The JSON document (:func:`kzrehab.reports.data.document_json`): for a comparison
         with its summary in sentences (made from the data as they are, suppressed or not,
         as the other formats are)."""
-        return document_json(self.data)
+        return self._in_language(lambda: document_json(self.data))
+
+    def _in_language(self, make: Callable[[], T]) -> T:
+        """``make()`` in the report's language (the current one when it has none)."""
+        if self.language is None:
+            return make()
+        with i18n.language(self.language):
+            return make()
 
     def blocks(self) -> list[Block]:
-        """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data."""
-        return VIEWS[self.kind](self.title, self.data)
+        """The report's blocks (:mod:`kzrehab.reports.blocks`), built from its data, in its
+        language."""
+        return self._in_language(lambda: VIEWS[self.kind](self.title, self.data))
 
     def __repr__(self) -> str:
+        return self._in_language(self._repr)
+
+    def _repr(self) -> str:
         d = self.data
         p = d.population
-        kind = "synthetic, " if p.synthetic else ""
-        k = "" if d.suppressed_below is None else f", suppressed below {d.suppressed_below}"
-        return (f"<Report {self.kind} {self.title!r}: as of {d.as_of.isoformat()}, population "
-                f"{p.name!r} ({kind}{p.claims:,} claim{'s' * (p.claims != 1)}){k}>")
+        n = i18n.number(p.claims)
+        claims = (ngettext("synthetic, {n} claim", "synthetic, {n} claims", p.claims)
+                  if p.synthetic else ngettext("{n} claim", "{n} claims", p.claims)).format(n=n)
+        text = _("<Report {kind} {title}: as of {date}, population {name} ({claims})>").format(
+            kind=self.kind, title=repr(self.title), date=i18n.date(d.as_of),
+            name=repr(p.name), claims=claims)
+        if d.suppressed_below is not None:
+            text = _("{report}, suppressed below {k}>").format(report=text[:-1],
+                                                              k=d.suppressed_below)
+        return text
 
     def _repr_html_(self) -> str:
         """The HTML rendering as a fragment for a notebook's output: the page's body and its
         style sheet scoped to the report (:func:`kzrehab.reports.html.render_html_fragment`)."""
         from .html import render_html_fragment
 
-        return render_html_fragment(self.title, self.blocks(), footer=_footer(self.data),
-                                    lang=self.language)
+        return self._in_language(lambda: render_html_fragment(
+            self.title, self.blocks(), footer=_footer(self.data)))
 
     def render(self, fmt: str) -> str:
-        """The report as ``text``, ``md``, ``html`` or ``json``."""
+        """The report as ``text``, ``md``, ``html`` or ``json``, in its language (the
+        current one, :func:`kzrehab.i18n.current`, when it has none)."""
+        return self._in_language(lambda: self._render(fmt))
+
+    def _render(self, fmt: str) -> str:
         if fmt == "json":
             return _json(self.json_data())
         if fmt == "text":
@@ -181,8 +211,7 @@ class Report:
         if fmt == "html":
             from .html import render_html
 
-            return render_html(self.title, self.blocks(), footer=_footer(self.data),
-                               lang=self.language)
+            return render_html(self.title, self.blocks(), footer=_footer(self.data))
         if fmt in FORMATS:
             raise ValueError(f"'{fmt}' is a format of tables: Report.tables(), written by "
                              "kzrehab.reports.spreadsheets.write_tables")
@@ -206,5 +235,5 @@ def _footer(data: Document) -> str:
     from .._version import __version__
     from .data import SCHEMA
 
-    return (f"kzrehab {__version__} · JSON schema {SCHEMA} · assessment date "
-            f"{data.as_of.isoformat()}")  # fmt: skip
+    return _("kzrehab {version} · JSON schema {schema} · assessment date {date}").format(
+        version=__version__, schema=SCHEMA, date=i18n.date(data.as_of))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = ["coverage_view"]
 
+from ..i18n import _
 from .blocks import Block, Heading, Para, RangeBar, RangeBars, Table
 from .cells import (
     STATUSES,
@@ -17,6 +18,7 @@ from .cells import (
     share,
     status_bars,
     suppression,
+    word,
 )
 from .data import ComponentTotal, CoverageData
 
@@ -26,55 +28,58 @@ def coverage_view(title: str, data: CoverageData) -> list[Block]:
     f = data.figures
     suppressed = data.suppressed_below is not None
     status, total = f.status, data.population.claims
-    laws = "; ".join(f"{law.id} ({law.kind}, {law.status}"
+    laws = "; ".join(f"{law.id} ({word(law.kind)}, {word(law.status)}"
                      f"{', ' + law.version if law.version else ''})"
                      for law in f.laws)  # fmt: skip
-    out = [*preamble(title, data.as_of, data.population), Para(f"Laws: {laws}"),
+    out = [*preamble(title, data.as_of, data.population),
+           Para(_("Laws: {laws}").format(laws=laws)),
            *suppression(data.suppressed_below),
-           Heading("Status"),
-           RangeBars("Claims covered and left out (surely … possibly)", "claims", ("claims",),
-                     ("covered", "left out"), tuple((b,) for b in status_bars(status))),
-           Table(("status", "claims", "share"),
-                 tuple((s, count(status.get(s)), share(status.get(s), total))
+           Heading(_("Status")),
+           RangeBars(_("Claims covered and left out (surely … possibly)"), _("claims"),
+                     (_("claims"),), (_("covered"), _("left out")),
+                     tuple((b,) for b in status_bars(status))),
+           Table((_("status"), _("claims"), _("share")),
+                 tuple((word(s), count(status.get(s)), share(status.get(s), total))
                        for s in STATUSES)),
            Para(coverage_line(status)),
-           Heading("By category")]  # fmt: skip
+           Heading(_("By category"))]  # fmt: skip
     cats = f.by_category
     if cats:
-        out.append(RangeBars("Claims by category (eligible … eligible + undetermined)",
-                             "claims", ("claims",), tuple(r.category for r in cats),
+        out.append(RangeBars(_("Claims by category (eligible … eligible + undetermined)"),
+                             _("claims"), (_("claims"),), tuple(r.category for r in cats),
                              tuple((RangeBar(r.category, r.eligible,
                                              plus(r.eligible, r.undetermined)),)
                                    for r in cats)))  # fmt: skip
-    out += [Table(("category", "eligible", "undetermined"),
+    out += [Table((_("category"), word("eligible"), word("undetermined")),
                   tuple((r.category, count(r.eligible), count(r.undetermined)) for r in cats)),
-            Heading("By ground"),
-            Table(("ground", "applies", "undetermined"),
+            Heading(_("By ground")),
+            Table((_("ground"), _("applies"), word("undetermined")),
                   tuple((r.ground, count(r.applies), count(r.undetermined))
                         for r in f.by_ground)),
-            Heading("By exclusion"),
-            Table(("exclusion", "holds", "undetermined"),
+            Heading(_("By exclusion")),
+            Table((_("exclusion"), _("holds"), word("undetermined")),
                   tuple((r.exclusion, count(r.holds), count(r.undetermined))
                         for r in f.by_exclusion)),
-            Heading("By component"),
-            Table(("component", "kind", "claims", "undetermined", "paid", "total amount"),
-                  tuple((r.component, r.kind, count(r.claims), count(r.undetermined),
+            Heading(_("By component")),
+            Table((_("component"), _("kind"), _("claims"), word("undetermined"), _("paid"),
+                   _("total amount")),
+                  tuple((r.component, word(r.kind), count(r.claims), count(r.undetermined),
                          amount_label(r.period), _total(r, suppressed))
                         for r in f.by_component)),
-            Para("A total is the range of what the recipients may receive: at least what "
-                 "those who surely receive the component surely get, at most what every "
-                 "possible recipient could get.")]  # fmt: skip
+            Para(_("A total is the range of what the recipients may receive: at least what "
+                   "those who surely receive the component surely get, at most what every "
+                   "possible recipient could get."))]  # fmt: skip
     if f.by_period:
-        out += [Heading("By period"),
-                Table(("paid", "total amount"),
+        out += [Heading(_("By period")),
+                Table((_("paid"), _("total amount")),
                       tuple((amount_label(r.period), amount_range(r.amount, blank=True))
                             for r in f.by_period)),
-                Para("One-time and monthly amounts are never added together.")]  # fmt: skip
+                Para(_("One-time and monthly amounts are never added together."))]  # fmt: skip
     out += notices(f.notices)
     if data.claims is not None:
-        out += [Heading("Claims"),
-                Table(("claim", "status", "categories", "components"),
-                      tuple((r.id, r.status, ", ".join(r.categories) or "—",
+        out += [Heading(_("Claims")),
+                Table((_("claim"), _("status"), _("categories"), _("components")),
+                      tuple((r.id, word(r.status), ", ".join(r.categories) or "—",
                              ", ".join(c.id for c in r.components) or "—")
                             for r in data.claims))]  # fmt: skip
     return out

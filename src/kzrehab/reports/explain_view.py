@@ -7,8 +7,9 @@ __all__ = ["explain_view", "explain_against_view"]
 
 from collections.abc import Sequence
 
+from ..i18n import _
 from .blocks import Block, Bullets, Heading, Item, Para, Table
-from .cells import amount_label, amount_range, notices, preamble
+from .cells import amount_label, amount_range, notices, preamble, word
 from .data import (
     ComponentDifference,
     ExplainAgainstData,
@@ -22,13 +23,17 @@ def _decided(facts: Sequence[FactValue]) -> str:
     return "; ".join(f"{f.fact} = {f.value}" for f in facts)
 
 
+def _decided_by(facts: Sequence[FactValue]) -> str:
+    return _("decided by: {facts}").format(facts=_decided(facts))
+
+
 def explain_view(title: str, data: ExplainData) -> list[Block]:
     """``kzrehab explain CLAIM_ID``: provision by provision, with the deciding facts."""
     out = [*preamble(title, data.as_of, data.population),
-           Para("Laws: " + ", ".join(i for i, _ in data.laws))]  # fmt: skip
+           Para(_("Laws: {laws}").format(laws=", ".join(i for i, _t in data.laws)))]
     if data.categories:
-        out.append(Para("Categories: " + ", ".join(f"{c} ({s})"
-                                                   for c, s in data.categories.items())))
+        out.append(Para(_("Categories: {categories}").format(categories=", ".join(
+            f"{c} ({word(s)})" for c, s in data.categories.items()))))
     exclusions = {e.id: e for e in data.exclusions}
     for law, law_title in data.laws:
         grounds = [g for g in data.grounds if g.law == law]
@@ -38,29 +43,30 @@ def explain_view(title: str, data: ExplainData) -> list[Block]:
         for g in grounds:
             children = []
             if g.decided_by:
-                children.append(Item("decided by: " + _decided(g.decided_by)))
-            children += [Item(f"{m.event}: {m.membership}") for m in g.events]
+                children.append(Item(_decided_by(g.decided_by)))
+            children += [Item(f"{m.event}: {word(m.membership)}") for m in g.events]
             for e in g.barred_by:
                 ex = exclusions[e]
-                children.append(Item(f"barred by exclusion {e}: holds = {ex.holds}",
-                                     children=(Item("decided by: " + _decided(ex.decided_by)),)
-                                     if ex.decided_by else ()))  # fmt: skip
-            items.append(Item(f"ground {g.id} (art. {g.article or '—'}, category "
-                              f"{g.category}): applies = {g.applies}; condition = "
-                              f"{g.when}", children=tuple(children)))  # fmt: skip
+                children.append(Item(_("barred by exclusion {id}: holds = {holds}").format(
+                    id=e, holds=word(ex.holds)),
+                    children=(Item(_decided_by(ex.decided_by)),) if ex.decided_by else ()))
+            items.append(Item(_("ground {id} (art. {article}, category {category}): applies = "
+                                "{applies}; condition = {when}").format(
+                id=g.id, article=g.article or "—", category=g.category,
+                applies=word(g.applies), when=word(g.when)), children=tuple(children)))
         out += [Heading(f"{law} — {law_title}"), Bullets(tuple(items))]
     if data.components:
-        out += [Heading("Reparation"),
-                Table(("component", "kind", "receives", "amount", "paid"),
-                      tuple((c.id, c.kind, c.receives, amount_range(c.amount_range),
+        out += [Heading(_("Reparation")),
+                Table((_("component"), _("kind"), _("receives"), _("amount"), _("paid")),
+                      tuple((c.id, word(c.kind), word(c.receives), amount_range(c.amount_range),
                              amount_label(c.period))
                             for c in data.components))]  # fmt: skip
     deciders = data.deciders
     if deciders is not None:
-        found = [Item("status: " + d.text) for d in deciders.status]
+        found = [Item(_("status: {decider}").format(decider=d.text)) for d in deciders.status]
         found += [Item(f"{c}: {d.text}") for c, ds in deciders.components.items() for d in ds]
-        out += [Heading("What would decide it"),
-                Bullets(tuple(found)) if found else Para("No single fact or pair of facts.")]
+        out += [Heading(_("What would decide it")),
+                Bullets(tuple(found)) if found else Para(_("No single fact or pair of facts."))]
     return out + notices(data.notices)
 
 
@@ -68,25 +74,29 @@ def explain_against_view(title: str, data: ExplainAgainstData) -> list[Block]:
     """``kzrehab explain CLAIM_ID LAW… --against LAW…``."""
     against = data.against
     out = [*preamble(title, data.as_of, data.population),
-           Para(f"Laws: {', '.join(data.laws)} → {data.status}"),
-           Para(f"Against: {', '.join(against.laws)} → {against.status}")]  # fmt: skip
+           Para(_("Laws: {laws} → {status}").format(laws=", ".join(data.laws),
+                                                    status=word(data.status))),
+           Para(_("Against: {laws} → {status}").format(laws=", ".join(against.laws),
+                                                       status=word(against.status)))]
     if not data.differences:
-        return [*out, Para("No provision has a different value.")]
+        return [*out, Para(_("No provision has a different value."))]
     items = []
     for d in data.differences:
         children: list[Item] = []
         if isinstance(d, ProvisionDifference):
-            children = [Item(f"{label}: {_decided(facts)}")
-                        for facts, label in ((d.decided_by, "decided by"),
-                                             (d.against_decided_by, "against, decided by"))
-                        if facts]  # fmt: skip
+            children = [Item(_decided_by(d.decided_by))] if d.decided_by else []
+            if d.against_decided_by:
+                children.append(Item(_("against, decided by: {facts}").format(
+                    facts=_decided(d.against_decided_by))))
         if isinstance(d, ComponentDifference) and (d.amount or d.against_amount):
             unit = amount_label(d.period)
-            children += [Item(f"amount: {amount_range(d.amount)} (against: "
-                              f"{amount_range(d.against_amount)}), {unit}")]
-            children += [Item("because " + c.text,
-                              children=(Item("decided by: " + _decided(c.decided_by)),)
+            children += [Item(_("amount: {amount} (against: {against}), {unit}").format(
+                amount=amount_range(d.amount), against=amount_range(d.against_amount),
+                unit=unit))]
+            children += [Item(_("because {cause}").format(cause=c.text),
+                              children=(Item(_decided_by(c.decided_by)),)
                               if c.decided_by else ()) for c in d.causes]
-        items.append(Item(f"{d.kind} {d.id}: {d.value or 'absent'} "
-                          f"(against: {d.against or 'absent'})", children=tuple(children)))
+        items.append(Item(_("{kind} {id}: {value} (against: {against})").format(
+            kind=word(d.kind), id=d.id, value=word(d.value or "absent"),
+            against=word(d.against or "absent")), children=tuple(children)))
     return [*out, Bullets(tuple(items))]

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 __all__ = ["gaps_view", "gap_groups"]
 
+from .. import i18n
+from ..i18n import _
 from .blocks import Block, Heading, Para, RangeBar, RangeBars, Table
-from .cells import amount_range, count, preamble, suppression
+from .cells import amount_range, count, preamble, suppression, word
 from .data import GapFact, GapRanking, GapsData
 
 
 def gaps_view(title: str, data: GapsData) -> list[Block]:
     """``kzrehab gaps``: per target, the facts ranked by the claims they would settle."""
     out = [*preamble(title, data.as_of, data.population),
-           Para("Laws: " + ", ".join(data.laws)), *suppression(data.suppressed_below)]
+           Para(_("Laws: {laws}").format(laws=", ".join(data.laws))),
+           *suppression(data.suppressed_below)]
     return out + gap_groups(data.ranking)
 
 
 def _money(f: GapFact) -> str:
-    return "; ".join(f"{amount_range(a.amount, blank=True)} {a.period}"
+    return "; ".join(f"{amount_range(a.amount, blank=True)} {word(a.period)}"
                      for a in f.amounts) or "—"  # fmt: skip
 
 
@@ -28,17 +31,23 @@ def gap_groups(ranking: GapRanking) -> list[Block]:
     out: list[Block] = []
     yes, no = ranking.answers
     for g in ranking.groups:
-        out += [Heading(f"{g.target}: {count(g.undetermined)} undetermined"),
-                Para(f"No single fact settles {count(g.unsettled)} of them.")]
+        out += [Heading(_("{target}: {n} undetermined").format(target=word(g.target),
+                                                               n=count(g.undetermined))),
+                Para(_("No single fact settles {n} of them.").format(n=count(g.unsettled)))]
         if not g.facts:
             continue
-        out.append(Table(("fact", "scope", "settles", f"{yes} under some value",
-                          f"{no} under some value", "every value settles", "amount (KZT)"),
-                         tuple((f.fact, f.scope, count(f.claims), count(f.yes), count(f.no),
-                                count(f.always), _money(f)) for f in g.facts)))  # fmt: skip
+        out.append(Table((_("fact"), _("scope"), _("settles"),
+                          _("{answer} under some value").format(answer=word(yes)),
+                          _("{answer} under some value").format(answer=word(no)),
+                          _("every value settles"),
+                          _("amount ({currency})").format(currency=i18n.currency())),
+                         tuple((f.fact, word(f.scope), count(f.claims), count(f.yes),
+                                count(f.no), count(f.always), _money(f))
+                               for f in g.facts)))  # fmt: skip
         bars = [f for f in g.facts[:12] if f.claims is not None]
         if bars:
-            out.append(RangeBars(f"Claims settled ({g.target})", "claims", ("settles",),
+            out.append(RangeBars(_("Claims settled ({target})").format(target=word(g.target)),
+                                 _("claims"), (_("settles"),),
                                  tuple(f.fact for f in bars),
                                  tuple((RangeBar(f.fact, f.always, f.claims),)
                                        for f in bars)))  # fmt: skip

@@ -25,7 +25,8 @@ __all__ = ["render_html", "render_html_fragment", "SCOPE", "CSP", "SUPPRESSED_TI
 import re
 from collections.abc import Sequence
 
-from kzrehab.languages import DEFAULT, check_language
+from kzrehab.i18n import N_, _, current
+from kzrehab.languages import check_language
 from kzrehab.reports.blocks import (
     BLANK,
     Block,
@@ -47,7 +48,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 #: the class of a report embedded in another page (:func:`render_html_fragment`)
 SCOPE = "kzrehab-report"
 #: the tooltip of a suppressed (blank) table cell
-SUPPRESSED_TITLE = "suppressed: fewer claims than the publication threshold"
+SUPPRESSED_TITLE = N_("suppressed: fewer claims than the publication threshold")
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -90,15 +91,16 @@ footer { margin-top: 3rem; padding-top: .6rem; border-top: 1px solid #ccc; color
 
 
 def render_html(
-    title: str, blocks: Sequence[Block], *, footer: str | None = None, lang: str = DEFAULT
+    title: str, blocks: Sequence[Block], *, footer: str | None = None, lang: str | None = None
 ) -> str:
     """One self-contained HTML5 document of ``blocks`` titled ``title``, in the language
-    ``lang`` (the ``lang`` of ``<html>``: ``en``, ``kk`` or ``ru``).
+    ``lang`` (the ``lang`` of ``<html>``: ``en``, ``kk`` or ``ru``; by default the language
+    output is written in, :func:`kzrehab.i18n.current`).
 
     The first level-1 heading is the page's only ``<h1>`` (the title is used when there is
     none; a later level-1 heading becomes an ``<h2>``). ``footer`` is a closing line of
     small print. The result is also well-formed XML once its DOCTYPE line is removed."""
-    check_language(lang)
+    lang = check_language(lang or current())
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
@@ -120,7 +122,7 @@ def render_html(
 
 
 def render_html_fragment(title: str, blocks: Sequence[Block], *,
-                         footer: str | None = None, lang: str = DEFAULT) -> str:
+                         footer: str | None = None, lang: str | None = None) -> str:
     """The same report as one ``<div class="kzrehab-report">`` to embed in another page (a
     notebook's output, :meth:`kzrehab.reports.Report._repr_html_`).
 
@@ -130,7 +132,7 @@ def render_html_fragment(title: str, blocks: Sequence[Block], *,
     ``<style>`` (an untrusted notebook), the tables and lists still read as plain HTML.
     The result is well-formed XML."""
     return "\n".join([
-        f'<div class="{SCOPE}" lang="{check_language(lang)}">',
+        f'<div class="{SCOPE}" lang="{check_language(lang or current())}">',
         f"<style>{scoped_style()}</style>",
         *_body(title, blocks, footer),
         "</div>",
@@ -202,7 +204,8 @@ def _table(table: Table) -> str:
         cells = []
         for i, cell in enumerate(row):
             if cell == BLANK:
-                cells.append(f'<td{cls(i, "suppressed")} title="{SUPPRESSED_TITLE}"></td>')
+                cells.append(f'<td{cls(i, "suppressed")} title="{esc(_(SUPPRESSED_TITLE))}">'
+                             "</td>")
             else:
                 cells.append(f"<td{cls(i)}>{esc(cell)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -218,7 +221,7 @@ def _item(item: Item) -> str:
     parts = [esc(item.text)]
     if item.changed_value:
         was = "" if item.was is None else f"<del><code>{esc(item.was)}</code></del> → "
-        now = "(none)" if item.now is None else f"<code>{esc(item.now)}</code>"
+        now = esc(_("(none)")) if item.now is None else f"<code>{esc(item.now)}</code>"
         parts.append(f' <span class="change">{was}<ins>{now}</ins></span>')
     if item.redline:
         lang = f' lang="{esc(item.redline_lang)}"' if item.redline_lang else ""

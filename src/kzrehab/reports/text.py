@@ -10,10 +10,13 @@ __all__ = ["render_text", "render_markdown", "render_redline", "numeric_columns"
 import re
 from collections.abc import Iterable, Sequence
 
+from ..i18n import _
 from .blocks import Block, Bullets, Edit, Heading, Item, Para, Table
 
-#: a formatted number: 1,234 · +12 · -3 · 12.5% · 1,234.00 … 5,678.00 · ∞
-_NUMBER = re.compile(r"^[+\-\u2212]?[\d,]+(\.\d+)?%?( … ([\d,]+(\.\d+)?|∞))?$|^∞$|^—$")
+#: a formatted number: 1,234 · +12 · -3 · 12.5% · 1,234.00 … 5,678.00 · ∞; in Kazakh and
+#: Russian 1 234 (a no-break space) · 1 234,50 · 12,5 % (:mod:`kzrehab.i18n`)
+_NUMBER = re.compile(r"^[+\-\u2212]?[\d,\xa0\u202f]+([.,]\d+)?(\xa0?%)?"
+                     r"( … ([\d,\xa0\u202f]+([.,]\d+)?|∞))?$|^∞$|^—$")
 
 
 def is_number(cell: str) -> bool:
@@ -124,7 +127,7 @@ def _item(item: Item, markdown: bool, depth: int) -> list[str]:
     if item.changed_value:
         if markdown:
             was = f"~~{_md_code(item.was)}~~ → " if item.was is not None else ""
-            now = _md_code(item.now) if item.now is not None else "(none)"
+            now = _md_code(item.now) if item.now is not None else _("(none)")
             out = [f"{pad}- {_md_escape(item.text)}: {was}{now}"]
         else:
             out = [f"{pad}  {plain(item.text)}:"]

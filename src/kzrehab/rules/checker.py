@@ -118,17 +118,27 @@ class Checker:
         #: each checked definition's depth with the definitions it names written out: what
         #: evaluation recurses through, bounded by MAX_EXPRESSION_DEPTH like one expression
         self.depths: dict[str, int] = {}
+        #: id of a tree checked at claim scope → (the tree, kept alive so that its id stays
+        #: its, and what it resolved to): provisions that share a condition (one parsed tree)
+        #: are checked once, and share one resolved tree, which the compiler compiles once
+        self._checked: dict[int, tuple[Node, Resolved]] = {}
 
     # -- public -----------------------------------------------------------------------------
 
     def check(self, expr: Source, want: str | None = None, what: str | None = None) -> Resolved:
-        """Check an expression at claim scope; ``want`` is the kind it must have."""
-        try:
-            node, t = self._check(expr.node, event=False, depth=0)
-        except _Problem as p:
-            raise self._error(p, expr) from None
+        """Check an expression at claim scope; ``want`` is the kind it must have. The same
+        tree (one parsed text) checked again gives the same resolved tree, not a copy."""
+        found = self._checked.get(id(expr.node))
+        if found is not None and found[0] is expr.node:
+            node, t = found[1].node, found[1].type
+        else:
+            try:
+                node, t = self._check(expr.node, event=False, depth=0)
+            except _Problem as p:
+                raise self._error(p, expr) from None
+            self._within_depth(node, expr, _("this") if what is None else what)
+            self._checked[id(expr.node)] = (expr.node, Resolved(node, t))
         what = _("this") if what is None else what
-        self._within_depth(node, expr, what)
         if want is not None and t.kind != want:
             need = {"bool": _("a condition (true or false)"), "num": _("a number")}.get(want, want)
             raise located_error(
@@ -136,7 +146,7 @@ class Checker:
                                    what=what, need=need, t=t), expr.source,
                 expr.node.span, expr.origin,
             )  # fmt: skip
-        return Resolved(node, t)
+        return self._checked[id(expr.node)][1]
 
     def definition(self, name: str) -> Resolved:
         """Check a definition (once), detecting cycles."""

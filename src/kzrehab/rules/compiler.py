@@ -97,8 +97,36 @@ class Program:
         #: the step of each output added by name (what ``Name(ref="out")`` reads)
         self.outputs: dict[str, int] = {}
         self._by_sig: dict[int, int] = {}
-        #: (id of the node, law, scope) → (the node, kept alive so its id stays its, step)
-        self._compiled: dict[tuple[int, str | None, str], tuple[Node, int]] = {}
+        #: law → (id of the node, scope) → (the node, kept alive so its id stays its, step)
+        self._compiled: dict[str | None, dict[tuple[int, str], tuple[Node, int]]] = {}
+        #: a forked program's: the framework-wide trees its parent compiled, the parent's
+        #: outputs, and the outputs whose step is not the parent's (see :meth:`fork`)
+        self._inherited: dict[tuple[int, str], tuple[Node, int]] = {}
+        self._parent_outputs: Mapping[str, int] = {}
+        self._changed: set[str] = set()
+        #: id of a framework-wide tree → (the tree, the outputs it reads): shared by forks
+        self._reads: dict[int, tuple[Node, frozenset[str]]] = {}
+
+    def fork(self, contexts: Mapping[str | None, Context]) -> Program:
+        """A program for ``contexts`` (another framework's: attribution's variant of this
+        one) that starts from this one's steps: each tree of a law whose context is the
+        same (the very same definitions' trees, the same parameters' values) that this
+        program compiled is not compiled again, and each step keeps its number, so only
+        what differs is compiled. A framework-wide tree (which reads outputs) this program
+        compiled is not compiled again when none of the outputs it reads has, in the new
+        program, another step than here. No output is named yet."""
+        new = Program(contexts, sharing=self.sharing)
+        new.steps = list(self.steps)
+        new._by_sig = dict(self._by_sig)
+        new._inherited = self._compiled.get(None, {})
+        new._parent_outputs = self.outputs
+        new._reads = self._reads
+        for law, memo in self._compiled.items():
+            mine, theirs = self.contexts.get(law), contexts.get(law)
+            if law is not None and mine is not None and theirs is not None \
+                    and _same_context(mine, theirs):
+                new._compiled[law] = dict(memo)
+        return new
 
     def add(self, node: Node, law: str | None = None, *, output: str | None = None) -> int:
         """Compile a claim-scope tree of ``law`` (whose definitions and parameters it
@@ -106,7 +134,13 @@ class Program:
         step = self._compile(node, law, "claim")
         if output is not None:
             self.outputs[output] = step
+            if self._parent_outputs.get(output) != step:
+                self._changed.add(output)
         return step
+
+    def compiled(self) -> list[tuple[Node, int]]:
+        """The framework-wide trees compiled (their law None), each with its step."""
+        return list(self._compiled.get(None, {}).values())
 
     def signature(self, step: int) -> int:
         """What a step computes, as a number: equal numbers, equal values."""
@@ -127,13 +161,35 @@ class Program:
         return self._step("spread", None, (step,), ("spread", self.steps[step].sig))
 
     def _compile(self, node: Node, law: str | None, scope: str) -> int:
-        memo = (id(node), law, scope)
-        found = self._compiled.get(memo)
+        memo = (id(node), scope)
+        compiled = self._compiled.get(law)
+        if compiled is None:
+            compiled = self._compiled[law] = {}
+        found = compiled.get(memo)
         if found is not None:
             return found[1]
+        if law is None and self._inherited:
+            found = self._inherited.get(memo)
+            if found is not None and found[0] is node \
+                    and self._changed.isdisjoint(self._reads_of(node)):
+                compiled[memo] = found
+                return found[1]
         step = self._node(node, law, scope)
-        self._compiled[memo] = (node, step)
+        compiled[memo] = (node, step)
         return step
+
+    def _reads_of(self, node: Node) -> frozenset[str]:
+        """The outputs a framework-wide tree reads."""
+        found = self._reads.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+        reads: frozenset[str] = frozenset()
+        if isinstance(node, Name) and node.ref == "out":
+            reads = frozenset((node.name,))
+        elif isinstance(node, Op):
+            reads = reads.union(*(self._reads_of(a) for a in node.args))
+        self._reads[id(node)] = (node, reads)
+        return reads
 
     def _node(self, node: Node, law: str | None, scope: str) -> int:
         if isinstance(node, Lit):
@@ -214,6 +270,18 @@ class Program:
                     if not readers[a] and a not in wanted:
                         chunk.forget(values.pop(a))
         return {s: values[s] for s in wanted}
+
+
+def _same_context(a: Context, b: Context) -> bool:
+    """Whether two laws' contexts give every tree the same meaning: the very same
+    definitions' trees, the same parameters' values, the same event-scope definitions."""
+    if a is b:
+        return True
+    if a.definitions.keys() != b.definitions.keys() or a.parameters != b.parameters:
+        return False
+    if frozenset(a.event_scoped) != frozenset(b.event_scoped):
+        return False
+    return all(a.definitions[k] is b.definitions[k] for k in a.definitions)
 
 
 class ChunkValues:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ...i18n import current
+from ...laws.provisions import text_in
 from ...outcome import RECEIVES, STATUSES
 from ...rules.values import K
 from ..fields import figure, money
@@ -201,7 +203,8 @@ def explain_data(fw: Framework, claim: Claim, result: ClaimResult, population: P
         ))  # fmt: skip
     return ExplainData(
         population_info(population), result.as_of, claim.id,
-        tuple((law.id, law.title) for law in fw.laws), result.status_name, categories_of(result),
+        tuple((law.id, text_in(law, "title", current())) for law in fw.laws),
+        result.status_name, categories_of(result),
         tuple(grounds),
         tuple(ExclusionResult(e, str(r.value),
                               () if r.trace is None else _facts(list(r.trace.children)),

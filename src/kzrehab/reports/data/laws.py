@@ -96,9 +96,13 @@ def _other(shown: str, language: str, edits: Sequence[object]) -> str | None:
     return shown if edits and shown != language else None
 
 
-def law_change(ld: redline.LawDiff, language: str = "en") -> LawChange:
+def law_change(ld: redline.LawDiff, language: str | None = None) -> LawChange:
     """What changed in one law, from its structural diff (whose redlines are in the
-    report's ``language`` unless only another language changed)."""
+    report's ``language``, by default the language of output, unless only another language
+    changed)."""
+    from ...i18n import current
+
+    language = language or current()
     articles = []
     for a in ld.articles:
         edits = _edits(a.text_redline)
