@@ -39,6 +39,7 @@ import attrs
 
 from ..outcome import SHOWN_STATUSES
 from .data.common import PopulationInfo, population_json
+from .data.labels import with_labels
 from .fields import complementary, count, figure
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ def log_json(doc: LogDocument) -> dict[str, Any]:
                            "commits": [_row_json(r) for r in doc.commits]}  # fmt: skip
     if doc.suppressed_below is not None:
         out["suppressed_below"] = doc.suppressed_below
-    return out
+    return with_labels(out)
 
 
 def _row_json(r: CommitRow) -> dict[str, Any]:
@@ -307,7 +308,7 @@ def status_json(doc: StatusDocument) -> dict[str, Any]:
                            "laws": [_law_json(r) for r in doc.laws]}  # fmt: skip
     if doc.suppressed_below is not None:
         out["suppressed_below"] = doc.suppressed_below
-    return out
+    return with_labels(out)
 
 
 def _law_json(r: LawRow) -> dict[str, Any]:

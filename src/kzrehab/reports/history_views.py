@@ -13,8 +13,11 @@ __all__ = ["log_view", "status_view", "render"]
 import json
 from collections.abc import Callable
 
+from .. import i18n
+from ..i18n import _
 from .blocks import Block, Bullets, Item, Line, Para, RangeBar, RangeBars, Series, Table
 from .cells import count, preamble, signed, suppression
+from .data.labels import labelled, value_label
 from .history import (
     STATUSES,
     LogDocument,
@@ -36,17 +39,17 @@ def log_view(title: str, doc: LogDocument) -> list[Block]:
     out = [*preamble(title, doc.as_of, doc.population), *suppression(doc.suppressed_below)]
     rows = doc.commits
     if not rows:
-        return [*out, Para("No commit touched these files.")]
+        return [*out, Para(_("No commit touched these files."))]
     laws = ", ".join(doc.laws)
     if doc.base:
-        out.append(Para(f"Each row measures {laws} as committed at that commit, on top of "
-                        f"{', '.join(doc.base)} (as given); gained/lost of the oldest row: "
-                        "against those base laws alone."))  # fmt: skip
+        out.append(Para(_("Each row measures {laws} as committed at that commit, on top of "
+                          "{base} (as given); gained/lost of the oldest row: against those "
+                          "base laws alone.").format(laws=laws, base=", ".join(doc.base))))
     else:
-        out.append(Para(f"Each row measures {laws} as committed at that commit, alone: laws "
-                        "outside it are not included, so amendments of them are not applied. "
-                        "To measure bills on top of the laws in force, give --base (e.g. "
-                        "--base drafts/current)."))
+        out.append(Para(_("Each row measures {laws} as committed at that commit, alone: laws "
+                          "outside it are not included, so amendments of them are not "
+                          "applied. To measure bills on top of the laws in force, give --base "
+                          "(e.g. --base drafts/current).").format(laws=laws)))
     old = rows[::-1]
 
     def line(name: str, get: Callable[[StatusCounts], int | None]) -> Line:
@@ -56,11 +59,11 @@ def log_view(title: str, doc: LogDocument) -> list[Block]:
         e, u = s.eligible, s.undetermined
         return None if e is None or u is None else e + u
 
-    out.append(Series("Coverage by commit, oldest first (eligible … eligible + undetermined)",
-                      "claims", tuple(r.commit.short for r in old),
-                      (line("eligible", lambda s: s.eligible),
-                       line("eligible + undetermined", either)),
-                      band=("eligible", "eligible + undetermined")))  # fmt: skip
+    lower, upper = _("eligible"), _("eligible + undetermined")
+    out.append(Series(_("Coverage by commit, oldest first (eligible … eligible + undetermined)"),
+                      _("claims"), tuple(r.commit.short for r in old),
+                      (line(lower, lambda s: s.eligible), line(upper, either)),
+                      band=(lower, upper)))  # fmt: skip
 
     def cells(status: StatusCounts | StatusChange | None, change: bool) -> tuple[str, ...]:
         if status is None:
@@ -75,19 +78,20 @@ def log_view(title: str, doc: LogDocument) -> list[Block]:
             return ("—", "—")  # the oldest commit measured alone, or its parent an error
         return (count(gained), count(lost))
 
-    out += [Table(("commit", "date", "author", "law changed, version", "eligible",
-                   "undetermined", "ineligible", "Δ eligible", "Δ undetermined",
-                   "Δ ineligible", "gained", "lost", "message"),
+    out += [Table((_("commit"), _("date"), _("author"), _("law changed, version"),
+                   _("eligible"), _("undetermined"), _("ineligible"), _("Δ eligible"),
+                   _("Δ undetermined"), _("Δ ineligible"), _("gained"), _("lost"),
+                   _("message")),
                   tuple((r.commit.short, r.commit.date.isoformat()[:16].replace("T", " "),
                          r.commit.author, _short("; ".join(r.changed) or "—", 48),
                          *cells(r.status, False), *cells(r.change, True),
                          *moved(r.gained, r.lost, r.status is not None),
                          _short(r.commit.message, 60)) for r in rows)),
-            Para("Δ: the change from the commit's parent (its first parent, listed or not; "
-                 "a commit before which none of these files existed: its status). "
-                 "gained/lost: the claims that gain/lose at any level (status, category, "
-                 "component, money) from the parent.")]  # fmt: skip
-    return out + _errors("Commits that could not be evaluated:",
+            Para(_("Δ: the change from the commit's parent (its first parent, listed or not; "
+                   "a commit before which none of these files existed: its status). "
+                   "gained/lost: the claims that gain/lose at any level (status, category, "
+                   "component, money) from the parent."))]  # fmt: skip
+    return out + _errors(_("Commits that could not be evaluated:"),
                          [(r.commit.short, r.error) for r in rows])
 
 
@@ -98,27 +102,34 @@ def status_view(title: str, doc: StatusDocument) -> list[Block]:
     for r in rows:
         lc = r.last_change
         if lc is None:
-            last = "uncommitted"
+            last = _("uncommitted")
         else:
-            last = f"{lc.date.isoformat()[:10]} {_short(lc.message, 50)}"
-            last += " (+ uncommitted changes)" if r.uncommitted else ""
+            day, message = lc.date.isoformat()[:10], _short(lc.message, 50)
+            last = (_("{date} {message} (+ uncommitted changes)") if r.uncommitted else
+                    "{date} {message}").format(date=day, message=message)  # fmt: skip
         a = r.adds
-        adds = (("error", "—", "—", "—") if a is None else
+        adds = ((_("error"), "—", "—", "—") if a is None else
                 (count(a.gained), count(a.lost), signed(a.eligible), signed(a.undetermined)))
-        table.append((r.id, r.kind, r.status, r.version or "—", last, *adds))
+        table.append((r.id, _word(r.kind), _word(r.status), r.version or "—", last, *adds))
     out = [*preamble(title, doc.as_of, doc.population),
-           Para(f"In force: {', '.join(doc.in_force) or 'none'}"),
+           Para(_("In force: {laws}").format(laws=", ".join(doc.in_force) or _("none"))),
            *suppression(doc.suppressed_below),
-           RangeBars("Claims each law would add over the laws in force (gained)", "claims",
-                     ("gained",), tuple(r.id for r in rows),
+           RangeBars(_("Claims each law would add over the laws in force (gained)"),
+                     _("claims"), (_("gained"),), tuple(r.id for r in rows),
                      tuple((RangeBar(r.id, g, g),) for r in rows
                            for g in [None if r.adds is None else r.adds.gained])),
-           Table(("law", "kind", "status", "version", "last change", "gained", "lost",
-                  "Δ eligible", "Δ undetermined"), tuple(table)),
-           Para("gained, lost: the claims that gain or lose anything (status, category, "
-                "component, money) with the law over the laws in force (an in-force law: over "
-                "the other laws in force); Δ: the change of the status counts.")]  # fmt: skip
-    return out + _errors("Errors:", [(r.id, r.error) for r in rows])
+           Table((_("law"), _("kind"), _("status"), _("version"), _("last change"),
+                  _("gained"), _("lost"), _("Δ eligible"), _("Δ undetermined")), tuple(table)),
+           Para(_("gained, lost: the claims that gain or lose anything (status, category, "
+                  "component, money) with the law over the laws in force (an in-force law: "
+                  "over the other laws in force); Δ: the change of the status counts."))]
+    return out + _errors(_("Errors:"), [(r.id, r.error) for r in rows])
+
+
+def _word(value: str) -> str:
+    """An enum value (a law's kind or status) as the report's language writes it: itself in
+    English."""
+    return (value_label(value) or value) if labelled() else value
 
 
 def _errors(heading: str, rows: list[tuple[str, str | None]]) -> list[Block]:
@@ -145,7 +156,7 @@ def render(title: str, doc: LogDocument | StatusDocument, fmt: str) -> str:
         from .._version import __version__
         from .html import render_html
 
-        footer = (f"kzrehab {__version__} · JSON schema {data['schema']} · "
-                  f"assessment date {data['as_of']}")  # fmt: skip
-        return render_html(title, blocks, footer=footer)
+        footer = _("kzrehab {version} · JSON schema {schema} · assessment date {date}").format(
+            version=__version__, schema=data["schema"], date=i18n.date(doc.as_of))
+        return render_html(title, blocks, footer=footer, lang=i18n.current())
     raise ValueError(f"unknown report format '{fmt}' (one of: text, md, html, json)")

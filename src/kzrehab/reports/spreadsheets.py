@@ -15,12 +15,19 @@ same bytes for the same tables (a zip's and a workbook's dates are fixed):
   to Excel's 31 characters), numbers as numbers, words never read as formulas, a
   suppressed cell blank, shaded and annotated;
 - Parquet through pyarrow (the extra ``parquet``): the per-claim table, typed columns.
+
+In Kazakh and Russian (:mod:`kzrehab.i18n`) the header rows, the sheets' names, the sheet
+``About``, the notes and the enum values in cells are the language's words
+(:func:`headers`, :func:`shown_rows`, :mod:`kzrehab.reports.data.labels`); in English the
+header row holds the columns' keys, as it always has. The zip's files keep the tables'
+stable names in every language.
 """
 
 from __future__ import annotations
 
 __all__ = ["DIALECTS", "Dialect", "csv_bytes", "zip_bytes", "write_xlsx", "write_parquet",
-           "about_rows", "sheet_names", "XLSX_ROWS", "write_tables", "BINARY"]  # fmt: skip
+           "about_rows", "sheet_names", "headers", "shown_rows", "XLSX_ROWS", "write_tables",
+           "BINARY"]  # fmt: skip
 
 import csv
 import datetime as dt
@@ -33,9 +40,12 @@ from typing import IO, Any
 
 import attrs
 
+from .. import i18n
 from ..errors import UsageError
+from ..i18n import N_, _, ngettext
+from .data.labels import ENUM_KEYS, SEPARATOR, cell_label, column_label, labelled
 from .fields import Kind
-from .tables import SUMMARY, Cell, Table, claims_table, report_tables
+from .tables import SUMMARY, SUPPRESSED, Cell, Table, claims_table, report_tables
 
 
 @attrs.frozen
@@ -72,7 +82,7 @@ def _csv_cell(v: Cell, d: Dialect) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return _("yes") if v else _("no")
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
@@ -88,8 +98,8 @@ def csv_bytes(table: Table, dialect: str) -> bytes:
     d = DIALECTS[dialect]
     out = io.StringIO()
     w = csv.writer(out, delimiter=d.delimiter, lineterminator=d.terminator)
-    w.writerow(table.columns)
-    w.writerows([_csv_cell(v, d) for v in row] for row in table.rows)
+    w.writerow(headers(table))
+    w.writerows([_csv_cell(v, d) for v in row] for row in shown_rows(table))
     return ("\ufeff" if d.bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
 
 
@@ -107,21 +117,69 @@ def zip_bytes(tables: Sequence[Table], dialect: str) -> bytes:
     return buffer.getvalue()
 
 
-def sheet_names(names: Iterable[str]) -> list[str]:
-    """A sheet name per table: Excel's 31 characters at most, unique whatever the case; a
-    long name keeps its last parts (``laws_changed.laws.provisions.redline`` →
-    ``laws.provisions.redline``)."""
+# -- what people read: the header row and the cells, in the language of output ---------------
+
+
+def headers(table: Table) -> list[str]:
+    """The header row of a table as written: its columns (the stable keys) in English, their
+    labels in Kazakh and Russian (:func:`~kzrehab.reports.data.labels.column_label`)."""
+    return [column_label(c) for c in table.columns]
+
+
+def shown_rows(table: Table) -> Iterator[tuple[Cell, ...]]:
+    """The rows of a table as written. In English, as they are. In Kazakh and Russian an
+    enum value is a word of the language, the summary's fields and the
+    ``suppressed`` column name columns by their labels (joined by ``"; "``: a label may
+    hold spaces)."""
+    if not labelled():
+        yield from table.rows
+        return
+    labels = headers(table)
+    mark = len(table.columns) - 1 if table.columns[-1:] == (SUPPRESSED,) else -1
+    field = table.name == SUMMARY
+    enums = {c for c, col in enumerate(table.columns)
+             if col.partition(":")[0].rsplit(".", 1)[-1] in ENUM_KEYS}
+    memo: dict[tuple[int, str], Cell] = {}  # a million claims: each enum word translated once
+
+    def shown(c: int, v: Cell) -> Cell:
+        if not isinstance(v, str):  # a yes/no too: a word in CSV (_csv_cell), XLSX's boolean
+            return v
+        if c in enums:
+            found: Cell = memo.get((c, v))
+            if found is None:
+                found = memo[(c, v)] = str(cell_label(table.columns[c], v))
+            return found
+        return column_label(v) if field and c == 0 else v
+
+    for r, row in enumerate(table.rows):
+        cells = [shown(c, v) for c, v in enumerate(row)]
+        if mark >= 0:
+            blank = table.blanked[r] if table.blanked else frozenset()
+            cells[mark] = "; ".join(labels[i] for i in sorted(blank)) or None
+        yield tuple(cells)
+
+
+#: what Excel does not allow in a sheet's name
+_NOT_IN_SHEET = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+
+def sheet_names(names: Iterable[str], about: str = "About") -> list[str]:
+    """A sheet name per table: Excel's 31 characters at most, unique whatever the case (and
+    other than ``about``, the first sheet's); a long name keeps its last parts
+    (``laws_changed.laws.provisions.redline`` → ``laws.provisions.redline``; a label's
+    parts are joined by :data:`~kzrehab.reports.data.labels.SEPARATOR`)."""
     out: list[str] = []
-    taken = {"about"}
+    taken = {about.lower()}
     for name in names:
-        short = name
-        while len(short) > 31 and "." in short:
-            short = short.split(".", 1)[1]
-        short = short[:31]
+        short = name.translate(_NOT_IN_SHEET)
+        sep = SEPARATOR if SEPARATOR in short else "."
+        while len(short) > 31 and sep in short:
+            short = short.split(sep, 1)[1]
+        short = stem = short[:31]
         n = 2
-        while short.lower() in taken:
+        while short.lower() in taken:  # the first free ~N after the name (not ~2~3)
             tail = f"~{n}"
-            short = short[: 31 - len(tail)] + tail
+            short = stem[: 31 - len(tail)] + tail
             n += 1
         taken.add(short.lower())
         out.append(short)
@@ -145,9 +203,12 @@ def _walk(value: Any) -> Iterator[Any]:
             yield from _walk(getattr(value, f.name))
 
 
-def about_rows(title: str, data: Any, summary: Table) -> list[tuple[Cell, ...]]:
+def about_rows(title: str, data: Any, summary: Table, tables: Sequence[str] = ()
+               ) -> list[tuple[Cell, ...]]:  # fmt: skip
     """The rows of the sheet ``About``: the report, the population, the assessment date, the
-    laws and the commits it measures, and the suppression threshold."""
+    laws and the commits it measures, and the suppression threshold. In Kazakh and Russian
+    also the name of each of ``tables`` (the stable names, ``--table NAME``) beside its
+    sheet's translated name."""
     from .._version import __version__
     from .data.common import SCHEMA, LawInfo
     from .history import CommitRecord
@@ -155,31 +216,52 @@ def about_rows(title: str, data: Any, summary: Table) -> list[tuple[Cell, ...]]:
     values = {r[0]: r[1] for r in summary.rows}
     k = getattr(data, "suppressed_below", None)
     rows: list[tuple[Cell, ...]] = [
-        ("report", title), ("made by", f"kzrehab {__version__} (JSON schema {SCHEMA})")]
-    rows += [(name, v) for name, v in values.items()
+        (_("report"), title),
+        (_("made by"), _("kzrehab {version} (JSON schema {schema})").format(
+            version=__version__, schema=SCHEMA))]  # fmt: skip
+    rows += [(column_label(name), cell_label(name, v)) for name, v in values.items()
              if isinstance(name, str) and name.startswith("population.")]
-    rows.append(("as of", data.as_of.isoformat()))
+    rows.append((_("as of"), i18n.date(data.as_of)))
     for f in attrs.fields(type(data)):  # what the document names as its laws, as given
         v = getattr(data, f.name)
         if f.name in ("laws", "base", "directory", "in_force", "claim") and (
                 isinstance(v, str) or (isinstance(v, tuple) and v and not attrs.has(
                     type(v[0])))):  # fmt: skip
-            rows.append((f.name, v if isinstance(v, str) else "; ".join(
+            rows.append((column_label(f.name), v if isinstance(v, str) else "; ".join(
                 " ".join(x) if isinstance(x, tuple) else str(x) for x in v)))
-    rows.append(("suppressed below", k))
-    rows.append(("suppressed cells", "none: the report is not suppressed" if k is None else
-                 f"blank and shaded, with a note, and named in each row's column "
-                 f"'suppressed': they count fewer than {k} claims"))  # fmt: skip
+    rows.append((_("suppressed below"), k))
+    rows.append((_("suppressed cells"), _("none: the report is not suppressed") if k is None
+                 else ngettext("blank and shaded, with a note, and named in each row's column "
+                               "'{column}': they count fewer than {k} claim",
+                               "blank and shaded, with a note, and named in each row's column "
+                               "'{column}': they count fewer than {k} claims", k).format(
+                                   column=column_label(SUPPRESSED), k=k)))  # fmt: skip
     records = list(_walk(data))
     laws = list(dict.fromkeys((x.id, x.ref, x.commit, x.version) for x in records
                               if isinstance(x, LawInfo)))  # fmt: skip
     if laws:
-        rows += [(), ("law", "ref", "commit", "version"), *laws]
-    commits = list(dict.fromkeys((c.hexsha, c.date.isoformat(), c.author, c.message)
+        rows += [(), _about_laws(), *laws]
+    commits = list(dict.fromkeys((c.hexsha, i18n.date(c.date) if labelled() else
+                                  c.date.isoformat(), c.author, c.message)
                                  for c in records if isinstance(c, CommitRecord)))
     if commits:
-        rows += [(), ("commit", "date", "author", "message"), *commits]
+        rows += [(), _about_commits(), *commits]
+    if labelled():  # the stable names of the sheets, for a program reading the workbook
+        rows += [(), _about_sheets(), *zip(
+            sheet_names(column_label(t) for t in tables), tables, strict=True)]
     return rows
+
+
+def _about_laws() -> tuple[str, ...]:
+    return (_("law"), _("ref"), _("commit"), _("version"))
+
+
+def _about_commits() -> tuple[str, ...]:
+    return (_("commit"), _("date"), _("author"), _("message"))
+
+
+def _about_sheets() -> tuple[str, ...]:
+    return (_("sheet"), _("table"))
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
@@ -206,24 +288,29 @@ def write_xlsx(out: IO[bytes], tables: Sequence[Table], about: Sequence[tuple[Ce
                Kind.FIGURE: wb.add_format({"num_format": "#,##0"}),
                Kind.MONEY: wb.add_format({"num_format": "#,##0.00"})}  # fmt: skip
     blank = wb.add_format({"pattern": 1, "bg_color": "#D9D9D9"})
-    note = f"suppressed: fewer than {k} claims"
-    ws = wb.add_worksheet("About")
+    note = "" if k is None else ngettext("suppressed: fewer than {k} claim",
+                                         "suppressed: fewer than {k} claims", k).format(k=k)
+    about_sheet = _("About")
+    ws = wb.add_worksheet(about_sheet)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 3, 40)
+    heads = {_about_laws(), _about_commits(), _about_sheets()}
     for r, row in enumerate(about):
         for c, v in enumerate(row):
-            _put(ws, r, c, v, bold if c == 0 or row[0] in ("law", "commit") else None)
-    for t, name in zip(tables, sheet_names(t.name for t in tables), strict=True):
+            _put(ws, r, c, v, bold if c == 0 or tuple(row) in heads else None)
+    names = sheet_names((column_label(t.name) for t in tables), about_sheet)
+    for t, name in zip(tables, names, strict=True):
         ws = wb.add_worksheet(name)
-        for c, col in enumerate(t.columns):
+        head = headers(t)
+        for c, col in enumerate(head):
             ws.set_column(c, c, min(max(len(col) + 2, 10), 48))
-        ws.write_row(0, 0, t.columns, bold)
+        ws.write_row(0, 0, head, bold)
         ws.freeze_panes(1, 0)
         writers = {str: ws.write_string, int: ws.write_number, float: ws.write_number,
                    bool: ws.write_boolean}  # fmt: skip
         kinds = [formats.get(k) if k is not None else None for k in t.kinds]
         summary = t.name == SUMMARY  # its values: an amount (a float) as money
-        for r, row in enumerate(t.rows, start=1):
+        for r, row in enumerate(shown_rows(t), start=1):
             marked = t.blanked[r - 1] if t.blanked else ()
             for c, v in enumerate(row):
                 if v is None:
@@ -286,8 +373,8 @@ def write_parquet(out: IO[bytes], columns: Any, what: str,
 # -- a report's tables, written -------------------------------------------------------------------
 
 #: why each table format needs ``-o FILE`` (CSV: when it is a zip of several tables)
-BINARY = {"csv": "a zip of one CSV file per table", "xlsx": "an XLSX workbook",
-          "parquet": "a Parquet file"}  # fmt: skip
+BINARY = {"csv": N_("a zip of one CSV file per table"), "xlsx": N_("an XLSX workbook"),
+          "parquet": N_("a Parquet file")}  # fmt: skip
 
 
 def write_tables(
@@ -313,9 +400,10 @@ def write_tables(
 
     if fmt == "parquet":
         if claims is None:
-            raise UsageError("--format parquet writes one row per claim: add --claims")
+            raise UsageError(_("--format parquet writes one row per claim: add --claims"))
         if not output:
-            raise UsageError(f"--format parquet writes {BINARY[fmt]}: give -o FILE")
+            raise UsageError(_("--format {format} writes {what}: give -o FILE").format(
+                format=fmt, what=_(BINARY[fmt])))
         about = about_rows(title, data, report_tables(data, original)[0])  # summary first
         with atomic_output(output) as out:
             write_parquet(out, claims, "--format parquet", about)
@@ -336,18 +424,22 @@ def write_tables(
             out.write(content)
         return
     if not output:
-        raise UsageError(f"--format {fmt} writes {BINARY[fmt]} here: give -o FILE"
-                         + (" (or --table NAME for one table as CSV)" if fmt == "csv" else ""))
+        message = (_("--format {format} writes {what} here: give -o FILE (or --table NAME "
+                     "for one table as CSV)") if fmt == "csv" else
+                   _("--format {format} writes {what} here: give -o FILE"))  # fmt: skip
+        raise UsageError(message.format(format=fmt, what=_(BINARY[fmt])))
     if fmt == "csv":
         with atomic_output(output) as out:
             out.write(zip_bytes(tables, dialect))
         return
     for t in tables:
         if len(t.rows) > XLSX_ROWS:
-            raise UsageError(f"the table '{t.name}' has {len(t.rows):,} rows, more than a "
-                             f"sheet holds ({XLSX_ROWS:,}): use --format csv or parquet")
+            raise UsageError(_("the table '{table}' has {n} rows, more than a sheet holds "
+                               "({most}): use --format csv or parquet").format(
+                                   table=t.name, n=i18n.number(len(t.rows)),
+                                   most=i18n.number(XLSX_ROWS)))  # fmt: skip
     about = about_rows(title, data, tables[0] if tables[0].name == SUMMARY
-                       else report_tables(data, original)[0])  # fmt: skip
+                       else report_tables(data, original)[0], [t.name for t in tables])
     with atomic_output(output) as out:
         write_xlsx(out, tables, about, title=title, created=data.as_of,
                    k=getattr(data, "suppressed_below", None))
@@ -360,5 +452,6 @@ def _pick(tables: list[Table], name: str) -> list[Table]:
     from .._suggest import did_you_mean
 
     names = [t.name for t in tables]
-    raise UsageError(f"no table '{name}' in this report{did_you_mean(name, names)}; its "
-                     f"tables: {', '.join(names)}")
+    raise UsageError(_("no table '{name}' in this report{suggestion}; its tables: "
+                       "{tables}").format(name=name, suggestion=did_you_mean(name, names),
+                                          tables=", ".join(names)))  # fmt: skip

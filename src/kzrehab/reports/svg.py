@@ -18,14 +18,17 @@ from collections.abc import Sequence
 from html import escape
 from itertools import groupby
 
+from kzrehab import i18n
+from kzrehab.i18n import N_, _, ngettext
 from kzrehab.reports.blocks import Chart, Flows, RangeBars, Series
 
 #: Okabe-Ito colours (blue, orange, bluish green, reddish purple, sky blue, vermillion, …)
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 #: status colours of a flow chart, in the order of its statuses (eligible, undetermined, …)
 STATUS_COLOURS = ("#009E73", "#E69F00", "#D55E00", "#0072B2", "#CC79A7", "#56B4E9", "#000000")
-SUPPRESSED = "suppressed"
-SUPPRESSED_WHY = "suppressed (fewer claims than the publication threshold)"
+#: what a chart shows instead of a suppressed value, and its tooltip (translated where used)
+SUPPRESSED = N_("suppressed")
+SUPPRESSED_WHY = N_("suppressed (fewer claims than the publication threshold)")
 INK, MUTED, GRID = "#222222", "#595959", "#d9d9d9"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 CHAR_W = 7.0  # generous width of one character at 12px, for layout
@@ -64,16 +67,26 @@ def _c(x: float) -> str:
 
 
 def _num(v: float, places: int = 6) -> str:
-    """A number with thousands separators and no trailing zeros: ``1,234`` or ``12.5``."""
-    s = f"{v:,.{places}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
+    """A number with the language's separators and no trailing zeros: ``1,234`` or ``12.5``
+    (``1 234``, ``12,5``)."""
+    s = i18n.decimal(v, places)
+    point = i18n.decimal(0.5, 1)[1:2]  # the language's decimal separator
+    if point in s:
+        s = s.rstrip("0").rstrip(point)
+    return "0" if s in ("-0", "\u2212" + "0") else s
 
 
 def _unit(v: float, unit: str) -> str:
-    """The exact number with its unit, for tooltips: ``1,234 claims``, ``12.5%``."""
+    """The exact number with its unit, for tooltips: ``1,234 claims``, ``12.5%``; a whole
+    number of claims in the form its number takes (``1 claim``; Russian has three)."""
+    if unit == _("claims") and float(v).is_integer():
+        return _claims(int(v))
     return _num(v) + (unit if unit in ("", "%") else " " + unit)
+
+
+def _claims(n: int) -> str:
+    """``n`` claims, in words."""
+    return ngettext("{n} claim", "{n} claims", n).format(n=i18n.number(n))
 
 
 def _val(v: float | None) -> float | None:
@@ -166,14 +179,14 @@ def _range_bars(ch: RangeBars) -> str:
 
     def value_text(lo: float | None, hi: float | None) -> str:
         if lo is None or hi is None:
-            return SUPPRESSED
+            return _(SUPPRESSED)
         return _num(lo, 1) if lo == hi else f"{_num(lo, 1)} … {_num(hi, 1)}"
 
     texts = [value_text(_val(b.lo), _val(b.hi)) for g in ch.bars for b in g]
     width = plot_x + plot_w + max((len(t) for t in texts), default=0) * CHAR_W + 20
-    series = [(s or f"series {i + 1}") for i, s in enumerate(ch.series)] or [""]
+    series = [(s or _("series {n}").format(n=i + 1)) for i, s in enumerate(ch.series)] or [""]
     items = [("solid", PALETTE[i % len(PALETTE)], s) for i, s in enumerate(series) if s]
-    items += [("solid", MUTED, "surely"), ("light", MUTED, "possibly")]
+    items += [("solid", MUTED, _("surely")), ("light", MUTED, _("possibly"))]
     body, y = _legend(items, 8, 8, width - 16)
     top, y = y + 2, y + 6
     for label, group in zip(ch.labels, ch.bars, strict=True):
@@ -195,10 +208,12 @@ def _range_bars(ch: RangeBars) -> str:
         body.append(_line(tx, y, tx, y + 4, MUTED))
         body.append(_text(tx, y + 16, _num(k * step, 2), text_anchor="middle", fill=MUTED))
     body.append(_text(plot_x + plot_w / 2, y + 34, ch.unit, text_anchor="middle"))
-    desc = "Range bars (solid: surely, light: possibly) in " + (ch.unit or "units") + ". " + (
-        "; ".join(f"{lab}, {series[j % len(series)]}: {value_text(_val(b.lo), _val(b.hi))}"
-                  for lab, g in zip(ch.labels, ch.bars, strict=True) for j, b in enumerate(g))
-    )
+    desc = _("Range bars (solid: surely, light: possibly) in {unit}. {bars}").format(
+        unit=ch.unit or _("units"),
+        bars="; ".join(f"{lab}, {series[j % len(series)]}: "
+                       f"{value_text(_val(b.lo), _val(b.hi))}"
+                       for lab, g in zip(ch.labels, ch.bars, strict=True)
+                       for j, b in enumerate(g)))  # fmt: skip
     return _svg(width, y + 44, ch.title, desc, body)
 
 
@@ -207,15 +222,17 @@ def _bar(name: str, lo_: float | None, hi_: float | None, unit: str, colour: str
     """One bar at (x, y), ``k`` pixels per unit; or "suppressed" without a bar."""
     lo, hi = _val(lo_), _val(hi_)
     if lo is None or hi is None:
-        return _text(x + 6, y + 11, text, f"{name}: {SUPPRESSED_WHY}",
+        return _text(x + 6, y + 11, text, f"{name}: {_(SUPPRESSED_WHY)}",
                      fill=MUTED, font_style="italic")
     a, b = sorted((max(lo, 0.0), max(hi, 0.0)))
     w_lo, w_ext = a * k, (b - a) * k
     out = [_el("rect", {"x": x, "y": y, "width": max(w_lo, 1.0), "height": 14.0,
-                        "fill": colour}, _tip(f"{name}: surely {_unit(lo, unit)}"))]
+                        "fill": colour}, _tip(_("{name}: surely {value}").format(
+                            name=name, value=_unit(lo, unit))))]
     if w_ext >= 0.05:
         out.append(_el("rect", {"x": x + w_lo, "y": y + 0.5, "width": w_ext, "height": 13.0,
-                                **_light(colour)}, _tip(f"{name}: possibly {_unit(hi, unit)}")))
+                                **_light(colour)}, _tip(_("{name}: possibly {value}").format(
+                                    name=name, value=_unit(hi, unit)))))
     tip = f"{name}: {_unit(lo, unit)}" + ("" if lo == hi else f" … {_unit(hi, unit)}")
     out.append(_text(x + max(w_lo + w_ext, 1.0) + 6, y + 11, text, tip))
     return "".join(out)
@@ -230,7 +247,8 @@ def _flows(ch: Flows) -> str:
     drawn = [f for f in ch.flows if f.claims is not None and f.claims > 0]
     hidden = [f for f in ch.flows if f.claims is None]
     if not statuses:
-        return _svg(320, 40, ch.title, "No transitions.", [_text(8, 24, "no transitions")])
+        return _svg(320, 40, ch.title, _("No transitions."),
+                    [_text(8, 24, _("no transitions"))])
     idx = {s: i for i, s in enumerate(statuses)}
     out_n = {s: sum(f.claims or 0 for f in drawn if f.source == s) for s in statuses}
     in_n = {s: sum(f.claims or 0 for f in drawn if f.target == s) for s in statuses}
@@ -251,8 +269,8 @@ def _flows(ch: Flows) -> str:
         return pos
 
     left, right = stack(out_n), stack(in_n)
-    body = [_text(lx + node_w, 20, "base", text_anchor="end", font_weight="bold"),
-            _text(rx, 20, "head", font_weight="bold")]
+    body = [_text(lx + node_w, 20, _("base"), text_anchor="end", font_weight="bold"),
+            _text(rx, 20, _("head"), font_weight="bold")]
     labels: list[tuple[float, str, str]] = []
     off_l, off_r = dict.fromkeys(statuses, 0.0), dict.fromkeys(statuses, 0.0)
     ends: dict[int, float] = {}
@@ -263,29 +281,31 @@ def _flows(ch: Flows) -> str:
         f, w = drawn[i], (drawn[i].claims or 0) * k
         y0, y1 = left[f.source][0] + off_l[f.source], ends[i]
         off_l[f.source] += w
-        tip = f"{f.source} → {f.target}: {f.claims:,} claims"
+        tip = f"{f.source} → {f.target}: {_claims(f.claims or 0)}"
         d = (f"M{_c(x1)} {_c(y0)}{curve(y0, y1)}L{_c(x2)} {_c(y1 + w)}"
              f"C{_c(xm)} {_c(y1 + w)} {_c(xm)} {_c(y0 + w)} {_c(x1)} {_c(y0 + w)}Z")
         colour = STATUS_COLOURS[idx[f.source] % len(STATUS_COLOURS)]
         body.append(_el("path", {"d": d, "fill": colour, "fill-opacity": "0.4",
                                  "stroke": colour, "stroke-width": "0.5"}, _tip(tip)))
-        labels.append((y0 + w / 2 + 4, f"{f.claims:,}", tip))
+        labels.append((y0 + w / 2 + 4, i18n.number(f.claims or 0), tip))
     for f in hidden:
         y0 = left[f.source][0] + left[f.source][1] / 2
         y1 = right[f.target][0] + right[f.target][1] / 2
         d = f"M{_c(x1)} {_c(y0)}{curve(y0, y1)}"
-        tip = f"{f.source} → {f.target}: {SUPPRESSED_WHY}"
+        tip = f"{f.source} → {f.target}: {_(SUPPRESSED_WHY)}"
         body.append(_el("path", {"d": d, "fill": "none", "stroke": MUTED, "stroke-width": "1.5",
                                  "stroke-dasharray": "4 3"}, _tip(tip)))
-        body.append(_text(xm, (y0 + y1) / 2 - 4, SUPPRESSED, tip, text_anchor="middle",
+        body.append(_text(xm, (y0 + y1) / 2 - 4, _(SUPPRESSED), tip, text_anchor="middle",
                           font_size="11", fill=MUTED, **_HALO))
     for side, pos, counts, x in (("base", left, out_n, lx), ("head", right, in_n, rx)):
         for s in statuses:
             y, h = pos[s]
             partial = any(s == (f.source if side == "base" else f.target) for f in hidden)
-            n = f"{'≥ ' if partial else ''}{counts[s]:,}"
+            n = f"{'≥ ' if partial else ''}{i18n.number(counts[s])}"
             colour = STATUS_COLOURS[idx[s] % len(STATUS_COLOURS)]
-            tip = f"{side}: {s}: {n} claims" + (" (and suppressed flows)" if partial else "")
+            where = _("base") if side == "base" else _("head")
+            tip = (_("{side}: {status}: {n} claims (and suppressed flows)") if partial else
+                   _("{side}: {status}: {n} claims")).format(side=where, status=s, n=n)
             body.append(_el("rect", {"x": x, "y": y, "width": node_w, "height": h,
                                      "fill": colour}, _tip(tip)))
             tx, anchor = (x - 6, "end") if side == "base" else (x + node_w + 6, "start")
@@ -296,10 +316,11 @@ def _flows(ch: Flows) -> str:
         last = max(y, last + 13)
         body.append(_text(x1 + 4, last, text, tip, font_size="11", **_HALO))
     height = max(max(p[0] + p[1] for p in (*left.values(), *right.values())), last) + 16
-    desc = "Transitions of claims from the base status (left) to the head status (right): " + (
-        "; ".join(f"{f.source} → {f.target}: "
-                  f"{SUPPRESSED if f.claims is None else f'{f.claims:,}'}" for f in ch.flows)
-        or "none") + "."
+    desc = _("Transitions of claims from the base status (left) to the head status (right): "
+             "{flows}.").format(flows="; ".join(
+                 f"{f.source} → {f.target}: "
+                 f"{_(SUPPRESSED) if f.claims is None else i18n.number(f.claims)}"
+                 for f in ch.flows) or _("none"))  # fmt: skip
     return _svg(width, height, ch.title, desc, body)
 
 
@@ -325,7 +346,8 @@ def _series(ch: Series) -> str:
     items = [("line", PALETTE[i % len(PALETTE)], s) for i, s in enumerate(names)]
     if ch.band is not None:
         items.append(("light", PALETTE[names.index(ch.band[1]) % len(PALETTE)],
-                      f"range: {ch.band[0]} to {ch.band[1]}"))
+                      _("range: {lower} to {upper}").format(lower=ch.band[0],
+                                                            upper=ch.band[1])))
     body, plot_y = _legend(items, 8, 8, width - 16)
     plot_y += 10
 
@@ -357,9 +379,10 @@ def _series(ch: Series) -> str:
         colour = PALETTE[names.index(ch.band[1]) % len(PALETTE)]
         both = [i for i in range(n) if lo_v[i] is not None and hi_v[i] is not None]
         for run in _runs(both):
-            tip = f"{ch.band[0]} to {ch.band[1]}: " + ", ".join(
-                f"{ch.points[i]}: {_unit(lo_v[i] or 0.0, '')} … {_unit(hi_v[i] or 0.0, ch.unit)}"
-                for i in run)
+            tip = _("{lower} to {upper}: {values}").format(
+                lower=ch.band[0], upper=ch.band[1], values=", ".join(
+                    f"{ch.points[i]}: {_unit(lo_v[i] or 0.0, '')} … "
+                    f"{_unit(hi_v[i] or 0.0, ch.unit)}" for i in run))  # fmt: skip
             pts = [(px(i), py(hi_v[i] or 0.0)) for i in run]
             pts += [(px(i), py(lo_v[i] or 0.0)) for i in reversed(run)]
             if len(run) == 1:  # one point: a narrow box from lower to upper
@@ -383,10 +406,16 @@ def _series(ch: Series) -> str:
             body.append(_el("circle", {"cx": px(i), "cy": py(vs[i] or 0.0), "r": 3.5,
                                        "fill": colour}, _tip(tip)))
     if not finite:
-        body.append(_text(plot_x + plot_w / 2, mid, "no data", text_anchor="middle", fill=MUTED))
-    span = f" from {ch.points[0]} to {ch.points[-1]}" if n else ""
-    desc = (f"Line chart of {ch.unit or 'values'} over {n} points{span}: "
-            f"{', '.join(names) or 'no lines'}.")
+        body.append(_text(plot_x + plot_w / 2, mid, _("no data"), text_anchor="middle",
+                          fill=MUTED))
+    unit, lines = ch.unit or _("values"), ", ".join(names) or _("no lines")
+    if n:
+        desc = ngettext("Line chart of {unit} over {n} point from {first} to {last}: {lines}.",
+                        "Line chart of {unit} over {n} points from {first} to {last}: {lines}.",
+                        n).format(unit=unit, n=i18n.number(n), first=ch.points[0],
+                                  last=ch.points[-1], lines=lines)  # fmt: skip
+    else:
+        desc = _("Line chart of {unit} over no points: {lines}.").format(unit=unit, lines=lines)
     return _svg(width, bottom, ch.title, desc, body)
 
 

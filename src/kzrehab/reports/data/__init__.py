@@ -97,6 +97,7 @@ from .explain import (
     explain_json,
 )
 from .gaps import GapAmount, GapFact, GapGroup, GapRanking, GapsData, gaps_data, gaps_json
+from .labels import with_labels
 from .laws import ArticleChange, FieldChange, LawChange, NamedChange, ProvisionDiff, RedlineEdit
 
 __all__ = [
@@ -130,16 +131,17 @@ Document = CoverageData | ComparisonData | ExplainData | ExplainAgainstData | Ga
 
 
 def document_json(data: Document) -> dict[str, Any]:
-    """The JSON document of any report's typed data (docs/json.rst)."""
+    """The JSON document of any report's typed data (docs/json.rst); in Kazakh and Russian
+    with ``labels`` (:func:`kzrehab.reports.data.labels.with_labels`)."""
     if isinstance(data, CoverageData):
-        return coverage_json(data)
+        return with_labels(coverage_json(data))
     if isinstance(data, ComparisonData):
-        return comparison_json(data)
+        return with_labels(comparison_json(data))
     if isinstance(data, ExplainData):
-        return explain_json(data)
+        return with_labels(explain_json(data))
     if isinstance(data, ExplainAgainstData):
-        return explain_against_json(data)
-    return gaps_json(data)
+        return with_labels(explain_against_json(data))
+    return with_labels(gaps_json(data))
 
 
 def result_json(result: Any, claims: bool = False) -> dict[str, Any]:
@@ -157,9 +159,10 @@ def result_json(result: Any, claims: bool = False) -> dict[str, Any]:
     from ...gaps import Gaps
 
     if isinstance(result, Summaries):
-        return coverage_json(coverage_data(result, claims=claims))
+        return with_labels(coverage_json(coverage_data(result, claims=claims)))
     if isinstance(result, Comparison | CoverageDiff):
-        return comparison_json(comparison_data(result, claims=claims), summary=False)
+        return with_labels(comparison_json(comparison_data(result, claims=claims),
+                                           summary=False))
     if isinstance(result, Gaps):
-        return gaps_json(gaps_data(result))
+        return with_labels(gaps_json(gaps_data(result)))
     raise TypeError(f"no JSON document for {type(result).__name__}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ...i18n import _
 from ...outcome import RECEIVES
 from ...rules.values import K
 from ..fields import figure, money
@@ -27,6 +28,7 @@ from .common import (
     range_json,
 )
 from .explain import FactValue, categories_of, components_of, decided_by, facts_json
+from .labels import labelled, value_label
 
 if TYPE_CHECKING:
     from ...claims import Claim
@@ -158,12 +160,14 @@ def _causes(component: str, fw: Framework, other: Framework, mine: ClaimResult,
     on either side, its grounds whose values differ, and a changed amount rule."""
     out: list[Cause] = []
     for side, f, r in (("laws", fw, mine), ("against", other, theirs)):
-        for rid, (comp, law, _) in f.components.items():
+        for rid, (comp, law, _grounds) in f.components.items():
             if component in {law.full_id(x) for x in comp.instead_of} and \
                     r.components.get(rid, K.FALSE) is not K.FALSE:
-                out.append(Cause(rid, "instead_of", side,
-                                 f"{rid} replaces it ({RECEIVES[r.components[rid]]}) "
-                                 f"under the {'laws' if side == 'laws' else 'against laws'}"))
+                receives = _word(RECEIVES[r.components[rid]])
+                out.append(Cause(rid, "instead_of", side, (
+                    _("{component} replaces it ({receives}) under the laws") if side == "laws"
+                    else _("{component} replaces it ({receives}) under the against laws")
+                ).format(component=rid, receives=receives)))  # fmt: skip
     grounds = set()
     for f in (fw, other):
         if component in f.components:
@@ -175,14 +179,20 @@ def _causes(component: str, fw: Framework, other: Framework, mine: ClaimResult,
         if kx != ky:
             side = "both" if x and y else "laws" if x else "against"
             out.append(Cause(gid, "ground", side,
-                             f"its ground {gid} applies: {kx if x else 'absent'} "
-                             f"(against: {ky if y else 'absent'})",
+                             _("its ground {ground} applies: {value} (against: {against})")
+                             .format(ground=gid, value=_word(f"{kx}") if x else _("absent"),
+                                     against=_word(f"{ky}") if y else _("absent")),
                              decided_by(x) if x else decided_by(y)))  # fmt: skip
     rules = [f.components[component][0].amount for f in (fw, other) if component in f.components]
     sources = {r.source if r is not None else None for r in rules}
     if len(rules) == 2 and len(sources) == 2:
-        out.append(Cause(component, "amount", "both", "the rule of its amount differs"))
+        out.append(Cause(component, "amount", "both", _("the rule of its amount differs")))
     return tuple(out)
+
+
+def _word(value: str) -> str:
+    """An enum value in a sentence: itself in English, its label in Kazakh and Russian."""
+    return (value_label(value) or value) if labelled() else value
 
 
 def explain_against_data(fw: Framework, other: Framework, claim: Claim, mine: ClaimResult,
