@@ -407,3 +407,19 @@ def test_the_words_of_explanations(lang: str) -> None:
     if lang == "ru":
         assert texts[0] == ("событие 1: outcome: имеет право, если quashed; не имеет права, если "
                             "convicted; остаётся открытым, если pending")
+
+
+@pytest.mark.parametrize("date", [False, True])
+def test_an_unknown_number_or_date_is_said_in_the_language(date: bool) -> None:
+    """A fact known not at all (an interval from -inf to +inf) reads "unknown" in the
+    language of output, as a missing value does (explain's traces)."""
+    import math
+
+    from kzrehab.rules.interpreter import display
+    from kzrehab.rules.values import Interval, K
+
+    whole = Interval(-math.inf, math.inf)
+    assert display(whole, date=date) == display(K.UNKNOWN) == "unknown"
+    with i18n.language("ru"):
+        assert display(whole, date=date) == display(None) == display(K.UNKNOWN) == "неизвестно"
+        assert display(K.TRUE) == "true"  # as the rule language writes it

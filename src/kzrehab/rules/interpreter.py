@@ -79,8 +79,8 @@ def event_fact_value(event: Event, name: str) -> Value:
 
 def display(value: Value, date: bool = False) -> str:
     """A value as a reader sees it: ``true``, ``unknown``, ``1931-05-01..1931-05-31``."""
-    if isinstance(value, K):
-        return str(value)
+    if isinstance(value, K):  # true and false as the rule language writes them
+        return _("unknown") if value is K.UNKNOWN else str(value)
     if isinstance(value, Interval):
         if date:
 
@@ -88,10 +88,10 @@ def display(value: Value, date: bool = False) -> str:
                 return "?" if math.isinf(x) else dt.date.fromordinal(int(x)).isoformat()
 
             if value.lo == -math.inf and value.hi == math.inf:
-                return "unknown"
+                return _("unknown")
             return day(value.lo) if value.known else f"{day(value.lo)}..{day(value.hi)}"
         if value.lo == -math.inf and value.hi == math.inf:
-            return "unknown"
+            return _("unknown")
         return str(value)
     if value is None:
         return _("unknown")
