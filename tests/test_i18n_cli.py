@@ -478,3 +478,18 @@ def test_population_info_shares_in_english(capsys: pytest.CaptureFixture[str]) -
         v = round(k / 10000 + 0.00005, 4)
         assert f"{_share(v):>6}" == f"{v:6.1%}", v
     assert _share(0.0465) == "4.7%"
+
+
+def test_the_operating_systems_errors_are_translated(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:  # fmt: skip
+    """An output that is a directory: the OS's words in the language ("Is a directory" in
+    English, as the C library says it)."""
+    from kzrehab.cli import main
+
+    out = tmp_path / "sub"
+    out.mkdir()
+    status = main(["--lang", "ru", "coverage", "drafts/current", "--population",
+                   "tests/data/sample.jsonl", "-o", str(out), "--format", "json"])
+    err = capsys.readouterr().err
+    assert status == 2 and "это каталог" in err and "Is a directory" not in err, err

@@ -15,6 +15,7 @@ from __future__ import annotations
 __all__ = ["main", "build_parser"]
 
 import argparse
+import errno
 import importlib
 import re
 import sys
@@ -51,6 +52,20 @@ _ARGPARSE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          N_("ambiguous option: {option} could match {matches}")),
         (r"argument (?P<name>.+?): (?P<message>.*)", N_("argument {name}: {message}")),
     ))
+
+
+#: the operating system's words for the errors a command meets writing its output (as the C
+#: library says them in English), translated
+_OS_ERRORS: dict[int, str] = {
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EEXIST: N_("File exists"),
+}
 
 
 def _argparse_error(message: str) -> str:
@@ -206,7 +221,8 @@ def _main(argv: list[str]) -> int:
         return 0
     except OSError as err:  # a file that cannot be written (a directory, a read-only folder)
         where = err.filename2 or err.filename
-        what = err.strerror or str(err)
+        what = _(_OS_ERRORS[err.errno]) if err.errno in _OS_ERRORS else (err.strerror
+                                                                           or str(err))
         _say(_("kzrehab: error: {message}").format(message=f"{where}: {what}" if where
                                                     else what))  # fmt: skip
         return 2
