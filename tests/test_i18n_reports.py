@@ -277,3 +277,16 @@ def test_locale_numbers_are_right_aligned(cell: str) -> None:
 
     assert is_number(cell)
     assert not is_number("₸, единовременно") and not is_number("имеет право")
+
+
+def test_the_summary_names_categories_by_the_glossarys_terms() -> None:
+    """In Kazakh and Russian a category is named by its glossary term, its id after it (the
+    tables keep the ids); in English by its id."""
+    from kzrehab.reports.words import category_word
+
+    assert category_word("injured") == "injured"
+    with i18n.language("ru"):
+        assert category_word("injured") == "пострадавший [injured]"
+        assert category_word("no-such-category") == "no-such-category"
+    with i18n.language("kk"):
+        assert category_word("victim") == "құрбан [victim]"

@@ -58,7 +58,7 @@ from .data import (
     RedlineEdit,
 )
 from .gaps_view import gap_groups
-from .words import level_words, money_words, summary
+from .words import category_word, level_words, money_words, summary
 
 
 def _laws_line(side: CoverageFigures) -> str:
@@ -175,7 +175,7 @@ def _who_loses(data: ComparisonData) -> list[Block]:
     cats = [r for r in changes.lost_by_category if r.claims != 0]
     if cats:
         out.append(Table((_("category under the base"), _("claims that lose")),
-                         tuple((r.category if r.category != "(none)"
+                         tuple((category_word(r.category) if r.category != "(none)"
                                 else _("(in no category for sure)"), count(r.claims))
                                for r in cats)))  # fmt: skip
     rows = [r for r in _attribution_rows(data) if r.evaluated and r.lost_overall != 0]

@@ -12,12 +12,13 @@ in the language's format (:doc:`languages`).
 from __future__ import annotations
 
 __all__ = ["summary", "level_words", "money_words", "PERIOD_WORDS", "period_words",
-           "period_unit"]  # fmt: skip
+           "period_unit", "category_word"]  # fmt: skip
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from .. import i18n
+from ..glossary import label
 from ..i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -96,6 +97,18 @@ def level_words(levels: Levels, losses: bool) -> list[str]:
     return [_(what).format(n=_n(n)) for n, what in parts if n != 0]
 
 
+def category_word(category: str) -> str:
+    """A category as the summary names it: in Kazakh and Russian the glossary's term, with
+    its id in brackets (``жертва [victim]``), so that it can be found in the tables, which
+    keep the ids; in English, and for a category the glossary does not have, its id."""
+    lang = i18n.current()
+    if lang != i18n.DEFAULT:
+        found = label("category", category, lang)
+        if found != category:
+            return _("{term} [{id}]").format(term=found, id=category)
+    return category
+
+
 R = TypeVar("R")
 
 
@@ -166,7 +179,7 @@ def summary(data: ComparisonData) -> list[str]:
         nowhere = next((r.claims for r in changes.lost_by_category
                         if r.category == "(none)"), 0)  # fmt: skip
         if cats or nowhere:
-            parts = [f"{r.category} ({i18n.number(n)})" for r, n in cats]
+            parts = [f"{category_word(r.category)} ({i18n.number(n)})" for r, n in cats]
             if nowhere:
                 parts.append(_("in no category for sure ({n})").format(n=_n(nowhere)))
             out.append(_("Those who lose are, under the base: {categories} (a claim in several "
@@ -182,11 +195,11 @@ def summary(data: ComparisonData) -> list[str]:
     gained_cats = _top(by_category, lambda r: r.gained, lambda r: r.category)
     if gained_cats:
         out.append(_("Largest gains by category: {categories}.").format(
-            categories=_list([_named(r.category, n) for r, n in gained_cats])))
+            categories=_list([_named(category_word(r.category), n) for r, n in gained_cats])))
     lost_cats = _top(by_category, lambda r: r.lost, lambda r: r.category)
     if lost_cats:
         out.append(_("Categories lost: {categories}.").format(
-            categories=_list([_named(r.category, n) for r, n in lost_cats])))
+            categories=_list([_named(category_word(r.category), n) for r, n in lost_cats])))
     periods = {r.period: r for r in changes.amounts.by_period}
     for period in ("once", "month"):
         m = periods.get(period)
