@@ -36,6 +36,7 @@ __all__ = [
     "decimal",
     "percent",
     "date",
+    "date_time",
     "currency",
     "LOCALES",
 ]
@@ -240,3 +241,12 @@ def date(day: dt.date) -> str:
     from babel.dates import format_date
 
     return str(format_date(day, format="long", locale=_locale(lang)))
+
+
+def date_time(moment: dt.datetime) -> str:
+    """A date and its time of day (hours and minutes, as ``moment`` gives them, in its own
+    time zone): ``2026-12-02 07:40`` in English, the locale's long date then the time in
+    Kazakh and Russian (``2 декабря 2026 г., 07:40``, joined as CLDR joins them)."""
+    if _current.get() == DEFAULT:
+        return moment.isoformat()[:16].replace("T", " ")
+    return f"{date(moment.date())}, {moment:%H:%M}"

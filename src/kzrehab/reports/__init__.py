@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .. import i18n
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .blocks import Block
 from .data import (
     ComparisonData,
@@ -90,11 +90,25 @@ def _check_data(report: Report, _: attrs.Attribute[Any], data: object) -> None:
 
 
 @attrs.frozen
+class _Title:
+    """A title :meth:`Report.of` generates: its message (marked with ``N_``) and the
+    values of its placeholders, translated when it is shown, in the language then."""
+
+    message: str
+    values: tuple[tuple[str, str], ...]
+
+    def __str__(self) -> str:
+        return _(self.message).format(**dict(self.values))
+
+
+@attrs.frozen
 class Report:
     """A command's report: its ``kind`` (a key of :data:`KINDS`), a title and its data."""
 
     kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
-    title: str
+    #: the title as given, or the one :meth:`of` generates (written in the language the
+    #: report is shown in): read it as :attr:`title`
+    _title: str | _Title = attrs.field(alias="title")
     #: the typed data (:mod:`kzrehab.reports.data`)
     data: Document = attrs.field(validator=_check_data)
     #: the language the report is written in (``kk``, ``ru``, ``en``; the HTML's ``lang``);
@@ -121,23 +135,31 @@ class Report:
         from .data import comparison_data, coverage_data, gaps_data
 
         if isinstance(result, Summaries):
-            return cls("coverage", title or _("Coverage of {laws}").format(
-                laws=" + ".join(result.framework.ids)), coverage_data(result))
+            return cls("coverage", title or _Title(N_("Coverage of {laws}"), (
+                ("laws", " + ".join(result.framework.ids)),)), coverage_data(result))
         if isinstance(result, Comparison | CoverageDiff):
             d = result.coverage if isinstance(result, Comparison) else result
             base, head = d.base.framework.ids, d.head.framework.ids
             added = [i for i in head if i not in base]
-            default = (_("Comparison: {base} + {added}").format(
-                base=" + ".join(base), added=" + ".join(added)) if added
+            default = (_Title(N_("Comparison: {base} + {added}"), (
+                ("base", " + ".join(base)), ("added", " + ".join(added)))) if added
                 and list(base) == [i for i in head if i in base]
-                else _("Comparison: {base} → {head}").format(
-                    base=" + ".join(base), head=" + ".join(head)))
+                else _Title(N_("Comparison: {base} → {head}"), (
+                    ("base", " + ".join(base)), ("head", " + ".join(head)))))
             return cls("comparison", title or default, comparison_data(result))
         if isinstance(result, Gaps):
-            return cls("gaps", title or _("Evidence priorities for {laws}").format(
-                laws=" + ".join(result.laws)), gaps_data(result))
+            return cls("gaps", title or _Title(N_("Evidence priorities for {laws}"), (
+                ("laws", " + ".join(result.laws)),)), gaps_data(result))
         raise TypeError(f"no report of {type(result).__name__} (a Coverage, a Comparison, "
                         "a CoverageDiff or Gaps)")
+
+    @property
+    def title(self) -> str:
+        """The title: as given, or the one :meth:`of` generates, in the report's language
+        (the current one, :func:`kzrehab.i18n.current`, when it has none), so that a report
+        rendered in another language than it was made in is titled in that language."""
+        t = self._title
+        return t if isinstance(t, str) else self._in_language(lambda: str(t))
 
     def suppressed(self, k: int | None) -> Report:
         """This report with the cells counting fewer than ``k`` claims blanked (None: as is)."""

@@ -82,7 +82,7 @@ def log_view(title: str, doc: LogDocument) -> list[Block]:
                    _("eligible"), _("undetermined"), _("ineligible"), _("Δ eligible"),
                    _("Δ undetermined"), _("Δ ineligible"), _("gained"), _("lost"),
                    _("message")),
-                  tuple((r.commit.short, r.commit.date.isoformat()[:16].replace("T", " "),
+                  tuple((r.commit.short, i18n.date_time(r.commit.date),
                          r.commit.author, _short("; ".join(r.changed) or "—", 48),
                          *cells(r.status, False), *cells(r.change, True),
                          *moved(r.gained, r.lost, r.status is not None),
@@ -104,7 +104,7 @@ def status_view(title: str, doc: StatusDocument) -> list[Block]:
         if lc is None:
             last = _("uncommitted")
         else:
-            day, message = lc.date.isoformat()[:10], _short(lc.message, 50)
+            day, message = i18n.date(lc.date.date()), _short(lc.message, 50)
             last = (_("{date} {message} (+ uncommitted changes)") if r.uncommitted else
                     "{date} {message}").format(date=day, message=message)  # fmt: skip
         a = r.adds

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...coverage import SCHEMA
+from ...i18n import current
+from ...languages import DEFAULT
+from ...laws.provisions import text_in
 from ..fields import figure, money
 
 if TYPE_CHECKING:
@@ -92,8 +95,12 @@ class LawInfo:
 
 
 def law_info(law: Law) -> LawInfo:
-    """What a report says of a law."""
-    return LawInfo(law.id, law.ref, law.commit, law.title, law.kind, law.status, law.version)
+    """What a report says of a law: its title in the current language
+    (:func:`kzrehab.i18n.current`) when the draft gives it, else as
+    :func:`~kzrehab.laws.provisions.text_in` falls back; in English the field itself."""
+    lang = current()
+    title = law.title if lang == DEFAULT else text_in(law, "title", lang)
+    return LawInfo(law.id, law.ref, law.commit, title, law.kind, law.status, law.version)
 
 
 def law_json(law: LawInfo) -> dict[str, Any]:
