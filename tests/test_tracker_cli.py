@@ -195,6 +195,20 @@ def test_log_of_untracked_files(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert run_json(capsys, "log", "drafts/new.toml")["commits"] == []
 
 
+def test_log_of_a_mistyped_path_is_an_error(repo: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A path that does not exist and that no commit touched is a mistake, not a law with no
+    history: exit 2, with the nearest existing path (a deleted law with commits still has
+    its log)."""
+    code, _out, err = run(capsys, "log", "drafts/bills/toi.toml")
+    assert code == 2
+    assert ("drafts/bills/toi.toml: no such file or directory, and no commit touched it; "
+            "did you mean 'drafts/bills/toy.toml'?") in err
+    (repo / "drafts/bills/toy.toml").unlink()
+    commits = run_json(capsys, "log", "drafts/bills/toy.toml")["commits"]
+    assert [c["message"] for c in commits][:1] == ["toy v3: renumbered"]
+
+
 def test_log_text(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "log", "drafts/bills/toy.toml", "--format", "md")
     assert code == 0

@@ -267,6 +267,16 @@ def run_log(args: argparse.Namespace) -> int:
     versions(0, 0)
     for b in bar:
         b.done()
+    if not doc.commits:  # a mistyped path is no law "no commit touched": say so
+        import os
+
+        from .._suggest import did_you_mean_path
+
+        for path in args.laws:
+            if not os.path.exists(path):
+                raise UsageError(_("{path}: no such file or directory, and no commit touched "
+                                   "it{hint}").format(path=path,
+                                                      hint=did_you_mean_path(path)))
     _emit_history(_("Log of {laws}").format(laws=", ".join(args.laws)), doc, args)
     return 0
 
