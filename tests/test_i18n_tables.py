@@ -413,3 +413,20 @@ def test_cells_in_russian() -> None:
     assert text == ("Идентификатор,Вид,Оценено,Заявления,Скрыто\n"
                     "bill,законопроект,да,,Заявления\n")
     assert list(shown_rows(t)) == list(t.rows)
+
+
+def test_long_labels_keep_their_first_words_in_sheet_names() -> None:
+    """A label over Excel's 31 characters first shortens the parts before its last to their
+    first words, so that the base's and the head's tables stay told apart (the newcomer
+    review: 'По категориям' and 'По категориям~2'); English names are unchanged."""
+    from kzrehab.reports.data.labels import SEPARATOR
+    from kzrehab.reports.spreadsheets import sheet_names
+
+    base = SEPARATOR.join(["Базовая редакция", "По категориям"])
+    head = SEPARATOR.join(["Новая редакция", "По категориям"])
+    assert sheet_names([base, head]) == [
+        SEPARATOR.join(["Базовая", "По категориям"]),
+        SEPARATOR.join(["Новая", "По категориям"])]
+    english = ["base.by_category", "head.by_category", "laws_changed.laws.provisions.redline"]
+    assert sheet_names(english) == ["base.by_category", "head.by_category",
+                                    "laws.provisions.redline"]

@@ -165,13 +165,20 @@ _NOT_IN_SHEET = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 def sheet_names(names: Iterable[str], about: str = "About") -> list[str]:
     """A sheet name per table: Excel's 31 characters at most, unique whatever the case (and
-    other than ``about``, the first sheet's); a long name keeps its last parts
+    other than ``about``, the first sheet's); a long label first keeps only the first word
+    of each part before its last (``Новая редакция · По категориям`` →
+    ``Новая · По категориям``), then a long name keeps its last parts
     (``laws_changed.laws.provisions.redline`` → ``laws.provisions.redline``; a label's
     parts are joined by :data:`~kzrehab.reports.data.labels.SEPARATOR`)."""
     out: list[str] = []
     taken = {about.lower()}
     for name in names:
         short = name.translate(_NOT_IN_SHEET)
+        if len(short) > 31 and SEPARATOR in short:  # a label: its parts before the last
+            parts = short.split(SEPARATOR)        # shortened to their first words first
+            brief = SEPARATOR.join([*(p.split()[0] for p in parts[:-1] if p.split()),
+                                    parts[-1]])  # fmt: skip
+            short = brief if len(brief) <= 31 else short
         sep = SEPARATOR if SEPARATOR in short else "."
         while len(short) > 31 and sep in short:
             short = short.split(sep, 1)[1]
