@@ -201,7 +201,6 @@ def compile_catalogs(locale_dir: Path = LOCALE, out_dir: Path | None = None) -> 
     """Join each language's ``.po`` files into ``OUT/LANG/LC_MESSAGES/kzrehab.mo`` (``OUT``
     is ``locale_dir`` unless given); the ``.mo`` files written."""
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     out_dir = locale_dir if out_dir is None else out_dir
     written = []
@@ -212,8 +211,7 @@ def compile_catalogs(locale_dir: Path = LOCALE, out_dir: Path | None = None) -> 
         lang = lang_dir.name
         joined = None
         for path in pos:
-            with path.open("rb") as fp:
-                cat = read_po(fp, locale=lang, domain=DOMAIN)
+            cat = _read(path, lang)
             if joined is None:
                 joined = cat
             else:

@@ -187,18 +187,38 @@ def signed(n: int) -> str:
     return format_decimal(n, format="+#,##0;-#,##0", locale=_locale(_current.get()))
 
 
+def _exact(x: float) -> float | Decimal:
+    """A float's exact value, so that a half is rounded as Python rounds it (0.005 is a
+    little more than a half cent: 0.01, where its shortest decimal form would give 0.00)."""
+    return Decimal(x) if isinstance(x, float) and math.isfinite(x) else x
+
+
+def _body(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
 def decimal(x: float, places: int = 2, sign: bool = False) -> str:
     """An amount with ``places`` decimals and the language's separators: ``1,234.50``,
     ``1 234,50``; with its sign when ``sign``."""
     from babel.numbers import format_decimal
 
-    body = "#,##0" + ("." + "0" * places if places else "")
+    body = _body(places)
     pattern = f"+{body};-{body}" if sign else body
-    # the float's exact value, so that a half is rounded as Python rounds it (0.005 is a
-    # little more than a half cent: 0.01, where its shortest decimal form would give 0.00)
-    exact = Decimal(x) if isinstance(x, float) and math.isfinite(x) else x
-    return format_decimal(exact, format=pattern, locale=_locale(_current.get()),
+    return format_decimal(_exact(x), format=pattern, locale=_locale(_current.get()),
                           decimal_quantization=True)  # fmt: skip
+
+
+@cache
+def _percent_affixes(lang: str) -> tuple[str, str]:
+    """What the language writes before and after a percentage's number: ``("", "%")``,
+    ``("", " %")`` (its CLDR pattern, with its percent sign)."""
+    loc = _locale(lang)
+    pattern: str = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
+    start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
+    end = pattern.rindex("0") + 1
+    symbols = loc.number_symbols
+    sign = str(symbols.get("latn", symbols).get("percentSign", "%"))
+    return pattern[:start].replace("%", sign), pattern[end:].replace("%", sign)
 
 
 def percent(share: float, places: int = 1) -> str:
@@ -207,18 +227,11 @@ def percent(share: float, places: int = 1) -> str:
     value), so that English keeps its figures."""
     from babel.numbers import format_decimal
 
-    loc = _locale(_current.get())
-    pattern: str = loc.percent_formats[None].pattern.split(";")[0]  # "#,##0%", "#,##0 %"
-    start = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
-    end = pattern.rindex("0") + 1
-    symbols = loc.number_symbols
-    sign = str(symbols.get("latn", symbols).get("percentSign", "%"))
-    prefix, suffix = pattern[:start].replace("%", sign), pattern[end:].replace("%", sign)
-    scaled = share * 100
-    exact = Decimal(scaled) if isinstance(scaled, float) and math.isfinite(scaled) else scaled
-    body = "#,##0" + ("." + "0" * places if places else "")
-    number = str(format_decimal(exact, format=body, locale=loc, decimal_quantization=True))
-    return prefix + number + suffix
+    lang = _current.get()
+    prefix, suffix = _percent_affixes(lang)
+    number = format_decimal(_exact(share * 100), format=_body(places), locale=_locale(lang),
+                            decimal_quantization=True)  # fmt: skip
+    return prefix + str(number) + suffix
 
 
 def currency() -> str:
