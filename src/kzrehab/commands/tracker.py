@@ -243,6 +243,24 @@ def _emit_comparison(result: Comparison, title: str, args: argparse.Namespace,
 # -- log and status -------------------------------------------------------------------------------
 
 
+def _check_logged(paths: list[str]) -> None:
+    """A path that does not exist and that no commit touched is a mistake, not a law with
+    no history (a deleted law keeps its log): said before the population is made."""
+    import os
+
+    from .._suggest import did_you_mean_path
+    from ..tracker.git import GitStore
+
+    missing = [p for p in paths if not os.path.exists(p)]
+    if not missing:
+        return
+    with GitStore() as store:
+        for path in missing:
+            if store.last_change(store.relative(path)) is None:
+                raise UsageError(_("{path}: no such file or directory, and no commit touched "
+                                   "it{hint}").format(path=path, hint=did_you_mean_path(path)))
+
+
 def run_log(args: argparse.Namespace) -> int:
     """``log``: :func:`kzrehab.tracker.history.log`, rendered."""
     from .._progress import Progress
@@ -250,6 +268,7 @@ def run_log(args: argparse.Namespace) -> int:
     from ..tracker.history import log
 
     require_git()  # before the population, which may take half a minute to make
+    _check_logged(args.laws)
     bar: list[Progress] = []
 
     def progress(done: int, total: int) -> None:
@@ -267,16 +286,6 @@ def run_log(args: argparse.Namespace) -> int:
     versions(0, 0)
     for b in bar:
         b.done()
-    if not doc.commits:  # a mistyped path is no law "no commit touched": say so
-        import os
-
-        from .._suggest import did_you_mean_path
-
-        for path in args.laws:
-            if not os.path.exists(path):
-                raise UsageError(_("{path}: no such file or directory, and no commit touched "
-                                   "it{hint}").format(path=path,
-                                                      hint=did_you_mean_path(path)))
     _emit_history(_("Log of {laws}").format(laws=", ".join(args.laws)), doc, args)
     return 0
 
