@@ -26,7 +26,8 @@ from __future__ import annotations
 
 __all__ = ["evaluate", "evaluate_claim", "evaluate_columns", "claim_values", "column_values",
            "summarize", "check_amounts", "constant_amounts", "evaluators", "evaluate_chunk",
-           "evaluate_many", "program_of", "output_signatures", "ties", "Known"]  # fmt: skip
+           "evaluate_many", "program_of", "output_signatures", "ties", "Known",
+           "output_values"]  # fmt: skip
 
 import datetime as dt
 import weakref
@@ -45,7 +46,7 @@ from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
     from .coverage import Coverage, CoverageSummary, Part, Tally
-    from .plan import Plan
+    from .plan import Output, Plan
     from .population import Population
     from .population.columns import Columns
     from .rules.compiler import Program
@@ -268,12 +269,20 @@ def column_values(
     """Every output of the plan over columns (or those of ``keys``): Kleene arrays, and
     amount ranges (NaN where the component is surely withheld). ``known`` gives outputs'
     values for these columns, by signature: those are taken instead of computed."""
+    program = program_of(fw, params)
+    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
+    return output_values(fw, program, outputs, columns, claim_id, known)
+
+
+def output_values(fw: Framework, program: Program, outputs: Sequence[Output], columns: Columns,
+                  claim_id: Callable[[int], str], known: Known | None = None
+                  ) -> dict[str, Any]:  # fmt: skip
+    """:func:`column_values` of ``outputs`` (in plan order, an amount's receipt among them),
+    compiled in ``program``."""
     import numpy as np
 
     from .rules.compiler import Iv, broadcast
 
-    program = program_of(fw, params)
-    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
     sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
     reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
               and (pair := (sigs[o.key], sigs[o.given])) in known.amounts}  # fmt: skip

@@ -36,13 +36,16 @@ not stay exact.
 
 from __future__ import annotations
 
-__all__ = ["Output", "Plan", "plan_of", "out", "is_group", "negative_amount", "too_large_amount",
-           "amount_problem", "MAX_AMOUNT"]
+__all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups", "without_ground",
+           "PlanPatch", "negative_amount", "too_large_amount", "amount_problem", "MAX_AMOUNT"]
 
+import bisect
 import functools
+import itertools
 import weakref
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 import attrs
 
@@ -162,10 +165,50 @@ def _grouped(nodes: tuple[Node, ...], level: int) -> Node:
             start = i + 1
     if start < len(nodes):
         runs.append(nodes[start:])
-    tree = _balanced([_grouped(r, level - 1) for r in runs])
+    children = tuple(_grouped(r, level - 1) for r in runs)
+    tree = _balanced(children)
     _GROUPS[id(tree)] = tree
     _ANY[key] = tree
+    ends = tuple(itertools.accumulate(len(r) for r in runs))
+    _remember(tree, Groups({id(n): i for i, n in enumerate(nodes)}, ends, children))
     return tree
+
+
+class Groups(NamedTuple):
+    """How :func:`_grouped` cut an ``or`` of many outputs into groups."""
+
+    #: the place of each output, by identity
+    places: Mapping[int, int]
+    #: where each group ends (after its last output)
+    ends: tuple[int, ...]
+    #: the groups' trees, in order (an output alone is its own)
+    children: tuple[Node, ...]
+
+    def holding(self, node: Node) -> int:
+        """The group that holds ``node`` (one of the outputs)."""
+        return bisect.bisect_right(self.ends, self.places[id(node)])
+
+
+#: the shape of each tree :func:`_grouped` made, by identity (the tree weakly: an entry
+#: goes with its tree)
+_SHAPES: dict[int, tuple[weakref.ReferenceType[Node], Groups]] = {}
+
+
+def _remember(tree: Node, shape: Groups) -> None:
+    key = id(tree)
+
+    def gone(ref: weakref.ReferenceType[Node], key: int = key) -> None:
+        if _SHAPES.get(key, (None,))[0] is ref:
+            del _SHAPES[key]
+
+    _SHAPES[key] = (weakref.ref(tree, gone), shape)
+
+
+def groups_of(tree: Node) -> Groups | None:
+    """How an ``or`` of many outputs (:func:`is_group`) is cut into groups; None for a tree
+    that is not one."""
+    found = _SHAPES.get(id(tree))
+    return found[1] if found is not None and found[0]() is tree else None
 
 
 def _balanced(nodes: Sequence[Node]) -> Node:
@@ -271,6 +314,18 @@ def _build(fw: Framework) -> Plan:
         granting[fw.ground_category[g]].append(applies)
     for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category", _any(members), None, cat))
+    for full, tree in _receives(fw).items():
+        outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
+    for full, (_, law, _) in fw.components.items():
+        resolved = fw.checked(law.id).amounts.get(full)
+        if resolved is not None:
+            outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
+                                  law.id, full, given=f"receives:{full}"))  # fmt: skip
+    return Plan(fw, tuple(outputs))
+
+
+def _receives(fw: Framework) -> dict[str, Node]:
+    """The tree of each component's ``receives`` output."""
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
         claimant = _claimant_in(tuple(comp.recipients))
@@ -280,14 +335,70 @@ def _build(fw: Framework) -> Plan:
             target = law.full_id(replaced)
             if target in receives:
                 receives[target] = _and(receives[target], _not(receives[full]))
-    for full, tree in receives.items():
-        outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
-    for full, (_, law, _) in fw.components.items():
-        resolved = fw.checked(law.id).amounts.get(full)
-        if resolved is not None:
-            outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
-                                  law.id, full, given=f"receives:{full}"))  # fmt: skip
-    return Plan(fw, tuple(outputs))
+    return receives
+
+
+class _Members(NamedTuple):
+    """What :func:`without_ground` reads of a plan, made once: its outputs by key, the
+    grounds of each category, and the grounds that grant some component."""
+
+    by_key: Mapping[str, Output]
+    categories: Mapping[str, list[str]]
+    granting: frozenset[str]
+
+
+_MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
+
+
+def _members(plan: Plan) -> _Members:
+    found = _MEMBERS.get(plan)
+    if found is None:
+        fw = plan.framework
+        categories: dict[str, list[str]] = {}
+        for g in fw.covering:
+            categories.setdefault(fw.ground_category[g], []).append(g)
+        granting = frozenset(g for c in fw.components.values() for g in c[2])
+        found = _MEMBERS[plan] = _Members(plan.by_key, categories, granting)
+    return found
+
+
+class PlanPatch(NamedTuple):
+    """A plan as a patch of another's (:func:`without_ground`)."""
+
+    #: the keys of the outputs it has not
+    gone: frozenset[str]
+    #: the output taken out of the ``or`` of many outputs of ``lessened``
+    removed: Name
+    #: the outputs whose tree is the other plan's ``or`` without ``removed``: their keys,
+    #: and the other plan's trees
+    lessened: tuple[tuple[str, Node], ...]
+    #: the other outputs that are not the other plan's, in plan order
+    outputs: tuple[Output, ...]
+
+
+def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground`` repealed
+    (:meth:`~kzrehab.laws.framework.Framework.without_ground`) — as a patch of ``head``.
+    The ground's outputs are gone; the status and its category (gone if the ground alone
+    granted it) are the head's ``or`` without the ground; the receipts of the components it
+    granted and of those they replace are made again, with the amounts of those changed.
+    Every other output is the head's, the same tree reading the same outputs."""
+    members = _members(head)
+    gone = {f"when:{ground}", f"applies:{ground}"}
+    lessened = [("status", members.by_key["status"].node)]
+    cat = head.framework.ground_category[ground]
+    if len(members.categories[cat]) > 1:
+        lessened.append((f"category:{cat}", members.by_key[f"category:{cat}"].node))
+    else:
+        gone.add(f"category:{cat}")
+    outputs, changed = [], []
+    for full, tree in (_receives(fw).items() if ground in members.granting else ()):
+        if tree is not members.by_key[f"receives:{full}"].node:
+            outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
+            changed.append(full)
+    outputs += [members.by_key[f"amount:{c}"] for c in changed
+                if f"amount:{c}" in members.by_key]  # fmt: skip
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(lessened), tuple(outputs))
 
 
 def _origin(fw: Framework, component: str) -> Location:

@@ -1,0 +1,230 @@
+"""Attribution's variants as patches of the head (:doc:`semantics`, *Attribution*).
+
+A variant is the head with one change taken back (:func:`kzrehab.attribution.variant`).
+Made whole, it is a framework of its own: its laws amended again, its index, its plan, its
+compiled program and its coverage each made in a pass over every provision, so that a
+draft of two thousand changed provisions costs two thousand passes over two thousand
+provisions. Made here, a variant costs what it changes.
+
+The variant of a **ground the head has and the base has not** is the head with the ground
+repealed. When no exclusion or component names the ground (one that covers every ground of
+its law may, if it keeps another), that repeal changes nothing but the ground's law, and
+the variant is a patch of the head at every step:
+
+- its laws are the head's, the ground's law without the ground;
+- its framework is the head's, with the ground's entries taken out of its checked law and
+  index (:meth:`~kzrehab.laws.framework.Framework.without_ground`);
+- its plan is the head's without the ground's outputs, and with its readers made again —
+  the status, its category, the receipts of the components it granted and of those they
+  replace, their amounts (:func:`~kzrehab.plan.without_ground`); every other output is the
+  head's, the very same tree reading the very same outputs;
+- its program is the head's, with only those outputs compiled again
+  (:meth:`~kzrehab.rules.compiler.Program.patched`);
+- its coverage is the head's arrays, with those outputs evaluated again — from the values of
+  the head's and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`) —
+  in their place, and the ground's and a category it alone granted left out.
+
+Any other change (a ground restored or changed, an exclusion, a component, a parameter,
+a definition, or a ground some exclusion or component names) makes a whole variant, as
+before: :meth:`Patcher.patch` gives None. A test holds the patched variant equal to the whole
+one, framework, plan and coverage, on generated drafts.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Patch", "Patcher", "evaluate_patch"]
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from .coverage import Coverage
+from .evaluation import Known, output_values, program_of
+from .laws.framework import Framework
+from .laws.provisions import Law
+from .plan import Output, PlanPatch, groups_of, plan_of, without_ground
+from .rules.ast import Name, Node
+from .rules.values import FALSE
+
+if TYPE_CHECKING:
+    from .population import Population
+    from .rules.compiler import Program
+
+
+@attrs.frozen(eq=False)
+class Patch:
+    """A variant of the head as a patch of it: the variant's framework and its plan as a
+    patch of the head's (:class:`~kzrehab.plan.PlanPatch`)."""
+
+    framework: Framework
+    plan: PlanPatch
+
+
+class Patcher:
+    """Makes the variants of one head, against one base, that can be patches of the head
+    (:func:`Patcher.patch`). ``base``: the base's laws without their amendments, as
+    :func:`kzrehab.attribution.variant` reads them."""
+
+    def __init__(self, head: Framework, base: Sequence[Law]) -> None:
+        self.head = head
+        self.base = {law.id: law for law in base}
+        #: per law of the head: each provision's id → (its article, its place there)
+        self._places: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def patch(self, law_id: str, key: str) -> Patch | None:
+        """The variant that takes back the item ``key`` of the law ``law_id`` as a patch of
+        the head; None when it cannot be one (see the module's text)."""
+        head = self.head
+        law = next((x for x in head.laws if x.id == law_id), None)
+        if law is None or key.startswith(("parameters.", "definitions.")):
+            return None
+        full = law.full_id(key)
+        if head.ground_law.get(full) is not law:
+            return None  # not a ground of the head
+        old = self.base.get(law_id)
+        if old is not None:
+            if any(p.id == key for p in old.provisions()):
+                return None  # the base has it: restored or replaced, not repealed
+            if (old.parameters.keys() - law.parameters.keys()
+                    or old.definitions.keys() - law.definitions.keys()):  # fmt: skip
+                return None  # names only the base has are inserted with it
+        fw = head.without_ground(full, self._without(law, key))
+        if fw is None:
+            return None
+        return Patch(fw, without_ground(plan_of(head), fw, full))
+
+    def _without(self, law: Law, key: str) -> Law:
+        """``law`` without its provision ``key``, as a repeal of it leaves the law."""
+        places = self._places.get(law.id)
+        if places is None:
+            places = self._places[law.id] = {p.id: (a, i) for a, article in
+                                             enumerate(law.articles)
+                                             for i, p in enumerate(article.provisions)}  # fmt: skip
+        a, i = places[key]
+        article = law.articles[a]
+        kept = article.provisions[:i] + article.provisions[i + 1:]
+        articles = (*law.articles[:a], attrs.evolve(article, provisions=kept),
+                    *law.articles[a + 1:])  # fmt: skip
+        return attrs.evolve(law, articles=articles)
+
+
+def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
+                   chunk: int = 1_000_000) -> Coverage:  # fmt: skip
+    """The coverage of a patched variant: the head's (``head_cov``), with the patch's outputs
+    in place of the head's and those it has not left out — the same arrays as an evaluation
+    of the whole variant.
+
+    The outputs that are the head's ``or`` without one output (the status, a category)
+    differ from the head's only for the claims where that output is as true as the whole
+    ``or`` (and not false): for those alone, the ``or`` of the other outputs is taken from
+    the values of the head's groups (:func:`~kzrehab.plan.groups_of`), along the removed
+    output's path. The other outputs are compiled (:meth:`Program.patched
+    <kzrehab.rules.compiler.Program.patched>`) and evaluated from the values of the head's
+    and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`)."""
+    plan = patch.plan
+    head, fw, pop = head_cov.framework, patch.framework, head_cov.population
+    program = program_of(head, head.parameters_at(head_cov.as_of))
+    known = Known.of((head_cov, base_cov))
+    new: dict[str, Any] = {}
+    removed = head_cov.grounds[plan.removed.name.partition(":")[2]]
+    for key, tree in plan.lessened:
+        whole = head_cov.status if key == "status" else head_cov.categories[key.partition(":")[2]]
+        new[key] = _lessened(tree, plan.removed, whole, removed, _Values(program, known))
+    if plan.outputs:
+        patched = program.patched(plan.gone)
+        for o in plan.outputs:
+            patched.add(o.node, o.law, output=o.key)
+        new.update(_evaluated(patched, fw, plan.outputs, known, pop, len(head_cov), chunk))
+    lo, hi = dict(head_cov.amount_lo), dict(head_cov.amount_hi)
+    for o in plan.outputs:
+        if o.kind == "amount":
+            assert o.subject is not None
+            lo[o.subject], hi[o.subject] = new.pop(o.key)
+    return attrs.evolve(
+        head_cov, framework=fw, status=new.get("status", head_cov.status),
+        grounds=_patched(head_cov.grounds, "applies", new, plan.gone),
+        exclusions=_patched(head_cov.exclusions, "holds", new, plan.gone),
+        categories=_patched(head_cov.categories, "category", new, plan.gone),
+        components=_patched(head_cov.components, "receives", new, plan.gone),
+        amount_lo=lo, amount_hi=hi,
+    )  # fmt: skip
+
+
+class _Values:
+    """The head's values of the outputs and groups of its plan, by tree."""
+
+    def __init__(self, program: Program, known: Known) -> None:
+        self.program, self.known = program, known
+
+    def __getitem__(self, node: Node) -> Any:
+        step = self.program.step_of(node)
+        if step is None:  # an output read by name
+            assert isinstance(node, Name) and node.ref == "out"
+            step = self.program.outputs[node.name]
+        return self.known.steps[self.program.signature(step)]
+
+
+def _lessened(tree: Node, node: Node, whole: Any, removed: Any, values: _Values) -> Any:
+    """The values of ``tree`` — an ``or`` of many outputs whose values are ``whole`` —
+    without the output ``node`` (whose values are ``removed``)."""
+    # Kleene or is the greatest value: it stays where another output is as great
+    where = np.flatnonzero((removed == whole) & (whole != FALSE))
+    out = whole.copy()
+    if where.size:
+        out[where] = _or_without(tree, node, where, values)
+    return out
+
+
+def _or_without(tree: Node, node: Node, where: Any, values: _Values) -> Any:
+    """The Kleene ``or`` of the outputs of ``tree`` but ``node``, for the claims ``where``:
+    the groups' values where they do not hold ``node``, and the same again in the group
+    that does."""
+    if tree is node:
+        return np.full(where.size, FALSE, np.int8)
+    groups = groups_of(tree)
+    assert groups is not None, "a tree that is neither the output nor an or of outputs"
+    r = groups.holding(node)
+    out = _or_without(groups.children[r], node, where, values)
+    for k, child in enumerate(groups.children):
+        if k != r:
+            np.maximum(out, values[child][where], out=out)
+    return out
+
+
+def _evaluated(program: Program, fw: Framework, outputs: Sequence[Output], known: Known,
+               pop: Population, n: int, chunk: int) -> dict[str, Any]:  # fmt: skip
+    """The values of ``outputs`` (arrays; an amount as ``(lo, hi)``), chunk by chunk."""
+    from .population.columns import columns_of
+
+    pieces: dict[str, list[Any]] = {o.key: [] for o in outputs}
+    for first, cols in columns_of(pop).chunks(max(1, chunk)):
+
+        def claim_id(i: int, first: int = first) -> str:
+            return pop.claim_id(first + i)
+
+        rows = known if cols.n_claims == n else known.rows(first, first + cols.n_claims)
+        for k, v in output_values(fw, program, outputs, cols, claim_id, rows).items():
+            pieces[k].append(v)
+
+    def joined(parts: list[Any]) -> Any:
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    return {o.key: ((joined([v.lo for v in pieces[o.key]]), joined([v.hi for v in pieces[o.key]]))
+                    if o.kind == "amount" else joined(pieces[o.key])) for o in outputs}
+
+
+def _patched(arrays: Any, kind: str, new: Any, gone: frozenset[str]) -> Any:
+    """The head's arrays of one kind of output (by name) with the patch's (by key,
+    ``KIND:NAME``) in their place, and those of the outputs ``gone`` left out."""
+    out = dict(arrays)
+    for key in gone:
+        what, _, name = key.partition(":")
+        if what == kind:
+            del out[name]
+    for key, value in new.items():
+        what, _, name = key.partition(":")
+        if what == kind:
+            out[name] = value
+    return out
