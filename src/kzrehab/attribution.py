@@ -362,6 +362,8 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
         patch = patcher.patch(unit.law, unit.key) if patcher is not None else None
         fw = (patch.framework if patch is not None else variants.pop(row_id) if variants
               else _variant_of(head, base, unit, bare))  # fmt: skip
+        if patch is None and patcher is not None and isinstance(fw, Framework):
+            patch = patcher.planned(fw, unit.law, unit.key)  # made whole, evaluated as a patch
         done += 1
         try:
             if isinstance(fw, KzrehabError):

@@ -45,7 +45,7 @@ import itertools
 import weakref
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -197,9 +197,9 @@ _SHAPES: dict[int, tuple[weakref.ReferenceType[Node], Groups]] = {}
 def _remember(tree: Node, shape: Groups) -> None:
     key = id(tree)
 
-    def gone(ref: weakref.ReferenceType[Node], key: int = key) -> None:
-        if _SHAPES.get(key, (None,))[0] is ref:
-            del _SHAPES[key]
+    def gone(ref: weakref.ReferenceType[Node], key: int = key, shapes: Any = _SHAPES) -> None:
+        if shapes.get(key, (None,))[0] is ref:  # (the table itself: at exit, names are gone)
+            del shapes[key]
 
     _SHAPES[key] = (weakref.ref(tree, gone), shape)
 
@@ -377,20 +377,28 @@ class PlanPatch(NamedTuple):
 
 
 def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
-    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground`` repealed
-    (:meth:`~kzrehab.laws.framework.Framework.without_ground`) — as a patch of ``head``.
-    The ground's outputs are gone; the status and its category (gone if the ground alone
-    granted it) are the head's ``or`` without the ground; the receipts of the components it
-    granted and of those they replace are made again, with the amounts of those changed.
-    Every other output is the head's, the same tree reading the same outputs."""
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground`` repealed —
+    as a patch of ``head``. The ground's outputs are gone, and those of an exclusion or a
+    component the repeal left out (it named only the ground); the status and the ground's
+    category (gone if the ground alone granted it) are the head's ``or`` without the
+    ground; the receipts of the components it granted and of those they replace are made
+    again, with the amounts of those changed. Every other output is the head's: the same
+    tree reading the same outputs, or, for an exclusion or a component whose ``grounds``
+    the repeal changed, the same rule."""
     members = _members(head)
+    old = head.framework
     gone = {f"when:{ground}", f"applies:{ground}"}
     lessened = [("status", members.by_key["status"].node)]
-    cat = head.framework.ground_category[ground]
+    cat = old.ground_category[ground]
     if len(members.categories[cat]) > 1:
         lessened.append((f"category:{cat}", members.by_key[f"category:{cat}"].node))
     else:
         gone.add(f"category:{cat}")
+    for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
+        gone.update(k for k in (f"excl:{e}", f"unless:{e}", f"holds:{e}") if k in members.by_key)
+    left_out = old.components.keys() - fw.components.keys()
+    for c in left_out:
+        gone.update(k for k in (f"receives:{c}", f"amount:{c}") if k in members.by_key)
     outputs, changed = [], []
     for full, tree in (_receives(fw).items() if ground in members.granting else ()):
         if tree is not members.by_key[f"receives:{full}"].node:

@@ -72,28 +72,47 @@ class Patcher:
         self.base = {law.id: law for law in base}
         #: per law of the head: each provision's id → (its article, its place there)
         self._places: dict[str, dict[str, tuple[int, int]]] = {}
+        #: per law of the base: its provisions' ids
+        self._ids: dict[str, frozenset[str]] = {}
 
-    def patch(self, law_id: str, key: str) -> Patch | None:
-        """The variant that takes back the item ``key`` of the law ``law_id`` as a patch of
-        the head; None when it cannot be one (see the module's text)."""
-        head = self.head
-        law = next((x for x in head.laws if x.id == law_id), None)
+    def repeals(self, law_id: str, key: str) -> str | None:
+        """The full id of the ground when taking back the item ``key`` of the law
+        ``law_id`` is a repeal of a ground of the head, and nothing else: the base has not
+        the ground, nor names the head's law has not. None otherwise."""
+        law = next((x for x in self.head.laws if x.id == law_id), None)
         if law is None or key.startswith(("parameters.", "definitions.")):
             return None
         full = law.full_id(key)
-        if head.ground_law.get(full) is not law:
+        if self.head.ground_law.get(full) is not law:
             return None  # not a ground of the head
         old = self.base.get(law_id)
         if old is not None:
-            if any(p.id == key for p in old.provisions()):
+            ids = self._ids.get(law_id)
+            if ids is None:
+                ids = self._ids[law_id] = frozenset(p.id for p in old.provisions())
+            if key in ids:
                 return None  # the base has it: restored or replaced, not repealed
             if (old.parameters.keys() - law.parameters.keys()
                     or old.definitions.keys() - law.definitions.keys()):  # fmt: skip
                 return None  # names only the base has are inserted with it
-        fw = head.without_ground(full, self._without(law, key))
-        if fw is None:
+        return full
+
+    def patch(self, law_id: str, key: str) -> Patch | None:
+        """The variant that takes back the item ``key`` of the law ``law_id`` as a patch of
+        the head, its framework too; None when it cannot be one (see the module's text)."""
+        full = self.repeals(law_id, key)
+        if full is None:
             return None
-        return Patch(fw, without_ground(plan_of(head), fw, full))
+        law = self.head.ground_law[full]
+        fw = self.head.without_ground(full, self._without(law, key))
+        return None if fw is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
+
+    def planned(self, fw: Framework, law_id: str, key: str) -> Patch | None:
+        """The variant ``fw`` (made whole) that takes back the item ``key`` of the law
+        ``law_id``, its plan and coverage as patches of the head's; None when taking it back
+        is not a repeal of a ground alone (:meth:`repeals`)."""
+        full = self.repeals(law_id, key)
+        return None if full is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
 
     def _without(self, law: Law, key: str) -> Law:
         """``law`` without its provision ``key``, as a repeal of it leaves the law."""
@@ -137,7 +156,8 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
         for o in plan.outputs:
             patched.add(o.node, o.law, output=o.key)
         new.update(_evaluated(patched, fw, plan.outputs, known, pop, len(head_cov), chunk))
-    lo, hi = dict(head_cov.amount_lo), dict(head_cov.amount_hi)
+    lo = _patched(head_cov.amount_lo, "amount", {}, plan.gone)
+    hi = _patched(head_cov.amount_hi, "amount", {}, plan.gone)
     for o in plan.outputs:
         if o.kind == "amount":
             assert o.subject is not None
