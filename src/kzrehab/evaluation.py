@@ -254,7 +254,8 @@ def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
         got = program.run(cols, wanted, rows.steps)
         for s in wanted:
             parts[s].append(np.ascontiguousarray(broadcast(got[s], cols.n_claims), np.int8))
-    return {program.signature(s): np.concatenate(v) for s, v in parts.items()}
+    return {program.signature(s): v[0] if len(v) == 1 else np.concatenate(v)
+            for s, v in parts.items()}  # fmt: skip
 
 
 def column_values(

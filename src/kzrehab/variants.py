@@ -34,6 +34,7 @@ from __future__ import annotations
 
 __all__ = ["Patch", "Patcher", "evaluate_patch"]
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -143,14 +144,14 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
     <kzrehab.rules.compiler.Program.patched>`) and evaluated from the values of the head's
     and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`)."""
     plan = patch.plan
-    head, fw, pop = head_cov.framework, patch.framework, head_cov.population
-    program = program_of(head, head.parameters_at(head_cov.as_of))
-    known = Known.of((head_cov, base_cov))
+    fw, pop = patch.framework, head_cov.population
+    values = _Values.of(head_cov, base_cov)
+    program, known = values.program, values.known
     new: dict[str, Any] = {}
     removed = head_cov.grounds[plan.removed.name.partition(":")[2]]
     for key, tree in plan.lessened:
         whole = head_cov.status if key == "status" else head_cov.categories[key.partition(":")[2]]
-        new[key] = _lessened(tree, plan.removed, whole, removed, _Values(program, known))
+        new[key] = _lessened(tree, plan.removed, whole, removed, values)
     if plan.outputs:
         patched = program.patched(plan.gone)
         for o in plan.outputs:
@@ -173,17 +174,38 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
 
 
 class _Values:
-    """The head's values of the outputs and groups of its plan, by tree."""
+    """The head's values of the outputs and groups of its plan, by tree: made once for a
+    head's and a base's coverage (attribution asks for the same two for every variant)."""
 
-    def __init__(self, program: Program, known: Known) -> None:
-        self.program, self.known = program, known
+    def __init__(self, head_cov: Coverage, base_cov: Coverage) -> None:
+        head = head_cov.framework
+        self.program = program_of(head, head.parameters_at(head_cov.as_of))
+        self.known = Known.of((head_cov, base_cov))
+        self.covs = (weakref.ref(head_cov), weakref.ref(base_cov))
+        self._found: dict[int, tuple[Node, Any]] = {}
+
+    @classmethod
+    def of(cls, head_cov: Coverage, base_cov: Coverage) -> _Values:
+        last = _LAST.get(head_cov)
+        if last is None or last.covs[1]() is not base_cov:
+            last = _LAST[head_cov] = cls(head_cov, base_cov)
+        return last
 
     def __getitem__(self, node: Node) -> Any:
+        found = self._found.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
         step = self.program.step_of(node)
         if step is None:  # an output read by name
             assert isinstance(node, Name) and node.ref == "out"
             step = self.program.outputs[node.name]
-        return self.known.steps[self.program.signature(step)]
+        value = self.known.steps[self.program.signature(step)]
+        self._found[id(node)] = (node, value)
+        return value
+
+
+#: the last :class:`_Values`, by the head's coverage (weakly)
+_LAST: weakref.WeakKeyDictionary[Coverage, _Values] = weakref.WeakKeyDictionary()
 
 
 def _lessened(tree: Node, node: Node, whole: Any, removed: Any, values: _Values) -> Any:
