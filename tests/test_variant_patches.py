@@ -216,6 +216,16 @@ def test_a_patched_variant_is_the_whole_variant_with_many_grounds() -> None:
                                     "many.toml")])  # fmt: skip
     base = Framework([load_law_text(_law("many", grounds[:280]), "many.toml")])
     assert _check(base, head, pop) == (20, 0)
+    # the head's coverage made of a twin framework (the same laws, planned apart): its
+    # groups are found all the same
+    twin = Framework(head.laws)
+    head_cov, base_cov = evaluate(twin, pop, AS_OF), evaluate(base, pop, AS_OF)
+    patch = Patcher(head, _bare_laws(head, base)[1]).patch("many", "g290")
+    assert patch is not None
+    unit = _Unit("many:g290", "many", "g290", True, ())
+    whole = _variant_of(head, base, unit)
+    assert isinstance(whole, Framework)
+    assert_same(evaluate_patch(patch, head_cov, base_cov), evaluate(whole, pop, AS_OF))
 
 
 def test_what_cannot_be_a_patch_is_made_whole() -> None:

@@ -196,9 +196,11 @@ class _Values:
         if found is not None and found[0] is node:
             return found[1]
         step = self.program.step_of(node)
-        if step is None:  # an output read by name
-            assert isinstance(node, Name) and node.ref == "out"
-            step = self.program.outputs[node.name]
+        if step is None:  # an output read by name, or a group of another plan of the head
+            if isinstance(node, Name) and node.ref == "out":
+                step = self.program.outputs[node.name]
+            else:
+                step = self.program.add(node)
         value = self.known.steps[self.program.signature(step)]
         self._found[id(node)] = (node, value)
         return value
