@@ -179,12 +179,15 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
 
     from ..chunks import Chunk, open_chunk
     from ..comparison import CoverageDiff
-    from ..coverage import Coverage, Part
-    from ..evaluation import evaluate_chunk
+    from ..coverage import Coverage, Part, unshared
+    from ..evaluation import Known, evaluate_chunk
 
     last = {i: k for k, pair in enumerate(task.steps) for i in pair}
     held: dict[int, Coverage | None] = {}
     counted: dict[int, list[int] | None] = {}
+    # every value computed over the chunk, by signature: each version computes what is new
+    memo = Known.memo()
+    newest: list[Coverage] = []  # the version evaluated last, whose program the next forks
 
     def coverage(i: int) -> Coverage | None:
         if i not in held:
@@ -192,12 +195,14 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
                           task.first, task.stop)  # fmt: skip
             try:
                 fw, pop = open_chunk(chunk)
-                part = evaluate_chunk(chunk)
+                part = evaluate_chunk(chunk, memo, newest[-1].framework if newest else None)
                 assert isinstance(part, Part)
                 held[i] = Coverage.from_parts(fw, pop, task.as_of, [part])
             except KzrehabError:
                 held[i] = None
             cov = held[i]
+            if cov is not None:
+                newest[:] = [cov]
             counted[i] = (None if cov is None else
                           [int(x) for x in np.bincount(cov.status, minlength=3)])  # fmt: skip
         return held[i]
@@ -208,7 +213,7 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
         if old is None or new is None:
             moved.append(None)
         else:
-            d = CoverageDiff(old, new)
+            d = CoverageDiff(*unshared(old, new))  # what they share moves no claim
             moved.append([d.gained, d.lost])
         for i in (a, b):
             if last[i] == k:

@@ -52,6 +52,7 @@ from ..reports.history import (
 )
 
 if TYPE_CHECKING:
+    from ..coverage import Coverage
     from ..laws.framework import Framework
     from ..laws.provisions import Law
     from ..population import Population
@@ -227,6 +228,16 @@ class _Walk:
     base_keys: list[str]
     rules_of_blob: dict[str, str] = attrs.Factory(dict)
     files_at: dict[str, list[tuple[str, Any]]] = attrs.Factory(dict)
+    #: the coverage evaluated last, whose outputs the next evaluation takes where it
+    #: shares them (consecutive commits mostly do)
+    recent: list[Coverage] = attrs.Factory(list)
+
+    def evaluate(self, fw: Framework) -> Coverage:
+        """The coverage of ``fw``, from the cache or evaluated, reusing the last one's
+        shared outputs (:func:`kzrehab.evaluation.evaluate`, ``reuse``)."""
+        cov = self.cache.evaluate(fw, self.population, self.as_of, reuse=self.recent)
+        self.recent[:] = [cov]
+        return cov
 
     def row(self, c: CommitInfo) -> CommitRow:
         """The row of commit ``c``: measured, and compared with its first parent (on a
@@ -307,7 +318,7 @@ class _Walk:
 
         def evaluate() -> dict[str, Any]:
             fw = Framework([*self.base, *laws])
-            return {"status": self.cache.evaluate(fw, self.population, self.as_of).counts()}
+            return {"status": self.evaluate(fw).counts()}
 
         rules = sorted(self.rules_of_blob[blob] for _, blob in loaded)
         status = self.cache.record(["rules", *self._key(rules)], self.population, self.as_of,
@@ -328,7 +339,8 @@ class _Walk:
 
     def step(self, new: _State, old: _State | None) -> dict[str, Any] | None:
         """Claims that gain and lose from the parent's laws (or the base alone) to these."""
-        from ..comparison import diff
+        from ..comparison import CoverageDiff
+        from ..coverage import unshared
 
         if old is None and not self.base:
             return None  # nothing before, measured alone: nothing to compare with
@@ -336,8 +348,8 @@ class _Walk:
             return {"gained": 0, "lost": 0}  # the same rules: a rewording moves no one
 
         def compute() -> dict[str, Any]:
-            d = diff(self.cache.evaluate(self._framework(old), self.population, self.as_of),
-                     self.cache.evaluate(self._framework(new), self.population, self.as_of))
+            a, b = self.evaluate(self._framework(old)), self.evaluate(self._framework(new))
+            d = CoverageDiff(*unshared(a, b))  # what they share moves no claim
             return {"gained": d.gained, "lost": d.lost}
 
         return self.cache.record(["step", *self._key(old.rules if old is not None else [],
