@@ -219,6 +219,21 @@ def test_a_fifo_as_an_input(inputs: Path, name: str, argv: list[str], needle: st
     assert snapshot(inputs) == before
 
 
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not a zip", b'{"claims": 1}\n',
+                                     bytes(range(256)) * 8])
+@pytest.mark.parametrize("command", [("population", "info", "s.kzstore"),
+                                     ("coverage", "law.toml", "--population", "s.kzstore")])
+def test_a_file_named_as_a_store_that_is_not_one(run: Any, inputs: Path, content: bytes,
+                                                 command: tuple[str, ...]) -> None:  # fmt: skip
+    """Said as what it is: a damaged store or another file, not "cannot tell the format …
+    supported are … a kzrehab columnar store (NAME.kzstore)", which its name already is."""
+    write(inputs, "law.toml", LAW)
+    (inputs / "s.kzstore").write_bytes(content)
+    out = run(*command)
+    out.bad("s.kzstore: ", "is named like a kzrehab columnar store but is not one")
+    assert "cannot tell the format" not in out.err
+
+
 @needs_dev_zero
 @pytest.mark.parametrize("name", ["zero.jsonl", "zero.toml", "zero.csv"])
 def test_a_device_as_an_input(run: Any, inputs: Path, name: str) -> None:

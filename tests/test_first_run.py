@@ -67,6 +67,24 @@ def test_the_first_run_says_the_reference_population_is_being_made(
     assert small_reference == [reference.REFERENCE_SIZE]
 
 
+def test_a_cache_that_cannot_be_written_is_not_said_to_be_used(
+    small_reference: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A cache folder under a file cannot hold the population: the message says so, and
+    how to mend it, instead of naming that folder as where it is cached."""
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("KZREHAB_CACHE", str(tmp_path / "a-file" / "cache"))
+    assert not reference.reference_cacheable()
+    for _ in range(2):  # made each time: nothing could be kept
+        assert main(["population", "info"]) == 0
+        err = capsys.readouterr().err
+        assert MESSAGE in err and "it is cached in" not in err and "once" not in err
+        assert "it cannot be cached" in err and "set KZREHAB_CACHE" in err
+        reference.reference_population.cache_clear()
+    assert small_reference == [reference.REFERENCE_SIZE] * 2
+
+
 def test_the_message_comes_with_an_evaluating_command(
     small_reference: list[int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -923,3 +923,27 @@ def test_load_laws_reads_every_file_in_order() -> None:
     bill = laws[0]
     assert [type(p) for p in bill.provisions()] == [Ground, *[Amendment] * 4]
     assert not any(isinstance(p, Exclusion | Component) for p in bill.provisions())
+
+
+def test_a_limit_raised_between_two_loads_is_in_force_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limits' fingerprint is kept per setting of their variables (it is asked for
+    once an expression), never for the process: a limit changed after one load holds for
+    the next, and a bad value is an error every time."""
+    from kzrehab.errors import UsageError
+    from kzrehab.limits import fingerprint
+
+    text = draft("\n[definitions]\nlong = 'exists(events[true])'\n")
+    load_law_text(text, "x.toml")
+    before = fingerprint()
+    monkeypatch.setenv("KZREHAB_MAX_EXPRESSION_LENGTH", "10")
+    assert fingerprint() != before
+    fails(text, LimitError)
+    monkeypatch.setenv("KZREHAB_MAX_EXPRESSION_LENGTH", "20000")
+    assert fingerprint() == before  # the default, set explicitly
+    load_law_text(text, "x.toml")
+    monkeypatch.setenv("KZREHAB_MAX_EXPRESSION_LENGTH", "ten")
+    for _ in range(2):
+        with pytest.raises(UsageError):
+            fingerprint()

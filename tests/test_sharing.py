@@ -225,3 +225,51 @@ def test_a_value_read_by_no_later_step_is_let_go(monkeypatch: pytest.MonkeyPatch
     got = program.run(columns, steps[:1])
     assert set(got) == {steps[0]}
     assert len(forgotten) == steps[0]  # every step before it (all that it reads)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(claim_cond(), claim_num()), min_size=1, max_size=4),
+       st.lists(st.one_of(claim_cond(), claim_num()), min_size=1, max_size=3),
+       st.lists(claims(), min_size=1, max_size=6))  # fmt: skip
+def test_a_memo_of_another_program_changes_no_value(
+    first: list[Node], more: list[Node], population: list[Claim]
+) -> None:
+    """A program run with a :class:`~kzrehab.rules.compiler.Memo` that another program
+    filled over the same columns (the versions of a log over one chunk) gives what it
+    gives alone, and computes only what the other did not."""
+    population = _numbered(population)
+    columns = Columns.from_claims(population)
+    trees_a, trees_b = _related(first), _related(first[:1] + more)  # they share some trees
+    prog_a, steps_a, _ = _program(trees_a, True)
+    prog_b, steps_b, _ = _program(trees_b, True)
+    memo = compiler.Memo()
+    prog_a.run(columns, steps_a, memo)
+    assert memo and memo.used > 0
+    alone, with_memo = prog_b.run(columns, steps_b), prog_b.run(columns, steps_b, memo)
+    for s in steps_b:
+        _same(broadcast(alone[s], len(population)), broadcast(with_memo[s], len(population)))
+    # what both programs have is taken from the memo, not computed again
+    computed: list[int] = []
+    real = compiler.ChunkValues.compute
+
+    def counting(self: compiler.ChunkValues, step: Any, args: list[Any]) -> Any:
+        computed.append(step.sig)
+        return real(self, step, args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(compiler.ChunkValues, "compute", counting)
+        again = compiler.Memo()
+        prog_a.run(columns, steps_a, again)
+        computed.clear()
+        prog_b.run(columns, steps_b, again)
+    shared = {prog_a.signature(s) for s in steps_a} & {prog_b.signature(s) for s in steps_b}
+    assert not shared & set(computed)
+
+
+def test_a_memo_keeps_nothing_beyond_its_budget() -> None:
+    population = _numbered([Claim(id="x", victim_id="x")] * 3)
+    columns = Columns.from_claims(population)
+    program, steps, _ = _program([parse("exists(repression)"), parse("P * 2")], True)
+    memo = compiler.Memo(budget=0)
+    got = program.run(columns, steps, memo)
+    assert got and not [v for v in memo.values() if compiler._nbytes(v)] and memo.used == 0

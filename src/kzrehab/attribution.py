@@ -45,7 +45,7 @@ import attrs
 import numpy as np
 
 from .comparison import CoverageDiff, Evaluate
-from .coverage import Coverage
+from .coverage import Coverage, unshared
 from .errors import KzrehabError
 from .keys import framework_key
 from .laws.amend import apply_amendments, drop_references
@@ -281,37 +281,7 @@ def variant_diff(
     from .evaluation import evaluate as evaluate_
 
     cov = evaluate_(fw, head_cov.population, head_cov.as_of, reuse=(head_cov, base_cov))
-    return CoverageDiff(*_what_differs(cov, head_cov))
-
-
-def _what_differs(a: Coverage, b: Coverage) -> tuple[Coverage, Coverage]:
-    """The two coverages without the categories, components and amounts whose arrays
-    they share (the very arrays: an output taken from the head): those move no claim in
-    their diff, so the diff's gains, losses and level counts stay the same, and cost only
-    what a change reaches. A component whose period differs stays."""
-    from .outcome import periods
-
-    pa, pb = periods(a.framework), periods(b.framework)
-
-    def same(group: str, k: str) -> bool:
-        x, y = getattr(a, group), getattr(b, group)
-        return k in x and k in y and x[k] is y[k]
-
-    drop_c = {c for c in a.components if same("components", c) and pa.get(c) == pb.get(c)
-              and (c in a.amount_lo) == (c in b.amount_lo)
-              and (c not in a.amount_lo or (same("amount_lo", c) and same("amount_hi", c)))}
-    drop_k = {k for k in a.categories if same("categories", k)}  # fmt: skip
-
-    def keep(cov: Coverage) -> Coverage:
-        return attrs.evolve(
-            cov,
-            categories={k: v for k, v in cov.categories.items() if k not in drop_k},
-            components={k: v for k, v in cov.components.items() if k not in drop_c},
-            amount_lo={k: v for k, v in cov.amount_lo.items() if k not in drop_c},
-            amount_hi={k: v for k, v in cov.amount_hi.items() if k not in drop_c},
-        )
-
-    return keep(a), keep(b)
+    return CoverageDiff(*unshared(cov, head_cov))
 
 
 def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_cov: Coverage,

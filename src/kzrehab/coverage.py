@@ -24,6 +24,7 @@ __all__ = [
     "received_arrays",
     "kleene_words",
     "claim_columns",
+    "unshared",
 ]
 
 import datetime as dt
@@ -39,7 +40,7 @@ import numpy.typing as npt
 from .i18n import _
 from .laws.framework import Framework
 from .laws.provisions import PERIODS
-from .outcome import STATUSES, YES_NO, ClaimResult
+from .outcome import STATUSES, YES_NO, ClaimResult, periods
 from .rules.values import TRUE, UNKNOWN
 
 if TYPE_CHECKING:
@@ -462,3 +463,32 @@ def claim_columns(cov: Coverage) -> dict[str, Any]:
             out[f"amount_min:{c}"] = _tenge(to_cents(lo))
             out[f"amount_max:{c}"] = _tenge(to_cents(hi))
     return out
+
+
+def unshared(a: Coverage, b: Coverage) -> tuple[Coverage, Coverage]:
+    """The two coverages without the categories, components and amounts whose arrays
+    they share (the very arrays: an output one took from the other, :class:`kzrehab.
+    evaluation.Known`): those move no claim in their diff, so the diff's gains, losses and
+    level counts stay the same, and cost only what a change reaches. A component whose
+    period differs stays."""
+    pa, pb = periods(a.framework), periods(b.framework)
+
+    def same(group: str, k: str) -> bool:
+        x, y = getattr(a, group), getattr(b, group)
+        return k in x and k in y and x[k] is y[k]
+
+    drop_c = {c for c in a.components if same("components", c) and pa.get(c) == pb.get(c)
+              and (c in a.amount_lo) == (c in b.amount_lo)
+              and (c not in a.amount_lo or (same("amount_lo", c) and same("amount_hi", c)))}
+    drop_k = {k for k in a.categories if same("categories", k)}  # fmt: skip
+
+    def keep(cov: Coverage) -> Coverage:
+        return attrs.evolve(
+            cov,
+            categories={k: v for k, v in cov.categories.items() if k not in drop_k},
+            components={k: v for k, v in cov.components.items() if k not in drop_c},
+            amount_lo={k: v for k, v in cov.amount_lo.items() if k not in drop_c},
+            amount_hi={k: v for k, v in cov.amount_hi.items() if k not in drop_c},
+        )
+
+    return keep(a), keep(b)

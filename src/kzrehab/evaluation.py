@@ -32,7 +32,7 @@ __all__ = ["evaluate", "evaluate_claim", "evaluate_columns", "claim_values", "co
 import datetime as dt
 import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .chunks import Chunk, chunk_columns, chunks, on_pool, open_chunk
 from .claims import Claim
@@ -221,6 +221,16 @@ class Known(NamedTuple):
             steps.update(_groups(cov, steps))
         return cls(steps, amounts)
 
+    @classmethod
+    def memo(cls, budget: int = 256 << 20) -> Known:
+        """An empty record that the evaluations given it over the same columns fill with
+        every value they compute (a :class:`~kzrehab.rules.compiler.Memo`, up to ``budget``
+        bytes), so that each takes what the ones before computed: the versions of a log,
+        evaluated one after the other over one chunk, each compute what is new in it."""
+        from .rules.compiler import Memo
+
+        return cls(Memo(budget), {})
+
     def rows(self, a: int, b: int) -> Known:
         """The values of claims ``a`` to ``b`` (excluded): a chunk's (the very arrays when
         the chunk is every claim, so that a coverage made from them holds them)."""
@@ -282,7 +292,7 @@ def output_values(fw: Framework, program: Program, outputs: Sequence[Output], co
     compiled in ``program``."""
     import numpy as np
 
-    from .rules.compiler import Iv, broadcast
+    from .rules.compiler import Iv, Memo, broadcast
 
     sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
     reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
@@ -317,6 +327,9 @@ def output_values(fw: Framework, program: Program, outputs: Sequence[Output], co
                     i = int(np.argmax(bad))
                     raise make(fw, o.subject, claim_id(i), f"{lo[i]:g} … {hi[i]:g}")
         values[o.key] = Iv(np.where(gets, lo, np.nan), np.where(gets, hi, np.nan))
+        if known is not None and isinstance(known.steps, Memo):  # the next takes these
+            kept = cast("dict[tuple[int, int], Any]", known.amounts)
+            kept[(sigs[o.key], sigs[o.given])] = values[o.key]
     return values
 
 
@@ -536,10 +549,15 @@ def check_amounts(fw: Framework) -> None:
 
 # -- chunks on all cores (kzrehab.chunks, kzrehab._pool) ----------------------------------------
 
-def evaluate_chunk(chunk: Chunk) -> Part | Tally:
+def evaluate_chunk(
+    chunk: Chunk, known: Known | None = None, like: Framework | None = None
+) -> Part | Tally:
     """Evaluate one :class:`~kzrehab.chunks.Chunk`: its per-claim arrays (a
     :class:`~kzrehab.coverage.Part`), or with ``summary`` only its counts. The function
-    every worker runs (:func:`open_chunk` opens what it needs)."""
+    every worker runs (:func:`open_chunk` opens what it needs). ``known``: values of
+    this very chunk by signature (:class:`Known`, e.g. a :meth:`Known.memo` that the
+    evaluations of other frameworks over the chunk filled); ``like``: a framework whose
+    program this one's is forked from (:func:`program_of`)."""
     from .coverage import Tally
 
     fw, pop = open_chunk(chunk)
@@ -549,7 +567,10 @@ def evaluate_chunk(chunk: Chunk) -> Part | Tally:
         return pop.claim_id(first + i)
 
     cols: Any = chunk_columns(chunk, pop)
-    part = evaluate_columns(fw, cols, fw.parameters_at(chunk.as_of), claim_id)
+    params = fw.parameters_at(chunk.as_of)
+    if like is not None:
+        program_of(fw, params, like=like)  # only what differs is compiled
+    part = evaluate_columns(fw, cols, params, claim_id, known)
     if not chunk.summary:
         return part
     return Tally.of(part.status, part.grounds, part.exclusions, part.categories,

@@ -179,6 +179,7 @@ def _reference_population(progress: bool) -> Population:
     from .._io import cache_dir
     from ..population.reference import (
         REFERENCE_SIZE,
+        reference_cacheable,
         reference_cached,
         reference_population,
     )
@@ -187,10 +188,15 @@ def _reference_population(progress: bool) -> Population:
         return reference_population()
     from .._progress import Progress
 
-    print(_("kzrehab: making the synthetic reference population ({n} claims; once, about "
-            "half a minute); it is cached in {folder}").format(
-              n=number(REFERENCE_SIZE), folder=cache_dir() / "population"),
-          file=sys.stderr, flush=True)  # fmt: skip
+    folder = cache_dir() / "population"
+    if reference_cacheable():
+        said = _("kzrehab: making the synthetic reference population ({n} claims; once, about "
+                 "half a minute); it is cached in {folder}")
+    else:  # every run makes it again: say why, and how to stop that
+        said = _("kzrehab: making the synthetic reference population ({n} claims; about half "
+                 "a minute); it cannot be cached, because {folder} cannot be written: set "
+                 "KZREHAB_CACHE to a folder you can write")
+    print(said.format(n=number(REFERENCE_SIZE), folder=folder), file=sys.stderr, flush=True)
     with Progress(REFERENCE_SIZE, _("synthetic claims made"), enabled=progress) as bar:
         return reference_population(progress=bar.update)
 #: the hint for ``explain LAW CLAIM_ID``

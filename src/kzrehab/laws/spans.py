@@ -28,6 +28,9 @@ def join(prefix: str, *keys: str) -> str:
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[^,\]}\n#]*")
+#: spaces, tabs and comments (a comment runs to its line's end); and line ends too
+_BLANK = re.compile(r"(?:[ \t]+|#[^\n]*)*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
 
 class _Scanner:
@@ -88,16 +91,10 @@ class _Scanner:
         return path
 
     def _blank(self, *, newlines: bool = False) -> None:
-        text = self.text
-        while self.pos < len(text):
-            ch = text[self.pos]
-            if ch in " \t" or (newlines and ch in "\r\n"):
-                self.pos += 1
-            elif ch == "#":
-                end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
-            else:
-                return
+        """Past spaces, tabs and comments (and line ends, with ``newlines``)."""
+        found = (_BLANK_LINES if newlines else _BLANK).match(self.text, self.pos)
+        assert found is not None  # it matches the empty string
+        self.pos = found.end()
 
     def _keys(self) -> list[str]:
         keys: list[str] = []

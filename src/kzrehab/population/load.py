@@ -76,6 +76,13 @@ def registry_files(path: str | os.PathLike[str]) -> RegistryFiles:
             return _two_tables(p, ext, label)
     if is_store(p):
         return RegistryFiles("store", p, None, p.stem)
+    if suffix == ".kzstore":  # named as a store, but not one
+        raise RegistryError(
+            _("is named like a kzrehab columnar store but is not one (not a zip file holding "
+              "a store's metadata): it is damaged or was not made by kzrehab; make it again "
+              "with kzrehab population import REGISTRY -o {name}").format(name=p.name),
+            Location(file=where),
+        )
     raise RegistryError(
         _("cannot tell the format of '{name}': supported are {items}").format(
             name=p.name, items="; ".join(_(f) for f in SUPPORTED_FORMATS)),

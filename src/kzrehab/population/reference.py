@@ -90,6 +90,13 @@ def reference_cached(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> 
     return path is not None and path.is_file()
 
 
+def reference_cacheable(size: int = REFERENCE_SIZE, seed: int = REFERENCE_SEED) -> bool:
+    """Whether a population made by :func:`reference_population` will be cached: its folder
+    in the cache can be made and written (the command line says where, or that it cannot)."""
+    path = reference_path(size, seed)
+    return path is not None and _writable(path.parent)
+
+
 @functools.lru_cache(maxsize=4)
 def reference_population(
     size: int = REFERENCE_SIZE,

@@ -32,8 +32,8 @@ generated rules and claims.
 
 from __future__ import annotations
 
-__all__ = ["Program", "Context", "ChunkValues", "VectorEvaluator", "broadcast", "SHARING", "Iv",
-           "Tx", "Ev", "Pj"]
+__all__ = ["Program", "Context", "ChunkValues", "Memo", "VectorEvaluator", "broadcast", "SHARING",
+           "Iv", "Tx", "Ev", "Pj"]
 
 import functools
 import itertools
@@ -86,6 +86,36 @@ class _Step(NamedTuple):
     what: Any
     args: tuple[int, ...]
     sig: int
+
+
+class Memo(dict[int, Any]):
+    """Values of steps by signature over one set of columns, kept across runs — of the
+    programs of several frameworks over the same claims, such as the versions of a log —
+    up to ``budget`` bytes of arrays: a run given a memo as its ``known`` takes what is in
+    it instead of computing it, and adds what it computes while the budget lasts (a step
+    of the same signature has the same value over the same columns)."""
+
+    def __init__(self, budget: int = 256 << 20) -> None:
+        super().__init__()
+        self.budget = budget
+        self.used = 0
+
+    def keep(self, sig: int, value: Any) -> None:
+        """Keep ``value`` as the value of ``sig``, if the budget allows."""
+        if sig not in self:
+            size = _nbytes(value)
+            if self.used + size <= self.budget:
+                self[sig] = value
+                self.used += size
+
+
+def _nbytes(value: Any) -> int:
+    """The bytes of the arrays a value holds (a view counted whole: an upper bound)."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, tuple):
+        return sum(_nbytes(v) for v in value)
+    return 0
 
 
 class Program:
@@ -259,7 +289,9 @@ class Program:
     ) -> dict[int, Any]:
         """The values of the ``wanted`` steps over ``columns`` (unbroadcast: a constant is a
         0-d array). ``known`` gives values by signature, which are taken instead of
-        computed (and what only they read is not computed)."""
+        computed (and what only they read is not computed); a :class:`Memo` also keeps
+        what is computed, for the next run over the same columns."""
+        memo = known if isinstance(known, Memo) else None
         known = known or {}
         wanted = set(wanted)
         needed: set[int] = set()
@@ -284,6 +316,8 @@ class Program:
                     values[s] = known[step.sig]
                     continue
                 values[s] = chunk.compute(step, [values[a] for a in step.args])
+                if memo is not None:
+                    memo.keep(step.sig, values[s])
                 for a in step.args:
                     readers[a] -= 1
                     if not readers[a] and a not in wanted:

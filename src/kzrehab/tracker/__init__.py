@@ -7,7 +7,9 @@
 - :mod:`~kzrehab.tracker.history` gives :func:`~kzrehab.tracker.history.log` (the laws'
   coverage at every commit that touched them) and :func:`~kzrehab.tracker.history.status`
   (every law of a directory and what it adds to the laws in force), also exported as
-  ``kzrehab.log`` and ``kzrehab.status``.
+  ``kzrehab.log`` and ``kzrehab.status``; a log's rows go through
+  :class:`~kzrehab.tracker.walk.Walk`, and :mod:`~kzrehab.tracker.ahead` makes what they
+  will need on all cores first.
 
 The package imports nothing itself: GitPython and NumPy are loaded only by the modules
 that need them.

@@ -21,13 +21,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import KzrehabError
-from .history import Progress, _valid_entry, _valid_status_entry, _valid_step, _Walk
+from .walk import Progress, Walk, valid_entry, valid_status_entry, valid_step
 
 if TYPE_CHECKING:
     from .git import CommitInfo
 
 
-def _peek(walk: _Walk, parts: list[str], valid: Callable[[dict[str, Any]], bool]
+def _peek(walk: Walk, parts: list[str], valid: Callable[[dict[str, Any]], bool]
           ) -> dict[str, Any] | None:  # fmt: skip
     """The record ``parts``, or None when there is none (nothing is computed)."""
 
@@ -40,7 +40,7 @@ def _peek(walk: _Walk, parts: list[str], valid: Callable[[dict[str, Any]], bool]
         return None
 
 
-def prefetch(walk: _Walk, commits: Sequence[CommitInfo], jobs: int,
+def prefetch(walk: Walk, commits: Sequence[CommitInfo], jobs: int,
              evaluating: Progress | None) -> None:  # fmt: skip
     """Before the rows, on ``jobs`` processes: parse the drafts of every commit (and
     first parent) that has no record, then measure every version of the laws whose
@@ -56,9 +56,9 @@ def prefetch(walk: _Walk, commits: Sequence[CommitInfo], jobs: int,
     from ..population.stored import StoredPopulation
 
     revs = dict.fromkeys(r for c in commits for r in (c.hexsha, c.parent) if r is not None)
-    files = {rev: walk._files(rev) for rev in revs}
+    files = {rev: walk.files(rev) for rev in revs}
     todo = [rev for rev, f in files.items()
-            if _peek(walk, walk._blobs_key(f), _valid_entry) is None]  # fmt: skip
+            if _peek(walk, walk.blobs_key(f), valid_entry) is None]  # fmt: skip
     share(walk.population)  # before the workers are forked, by the parsing
     walk.store.preload(((rev, path, blob) for rev in todo for path, blob in files[rev]),
                        jobs)  # fmt: skip
@@ -68,18 +68,18 @@ def prefetch(walk: _Walk, commits: Sequence[CommitInfo], jobs: int,
     at: dict[tuple[str, ...], str | None] = {}  # a version's rules → a commit with them
     counts: list[tuple[str, ...]] = []
     for rev, f in files.items():
-        entry = _peek(walk, walk._blobs_key(f), _valid_entry)
+        entry = _peek(walk, walk.blobs_key(f), valid_entry)
         if entry is not None:
             rules[rev] = list(entry["rules"])
             continue
         try:
-            loaded = walk._load(rev, f)
+            loaded = walk.load(rev, f)
         except KzrehabError:
             rules[rev] = None
             continue
         mine = rules[rev] = sorted(walk.rules_of_blob[blob] for _, blob in loaded)
-        if tuple(mine) not in at and _peek(walk, ["rules", *walk._key(mine)],
-                                                _valid_status_entry) is None:
+        if tuple(mine) not in at and _peek(walk, ["rules", *walk.key(mine)],
+                                                valid_status_entry) is None:
             at[tuple(mine)] = rev
             counts.append(tuple(mine))
     steps: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
@@ -91,14 +91,14 @@ def prefetch(walk: _Walk, commits: Sequence[CommitInfo], jobs: int,
         old = [] if alone else rules.get(c.parent or "")
         if old is None or old == new or (tuple(old), tuple(new)) in steps:
             continue
-        if _peek(walk, ["step", *walk._key(old, new)], _valid_step) is None:
+        if _peek(walk, ["step", *walk.key(old, new)], valid_step) is None:
             steps.append((tuple(old), tuple(new)))
             at.setdefault(tuple(new), c.hexsha)
             at.setdefault(tuple(old), None if alone else c.parent)
     _measure(walk, at, files, counts, steps, jobs, evaluating)
 
 
-def _measure(walk: _Walk, at: dict[tuple[str, ...], str | None], files: dict[str, Any],
+def _measure(walk: Walk, at: dict[tuple[str, ...], str | None], files: dict[str, Any],
              counts: list[tuple[str, ...]],
              steps: list[tuple[tuple[str, ...], tuple[str, ...]]],
              jobs: int, evaluating: Progress | None) -> None:  # fmt: skip
@@ -115,7 +115,7 @@ def _measure(walk: _Walk, at: dict[tuple[str, ...], str | None], files: dict[str
     frameworks: list[bytes] = []
     for key, rev in at.items():
         try:
-            fw = walk._framework_at(None if rev is None else (rev, files[rev]))
+            fw = walk.framework_at(None if rev is None else (rev, files[rev]))
         except KzrehabError:
             continue  # the row says why
         index[key] = len(frameworks)
@@ -140,12 +140,12 @@ def _measure(walk: _Walk, at: dict[tuple[str, ...], str | None], files: dict[str
     for key, s in zip(counts, statuses, strict=True):
         if s is not None:
             value = {"status": {"eligible": s[2], "ineligible": s[0], "undetermined": s[1]}}
-            walk.cache.record(["rules", *walk._key(key)], pop, walk.as_of,
-                              functools.partial(dict, value), _valid_status_entry)
+            walk.cache.record(["rules", *walk.key(key)], pop, walk.as_of,
+                              functools.partial(dict, value), valid_status_entry)
     for (old, new), m in zip(steps, moved, strict=True):
         if m is not None:
-            walk.cache.record(["step", *walk._key(old, new)], pop, walk.as_of,
-                              functools.partial(dict, gained=m[0], lost=m[1]), _valid_step)
+            walk.cache.record(["step", *walk.key(old, new)], pop, walk.as_of,
+                              functools.partial(dict, gained=m[0], lost=m[1]), valid_step)
 
 
 def _add(totals: list[list[int] | None], more: list[list[int] | None]
@@ -179,12 +179,15 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
 
     from ..chunks import Chunk, open_chunk
     from ..comparison import CoverageDiff
-    from ..coverage import Coverage, Part
-    from ..evaluation import evaluate_chunk
+    from ..coverage import Coverage, Part, unshared
+    from ..evaluation import Known, evaluate_chunk
 
     last = {i: k for k, pair in enumerate(task.steps) for i in pair}
     held: dict[int, Coverage | None] = {}
     counted: dict[int, list[int] | None] = {}
+    # every value computed over the chunk, by signature: each version computes what is new
+    memo = Known.memo()
+    newest: list[Coverage] = []  # the version evaluated last, whose program the next forks
 
     def coverage(i: int) -> Coverage | None:
         if i not in held:
@@ -192,12 +195,14 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
                           task.first, task.stop)  # fmt: skip
             try:
                 fw, pop = open_chunk(chunk)
-                part = evaluate_chunk(chunk)
+                part = evaluate_chunk(chunk, memo, newest[-1].framework if newest else None)
                 assert isinstance(part, Part)
                 held[i] = Coverage.from_parts(fw, pop, task.as_of, [part])
             except KzrehabError:
                 held[i] = None
             cov = held[i]
+            if cov is not None:
+                newest[:] = [cov]
             counted[i] = (None if cov is None else
                           [int(x) for x in np.bincount(cov.status, minlength=3)])  # fmt: skip
         return held[i]
@@ -208,7 +213,7 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
         if old is None or new is None:
             moved.append(None)
         else:
-            d = CoverageDiff(old, new)
+            d = CoverageDiff(*unshared(old, new))  # what they share moves no claim
             moved.append([d.gained, d.lost])
         for i in (a, b):
             if last[i] == k:
@@ -221,4 +226,4 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
 
 
 class _Missing(Exception):
-    """A record looked for, not made (:meth:`_Walk._peek`)."""
+    """A record looked for, not made (:meth:`Walk._peek`)."""

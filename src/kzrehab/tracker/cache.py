@@ -87,10 +87,12 @@ class CoverageCache:
         return self.directory / "coverage" / key[:2] / f"{key}.npz"
 
     def evaluate(
-        self, framework: Framework, population: Population, as_of: dt.date, *, jobs: int = 1
+        self, framework: Framework, population: Population, as_of: dt.date, *, jobs: int = 1,
+        reuse: Sequence[Coverage] = (),
     ) -> Coverage:
         """The coverage of ``framework``: from the cache, or evaluated (on ``jobs``
-        processes) and stored."""
+        processes, or taking what it shares with the coverages ``reuse`` of the same
+        population at the same date: :func:`~kzrehab.evaluation.evaluate`) and stored."""
         key = coverage_key(framework, population, as_of)
         found = self._memory.get(key)
         if found is not None:
@@ -101,7 +103,7 @@ class CoverageCache:
             self.hits += 1
         else:
             self.misses += 1
-            found = evaluate(framework, population, as_of, jobs=jobs)
+            found = evaluate(framework, population, as_of, jobs=jobs, reuse=reuse)
             if self.disk and self.arrays:
                 self.store(key, found)
         self._memory[key] = found

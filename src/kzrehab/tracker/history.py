@@ -29,40 +29,31 @@ __all__ = ["log", "status"]
 
 import contextlib
 import datetime as dt
-import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from os import PathLike
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING
 
 from ..errors import KzrehabError, UsageError
 from ..i18n import _
 from ..reports.data.common import PopulationInfo
 from ..reports.history import (
-    CommitRecord,
     CommitRow,
     LawAdds,
     LawRow,
     LogDocument,
-    StatusChange,
-    StatusCounts,
     StatusDocument,
 )
+from .walk import Progress, Walk, record_of
 
 if TYPE_CHECKING:
     from ..laws.framework import Framework
     from ..laws.provisions import Law
     from ..population import Population
     from .cache import CoverageCache
-    from .git import CommitInfo, GitStore
+    from .git import GitStore
 
 StrPath = str | PathLike[str]
-#: called with the commits evaluated so far and their number
-Progress = Callable[[int, int], None]
-
-_STATUS_KEYS = ("eligible", "ineligible", "undetermined")
 
 
 def log(
@@ -109,7 +100,7 @@ def log(
         relpaths = [store.relative(p) for p in paths]
         if cache is None:
             cache = CoverageCache(arrays=False)
-        walk = _Walk(store, relpaths, cache, pop, date, base_laws, base_keys)
+        walk = Walk(store, relpaths, cache, pop, date, base_laws, base_keys)
         commits = store.log(relpaths, max_count)
         if jobs > 1:
             from .ahead import prefetch
@@ -169,7 +160,7 @@ def status(
             last_change, uncommitted = None, True
             if store is not None:
                 last = store.last_change(store.relative(file))
-                last_change = None if last is None else _record(last)
+                last_change = None if last is None else record_of(last)
                 uncommitted = store.uncommitted(file)
             adds: LawAdds | None = None
             error: str | None = None
@@ -197,173 +188,6 @@ def _sides(law: Law, in_force: list[Law]) -> tuple[list[Law], list[Law]]:
     return in_force, [*in_force, law]
 
 
-# -- the walk through the commits ---------------------------------------------------------------
-
-
-@attrs.frozen
-class _State:
-    """The laws at a commit: their status counts, versions and blobs (by law id), the
-    sorted content keys of their rules, and where to read them from again."""
-
-    status: StatusCounts
-    versions: dict[str, str]
-    blobs: dict[str, str]
-    rules: list[str]
-    rev: str
-    files: list[tuple[str, Any]]
-
-
-@attrs.define
-class _Walk:
-    """What the rows of one log share: the repository and the paths, the cache, the
-    population, the base laws, and the content key of every blob read so far."""
-
-    store: GitStore
-    relpaths: list[str]
-    cache: CoverageCache
-    population: Population
-    as_of: dt.date
-    base: list[Law]
-    base_keys: list[str]
-    rules_of_blob: dict[str, str] = attrs.Factory(dict)
-    files_at: dict[str, list[tuple[str, Any]]] = attrs.Factory(dict)
-
-    def row(self, c: CommitInfo) -> CommitRow:
-        """The row of commit ``c``: measured, and compared with its first parent (on a
-        branchy history the row below is not necessarily its parent)."""
-        commit = _record(c)
-        try:
-            state = self.state(c.hexsha)
-            assert state is not None
-        except KzrehabError as err:
-            return CommitRow(commit, None, (), None, None, None, None, str(err))
-        change: StatusChange | None = None
-        gained = lost = None
-        try:
-            parent = self.state(c.parent, parent=True) if c.parent is not None else None
-        except KzrehabError:
-            parent = None
-        else:
-            change = state.status.minus(None if parent is None else parent.status)
-            try:
-                moved = self.step(state, parent)
-            except KzrehabError:
-                moved = None
-            if moved is not None:
-                gained, lost = moved["gained"], moved["lost"]
-        before = parent.blobs if parent is not None else {}
-        changed = tuple(f"{law} {state.versions[law]}".strip()
-                        for law, blob in state.blobs.items() if before.get(law) != blob)
-        return CommitRow(commit, state.versions, changed, state.status, change, gained, lost)
-
-    def _key(self, *parts: Iterable[str]) -> list[str]:
-        out = [*self.base_keys]
-        for p in parts:
-            out += ["|", *p]
-        return out
-
-    def _files(self, rev: str) -> list[tuple[str, Any]]:
-        """The draft files at ``rev``, ``(path, blob)`` (read once per commit)."""
-        found = self.files_at.get(rev)
-        if found is None:
-            files: dict[str, Any] = {}
-            for rel in self.relpaths:
-                files.update(self.store.files(rev, rel, missing_ok=True))
-            found = self.files_at[rev] = list(files.items())
-        return found
-
-    def _blobs_key(self, files: list[tuple[str, Any]]) -> list[str]:
-        return ["blobs", *self._key(sorted(b.hexsha for _, b in files))]
-
-    def state(self, rev: str, *, parent: bool = False) -> _State | None:
-        """The laws at ``rev`` (for a parent that holds none of the files, None: nothing
-        before). Keyed by their blobs, then by their rules' content."""
-        listed = self._files(rev)
-        if parent and not listed:
-            return None
-        entry = self.cache.record(
-            self._blobs_key(listed), self.population, self.as_of,
-            functools.partial(self._by_content, rev, listed), _valid_entry,
-        )  # fmt: skip
-        return _State(StatusCounts(**entry["status"]), dict(entry["versions"]),
-                      dict(entry["laws"]), list(entry["rules"]), rev, listed)  # fmt: skip
-
-    def _load(self, rev: str, files: list[tuple[str, Any]]) -> list[tuple[Law, str]]:
-        from ..keys import law_key
-
-        loaded = [(self.store.law(rev, path, blob), blob.hexsha) for path, blob in files]
-        for law, blob in loaded:
-            if blob not in self.rules_of_blob:
-                self.rules_of_blob[blob] = law_key(law)
-        return loaded
-
-    def _by_content(self, rev: str, files: list[tuple[str, Any]]) -> dict[str, Any]:
-        """The record of the laws at ``rev`` made from their content: the status counts
-        keyed by their rules (rewordings share them), their versions and blobs."""
-        from ..laws.framework import Framework
-
-        loaded = self._load(rev, files)
-        laws = [law for law, _ in loaded]
-
-        def evaluate() -> dict[str, Any]:
-            fw = Framework([*self.base, *laws])
-            return {"status": self.cache.evaluate(fw, self.population, self.as_of).counts()}
-
-        rules = sorted(self.rules_of_blob[blob] for _, blob in loaded)
-        status = self.cache.record(["rules", *self._key(rules)], self.population, self.as_of,
-                                   evaluate, _valid_status_entry)["status"]
-        return {"status": status, "versions": {law.id: law.version for law in laws},
-                "laws": {law.id: blob for law, blob in loaded}, "rules": rules}  # fmt: skip
-
-    def _framework(self, state: _State | None) -> Framework:
-        return self._framework_at(None if state is None else (state.rev, state.files))
-
-    def _framework_at(self, at: tuple[str, list[tuple[str, Any]]] | None) -> Framework:
-        """The base laws, with the laws at ``(rev, files)``."""
-        from ..laws.framework import Framework
-
-        if at is None:
-            return Framework(self.base)
-        return Framework([*self.base, *(law for law, _ in self._load(*at))])
-
-    def step(self, new: _State, old: _State | None) -> dict[str, Any] | None:
-        """Claims that gain and lose from the parent's laws (or the base alone) to these."""
-        from ..comparison import diff
-
-        if old is None and not self.base:
-            return None  # nothing before, measured alone: nothing to compare with
-        if old is not None and old.rules == new.rules:
-            return {"gained": 0, "lost": 0}  # the same rules: a rewording moves no one
-
-        def compute() -> dict[str, Any]:
-            d = diff(self.cache.evaluate(self._framework(old), self.population, self.as_of),
-                     self.cache.evaluate(self._framework(new), self.population, self.as_of))
-            return {"gained": d.gained, "lost": d.lost}
-
-        return self.cache.record(["step", *self._key(old.rules if old is not None else [],
-                                                     new.rules)],
-                                 self.population, self.as_of, compute, _valid_step)  # fmt: skip
-
-
-def _valid_status_entry(value: dict[str, Any]) -> bool:
-    return _valid_status(value.get("status"))
-
-
-def _valid_status(value: object) -> bool:
-    return (isinstance(value, dict) and sorted(value) == sorted(_STATUS_KEYS)
-            and all(type(v) is int for v in value.values()))  # fmt: skip
-
-
-def _valid_entry(value: dict[str, Any]) -> bool:
-    return (_valid_status(value.get("status")) and isinstance(value.get("versions"), dict)
-            and isinstance(value.get("laws"), dict)
-            and isinstance(value.get("rules"), list))  # fmt: skip
-
-
-def _valid_step(value: dict[str, Any]) -> bool:
-    return all(type(value.get(k)) is int for k in ("gained", "lost"))
-
-
 # -- shared -------------------------------------------------------------------------------------
 
 
@@ -380,10 +204,6 @@ def _population(population: Population | None) -> Population:
     from ..population import reference_population
 
     return reference_population()
-
-
-def _record(c: CommitInfo) -> CommitRecord:
-    return CommitRecord(c.hexsha, c.date, c.author, c.message)
 
 
 def _store_or_none(directory: StrPath) -> GitStore | None:
