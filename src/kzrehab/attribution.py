@@ -346,7 +346,7 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
                 if fw is None or key == head_key:
                     d = CoverageDiff(head_cov, head_cov)
                 else:
-                    d = (CoverageDiff(*_what_differs(evaluate_patch(patch, head_cov, base_cov),
+                    d = (CoverageDiff(*unshared(evaluate_patch(patch, head_cov, base_cov),
                                                      head_cov))
                          if patch is not None else
                          variant_diff(fw, base_cov, head_cov, None if incremental else evaluate))

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 __all__ = ["evaluate", "evaluate_claim", "evaluate_columns", "claim_values", "column_values",
            "summarize", "check_amounts", "constant_amounts", "evaluators", "evaluate_chunk",
-           "evaluate_many", "program_of", "output_signatures", "ties", "Known",
-           "output_values"]  # fmt: skip
+           "evaluate_many", "program_of", "output_signatures", "ties", "Known"]  # fmt: skip
 
 import datetime as dt
 import weakref
@@ -264,8 +263,7 @@ def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
         got = program.run(cols, wanted, rows.steps)
         for s in wanted:
             parts[s].append(np.ascontiguousarray(broadcast(got[s], cols.n_claims), np.int8))
-    return {program.signature(s): v[0] if len(v) == 1 else np.concatenate(v)
-            for s, v in parts.items()}  # fmt: skip
+    return {program.signature(s): np.concatenate(v) for s, v in parts.items()}
 
 
 def column_values(
@@ -276,24 +274,18 @@ def column_values(
     *,
     keys: Collection[str] | None = None,
     known: Known | None = None,
+    only: tuple[Program, Sequence[Output]] | None = None,
 ) -> dict[str, Any]:
     """Every output of the plan over columns (or those of ``keys``): Kleene arrays, and
     amount ranges (NaN where the component is surely withheld). ``known`` gives outputs'
-    values for these columns, by signature: those are taken instead of computed."""
-    program = program_of(fw, params)
-    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
-    return output_values(fw, program, outputs, columns, claim_id, known)
-
-
-def output_values(fw: Framework, program: Program, outputs: Sequence[Output], columns: Columns,
-                  claim_id: Callable[[int], str], known: Known | None = None
-                  ) -> dict[str, Any]:  # fmt: skip
-    """:func:`column_values` of ``outputs`` (in plan order, an amount's receipt among them),
-    compiled in ``program``."""
+    values for these columns, by signature: those are taken instead of computed. ``only``:
+    a program and those of its outputs to evaluate (an amount's receipt among them)."""
     import numpy as np
 
     from .rules.compiler import Iv, Memo, broadcast
 
+    program, outputs = only or (program_of(fw, params),
+                                [o for o in plan_of(fw) if keys is None or o.key in keys])
     sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
     reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
               and (pair := (sigs[o.key], sigs[o.given])) in known.amounts}  # fmt: skip

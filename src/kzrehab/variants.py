@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 
 from .coverage import Coverage
-from .evaluation import Known, output_values, program_of
+from .evaluation import Known, column_values, program_of
 from .laws.framework import Framework
 from .laws.provisions import Law
 from .plan import Output, PlanPatch, groups_of, plan_of, without_ground
@@ -249,7 +249,8 @@ def _evaluated(program: Program, fw: Framework, outputs: Sequence[Output], known
             return pop.claim_id(first + i)
 
         rows = known if cols.n_claims == n else known.rows(first, first + cols.n_claims)
-        for k, v in output_values(fw, program, outputs, cols, claim_id, rows).items():
+        values = column_values(fw, cols, {}, claim_id, known=rows, only=(program, outputs))
+        for k, v in values.items():
             pieces[k].append(v)
 
     def joined(parts: list[Any]) -> Any:
