@@ -22,6 +22,7 @@ from kzrehab.coverage import Coverage
 from kzrehab.evaluation import evaluate, output_signatures, program_of
 from kzrehab.laws.framework import Framework
 from kzrehab.laws.loader import load_law_text
+from kzrehab.laws.provisions import Ground
 from kzrehab.plan import plan_of
 from kzrehab.population import InMemoryPopulation, Population, load_population
 from kzrehab.rules import compiler
@@ -96,15 +97,16 @@ def _same_plan(head: Framework, patch: Patch, whole: Framework, identical: bool)
     mine, theirs = plan_of(head).by_key, plan_of(whole).by_key
     assert set(theirs) == set(mine) - patch.plan.gone
     new = {o.key: o for o in patch.plan.outputs}
-    lessened = dict(patch.plan.lessened)
+    ors = {key: (tree, which) for key, tree, which in patch.plan.ors}
     params = head.parameters_at(AS_OF)
     program = program_of(head, params).patched(patch.plan.gone)
     for o in patch.plan.outputs:
         program.add(o.node, o.law, output=o.key)
     sigs = output_signatures(whole, params)
     for key, o in theirs.items():
-        if key in lessened:
-            assert mine[key].node is lessened[key]
+        if key in ors:
+            tree, which = ors[key]
+            assert (mine[key].node if key in mine else None) is tree, which
             continue
         assert program.signature(program.outputs[key]) == sigs[key], key
         if identical:
@@ -112,34 +114,39 @@ def _same_plan(head: Framework, patch: Patch, whole: Framework, identical: bool)
 
 
 def _check(base: Framework, head: Framework, pop: Population, chunk: int = 1_000_000
-           ) -> tuple[int, int]:  # fmt: skip
-    """Every new ground's variant patched is the whole one; the numbers patched whole
-    and made whole but planned and evaluated as patches."""
+           ) -> tuple[int, int, int]:  # fmt: skip
+    """Every variant of a new or changed ground patched is the whole one; the numbers
+    patched whole, and made whole but planned and evaluated as patches, of new grounds
+    and of changed ones."""
     base_cov, head_cov = evaluate(base, pop, AS_OF), evaluate(head, pop, AS_OF)
     bare = _bare_laws(head, base)
     patcher = Patcher(head, bare[1])
-    patched = planned = 0
+    counts = [0, 0, 0]
     for law in head.laws:
         for g in law.grounds:
-            if any(b.id == law.id and any(p.id == g.id for p in b.provisions())
-                   for b in base.laws):  # fmt: skip
-                continue  # not new
+            old = next((p for b in base.laws if b.id == law.id for p in b.provisions()
+                        if p.id == g.id), None)  # fmt: skip
+            if old is not None and (not isinstance(old, Ground)
+                                    or (old.when.source, old.category) == (g.when.source,
+                                                                          g.category)):
+                continue  # not new, not changed
             patch = patcher.patch(law.id, g.id)
             unit = _Unit(law.full_id(g.id), law.id, g.id, True, ())
             whole = _variant_of(head, base, unit, bare)
-            assert isinstance(whole, Framework)
+            if not isinstance(whole, Framework):
+                continue  # it cannot be taken back alone
             if patch is not None:
-                patched += 1
+                counts[0] += 1
                 _same_framework(patch.framework, whole)
             else:
                 patch = patcher.planned(whole, law.id, g.id)
-                assert patch is not None  # every new ground's is a repeal alone here
-                planned += 1
+                assert patch is not None  # every new or changed ground's is one here
+                counts[1 if old is None else 2] += 1
             _same_plan(head, patch, whole, patch.framework is not whole)
             got = evaluate_patch(patch, head_cov, base_cov, chunk)
             assert isinstance(got, Coverage)
             assert_same(got, evaluate(whole, pop, AS_OF))
-    return patched, planned
+    return counts[0], counts[1], counts[2]
 
 
 def _people(people: list[Claim]) -> InMemoryPopulation:
@@ -160,7 +167,9 @@ def _drafts(draw: st.DrawFn) -> tuple[Framework, Framework]:
     new = [(f"new{i}", draw(cond), draw(st.sampled_from(["c0", "c1", f"only{i}"])))
            for i in range(draw(st.integers(1, 6)))]  # fmt: skip
     at = sorted(draw(st.lists(st.integers(0, n), min_size=len(new), max_size=len(new))))
-    head_grounds = list(old)
+    changed = set(draw(st.lists(st.sampled_from(range(n)), max_size=3, unique=True)))
+    head_grounds = [(g, draw(cond), draw(st.sampled_from([cat, "c0", "c3"]))) if i in changed
+                    else (g, w, cat) for i, (g, w, cat) in enumerate(old)]  # fmt: skip
     for k, (i, g) in enumerate(zip(at, new, strict=True)):
         head_grounds.insert(i + k, g)
     named = [g for g, _, _ in old[: draw(st.integers(1, n))]]
@@ -199,7 +208,7 @@ def test_a_patched_variant_is_the_whole_variant_on_generated_drafts(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(compiler, "SHARING", sharing)
         base, head = (Framework(fw.laws) for fw in pair)  # planned with the sharing asked
-        patched, __ = _check(base, head, _people(people), chunk)
+        patched, __, __ = _check(base, head, _people(people), chunk)
         assert patched >= 1  # "onew" is always patched whole
 
 
@@ -215,7 +224,7 @@ def test_a_patched_variant_is_the_whole_variant_with_many_grounds() -> None:
     head = Framework([load_law_text(_law("many", grounds, _component("pay", None, "RATE")),
                                     "many.toml")])  # fmt: skip
     base = Framework([load_law_text(_law("many", grounds[:280]), "many.toml")])
-    assert _check(base, head, pop) == (20, 0)
+    assert _check(base, head, pop) == (20, 0, 0)
     # the head's coverage made of a twin framework (the same laws, planned apart): its
     # groups are found all the same
     twin = Framework(head.laws)
@@ -257,12 +266,17 @@ def test_what_cannot_be_a_patch_is_made_whole() -> None:
         assert rows[0] == rows[1]
 
 
-def test_the_bundled_bills_are_measured_with_patches() -> None:
-    """The bundled bills' new grounds, which their components name, are variants made
-    whole but planned and evaluated as patches."""
+@pytest.mark.parametrize(("base", "head", "counts"), [
+    (("current",), ("current", "bills"), (0, 7, 0)),
+    (("current", "bills"), ("current", "bills", "proposals"), (2, 0, 0)),
+])  # fmt: skip
+def test_the_bundled_drafts_are_measured_with_patches(
+    base: tuple[str, ...], head: tuple[str, ...], counts: tuple[int, int, int]
+) -> None:
+    """The bills' new grounds, which their components name, are variants made whole but
+    planned and evaluated as patches; the proposals' new grounds are patches whole."""
     from kzrehab.laws.framework import load_framework
 
-    base = load_framework([ROOT / "drafts" / "current"])
-    head = load_framework([ROOT / "drafts" / "current", ROOT / "drafts" / "bills"])
     pop = load_population(ROOT / "tests" / "data" / "sample.jsonl")
-    assert _check(base, head, pop) == (0, 7)
+    a, b = (load_framework([ROOT / "drafts" / d for d in ds]) for ds in (base, head))
+    assert _check(a, b, pop) == counts

@@ -37,7 +37,8 @@ not stay exact.
 from __future__ import annotations
 
 __all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups", "without_ground",
-           "PlanPatch", "negative_amount", "too_large_amount", "amount_problem", "MAX_AMOUNT"]
+           "ground_changed", "PlanPatch", "negative_amount", "too_large_amount",
+           "amount_problem", "MAX_AMOUNT"]
 
 import bisect
 import functools
@@ -52,7 +53,7 @@ import attrs
 from . import i18n
 from .errors import EvaluationError, Location
 from .laws.framework import Framework
-from .rules.ast import Lit, Name, Node, Op, SetLit
+from .rules.ast import Lit, Name, Node, Op, SetLit, walk
 from .rules.values import Interval
 
 #: The largest amount (tenge) one claim may receive from one component: its cents stay
@@ -340,11 +341,13 @@ def _receives(fw: Framework) -> dict[str, Node]:
 
 class _Members(NamedTuple):
     """What :func:`without_ground` reads of a plan, made once: its outputs by key, the
-    grounds of each category, and the grounds that grant some component."""
+    grounds of each category, the grounds that grant some component, and the grounds whose
+    ``applies`` each component's receipt reads."""
 
     by_key: Mapping[str, Output]
     categories: Mapping[str, list[str]]
     granting: frozenset[str]
+    read: Mapping[str, frozenset[str]]
 
 
 _MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
@@ -358,20 +361,25 @@ def _members(plan: Plan) -> _Members:
         for g in fw.covering:
             categories.setdefault(fw.ground_category[g], []).append(g)
         granting = frozenset(g for c in fw.components.values() for g in c[2])
-        found = _MEMBERS[plan] = _Members(plan.by_key, categories, granting)
+        by_key = plan.by_key
+        read = {c: frozenset(n.name.partition(":")[2] for n in walk(by_key[f"receives:{c}"].node)
+                             if isinstance(n, Name) and n.name.startswith("applies:"))
+                for c in fw.components}  # fmt: skip
+        found = _MEMBERS[plan] = _Members(by_key, categories, granting, read)
     return found
 
 
 class PlanPatch(NamedTuple):
-    """A plan as a patch of another's (:func:`without_ground`)."""
+    """A plan as a patch of another's (:func:`without_ground`, :func:`ground_changed`)."""
 
     #: the keys of the outputs it has not
     gone: frozenset[str]
-    #: the output taken out of the ``or`` of many outputs of ``lessened``
-    removed: Name
-    #: the outputs whose tree is the other plan's ``or`` without ``removed``: their keys,
-    #: and the other plan's trees
-    lessened: tuple[tuple[str, Node], ...]
+    #: the ``applies`` of the ground whose repeal or change the patch is
+    ground: Name
+    #: the outputs that are an ``or`` of many ``applies``, as the other plan's ``or``
+    #: (None: it has none) ``without`` the ground, with it ``replaced`` (by its new
+    #: value), or with it ``added``: (key, the other plan's tree, which)
+    ors: tuple[tuple[str, Node | None, str], ...]
     #: the other outputs that are not the other plan's, in plan order
     outputs: tuple[Output, ...]
 
@@ -388,12 +396,9 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     members = _members(head)
     old = head.framework
     gone = {f"when:{ground}", f"applies:{ground}"}
-    lessened = [("status", members.by_key["status"].node)]
-    cat = old.ground_category[ground]
-    if len(members.categories[cat]) > 1:
-        lessened.append((f"category:{cat}", members.by_key[f"category:{cat}"].node))
-    else:
-        gone.add(f"category:{cat}")
+    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
+                                                "without")]  # fmt: skip
+    _category_without(members, old.ground_category[ground], ors, gone)
     for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
         gone.update(k for k in (f"excl:{e}", f"unless:{e}", f"holds:{e}") if k in members.by_key)
     left_out = old.components.keys() - fw.components.keys()
@@ -406,7 +411,43 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
             changed.append(full)
     outputs += [members.by_key[f"amount:{c}"] for c in changed
                 if f"amount:{c}" in members.by_key]  # fmt: skip
-    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(lessened), tuple(outputs))
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+
+
+def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground``'s condition
+    or category changed, and nothing else — as a patch of ``head``: the ground's condition
+    is ``fw``'s, its ``applies`` (the same tree) and the receipts that read it (the same
+    trees) are evaluated again, with their amounts; the status and its category are the
+    head's ``or`` with the ground's new value — or, when its category changed, its old
+    category is without it (gone if it alone granted it) and its new one has it too."""
+    members = _members(head)
+    law = fw.ground_law[ground].id
+    outputs = [Output(f"when:{ground}", "when", fw.checked(law).grounds[ground].node, law,
+                      ground), members.by_key[f"applies:{ground}"]]  # fmt: skip
+    gone: set[str] = set()
+    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
+                                                "replaced")]  # fmt: skip
+    was, now = head.framework.ground_category[ground], fw.ground_category[ground]
+    if was == now:
+        ors.append((f"category:{was}", members.by_key[f"category:{was}"].node, "replaced"))
+    else:
+        _category_without(members, was, ors, gone)
+        found = members.by_key.get(f"category:{now}")
+        ors.append((f"category:{now}", found.node if found else None, "added"))
+    readers = [c for c in fw.components if ground in members.read[c]]
+    outputs += [members.by_key[f"receives:{c}"] for c in readers]
+    outputs += [members.by_key[f"amount:{c}"] for c in readers if f"amount:{c}" in members.by_key]
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+
+
+def _category_without(members: _Members, cat: str, ors: list[tuple[str, Node | None, str]],
+                      gone: set[str]) -> None:  # fmt: skip
+    """A category without one of its grounds: the ``or`` of the others, or gone."""
+    if len(members.categories[cat]) > 1:
+        ors.append((f"category:{cat}", members.by_key[f"category:{cat}"].node, "without"))
+    else:
+        gone.add(f"category:{cat}")
 
 
 def _origin(fw: Framework, component: str) -> Location:

@@ -44,8 +44,8 @@ import numpy as np
 from .coverage import Coverage
 from .evaluation import Known, column_values, program_of
 from .laws.framework import Framework
-from .laws.provisions import Law
-from .plan import Output, PlanPatch, groups_of, plan_of, without_ground
+from .laws.provisions import AnyProvision, Ground, Law
+from .plan import Output, PlanPatch, ground_changed, groups_of, plan_of, without_ground
 from .rules.ast import Name, Node
 from .rules.values import FALSE
 
@@ -73,13 +73,15 @@ class Patcher:
         self.base = {law.id: law for law in base}
         #: per law of the head: each provision's id → (its article, its place there)
         self._places: dict[str, dict[str, tuple[int, int]]] = {}
-        #: per law of the base: its provisions' ids
-        self._ids: dict[str, frozenset[str]] = {}
+        #: per law of the base: its provisions by id
+        self._ids: dict[str, dict[str, AnyProvision]] = {}
 
-    def repeals(self, law_id: str, key: str) -> str | None:
-        """The full id of the ground when taking back the item ``key`` of the law
-        ``law_id`` is a repeal of a ground of the head, and nothing else: the base has not
-        the ground, nor names the head's law has not. None otherwise."""
+    def taking_back(self, law_id: str, key: str) -> tuple[str, bool] | None:
+        """The full id of the ground, and whether the base has it, when taking back the
+        item ``key`` of the law ``law_id`` is a repeal of a ground of the head (the base
+        has not the ground) or a replacement of its rule by the base's (a ground there
+        too), and nothing else: no names that the base's law has and the head's has not
+        come with it. None otherwise."""
         law = next((x for x in self.head.laws if x.id == law_id), None)
         if law is None or key.startswith(("parameters.", "definitions.")):
             return None
@@ -87,23 +89,25 @@ class Patcher:
         if self.head.ground_law.get(full) is not law:
             return None  # not a ground of the head
         old = self.base.get(law_id)
-        if old is not None:
-            ids = self._ids.get(law_id)
-            if ids is None:
-                ids = self._ids[law_id] = frozenset(p.id for p in old.provisions())
-            if key in ids:
-                return None  # the base has it: restored or replaced, not repealed
-            if (old.parameters.keys() - law.parameters.keys()
-                    or old.definitions.keys() - law.definitions.keys()):  # fmt: skip
-                return None  # names only the base has are inserted with it
-        return full
+        if old is None:
+            return full, False
+        if (old.parameters.keys() - law.parameters.keys()
+                or old.definitions.keys() - law.definitions.keys()):  # fmt: skip
+            return None  # names only the base has are inserted with it
+        provisions = self._ids.get(law_id)
+        if provisions is None:
+            provisions = self._ids[law_id] = {p.id: p for p in old.provisions()}
+        if key not in provisions:
+            return full, False
+        return (full, True) if isinstance(provisions[key], Ground) else None
 
     def patch(self, law_id: str, key: str) -> Patch | None:
         """The variant that takes back the item ``key`` of the law ``law_id`` as a patch of
         the head, its framework too; None when it cannot be one (see the module's text)."""
-        full = self.repeals(law_id, key)
-        if full is None:
+        found = self.taking_back(law_id, key)
+        if found is None or found[1]:
             return None
+        full = found[0]
         law = self.head.ground_law[full]
         fw = self.head.without_ground(full, self._without(law, key))
         return None if fw is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
@@ -111,9 +115,13 @@ class Patcher:
     def planned(self, fw: Framework, law_id: str, key: str) -> Patch | None:
         """The variant ``fw`` (made whole) that takes back the item ``key`` of the law
         ``law_id``, its plan and coverage as patches of the head's; None when taking it back
-        is not a repeal of a ground alone (:meth:`repeals`)."""
-        full = self.repeals(law_id, key)
-        return None if full is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
+        is neither a repeal of a ground nor a change of its rule alone (:meth:`taking_back`)."""
+        found = self.taking_back(law_id, key)
+        if found is None:
+            return None
+        full, changed = found
+        make = ground_changed if changed else without_ground
+        return Patch(fw, make(plan_of(self.head), fw, full))
 
     def _without(self, law: Law, key: str) -> Law:
         """``law`` without its provision ``key``, as a repeal of it leaves the law."""
@@ -148,15 +156,25 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
     values = _Values.of(head_cov, base_cov)
     program, known = values.program, values.known
     new: dict[str, Any] = {}
-    removed = head_cov.grounds[plan.removed.name.partition(":")[2]]
-    for key, tree in plan.lessened:
-        whole = head_cov.status if key == "status" else head_cov.categories[key.partition(":")[2]]
-        new[key] = _lessened(tree, plan.removed, whole, removed, values)
     if plan.outputs:
         patched = program.patched(plan.gone)
         for o in plan.outputs:
             patched.add(o.node, o.law, output=o.key)
         new.update(_evaluated(patched, fw, plan.outputs, known, pop, len(head_cov), chunk))
+    ground = plan.ground.name.partition(":")[2]
+    before: Any = head_cov.grounds[ground]
+    after: Any = new.get(plan.ground.name)  # its new values, when its rule changed
+    for key, tree, which in plan.ors:
+        whole = head_cov.status if key == "status" else \
+            head_cov.categories.get(key.partition(":")[2])
+        if which == "added":  # an or with one more
+            new[key] = after.copy() if whole is None else np.maximum(whole, after)
+            continue
+        assert tree is not None
+        if which == "without":
+            new[key] = _lessened(tree, plan.ground, whole, before, values)
+        else:
+            new[key] = _replaced(tree, plan.ground, whole, before, after, values)
     lo = _patched(head_cov.amount_lo, "amount", {}, plan.gone)
     hi = _patched(head_cov.amount_hi, "amount", {}, plan.gone)
     for o in plan.outputs:
@@ -218,6 +236,17 @@ def _lessened(tree: Node, node: Node, whole: Any, removed: Any, values: _Values)
     out = whole.copy()
     if where.size:
         out[where] = _or_without(tree, node, where, values)
+    return out
+
+
+def _replaced(tree: Node, node: Node, whole: Any, before: Any, after: Any,
+              values: _Values) -> Any:  # fmt: skip
+    """The values of ``tree`` — an ``or`` of many outputs whose values are ``whole`` — with
+    the values of the output ``node`` ``after`` in place of ``before``."""
+    where = np.flatnonzero(after != before)  # elsewhere, the same or of the same values
+    out = whole.copy()
+    if where.size:
+        out[where] = np.maximum(_or_without(tree, node, where, values), after[where])
     return out
 
 
