@@ -36,14 +36,15 @@ MEASURES = ["deportation", "special_settlement", "exile", "confiscation", "requi
             "deprivation_of_rights"]  # fmt: skip
 
 
-def draft(provisions: int) -> str:
-    """A draft law of ``provisions`` grounds, each its own condition."""
+def draft(provisions: int, shift: int = 0) -> str:
+    """A draft law of ``provisions`` grounds, each its own condition (``shift``: each
+    ground's year that many years later, the same ground with another condition)."""
     lines = ["[law]", 'id = "many-changes"', 'title = "A draft of many changed provisions"',
              'kind = "bill"', 'status = "draft"', 'version = "benchmark"',
              'sources = ["A benchmark fixture (issue 15), not a modelled law"]', "",
              "[[article]]", 'number = "1"', 'text = "Many grounds."', ""]  # fmt: skip
     for i in range(provisions):
-        measure, year = MEASURES[i % len(MEASURES)], 1920 + (i // len(MEASURES)) % 40
+        measure, year = MEASURES[i % len(MEASURES)], 1920 + (i // len(MEASURES)) % 40 + shift
         lines += ["  [[article.ground]]", f'  id = "ground-{i}"', f'  category = "c{i % 7}"',
                   f"  when = \"exists(events[measure == '{measure}' and year == {year}])\"",
                   ""]  # fmt: skip
@@ -66,6 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--provisions", type=int, default=2000)
     parser.add_argument("--whole", action="store_true", help="also evaluate every variant whole")
+    parser.add_argument("--changed", action="store_true",
+                        help="the base has the draft too, each ground's year one earlier: "
+                             "every ground's condition changed, not added")  # fmt: skip
     args = parser.parse_args()
 
     import attrs
@@ -79,7 +83,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "many.toml"
         path.write_text(draft(args.provisions), encoding="utf-8")
-        base_laws = load_framework([ROOT / "drafts" / "current"]).laws
+        base_paths = [ROOT / "drafts" / "current"]
+        if args.changed:
+            base_paths.append(Path(tmp) / "before" / "many.toml")
+            base_paths[-1].parent.mkdir()
+            base_paths[-1].write_text(draft(args.provisions, -1), encoding="utf-8")
+        base_laws = load_framework(base_paths).laws
         head_laws = load_framework([ROOT / "drafts" / "current", path]).laws
 
     t_cov, _ = cpu(lambda: summarize(Framework(head_laws), pop, AS_OF))
@@ -88,6 +97,7 @@ def main() -> None:
     rows = len(result.attribution) - 1
     moving = sum(1 for r in result.attribution[:-1] if r.gained or r.lost)
     results: dict[str, Any] = {"claims": len(pop), "provisions": args.provisions,
+                               "changed": args.changed,
                                "rows": rows, "rows_moving_claims": moving,
                                "coverage_cpu_seconds": round(t_cov, 3),
                                "compare_cpu_seconds": round(t_cmp, 3),

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzrehab import attribution
-from kzrehab.attribution import _bare, _bare_laws, _Unit, _variant_of
+from kzrehab.attribution import _bare, _bare_laws, _Unit, _variant, _variant_of
 from kzrehab.claims import Claim
 from kzrehab.coverage import Coverage
 from kzrehab.evaluation import evaluate, output_signatures, program_of
@@ -92,8 +92,8 @@ def _same_framework(patched: Framework, whole: Framework) -> None:
 def _same_plan(head: Framework, patch: Patch, whole: Framework, identical: bool) -> None:
     """The whole variant's plan is the head's without the patch's gone outputs and with
     the patch's outputs in place of the head's — the same rules (and, ``identical``, the
-    very same trees) — and the status and a category the head's ``or`` without the
-    ground."""
+    head's others the very same trees) — and the status and categories the head's ``or``
+    with the ground taken out, replaced or added."""
     mine, theirs = plan_of(head).by_key, plan_of(whole).by_key
     assert set(theirs) == set(mine) - patch.plan.gone
     new = {o.key: o for o in patch.plan.outputs}
@@ -109,19 +109,20 @@ def _same_plan(head: Framework, patch: Patch, whole: Framework, identical: bool)
             assert (mine[key].node if key in mine else None) is tree, which
             continue
         assert program.signature(program.outputs[key]) == sigs[key], key
-        if identical:
-            assert o.node is (new[key] if key in new else mine[key]).node, key
+        if identical and key not in new:  # the head's very tree
+            assert o.node is mine[key].node, key
 
 
 def _check(base: Framework, head: Framework, pop: Population, chunk: int = 1_000_000
-           ) -> tuple[int, int, int]:  # fmt: skip
-    """Every variant of a new or changed ground patched is the whole one; the numbers
-    patched whole, and made whole but planned and evaluated as patches, of new grounds
-    and of changed ones."""
+           ) -> tuple[int, int, int, int]:  # fmt: skip
+    """Every variant of a new or changed ground patched is the whole one; the numbers of
+    new grounds' patched whole, and made whole but planned and evaluated as patches, then
+    of changed grounds'."""
     base_cov, head_cov = evaluate(base, pop, AS_OF), evaluate(head, pop, AS_OF)
     bare = _bare_laws(head, base)
-    patcher = Patcher(head, bare[1])
-    counts = [0, 0, 0]
+    patcher = Patcher(head, bare[1], lambda laws, law_id, key: _variant(laws, bare[1], law_id,
+                                                                       key))
+    counts = [0, 0, 0, 0]
     for law in head.laws:
         for g in law.grounds:
             old = next((p for b in base.laws if b.id == law.id for p in b.provisions()
@@ -136,17 +137,22 @@ def _check(base: Framework, head: Framework, pop: Population, chunk: int = 1_000
             if not isinstance(whole, Framework):
                 continue  # it cannot be taken back alone
             if patch is not None:
-                counts[0] += 1
+                counts[0 if old is None else 2] += 1
                 _same_framework(patch.framework, whole)
             else:
                 patch = patcher.planned(whole, law.id, g.id)
                 assert patch is not None  # every new or changed ground's is one here
-                counts[1 if old is None else 2] += 1
-            _same_plan(head, patch, whole, patch.framework is not whole)
-            got = evaluate_patch(patch, head_cov, base_cov, chunk)
-            assert isinstance(got, Coverage)
-            assert_same(got, evaluate(whole, pop, AS_OF))
-    return counts[0], counts[1], counts[2]
+                counts[1 if old is None else 3] += 1
+            want = evaluate(whole, pop, AS_OF)
+            # and the whole variant planned and evaluated as a patch, whichever it is
+            planned = patcher.planned(whole, law.id, g.id)
+            assert planned is not None
+            for p in (patch, planned):
+                _same_plan(head, p, whole, p.framework is not whole)
+                got = evaluate_patch(p, head_cov, base_cov, chunk)
+                assert isinstance(got, Coverage)
+                assert_same(got, want)
+    return counts[0], counts[1], counts[2], counts[3]
 
 
 def _people(people: list[Claim]) -> InMemoryPopulation:
@@ -208,7 +214,7 @@ def test_a_patched_variant_is_the_whole_variant_on_generated_drafts(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(compiler, "SHARING", sharing)
         base, head = (Framework(fw.laws) for fw in pair)  # planned with the sharing asked
-        patched, __, __ = _check(base, head, _people(people), chunk)
+        patched, __, __, __ = _check(base, head, _people(people), chunk)
         assert patched >= 1  # "onew" is always patched whole
 
 
@@ -224,7 +230,7 @@ def test_a_patched_variant_is_the_whole_variant_with_many_grounds() -> None:
     head = Framework([load_law_text(_law("many", grounds, _component("pay", None, "RATE")),
                                     "many.toml")])  # fmt: skip
     base = Framework([load_law_text(_law("many", grounds[:280]), "many.toml")])
-    assert _check(base, head, pop) == (20, 0, 0)
+    assert _check(base, head, pop) == (20, 0, 0, 0)
     # the head's coverage made of a twin framework (the same laws, planned apart): its
     # groups are found all the same
     twin = Framework(head.laws)
@@ -267,11 +273,11 @@ def test_what_cannot_be_a_patch_is_made_whole() -> None:
 
 
 @pytest.mark.parametrize(("base", "head", "counts"), [
-    (("current",), ("current", "bills"), (0, 7, 0)),
-    (("current", "bills"), ("current", "bills", "proposals"), (2, 0, 0)),
+    (("current",), ("current", "bills"), (0, 7, 0, 0)),
+    (("current", "bills"), ("current", "bills", "proposals"), (2, 0, 0, 0)),
 ])  # fmt: skip
 def test_the_bundled_drafts_are_measured_with_patches(
-    base: tuple[str, ...], head: tuple[str, ...], counts: tuple[int, int, int]
+    base: tuple[str, ...], head: tuple[str, ...], counts: tuple[int, int, int, int]
 ) -> None:
     """The bills' new grounds, which their components name, are variants made whole but
     planned and evaluated as patches; the proposals' new grounds are patches whole."""

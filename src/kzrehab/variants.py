@@ -9,7 +9,7 @@ provisions. Made here, a variant costs what it changes.
 The variant of a **ground the head has and the base has not** is the head with the ground
 repealed. When no exclusion or component names the ground (one that covers every ground of
 its law may, if it keeps another), that repeal changes nothing but the ground's law, and
-the variant is a patch of the head at every step:
+the variant is a patch of the head at every step (:meth:`Patcher.patch`):
 
 - its laws are the head's, the ground's law without the ground;
 - its framework is the head's, with the ground's entries taken out of its checked law and
@@ -18,16 +18,27 @@ the variant is a patch of the head at every step:
   the status, its category, the receipts of the components it granted and of those they
   replace, their amounts (:func:`~kzrehab.plan.without_ground`); every other output is the
   head's, the very same tree reading the very same outputs;
-- its program is the head's, with only those outputs compiled again
-  (:meth:`~kzrehab.rules.compiler.Program.patched`);
-- its coverage is the head's arrays, with those outputs evaluated again — from the values of
-  the head's and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`) —
-  in their place, and the ground's and a category it alone granted left out.
+- its coverage is the head's arrays with those outputs' in their place, and the ground's
+  and a category it alone granted left out.
 
-Any other change (a ground restored or changed, an exclusion, a component, a parameter,
-a definition, or a ground some exclusion or component names) makes a whole variant, as
-before: :meth:`Patcher.patch` gives None. A test holds the patched variant equal to the whole
-one, framework, plan and coverage, on generated drafts.
+The variant of a ground that an exclusion or component names, and that of a **ground whose
+condition or category changed** (the base's form is taken back), is made whole — its laws
+amended, checked and indexed — but planned and evaluated as a patch of the head
+(:meth:`Patcher.planned`, :func:`~kzrehab.plan.ground_changed`).
+
+A patch's outputs are evaluated in two ways (:func:`evaluate_patch`). The status and a
+category are an ``or`` of many ``applies``: without the ground, or with its new value, they
+are the head's values but for the claims where the ground decided them (three-valued
+``or`` is the greatest value), and for those claims alone the ``or`` of the other grounds
+is read from the values of the head's groups (:func:`~kzrehab.plan.groups_of`) along the
+ground's path. The others are compiled in a patch of the head's program
+(:meth:`~kzrehab.rules.compiler.Program.patched`) and evaluated from the values of the
+head's and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`).
+
+Any other change — a ground restored, an exclusion, a component, a parameter, a
+definition — makes a whole variant, evaluated incrementally as before
+(:func:`kzrehab.attribution.variant_diff`). A test holds every patched variant equal to the
+whole one — framework, plan and coverage — on generated drafts.
 """
 
 from __future__ import annotations
@@ -35,13 +46,14 @@ from __future__ import annotations
 __all__ = ["Patch", "Patcher", "evaluate_patch"]
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 from .coverage import Coverage
+from .errors import KzrehabError
 from .evaluation import Known, column_values, program_of
 from .laws.framework import Framework
 from .laws.provisions import AnyProvision, Ground, Law
@@ -68,9 +80,15 @@ class Patcher:
     (:func:`Patcher.patch`). ``base``: the base's laws without their amendments, as
     :func:`kzrehab.attribution.variant` reads them."""
 
-    def __init__(self, head: Framework, base: Sequence[Law]) -> None:
+    def __init__(self, head: Framework, base: Sequence[Law],
+                 take_back: Callable[[list[Law], str, str], list[Law] | None] | None = None
+                 ) -> None:  # fmt: skip
         self.head = head
         self.base = {law.id: law for law in base}
+        #: the laws given with an item of a law taken back
+        #: (:func:`kzrehab.attribution.variant`): a changed ground is taken back in a law
+        #: of it alone, so that its form is the one a whole variant's is
+        self.take_back = take_back
         #: per law of the head: each provision's id → (its article, its place there)
         self._places: dict[str, dict[str, tuple[int, int]]] = {}
         #: per law of the base: its provisions by id
@@ -105,12 +123,30 @@ class Patcher:
         """The variant that takes back the item ``key`` of the law ``law_id`` as a patch of
         the head, its framework too; None when it cannot be one (see the module's text)."""
         found = self.taking_back(law_id, key)
-        if found is None or found[1]:
+        if found is None:
             return None
-        full = found[0]
+        full, changed = found
         law = self.head.ground_law[full]
-        fw = self.head.without_ground(full, self._without(law, key))
-        return None if fw is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
+        a, i = self._place(law, key)
+        article = law.articles[a]
+        if not changed:
+            kept = article.provisions[:i] + article.provisions[i + 1:]
+            fw = self.head.without_ground(full, _with_article(law, a, kept))
+            return None if fw is None else Patch(fw, without_ground(plan_of(self.head), fw, full))
+        if self.take_back is None:
+            return None
+        try:  # the ground taken back in a law of it alone
+            alone = attrs.evolve(law, articles=(attrs.evolve(article, provisions=(
+                article.provisions[i],)),))  # fmt: skip
+            made = self.take_back([alone], law_id, key)
+            ground = made[0].articles[0].provisions[0] if made else None
+            if not isinstance(ground, Ground) or ground.id != key:
+                return None
+            kept = (*article.provisions[:i], ground, *article.provisions[i + 1:])
+            fw = self.head.with_ground(full, _with_article(law, a, kept), ground)
+        except KzrehabError:
+            return None  # made whole, it tells what is wrong
+        return None if fw is None else Patch(fw, ground_changed(plan_of(self.head), fw, full))
 
     def planned(self, fw: Framework, law_id: str, key: str) -> Patch | None:
         """The variant ``fw`` (made whole) that takes back the item ``key`` of the law
@@ -123,19 +159,21 @@ class Patcher:
         make = ground_changed if changed else without_ground
         return Patch(fw, make(plan_of(self.head), fw, full))
 
-    def _without(self, law: Law, key: str) -> Law:
-        """``law`` without its provision ``key``, as a repeal of it leaves the law."""
+    def _place(self, law: Law, key: str) -> tuple[int, int]:
+        """The article of the provision ``key`` of ``law`` (a law of the head), and its
+        place there."""
         places = self._places.get(law.id)
         if places is None:
             places = self._places[law.id] = {p.id: (a, i) for a, article in
                                              enumerate(law.articles)
                                              for i, p in enumerate(article.provisions)}  # fmt: skip
-        a, i = places[key]
-        article = law.articles[a]
-        kept = article.provisions[:i] + article.provisions[i + 1:]
-        articles = (*law.articles[:a], attrs.evolve(article, provisions=kept),
-                    *law.articles[a + 1:])  # fmt: skip
-        return attrs.evolve(law, articles=articles)
+        return places[key]
+
+
+def _with_article(law: Law, a: int, provisions: tuple[AnyProvision, ...]) -> Law:
+    """``law`` with the provisions of its article ``a`` replaced."""
+    article = attrs.evolve(law.articles[a], provisions=provisions)
+    return attrs.evolve(law, articles=(*law.articles[:a], article, *law.articles[a + 1:]))
 
 
 def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,

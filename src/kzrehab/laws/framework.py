@@ -222,38 +222,71 @@ class Framework:
         implicit = any(not e.grounds for e in exclusions) or any(not c.grounds for c in components)
         if implicit and len(law_grounds) < 2:
             return None
+        before = self._checked[law.id]
+        grounds = dict(before.grounds)
+        del grounds[full]
+        tables = {name: dict(getattr(self, name)) for name in ("ground_category", "covering")}
+        for table in tables.values():
+            del table[full]
+        return self._patched(law, grounds, full, tables["ground_category"], tables["covering"])
+
+    def with_ground(self, full: str, law: Law, ground: Ground) -> Framework | None:
+        """This framework with the ground ``full`` in another form, ``ground`` — ``law`` is
+        its law with ``ground`` in place of the old, the other provisions the very same
+        objects, the same definitions and parameters' names — built as a patch of this one:
+        only the ground's condition is checked, and its category indexed (attribution's
+        variant of a changed ground, :mod:`kzrehab.variants`). None when ``law``'s
+        definitions or parameters' names are not this one's law's."""
+        own, before = self.ground_law.get(full), self._checked[law.id]
+        if own is None or own.id != law.id or before.law.definitions != law.definitions \
+                or before.law.parameters.keys() != law.parameters.keys():
+            return None
+        checker = Checker({name: d.expr for name, d in law.definitions.items()},
+                          law.parameters.keys())  # fmt: skip
+        what = _("the condition of ground '{full}'").format(full=full)
+        grounds = dict(before.grounds)
+        grounds[full] = checker.check(ground.when, "bool", what)
+        category = dict(self.ground_category)
+        category[full] = ground.category
+        return self._patched(law, grounds, None, category, self.covering)
+
+    def _patched(self, law: Law, grounds: dict[str, Resolved], gone: str | None,
+                 ground_category: dict[str, str], covering: dict[str, list[str]]
+                 ) -> Framework:  # fmt: skip
+        """This framework with ``law`` in place of its law of that id, whose checked
+        grounds are ``grounds`` (the ground ``gone`` repealed), and the given index of the
+        grounds; the rest lent."""
+        law_grounds, exclusions, components = _shape(self).laws[law.id]
         new = object.__new__(Framework)
         put = super(Framework, new).__setattr__
         put("laws", tuple(law if x.id == law.id else x for x in self.laws))
         before = self._checked[law.id]
-        grounds = dict(before.grounds)
-        del grounds[full]
         checked = dict(self._checked)
         checked[law.id] = CheckedLaw(law, before.definitions, grounds, before.exclusions,
                                      before.amounts)  # fmt: skip
         put("_checked", checked)
         ground_law = dict(self.ground_law)
         ground_law.update(dict.fromkeys(law_grounds, law))
-        del ground_law[full]
+        if gone is not None:
+            del ground_law[gone]
         put("ground_law", ground_law)
-        for name in ("ground_category", "covering"):
-            table = dict(getattr(self, name))
-            del table[full]
-            put(name, table)
+        put("ground_category", ground_category)
+        put("covering", covering)
         exclusion_law = dict(self.exclusion_law)
         exclusion_grounds = dict(self.exclusion_grounds)
         for ex in exclusions:
             e = law.full_id(ex.id)
             exclusion_law[e] = law
-            if not ex.grounds:
-                exclusion_grounds[e] = [g for g in exclusion_grounds[e] if g != full]
+            if not ex.grounds and gone is not None:
+                exclusion_grounds[e] = [g for g in exclusion_grounds[e] if g != gone]
         put("exclusion_law", exclusion_law)
         put("exclusion_grounds", exclusion_grounds)
         indexed = dict(self.components)
         for comp in components:
             c = law.full_id(comp.id)
             gs = indexed[c][2]
-            indexed[c] = (comp, law, gs if comp.grounds else [g for g in gs if g != full])
+            indexed[c] = (comp, law, gs if comp.grounds or gone is None
+                          else [g for g in gs if g != gone])  # fmt: skip
         put("components", indexed)
         put("_index_notices", self._index_notices)
         put("notices", self._index_notices)
