@@ -120,8 +120,7 @@ def _check(base: Framework, head: Framework, pop: Population, chunk: int = 1_000
     of changed grounds'."""
     base_cov, head_cov = evaluate(base, pop, AS_OF), evaluate(head, pop, AS_OF)
     bare = _bare_laws(head, base)
-    patcher = Patcher(head, bare[1], lambda laws, law_id, key: _variant(laws, bare[1], law_id,
-                                                                       key))
+    patcher = Patcher(head, bare[1], _variant)
     counts = [0, 0, 0, 0]
     for law in head.laws:
         for g in law.grounds:

@@ -318,9 +318,7 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
                        }.values()))  # fmt: skip
     total, done = sum(u.matters for u in units), 0
     # measured incrementally, a variant that can be a patch of the head is made as one
-    patcher = (Patcher(head, bare[1], lambda laws, law_id, key: _variant(laws, bare[1], law_id,
-                                                                          key))
-               if incremental else None)  # fmt: skip
+    patcher = Patcher(head, bare[1], _variant) if incremental else None
     for unit in units:
         row_id, by = unit.row, unit.by
         named = row_id.partition(":")[2].startswith(("parameters.", "definitions."))

@@ -56,7 +56,7 @@ from .coverage import Coverage
 from .errors import KzrehabError
 from .evaluation import Known, column_values, program_of
 from .laws.framework import Framework
-from .laws.provisions import AnyProvision, Ground, Law
+from .laws.provisions import AnyProvision, Article, Ground, Law
 from .plan import Output, PlanPatch, ground_changed, groups_of, plan_of, without_ground
 from .rules.ast import Name, Node
 from .rules.values import FALSE
@@ -64,6 +64,10 @@ from .rules.values import FALSE
 if TYPE_CHECKING:
     from .population import Population
     from .rules.compiler import Program
+
+
+#: ``take_back(laws, base, law_id, key)`` (:class:`Patcher`)
+TakeBack = Callable[[list[Law], Sequence[Law], str, str], "list[Law] | None"]
 
 
 @attrs.frozen(eq=False)
@@ -81,13 +85,13 @@ class Patcher:
     :func:`kzrehab.attribution.variant` reads them."""
 
     def __init__(self, head: Framework, base: Sequence[Law],
-                 take_back: Callable[[list[Law], str, str], list[Law] | None] | None = None
-                 ) -> None:  # fmt: skip
+                 take_back: TakeBack | None = None) -> None:  # fmt: skip
         self.head = head
         self.base = {law.id: law for law in base}
-        #: the laws given with an item of a law taken back
-        #: (:func:`kzrehab.attribution.variant`): a changed ground is taken back in a law
-        #: of it alone, so that its form is the one a whole variant's is
+        #: ``take_back(laws, base, law_id, key)``: ``laws`` with the item ``key`` of the law
+        #: ``law_id`` in its form in ``base`` (:func:`kzrehab.attribution.variant`, laws
+        #: without amendments); a changed ground is taken back in a law of it alone, from a
+        #: law of its base form alone, so that its form is the one a whole variant's is
         self.take_back = take_back
         #: per law of the head: each provision's id → (its article, its place there)
         self._places: dict[str, dict[str, tuple[int, int]]] = {}
@@ -138,7 +142,10 @@ class Patcher:
         try:  # the ground taken back in a law of it alone
             alone = attrs.evolve(law, articles=(attrs.evolve(article, provisions=(
                 article.provisions[i],)),))  # fmt: skip
-            made = self.take_back([alone], law_id, key)
+            old = self.base[law_id]
+            was = attrs.evolve(old, articles=(Article(number="", provisions=(
+                self._ids[law_id][key],)),))  # fmt: skip
+            made = self.take_back([alone], [was], law_id, key)
             ground = made[0].articles[0].provisions[0] if made else None
             if not isinstance(ground, Ground) or ground.id != key:
                 return None
