@@ -21,10 +21,14 @@ the variant is a patch of the head at every step (:meth:`Patcher.patch`):
 - its coverage is the head's arrays with those outputs' in their place, and the ground's
   and a category it alone granted left out.
 
-The variant of a ground that an exclusion or component names, and that of a **ground whose
-condition or category changed** (the base's form is taken back), is made whole — its laws
-amended, checked and indexed — but planned and evaluated as a patch of the head
-(:meth:`Patcher.planned`, :func:`~kzrehab.plan.ground_changed`).
+The variant of a **ground whose condition or category changed** is the head with the
+ground's base form back: the ground is taken back by the same synthetic amendment in a law
+of it alone, and its framework is the head's with only the ground's condition checked and
+its category indexed (:meth:`~kzrehab.laws.framework.Framework.with_ground`); its plan is
+the head's with its condition, its ``applies`` and the receipts that read it evaluated
+again (:func:`~kzrehab.plan.ground_changed`). The variant of a new ground that an exclusion
+or component names is made whole — its laws amended, checked and indexed — but planned and
+evaluated as a patch of the head (:meth:`Patcher.planned`).
 
 A patch's outputs are evaluated in two ways (:func:`evaluate_patch`). The status and a
 category are an ``or`` of many ``applies``: without the ground, or with its new value, they
