@@ -355,6 +355,18 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
         return plans[-1]
 
     monkeypatch.setattr(plan_module, "_build", recorded)
+    # a variant patched (kzrehab.variants) has its plan as a patch of the head's: the
+    # outputs the patch makes again are its plan's
+    from kzrehab import variants
+
+    for name in ("without_ground", "ground_changed"):
+
+        def patched(*args: Any, __make: Any = getattr(variants, name)) -> Any:
+            made = __make(*args)
+            plans.append(made.outputs)
+            return made
+
+        monkeypatch.setattr(variants, name, patched)
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
     people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
     compare(base, head, people, AS_OF)
