@@ -3,18 +3,21 @@
 
     python benchmarks/compare_many.py                       # 2,000 changed provisions
     python benchmarks/compare_many.py --provisions 200 --whole
+    python benchmarks/compare_many.py --changed             # 2,000 changed conditions
 
 :func:`draft` writes a draft law of ``--provisions`` grounds, each with its own condition
 (``exists(events[measure == M and year == Y])`` over the measures and years of the
 synthetic registry, so that many grounds move some claims). The base is the modelled
 current law (``drafts/current``), the head the current law and the draft: every ground is
-a changed (added) provision, and attribution takes each back in turn.
+a changed (added) provision, and attribution takes each back in turn. With ``--changed``
+the base has the draft too, each ground's year one earlier: every ground's condition
+changed.
 
 In one run, on the synthetic reference population (200,000 claims, made once in
 ``KZREHAB_CACHE``), the script measures the processor time of one evaluation of the head
 as ``coverage`` runs it (:func:`kzrehab.evaluation.summarize`) and of
-:func:`kzrehab.attribution.compare` (incremental attribution: every variant evaluates only
-the outputs that depend on the provision taken back), and prints the ratio. ``--whole``
+:func:`kzrehab.attribution.compare` (incremental attribution: every variant a patch of the
+head, :mod:`kzrehab.variants`), and prints the ratio, and the wall times'. ``--whole``
 also measures ``compare`` with every variant evaluated whole, and checks that the rows
 are the same.
 """
