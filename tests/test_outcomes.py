@@ -359,14 +359,16 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
     # outputs the patch makes again are its plan's
     from kzrehab import variants
 
-    for name in ("without_ground", "ground_changed"):
-
-        def patched(*args: Any, __make: Any = getattr(variants, name)) -> Any:
-            made = __make(*args)
+    def recording(make: Any) -> Any:
+        def patched(*args: Any) -> Any:
+            made = make(*args)
             plans.append(made.outputs)
             return made
 
-        monkeypatch.setattr(variants, name, patched)
+        return patched
+
+    for name in ("without_ground", "ground_changed"):
+        monkeypatch.setattr(variants, name, recording(getattr(variants, name)))
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
     people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
     compare(base, head, people, AS_OF)

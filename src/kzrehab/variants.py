@@ -195,11 +195,13 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
 
     The outputs that are the head's ``or`` without one output (the status, a category)
     differ from the head's only for the claims where that output is as true as the whole
-    ``or`` (and not false): for those alone, the ``or`` of the other outputs is taken from
-    the values of the head's groups (:func:`~kzrehab.plan.groups_of`), along the removed
-    output's path. The other outputs are compiled (:meth:`Program.patched
-    <kzrehab.rules.compiler.Program.patched>`) and evaluated from the values of the head's
-    and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`)."""
+    ``or`` (and not false), and with the output's new values only where those differ: for
+    those claims alone, the ``or`` of the other outputs is taken from the values of the
+    head's groups (:func:`~kzrehab.plan.groups_of`), along the output's path. An ``or``
+    with one more output is the greater of the two. The other outputs are compiled
+    (:meth:`Program.patched <kzrehab.rules.compiler.Program.patched>`) and evaluated from
+    the values of the head's and the base's outputs that they read
+    (:class:`~kzrehab.evaluation.Known`)."""
     plan = patch.plan
     fw, pop = patch.framework, head_cov.population
     values = _Values.of(head_cov, base_cov)
