@@ -191,8 +191,9 @@ def _encode(chunk: RawChunk) -> Encoded | None:
     if b"\x00" in blob:
         return None
     numbers: Sequence[int] = range(chunk.first_line, chunk.first_line + len(raws))
-    if not all(map(_json_filled, raws)):  # blank lines are skipped
-        kept = [i for i, r in enumerate(raws) if _json_filled(r)]
+    # blank lines are skipped (ASCII blanks: blank to the exact way too, which strips more)
+    if any(map(bytes.isspace, raws)):
+        kept = [i for i, r in enumerate(raws) if not r.isspace()]
         raws = [raws[i] for i in kept]
         numbers = [numbers[i] for i in kept]
     limit = MAX_EVENTS_PER_CLAIM.value
@@ -266,12 +267,6 @@ def _keys_bound(blob: bytes) -> int:
     if (quote & ((after == 32) | (after == 9) | (after == 13))).any():  # ' ', '\t', '\r'
         return len(_KEY_END.findall(blob))
     return int(np.count_nonzero(quote & (after == 58)))  # ':'
-
-
-def _json_filled(raw: bytes) -> bool:
-    """True when a line holds more than JSON's blanks (a line of other blanks, which the
-    exact way skips too, is not decoded here: the chunk goes the exact way)."""
-    return bool(raw.strip(b" \t\r\n"))
 
 
 #: what a fact not given at all is, told apart from null, so that each key given is
