@@ -188,7 +188,6 @@ def main() -> None:
     from kzrehab.evaluation import evaluate, summarize
     from kzrehab.laws.framework import load_framework
     from kzrehab.population import InMemoryPopulation, load_population
-    from kzrehab.population.columns import columns_of
 
     results: dict[str, Any] = {"claims": args.claims, "as_of": AS_OF.isoformat()}
     path = store_for(args.claims)
@@ -198,7 +197,7 @@ def main() -> None:
     results["reload_seconds"] = round(t_load, 4)
     results["reload_with_all_columns_seconds"] = round(t_cols, 3)
     results["events"] = pop.events
-    cols = columns_of(pop).columns  # type: ignore[union-attr]
+    cols = pop.columns().columns  # type: ignore[union-attr]
     print(f"{args.claims:,} claims, {pop.events:,} events; reload {t_load:.3f} s "
           f"(all columns read: {t_cols:.2f} s)", flush=True)  # fmt: skip
 

@@ -215,10 +215,9 @@ def main() -> None:
     from kzrehab.evaluation import evaluate
     from kzrehab.laws.framework import load_framework
     from kzrehab.population import load_population
-    from kzrehab.population.columns import columns_of
 
     pop = load_population(store_for(args.claims))
-    cols = columns_of(pop).columns  # type: ignore[union-attr]
+    cols = pop.columns().columns  # type: ignore[union-attr]
     print(f"{args.claims:,} claims, {cols.n_events:,} events", flush=True)
     results: dict[str, Any] = {"claims": args.claims, "events": int(cols.n_events),
                                "as_of": AS_OF.isoformat(), "repeat": args.repeat}  # fmt: skip

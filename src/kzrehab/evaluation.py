@@ -248,7 +248,6 @@ def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
     import numpy as np
 
     from .plan import is_group
-    from .population.columns import columns_of
     from .rules.compiler import broadcast
 
     program = program_of(cov.framework, cov.framework.parameters_at(cov.as_of))
@@ -258,7 +257,7 @@ def _groups(cov: Coverage, steps: Mapping[int, Any]) -> dict[int, Any]:
         return {}
     parts: dict[int, list[Any]] = {s: [] for s in wanted}
     known = Known(steps, {})
-    for first, cols in columns_of(cov.population).chunks(1_000_000):
+    for first, cols in cov.population.columns().chunks(1_000_000):
         rows = known.rows(first, first + cols.n_claims)
         got = program.run(cols, wanted, rows.steps)
         for s in wanted:
@@ -386,10 +385,9 @@ def evaluate_columns(
 def _chunks(
     fw: Framework, population: Population, as_of: dt.date, chunk: int, known: Known | None = None
 ) -> Any:
-    from .population.columns import columns_of
 
     params = fw.parameters_at(as_of)
-    for first, part in columns_of(population).chunks(max(1, chunk)):
+    for first, part in population.columns().chunks(max(1, chunk)):
 
         def claim_id(i: int, first: int = first) -> str:
             return population.claim_id(first + i)

@@ -333,7 +333,6 @@ def gaps(
     claims a bill may help). ``jobs`` worker processes evaluate the batches of narrowed
     claims of a stored population (the same ranking)."""
     from .coverage import range_cents
-    from .population.columns import columns_of
 
     if by not in BY:
         raise ValueError(_("unknown grouping {by!r} (one of: {items})").format(
@@ -341,7 +340,7 @@ def gaps(
     as_of = as_of or dt.date.today()
     params = fw.parameters_at(as_of)
     doms = domains(fw, as_of)
-    whole: Any = columns_of(population)
+    whole: Any = population.columns()
     if not isinstance(whole, Columns):  # a stored population: every column, read once
         whole = whole.columns
     cols = _extend(whole, doms.values())

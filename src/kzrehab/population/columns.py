@@ -15,13 +15,13 @@ Encodings (the same the compiler reads; :mod:`kzrehab.rules.compiler`):
 
 from __future__ import annotations
 
-__all__ = ["Columns", "Names", "Ranges", "columns_of", "claims_from_columns", "OWN_TABLES"]
+__all__ = ["Columns", "Names", "Ranges", "claims_from_columns", "OWN_TABLES"]
 
 import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -30,10 +30,6 @@ import numpy.typing as npt
 from ..claims import Claim, Event
 from ..dates import PartialDate
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind
-
-if TYPE_CHECKING:
-    from .protocol import Population
-    from .store import StoredColumns
 
 Ranges = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
@@ -227,12 +223,6 @@ def _months(s_lo: Any, s_hi: Any, e_lo: Any, e_hi: Any) -> Ranges:
     ok = np.isfinite(s_lo) & np.isfinite(e_hi)
     hi[ok] = _whole_months(s_lo[ok], e_hi[ok])
     return lo, hi
-
-
-def columns_of(population: Population) -> Columns | StoredColumns:
-    """The columns of a population, which the vectorised engine reads chunk by chunk: its
-    store's, or built once from its claims (:meth:`~kzrehab.population.Population.columns`)."""
-    return population.columns()
 
 
 def _date_of(lo: float, hi: float) -> PartialDate | None:

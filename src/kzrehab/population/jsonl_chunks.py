@@ -3,10 +3,12 @@
 An import (:mod:`.importer`) reads a registry's lines a chunk at a time
 (:func:`raw_chunks`: the bytes of consecutive lines, with the limits on a line's length
 applied while reading) and gives each chunk to :func:`encode_chunk`, in this process or in
-a worker process (``--jobs``). :func:`encode_chunk` decodes the chunk's lines with the
-standard :mod:`json` decoder, checks each fact's values against the vocabulary a column at
-a time (the types of a column in one set, its distinct values checked once each), and
-encodes them into the store's columns (:class:`Encoded`), which
+a worker process (``--jobs``). :func:`encode_chunk` decodes each line with msgspec straight
+into a structure of typed fields built from the vocabulary (a boolean, an integer, a string,
+an enum's or a country's values, or null; no other key), so that types and enum values
+are checked in C, without a dictionary a claim; then it checks and encodes the rest a
+column at a time (the distinct values of a text fact once each, each distinct date parsed
+once a process) into the store's columns (:class:`Encoded`), which
 :meth:`~kzrehab.population.writer.StoreWriter.add_encoded` appends in the chunks' order.
 
 **A fast way and the exact way.** :func:`encode_chunk` accepts a chunk only when every
@@ -16,36 +18,42 @@ the limit, anything unusual — it gives the chunk back, and the importer reads 
 again a line at a time with :class:`~kzrehab.population.registry.JsonlReader`'s checks.
 So every message, line and key is the one of reading the registry line by line, and the
 columns of a chunk are the same whichever way it went (the writer codes both alike).
+msgspec keeps the last of a key given twice where the standard decoder of the exact way
+refuses it: a chunk is accepted only when its keys are as many as its text's quote-colon
+pairs, which a key given twice would outnumber.
 """
 
 from __future__ import annotations
 
 __all__ = ["RawChunk", "Encoded", "Keys", "raw_chunks", "encode_chunk"]
 
+import datetime as dt
+import functools
 import gc
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
 
 import attrs
+import msgspec
 import numpy as np
 import numpy.typing as npt
 
 from ..errors import RegistryError
 from ..limits import MAX_EVENTS_PER_CLAIM
 from ..vocabulary import CLAIM_FACTS, EVENT_FACTS, Fact, FactKind, is_country_code
-from .claim_json import _CLAIM_TABLE, _EVENT_TABLE, _date, encodable
-from .columns import OWN_TABLES, _months, _years
+from .claim_json import _date, encodable
+from .columns import OWN_TABLES, Ranges
 from .reading import lines, open_registry
 from .registry import (
     _HEADER_KEY,
     _TRUSTED_DECODER,
     JsonlReader,
     PopulationHeader,
+    _checked,
     _header_from_json,
-    _keys_at_least,
 )
 from .tables import id_keys
 
@@ -53,16 +61,14 @@ from .tables import id_keys
 CHUNK_BYTES = 1 << 24
 
 _MAX_INT = 2**53
-_NONE = type(None)
 _CLAIM = [(n, f) for n, f in CLAIM_FACTS.items() if n not in OWN_TABLES]
 _EVENT = [(n, f) for n, f in EVENT_FACTS.items() if not f.derived]
-_CLAIM_INDEX = {name: i for i, name in enumerate(_CLAIM_TABLE)}
-_EVENT_INDEX = {name: i for i, name in enumerate(_EVENT_TABLE)}
 _BOM = b"\xef\xbb\xbf"
 #: what makes :func:`~kzrehab.population.registry._keys_at_least` count with its pattern
 #: (one search of the chunk is faster than three of ``in``)
-_QUOTE_BLANK = re.compile('"[ \t\r]')
-_BOOL_CODE = {True: 2, False: 0, None: 1}
+_QUOTE_BLANK = re.compile(b'"[ \t\r]')
+#: what ends a key: a quote, blanks and a colon (the blanks JSON allows)
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')
 
 
 @attrs.frozen
@@ -180,144 +186,152 @@ def encode_chunk(chunk: RawChunk) -> Encoded | RawChunk:
 
 
 def _encode(chunk: RawChunk) -> Encoded | None:
-    blob = b"".join(_unmarked(chunk.first_line, chunk.lines))
+    raws = _unmarked(chunk.first_line, chunk.lines)
+    blob = b"".join(raws)
     if b"\x00" in blob:
         return None
-    text = blob.decode("utf-8")  # UnicodeDecodeError: the exact way says where
-    del blob
-    parts = text.split("\n")
-    if parts and parts[-1] == "":
-        parts.pop()
-    if len(parts) != len(chunk.lines):
-        return None
-    numbers: Sequence[int] = range(chunk.first_line, chunk.first_line + len(parts))
-    if not all(map(str.strip, parts)):  # blank lines are skipped
-        kept = [i for i, p in enumerate(parts) if p.strip()]
-        parts = [parts[i] for i in kept]
+    numbers: Sequence[int] = range(chunk.first_line, chunk.first_line + len(raws))
+    # blank lines are skipped (ASCII blanks: blank to the exact way too, which strips more)
+    if any(map(bytes.isspace, raws)):
+        kept = [i for i, r in enumerate(raws) if not r.isspace()]
+        raws = [raws[i] for i in kept]
         numbers = [numbers[i] for i in kept]
     limit = MAX_EVENTS_PER_CLAIM.value
-    if any(p.count("{") > limit + 1 for p in parts if len(p) > limit):
+    # more than ``limit`` events take more than twice as many bytes
+    if any(r.count(b"{") > limit + 1 for r in raws if len(r) > 2 * limit):
         return None  # a claim that may hold too many events is counted the exact way
-    # no more keys than the text's '":' (a bound that, met, shows no key given twice)
-    blanks = _QUOTE_BLANK.search(text)
-    keys_bound = sum(map(_keys_at_least, parts)) if blanks else text.count('":')
-    del text
-    objs = _decoded(parts)
-    if objs is None:
-        return None
+    keys_bound = _keys_bound(blob)
+    del blob
     header = None
-    if chunk.may_head and objs and type(objs[0]) is dict and _HEADER_KEY in objs[0]:
-        header = _header_from_json(objs[0])
-        keys_bound -= _keys_at_least(parts[0])
-        objs, numbers = objs[1:], numbers[1:]
-    del parts
-    if set(map(type, objs)) - {dict}:
+    if chunk.may_head and raws:
+        first = _TRUSTED_DECODER.decode(raws[0].decode("utf-8"))
+        if type(first) is dict and _HEADER_KEY in first:
+            header = _header_from_json(_checked(raws[0].decode("utf-8")))
+            keys_bound -= len(first)
+            raws, numbers = raws[1:], numbers[1:]
+    n = len(raws)
+    cols = _transposed(list(map(_decoder().decode, raws)), len(_CLAIM_FIELDS))
+    keys = _given(cols, _CLAIM_ABSENT)
+    given = dict(zip(_CLAIM_FIELDS, cols, strict=True))
+    ids = given["id"]
+    if None in ids or _ABSENT in ids or not _good_strings(ids):
+        return None  # (msgspec gave a string or null for each id)
+    victims = [i if v is None or v is _ABSENT else v
+               for v, i in zip(given["victim_id"], ids, strict=True)]  # fmt: skip
+    if not _good_strings([v for v, i in zip(victims, ids, strict=True) if v is not i]):
         return None
-    n = len(objs)
-    cols, keys = _columns(objs, _CLAIM_INDEX)
-    del objs
-    if cols is None:
-        return None
-    ids, rows = cols.get("id", ([], _NO_ROWS))
-    if len(ids) != n or set(map(type, ids)) - {str} or not _good_strings(ids):
-        return None  # (a dictionary has a key once: n ids are one a claim)
-    victims = list(ids)
-    given, rows = cols.get("victim_id", ([], _NO_ROWS))
-    if set(map(type, given)) - {str, _NONE} or not _good_strings(
-            [v for v in given if v is not None]):  # fmt: skip
-        return None
-    for victim, row in zip(given, rows.tolist(), strict=True):
-        if victim is not None:
-            victims[row] = victim
     tables: dict[str, list[str]] = {}
+    if _DAYS[0].size > 1 << 16:  # bounded: a registry of many distinct days
+        _DAYS[0] = _Days()
+    days = _DAYS[0]
     claim = {}
     for name, fact in _CLAIM:
-        col = _encoded(fact, cols.get(name), n, tables, f"claim.{name}")
+        col = _encoded(fact, given[name], tables, f"claim.{name}")
         if col is None:
             return None
-        claim[name] = col
-    listed, rows = cols.pop("events", ([], _NO_ROWS))
-    if set(map(type, listed)) - {list, _NONE}:
-        return None
-    lists = [e or () for e in listed]
-    counts = np.zeros(n, np.int64)
-    counts[rows] = np.fromiter(map(len, lists), np.int64, len(lists))
+        claim[name] = days.ranges(col) if fact.kind is FactKind.DATE else col
+    lists = [e or () for e in given["events"]]
+    counts = np.fromiter(map(len, lists), np.int64, n)
     if n and int(counts.max()) > limit:
         return None
     events = list(itertools.chain.from_iterable(lists))
-    del cols, listed, lists
-    if set(map(type, events)) - {dict}:
-        return None
-    m = len(events)
-    cols, event_keys = _columns(events, _EVENT_INDEX)
+    del cols, given, lists
+    cols = _transposed(events, len(_EVENT_FIELDS))
     del events
-    if cols is None or keys + event_keys != keys_bound:
-        return None  # an unknown key; or perhaps a key given twice: the exact way looks
-    if "id" in cols and not _event_ids_ok(*cols["id"], counts):
+    if keys + _given(cols, _EVENT_ABSENT) != keys_bound:
+        return None  # perhaps a key given twice: the exact way looks
+    given = dict(zip(_EVENT_FIELDS, cols, strict=True))
+    if not _event_ids_ok(given["id"], counts):
         return None
     event = {}
     for name, fact in _EVENT:
-        col = _encoded(fact, cols.get(name), m, tables, f"event.{name}")
+        col = _encoded(fact, given[name], tables, f"event.{name}")
         if col is None:
             return None
         event[name] = col
-    (start_lo, start_hi), (end_lo, end_hi) = event["start"], event["end"]
-    event["year"] = (_years(start_lo), _years(start_hi))
-    event["months"] = _months(start_lo, start_hi, end_lo, end_hi)
+    event["year"], event["months"] = days.derived(event["start"], event["end"])
+    for name in _EVENT_DATES:
+        event[name] = days.ranges(event[name])
     return Encoded(np.array(numbers, np.int64), header, *_keys(ids, victims),
                    claim, counts, event, tables)  # fmt: skip
 
 
-def _decoded(parts: list[str]) -> list[Any] | None:
-    """The JSON value of each line, by the decoder's scanner itself (as ``decode`` calls
-    it, without a Python call a line); None unless each line is one value and blanks."""
-    scan = _TRUSTED_DECODER.scan_once  # type: ignore[attr-defined]
-    found = list(map(scan, parts, itertools.repeat(0)))
-    if len(found) != len(parts):  # a StopIteration (no value at 0) ends map quietly
-        return None
-    if not found:
-        return []
-    objs, ends = zip(*found, strict=True)
-    if list(ends) != list(map(len, parts)):  # something after the value: blanks only?
-        for end, part in zip(ends, parts, strict=True):
-            if part[end:].strip(" \t\r\n"):
-                return None
-    return list(objs)
+def _keys_bound(blob: bytes) -> int:
+    """A number no smaller than the keys of the objects of JSON text: each key ends with a
+    quote and a colon, blanks between (counted with a pattern when a quote is followed by a
+    blank, else as the quote-colon pairs, a whole chunk at a time by NumPy); a quote and
+    colon inside a string count too. Met, it shows no key given twice."""
+    text = np.frombuffer(blob, np.uint8)
+    quote = text[:-1] == 34  # '"'
+    after = text[1:]
+    if (quote & ((after == 32) | (after == 9) | (after == 13))).any():  # ' ', '\t', '\r'
+        return len(_KEY_END.findall(blob))
+    return int(np.count_nonzero(quote & (after == 58)))  # ':'
 
 
-_NO_ROWS = np.zeros(0, np.int64)
-#: what :func:`_columns` gives of a fact: the values given (null included), and the row
-#: of the object each came from, in order
-Given = tuple[list[Any], npt.NDArray[np.int64]]
+#: what a fact not given at all is, told apart from null, so that each key given is
+#: counted: msgspec's UNSET; for an integer fact a float, which no JSON integer decodes to
+#: (and which NumPy takes as a number)
+_ABSENT = msgspec.UNSET
+_NO_INT = 0.5
+_CLAIM_FIELDS = (*(n for n, f in CLAIM_FACTS.items() if not f.derived), "events")
+_EVENT_FIELDS = (*(n for n, f in EVENT_FACTS.items() if not f.derived), "id")
 
 
-def _columns(objs: list[dict[str, Any]],
-             index: dict[str, int]) -> tuple[dict[str, Given] | None, int]:  # fmt: skip
-    """The values of each key of the objects, with the row each came from, and the number of
-    keys; None when a key is not in ``index`` (the names it numbers). The objects' items are
-    read in order, once (reading each object once, in order, is the fast way to read them);
-    then grouped by key."""
-    keys = list(itertools.chain.from_iterable(objs))
-    codes = np.fromiter(map(index.get, keys, itertools.repeat(-1)), np.int8, len(keys))
-    if len(codes) and int(codes.min()) < 0:
-        return None, len(keys)
-    values = list(itertools.chain.from_iterable(map(dict.values, objs)))
-    rows = np.repeat(np.arange(len(objs), dtype=np.int64),
-                     np.fromiter(map(len, objs), np.int64, len(objs)))  # fmt: skip
-    order = np.argsort(codes, kind="stable")  # by key, each key's rows in order
-    ends = np.cumsum(np.bincount(codes, minlength=len(index))).tolist()
-    values = list(map(values.__getitem__, order.tolist()))
-    rows = rows[order]
-    out = {}
-    start = 0
-    for name, end in zip(index, ends, strict=True):
-        if end > start:
-            out[name] = (values[start:end], rows[start:end])
-        start = end
-    return out, len(keys)
+def _absent(names: Sequence[str], facts: Mapping[str, Fact]) -> tuple[object, ...]:
+    kinds = [facts[n].kind if n in facts else None for n in names]
+    return tuple(_NO_INT if kind is FactKind.INT else _ABSENT for kind in kinds)
 
 
-def _keys(ids: list[str], victims: list[str]) -> tuple[Keys, Keys]:
+_CLAIM_ABSENT = _absent(_CLAIM_FIELDS, CLAIM_FACTS)
+_EVENT_ABSENT = _absent(_EVENT_FIELDS, EVENT_FACTS)
+_EVENT_DATES = [n for n, f in _EVENT if f.kind is FactKind.DATE]
+_PYTHON_TYPE: dict[FactKind, Any] = {FactKind.BOOL: bool, FactKind.INT: int}
+
+
+@functools.cache
+def _decoder() -> msgspec.json.Decoder[Any]:
+    """msgspec's decoder of a claim's line into a structure of the claim's facts and a
+    list of its events': every fact a field of its JSON type or null (a string for a
+    text or a date fact, checked after), and no other key (made once per process)."""
+
+    def fields(names: Sequence[str], facts: Mapping[str, Fact],
+               absent: tuple[object, ...]) -> list[tuple[str, Any, Any]]:  # fmt: skip
+        return [(n, _json_type(facts[n]) | None, a)
+                for n, a in zip(names[:-1], absent, strict=False)]  # fmt: skip
+
+    event = msgspec.defstruct(
+        "Event", [*fields(_EVENT_FIELDS, EVENT_FACTS, _EVENT_ABSENT), ("id", str | None, _ABSENT)],
+        forbid_unknown_fields=True, gc=False)  # fmt: skip
+    claim = msgspec.defstruct(
+        "Claim", [*fields(_CLAIM_FIELDS, CLAIM_FACTS, _CLAIM_ABSENT),
+                  ("events", list[event] | None, _ABSENT)],  # type: ignore[valid-type]
+        forbid_unknown_fields=True, gc=False)  # fmt: skip
+    return msgspec.json.Decoder(claim)
+
+
+def _json_type(fact: Fact) -> Any:
+    """The type msgspec checks a fact's value against (null aside): an enum's or a
+    country's values, each a string it gives as the same object every time."""
+    if fact.name in _CLOSED:
+        return Literal[_CLOSED[fact.name]]
+    return _PYTHON_TYPE.get(fact.kind, str)
+
+
+def _transposed(objs: list[Any], width: int) -> list[tuple[Any, ...]]:
+    """The fields of decoded structures as columns, each a tuple of one value an object."""
+    if not objs:
+        return [()] * width
+    return list(zip(*map(msgspec.structs.astuple, objs), strict=True))
+
+
+def _given(cols: list[tuple[Any, ...]], absent: tuple[object, ...]) -> int:
+    """The number of keys the objects of these columns were given (``absent``: what each
+    column holds where its key was not)."""
+    return sum(len(col) - col.count(a) for col, a in zip(cols, absent, strict=True))
+
+
+def _keys(ids: Sequence[str], victims: list[str]) -> tuple[Keys, Keys]:
     """The ledger keys of the claim ids and of the victim ids (a claim's own id when it
     names no victim: its key is not computed twice)."""
     raws = list(map(str.encode, ids))
@@ -331,160 +345,135 @@ def _keys(ids: list[str], victims: list[str]) -> tuple[Keys, Keys]:
     keys[other] = id_keys([raws[i] for i in other], len(other))
     ends = np.cumsum(np.fromiter(map(len, raws), np.int64, len(raws)))
     return own, Keys(b"".join(raws), ends, keys)
+
+
 def _good_strings(values: Sequence[str]) -> bool:
     """True when every string is a good ``str`` fact: not blank, and UTF-8."""
     return ("" not in values and not any(map(str.isspace, values))
             and (all(map(str.isascii, values)) or all(map(encodable, values))))  # fmt: skip
 
 
-def _event_ids_ok(eids: list[Any], rows: npt.NDArray[np.int64],
-                  counts: npt.NDArray[np.int64]) -> bool:  # fmt: skip
-    """True when every event id is a good string and no claim gives one twice."""
-    if set(map(type, eids)) - {str, _NONE}:
-        return False
-    claims = np.repeat(np.arange(len(counts)), counts)[rows].tolist()
-    pairs = [(c, e) for c, e in zip(claims, eids, strict=True) if e is not None]
+def _event_ids_ok(eids: tuple[Any, ...], counts: npt.NDArray[np.int64]) -> bool:
+    """True when every event id given is a good string and no claim gives one twice."""
+    at = [i for i, e in enumerate(eids) if e is not None and e is not _ABSENT]
+    if not at:
+        return True
+    claims = np.repeat(np.arange(len(counts)), counts)[at].tolist()
+    pairs = [(c, eids[i]) for c, i in zip(claims, at, strict=True)]
     return _good_strings([e for _, e in pairs]) and len(set(pairs)) == len(pairs)
 
 
-def _encoded(fact: Fact, given: Given | None, n: int, tables: dict[str, list[str]],
+#: a boolean's code; a fact not given is unknown, as null is
+_BOOL_CODE = {True: 2, False: 0, None: 1, _ABSENT: 1}
+
+
+def _encoded(fact: Fact, col: tuple[Any, ...], tables: dict[str, list[str]],
              array: str) -> Any:  # fmt: skip
-    """One fact's column of ``n`` rows, from the values given and their rows (None: no
-    value given), encoded as :mod:`~kzrehab.population.columns` encodes it, a text fact's
-    codes into the chunk's own table, put in ``tables[array]``; None when a value does not
-    fit."""
+    """One fact's column from its values as msgspec decoded them (null or not given:
+    unknown), encoded as :mod:`~kzrehab.population.columns` encodes it, a text fact's
+    codes into the chunk's own table of its values in the order first met, put in
+    ``tables[array]``; a date fact's numbers of its texts (:class:`_Days`); None when a
+    value does not fit."""
     kind = fact.kind
-    if given is None:
-        return _unknown(fact, n, tables, array)
-    col, rows = given
-    k = len(col)
+    n = len(col)
     if kind is FactKind.BOOL:
-        # by identity: 1 == True, but only true, false and null are booleans here
-        ids = np.fromiter(map(id, col), np.intp, k)
-        true, false = ids == id(True), ids == id(False)
-        if not (true | false | (ids == id(None))).all():
-            return None
-        out = np.ones(n, np.int8)
-        out[rows] = np.where(true, np.int8(2), np.where(false, np.int8(0), np.int8(1)))
-        return out
+        return np.frombuffer(bytes(map(_BOOL_CODE.__getitem__, col)), np.int8)
     if kind is FactKind.INT:
-        if set(map(type, col)) - {int, _NONE}:
-            return None
-        arr = np.array(col, np.float64)  # None is NaN; OverflowError: the exact way
-        unknown = np.isnan(arr)
+        arr = np.array(col, np.float64)  # OverflowError: the exact way says it
+        unknown = np.isnan(arr) | (arr == _NO_INT)  # null is NaN
         known = arr[~unknown]
         # below 2**53 as floats, the integers were within it: no rounding let one through
         if len(known) and not (np.abs(known).max() < _MAX_INT and known.min() >= fact.minimum):
             return None
-        lo, hi = np.full(n, fact.minimum), np.full(n, math.inf)
-        lo[rows] = np.where(unknown, fact.minimum, arr)
-        hi[rows] = np.where(unknown, math.inf, arr)
-        return lo, hi
+        return np.where(unknown, fact.minimum, arr), np.where(unknown, math.inf, arr)
     if kind is FactKind.DATE:
-        return _dates(col, rows, n)
-    closed = _CLOSED.get(fact.name)
-    if closed is not None:  # every value it may take is known: coded in one pass
-        index, allowed = closed
-        full = np.full(n, len(allowed), np.int32)
-        full[rows] = np.fromiter(map(index.get, col, itertools.repeat(-1)), np.int32, k)
-        if (full < 0).any():  # not one of its values (only a str equals a str)
-            return None
-        return _first_met(full, allowed, tables, array)
-    distinct = dict.fromkeys(col)  # in the order first met; only a str equals a str
-    if set(map(type, distinct)) - {str, _NONE}:
-        return None
+        return _DAYS[0].codes(col)
+    distinct = dict.fromkeys(col)  # in the order first met
     distinct.pop(None, None)
+    distinct.pop(_ABSENT, None)
     values = list(distinct)
-    if not _good_strings(values):
+    allowed = _ALLOWED.get(fact.name)
+    if not (_good_strings(values) if allowed is None else allowed.issuperset(values)):
         return None
-    codes: dict[str | None, int] = dict(zip(values, range(len(values)), strict=True))
-    codes[None] = -1
+    codes: dict[Any, int] = dict(zip(values, range(len(values)), strict=True))
+    codes[None] = codes[_ABSENT] = -1
     tables[array] = values
-    out = np.full(n, -1, np.int32)
-    out[rows] = np.fromiter(map(codes.__getitem__, col), np.int32, k)
-    return out
+    return np.fromiter(map(codes.__getitem__, col), np.int32, n)
 
 
-def _closed(fact: Fact) -> tuple[dict[str | None, int], tuple[str, ...]]:
-    """Every value of an enum or a country fact, each with its number (null the last)."""
+def _closed(fact: Fact) -> tuple[str, ...]:
+    """Every value of an enum or a country fact."""
     if fact.kind is FactKind.ENUM:
-        allowed = tuple(fact.values)
-    else:
-        letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
-        allowed = tuple(a + b for a in letters for b in letters)
-        assert all(map(is_country_code, allowed))
-    index: dict[str | None, int] = {v: i for i, v in enumerate(allowed)}
-    index[None] = len(allowed)
-    return index, allowed
+        return tuple(fact.values)
+    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    allowed = tuple(a + b for a in letters for b in letters)
+    assert all(map(is_country_code, allowed))
+    return allowed
 
 
 _CLOSED = {name: _closed(fact) for name, fact in (*_CLAIM, *_EVENT)
            if fact.kind in (FactKind.ENUM, FactKind.COUNTRY)}  # fmt: skip
-
-
-def _first_met(full: npt.NDArray[np.int32], allowed: tuple[str, ...],
-               tables: dict[str, list[str]], array: str) -> npt.NDArray[np.int32]:  # fmt: skip
-    """Codes into all the values a fact may take (null: ``len(allowed)``) as codes into the
-    values the chunk gives, in the order first met (-1: null)."""
-    met, first = np.unique(full, return_index=True)
-    met = met[np.argsort(first, kind="stable")]
-    met = met[met < len(allowed)]
-    local = np.full(len(allowed) + 1, -1, np.int32)
-    local[met] = np.arange(len(met), dtype=np.int32)
-    tables[array] = [allowed[i] for i in met.tolist()]
-    out: npt.NDArray[np.int32] = local[full]
-    return out
+_ALLOWED = {name: frozenset(values) for name, values in _CLOSED.items()}
 
 
 class _Days:
-    """The day ranges of date texts met so far in this process, numbered (0: unknown)."""
+    """The date texts met so far in this process, numbered (0: unknown), with their day
+    ranges and the year, month and day each range begins and ends on."""
 
     def __init__(self) -> None:
-        self.index: dict[str | None, int] = {None: 0}
-        self.lo: list[float] = [-math.inf]
-        self.hi: list[float] = [math.inf]
-        self.arrays = (np.array(self.lo), np.array(self.hi))
+        self.index: dict[Any, int] = {None: 0, _ABSENT: 0}
+        self.size = 1
+        #: by number: the first and the last day (ordinals), then the year, month and day
+        #: of each (0 for the unknown date); a table grown by doubling
+        self.table = np.zeros((8, 1 << 10), np.float64)
+        self.table[0, 0], self.table[1, 0] = -math.inf, math.inf
 
-    def add(self, texts: Iterable[str]) -> None:
+    def codes(self, col: tuple[Any, ...]) -> npt.NDArray[np.int32]:
+        """The number of each text of a column (null or not given: 0)."""
+        index = self.index
+        k = len(col)
+        coded = np.fromiter(map(index.get, col, itertools.repeat(-1)), np.int32, k)
+        missing = np.flatnonzero(coded < 0)
+        if len(missing):
+            self._add(list(dict.fromkeys(col[i] for i in missing.tolist())))
+            coded = np.fromiter(map(index.__getitem__, col), np.int32, k)
+        return coded
+
+    def _add(self, texts: list[str]) -> None:
+        rows = []
         for text in texts:
-            if text not in self.index:
-                lo, hi = _date(text).ordinals  # ValueError: the exact way says it
-                self.index[text] = len(self.lo)
-                self.lo.append(lo)
-                self.hi.append(hi)
-        self.arrays = (np.array(self.lo, np.float64), np.array(self.hi, np.float64))
+            lo, hi = _date(text).ordinals  # ValueError: the exact way says it
+            first, last = dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi))
+            rows.append((lo, hi, first.year, first.month, first.day,
+                         last.year, last.month, last.day))  # fmt: skip
+        start, end = self.size, self.size + len(rows)
+        if end > self.table.shape[1]:
+            grown = np.zeros((8, max(end, 2 * self.table.shape[1])), np.float64)
+            grown[:, :start] = self.table[:, :start]
+            self.table = grown
+        self.table[:, start:end] = np.array(rows, np.float64).T
+        self.index.update(zip(texts, range(start, end), strict=True))
+        self.size = end
+
+    def ranges(self, codes: npt.NDArray[np.int32]) -> Ranges:
+        """The day ranges of numbered texts."""
+        return self.table[0][codes], self.table[1][codes]
+
+    def derived(self, start: npt.NDArray[np.int32], end: npt.NDArray[np.int32]) -> Any:
+        """The ``year`` and the ``months`` ranges of events from their numbered ``start``
+        and ``end`` texts, as :mod:`~kzrehab.population.columns` computes them from the
+        day ranges (:func:`~kzrehab.population.columns._years` and ``_months``)."""
+        y0, m0, d0, y1, m1, d1 = self.table[2:]
+        known = start > 0
+        year = (np.where(known, y0[start], -math.inf), np.where(known, y1[start], math.inf))
+        known &= end > 0
+        # whole months from the last day of start to the first of end, and from the first
+        # of start to the last of end (never below 0)
+        low = (y0[end] - y1[start]) * 12 + (m0[end] - m1[start]) - (d0[end] < d1[start])
+        high = (y1[end] - y0[start]) * 12 + (m1[end] - m0[start]) - (d1[end] < d0[start])
+        months = (np.where(known, np.maximum(low, 0), 0.0),
+                  np.where(known, np.maximum(high, 0), math.inf))  # fmt: skip
+        return year, months
 
 
 _DAYS = [_Days()]
-
-
-def _dates(col: list[Any], rows: npt.NDArray[np.int64], n: int) -> Any:
-    """A date column's day ranges, the days of each distinct text found once per process."""
-    if len(_DAYS[0].index) > 1 << 16:  # bounded: a registry of many distinct days
-        _DAYS[0] = _Days()
-    days = _DAYS[0]
-    k = len(col)
-    coded = np.fromiter(map(days.index.get, col, itertools.repeat(-1)), np.int32, k)
-    missing = np.flatnonzero(coded < 0)
-    if len(missing):
-        new = dict.fromkeys(col[i] for i in missing.tolist())
-        if set(map(type, new)) - {str}:
-            return None
-        days.add(new)
-        coded = np.fromiter(map(days.index.__getitem__, col), np.int32, k)
-    full = np.zeros(n, np.int32)
-    full[rows] = coded
-    lo, hi = days.arrays
-    return lo[full], hi[full]
-
-
-def _unknown(fact: Fact, n: int, tables: dict[str, list[str]], array: str) -> Any:
-    """The column of a fact no object gives."""
-    kind = fact.kind
-    if kind is FactKind.BOOL:
-        return np.ones(n, np.int8)
-    if kind in (FactKind.INT, FactKind.DATE):
-        low = fact.minimum if kind is FactKind.INT else -math.inf
-        return np.full(n, low, np.float64), np.full(n, math.inf, np.float64)
-    tables[array] = []
-    return np.full(n, -1, np.int32)

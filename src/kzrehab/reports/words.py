@@ -21,8 +21,9 @@ from .. import i18n
 from ..glossary import label
 from ..i18n import N_, _, ngettext
 
-if TYPE_CHECKING:
-    from .data import ComparisonData, Levels, Range
+if TYPE_CHECKING:  # the modules that define them: the data package reads these words
+    from .data.common import Range
+    from .data.comparison import ComparisonData, Levels
 
 #: how a period is named in words and in table headings (English; :func:`period_words`
 #: gives them in the report's language)

@@ -136,7 +136,9 @@ def document_json(data: Document) -> dict[str, Any]:
     if isinstance(data, CoverageData):
         return with_labels(coverage_json(data))
     if isinstance(data, ComparisonData):
-        return with_labels(comparison_json(data))
+        from ..words import summary
+
+        return with_labels(comparison_json(data, summary(data)))
     if isinstance(data, ExplainData):
         return with_labels(explain_json(data))
     if isinstance(data, ExplainAgainstData):
@@ -161,8 +163,7 @@ def result_json(result: Any, claims: bool = False) -> dict[str, Any]:
     if isinstance(result, Summaries):
         return with_labels(coverage_json(coverage_data(result, claims=claims)))
     if isinstance(result, Comparison | CoverageDiff):
-        return with_labels(comparison_json(comparison_data(result, claims=claims),
-                                           summary=False))
+        return with_labels(comparison_json(comparison_data(result, claims=claims)))
     if isinstance(result, Gaps):
         return with_labels(gaps_json(gaps_data(result)))
     raise TypeError(f"no JSON document for {type(result).__name__}")

@@ -13,7 +13,7 @@ __all__ = ["Transition", "GainsLosses", "MoneyMoves", "Levels", "CategoryChange"
            "changes_json", "levels_json"]  # fmt: skip
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -421,10 +421,10 @@ def _side_json(s: ComponentSide) -> dict[str, Any]:
             "amount": range_json(s.amount)}
 
 
-def comparison_json(d: ComparisonData, summary: bool = True) -> dict[str, Any]:
+def comparison_json(d: ComparisonData, summary: Sequence[str] | None = None) -> dict[str, Any]:
     """The JSON document of ``kzrehab diff`` and ``kzrehab compare`` (docs/json.rst); with
-    ``summary``, its opening in sentences (:func:`kzrehab.reports.words.summary`), made
-    from the data as they are, suppressed or not."""
+    ``summary``, its opening in sentences (:func:`kzrehab.reports.words.summary` of the
+    data as they are, suppressed or not)."""
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "as_of": d.as_of.isoformat(),
@@ -464,8 +464,6 @@ def comparison_json(d: ComparisonData, summary: bool = True) -> dict[str, Any]:
         doc["claims"] = [claim_change_json(c) for c in d.claims]
     if d.suppressed_below is not None:
         doc["suppressed_below"] = d.suppressed_below
-    if summary:
-        from ..words import summary as sentences
-
-        doc["summary"] = sentences(d)
+    if summary is not None:
+        doc["summary"] = list(summary)
     return doc
