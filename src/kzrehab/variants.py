@@ -320,10 +320,8 @@ def _or_without(tree: Node, node: Node, where: Any, values: _Values) -> Any:
 def _evaluated(program: Program, fw: Framework, outputs: Sequence[Output], known: Known,
                pop: Population, n: int, chunk: int) -> dict[str, Any]:  # fmt: skip
     """The values of ``outputs`` (arrays; an amount as ``(lo, hi)``), chunk by chunk."""
-    from .population.columns import columns_of
-
     pieces: dict[str, list[Any]] = {o.key: [] for o in outputs}
-    for first, cols in columns_of(pop).chunks(max(1, chunk)):
+    for first, cols in pop.columns().chunks(max(1, chunk)):
 
         def claim_id(i: int, first: int = first) -> str:
             return pop.claim_id(first + i)
