@@ -3,18 +3,21 @@
 
     python benchmarks/compare_many.py                       # 2,000 changed provisions
     python benchmarks/compare_many.py --provisions 200 --whole
+    python benchmarks/compare_many.py --changed             # 2,000 changed conditions
 
 :func:`draft` writes a draft law of ``--provisions`` grounds, each with its own condition
 (``exists(events[measure == M and year == Y])`` over the measures and years of the
 synthetic registry, so that many grounds move some claims). The base is the modelled
 current law (``drafts/current``), the head the current law and the draft: every ground is
-a changed (added) provision, and attribution takes each back in turn.
+a changed (added) provision, and attribution takes each back in turn. With ``--changed``
+the base has the draft too, each ground's year one earlier: every ground's condition
+changed.
 
 In one run, on the synthetic reference population (200,000 claims, made once in
 ``KZREHAB_CACHE``), the script measures the processor time of one evaluation of the head
 as ``coverage`` runs it (:func:`kzrehab.evaluation.summarize`) and of
-:func:`kzrehab.attribution.compare` (incremental attribution: every variant evaluates only
-the outputs that depend on the provision taken back), and prints the ratio. ``--whole``
+:func:`kzrehab.attribution.compare` (incremental attribution: every variant a patch of the
+head, :mod:`kzrehab.variants`), and prints the ratio, and the wall times'. ``--whole``
 also measures ``compare`` with every variant evaluated whole, and checks that the rows
 are the same.
 """
@@ -36,14 +39,15 @@ MEASURES = ["deportation", "special_settlement", "exile", "confiscation", "requi
             "deprivation_of_rights"]  # fmt: skip
 
 
-def draft(provisions: int) -> str:
-    """A draft law of ``provisions`` grounds, each its own condition."""
+def draft(provisions: int, shift: int = 0) -> str:
+    """A draft law of ``provisions`` grounds, each its own condition (``shift``: each
+    ground's year that many years later, the same ground with another condition)."""
     lines = ["[law]", 'id = "many-changes"', 'title = "A draft of many changed provisions"',
              'kind = "bill"', 'status = "draft"', 'version = "benchmark"',
              'sources = ["A benchmark fixture (issue 15), not a modelled law"]', "",
              "[[article]]", 'number = "1"', 'text = "Many grounds."', ""]  # fmt: skip
     for i in range(provisions):
-        measure, year = MEASURES[i % len(MEASURES)], 1920 + (i // len(MEASURES)) % 40
+        measure, year = MEASURES[i % len(MEASURES)], 1920 + (i // len(MEASURES)) % 40 + shift
         lines += ["  [[article.ground]]", f'  id = "ground-{i}"', f'  category = "c{i % 7}"',
                   f"  when = \"exists(events[measure == '{measure}' and year == {year}])\"",
                   ""]  # fmt: skip
@@ -51,15 +55,24 @@ def draft(provisions: int) -> str:
 
 
 def cpu(fn: Any) -> tuple[float, Any]:
-    t = time.process_time()
+    """The processor time of ``fn()`` and its result; the wall time is kept in ``WALL``."""
+    t, w = time.process_time(), time.perf_counter()
     result = fn()
+    WALL.append(time.perf_counter() - w)
     return time.process_time() - t, result
+
+
+#: the wall times of the calls measured by :func:`cpu`, in order
+WALL: list[float] = []
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--provisions", type=int, default=2000)
     parser.add_argument("--whole", action="store_true", help="also evaluate every variant whole")
+    parser.add_argument("--changed", action="store_true",
+                        help="the base has the draft too, each ground's year one earlier: "
+                             "every ground's condition changed, not added")  # fmt: skip
     args = parser.parse_args()
 
     import attrs
@@ -73,7 +86,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "many.toml"
         path.write_text(draft(args.provisions), encoding="utf-8")
-        base_laws = load_framework([ROOT / "drafts" / "current"]).laws
+        base_paths = [ROOT / "drafts" / "current"]
+        if args.changed:
+            base_paths.append(Path(tmp) / "before" / "many.toml")
+            base_paths[-1].parent.mkdir()
+            base_paths[-1].write_text(draft(args.provisions, -1), encoding="utf-8")
+        base_laws = load_framework(base_paths).laws
         head_laws = load_framework([ROOT / "drafts" / "current", path]).laws
 
     t_cov, _ = cpu(lambda: summarize(Framework(head_laws), pop, AS_OF))
@@ -82,13 +100,18 @@ def main() -> None:
     rows = len(result.attribution) - 1
     moving = sum(1 for r in result.attribution[:-1] if r.gained or r.lost)
     results: dict[str, Any] = {"claims": len(pop), "provisions": args.provisions,
+                               "changed": args.changed,
                                "rows": rows, "rows_moving_claims": moving,
                                "coverage_cpu_seconds": round(t_cov, 3),
                                "compare_cpu_seconds": round(t_cmp, 3),
-                               "ratio": round(t_cmp / t_cov, 1)}  # fmt: skip
+                               "ratio": round(t_cmp / t_cov, 1),
+                               "coverage_wall_seconds": round(WALL[0], 3),
+                               "compare_wall_seconds": round(WALL[1], 3),
+                               "wall_ratio": round(WALL[1] / WALL[0], 1)}  # fmt: skip
     print(f"{len(pop):,} claims, {args.provisions:,} changed provisions ({moving:,} of the "
           f"rows move claims): coverage {t_cov:.2f} s, compare {t_cmp:.1f} s: "
-          f"{t_cmp / t_cov:.1f}x", flush=True)  # fmt: skip
+          f"{t_cmp / t_cov:.1f}x (wall {WALL[0]:.2f} s, {WALL[1]:.1f} s: "
+          f"{WALL[1] / WALL[0]:.1f}x)", flush=True)  # fmt: skip
     if args.whole:
         attribution.INCREMENTAL = False
         t_whole, whole = cpu(lambda: attribution.compare(Framework(base_laws),

@@ -355,6 +355,20 @@ def test_no_framework_rule_is_evaluated_outside_the_plan(monkeypatch: pytest.Mon
         return plans[-1]
 
     monkeypatch.setattr(plan_module, "_build", recorded)
+    # a variant patched (kzrehab.variants) has its plan as a patch of the head's: the
+    # outputs the patch makes again are its plan's
+    from kzrehab import variants
+
+    def recording(make: Any) -> Any:
+        def patched(*args: Any) -> Any:
+            made = make(*args)
+            plans.append(made.outputs)
+            return made
+
+        return patched
+
+    for name in ("without_ground", "ground_changed"):
+        monkeypatch.setattr(variants, name, recording(getattr(variants, name)))
     base, head = fw(CURRENT), fw(CURRENT, SMALLER)
     people = pop_of(EXILE, Claim("c2", claimant="child", events=(ev("imprisonment"),)))
     compare(base, head, people, AS_OF)

@@ -60,6 +60,7 @@ from .laws.provisions import (
     amendable_fields,
 )
 from .redline import LawDiff
+from .variants import Patcher, evaluate_patch
 
 if TYPE_CHECKING:
     import pandas
@@ -316,6 +317,8 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
                        if isinstance(fw, Framework) and framework_key(fw) != head_key
                        }.values()))  # fmt: skip
     total, done = sum(u.matters for u in units), 0
+    # measured incrementally, a variant that can be a patch of the head is made as one
+    patcher = Patcher(head, bare[1], _variant) if incremental else None
     for unit in units:
         row_id, by = unit.row, unit.by
         named = row_id.partition(":")[2].startswith(("parameters.", "definitions."))
@@ -326,7 +329,11 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
             rows.append(AttributionRow(row_id, 0, 0, _no_levels(), by, 0, 0))
             continue
         m: _Measured | None = None
-        fw = variants.pop(row_id) if variants else _variant_of(head, base, unit, bare)
+        patch = patcher.patch(unit.law, unit.key) if patcher is not None else None
+        fw = (patch.framework if patch is not None else variants.pop(row_id) if variants
+              else _variant_of(head, base, unit, bare))  # fmt: skip
+        if patch is None and patcher is not None and isinstance(fw, Framework):
+            patch = patcher.planned(fw, unit.law, unit.key)  # made whole, evaluated as a patch
         done += 1
         try:
             if isinstance(fw, KzrehabError):
@@ -339,14 +346,17 @@ def attribute(base: Framework, head: Framework, laws: Sequence[LawDiff], base_co
                 if fw is None or key == head_key:
                     d = CoverageDiff(head_cov, head_cov)
                 else:
-                    d = variant_diff(fw, base_cov, head_cov, None if incremental else evaluate)
+                    d = (CoverageDiff(*unshared(evaluate_patch(patch, head_cov, base_cov),
+                                                     head_cov))
+                         if patch is not None else
+                         variant_diff(fw, base_cov, head_cov, None if incremental else evaluate))
                 # only the counts are kept: a variant's coverage, framework and compiled
                 # plan are let go before the next variant is evaluated
                 explained_gain |= d.gains
                 explained_loss |= d.loses
                 results[key] = _Measured(d.gained, d.lost, d.level_counts(),
-                                         int((d.gains & whole.gains).sum()),
-                                         int((d.loses & whole.loses).sum()))  # fmt: skip
+                                         int(np.count_nonzero(d.gains & whole.gains)),
+                                         int(np.count_nonzero(d.loses & whole.loses)))  # fmt: skip
             m = results[key]
         except KzrehabError:
             m = None

@@ -341,26 +341,30 @@ class CoverageDiff:
     @property
     def gained(self) -> int:
         """Claims that gain at any level."""
-        return int(self.gains.sum())
+        return int(np.count_nonzero(self.gains))
 
     @property
     def lost(self) -> int:
         """Claims that lose at any level."""
-        return int(self.loses.sum())
+        return int(np.count_nonzero(self.loses))
 
     def level_counts(self) -> dict[str, dict[str, int]]:
         """Claims that gain and lose at each level (amounts: higher, lower, uncertain)."""
         money = list(self.money.values())
+
+        def n(mask: Mask) -> int:
+            return int(np.count_nonzero(mask))
+
         return {
-            "status": {"gained": int((self.head.status > self.base.status).sum()),
-                       "lost": int((self.head.status < self.base.status).sum())},
-            "categories": {"gained": int(self._any(g for g, _ in self.categories.values()).sum()),
-                           "lost": int(self._any(x for _, x in self.categories.values()).sum())},
-            "components": {"gained": int(self._any(g for g, _ in self.components.values()).sum()),
-                           "lost": int(self._any(x for _, x in self.components.values()).sum())},
-            "amounts": {"higher": int(self._any(m.higher for m in money).sum()),
-                        "lower": int(self._any(m.lower for m in money).sum()),
-                        "uncertain": int(self._any(m.uncertain for m in money).sum())},
+            "status": {"gained": n(self.head.status > self.base.status),
+                       "lost": n(self.head.status < self.base.status)},
+            "categories": {"gained": n(self._any(g for g, _ in self.categories.values())),
+                           "lost": n(self._any(x for _, x in self.categories.values()))},
+            "components": {"gained": n(self._any(g for g, _ in self.components.values())),
+                           "lost": n(self._any(x for _, x in self.components.values()))},
+            "amounts": {"higher": n(self._any(m.higher for m in money)),
+                        "lower": n(self._any(m.lower for m in money)),
+                        "uncertain": n(self._any(m.uncertain for m in money))},
         }  # fmt: skip
 
     def component_kind(self, c: str) -> str:

@@ -45,7 +45,7 @@ from .rules.values import FALSE, Interval, K
 
 if TYPE_CHECKING:
     from .coverage import Coverage, CoverageSummary, Part, Tally
-    from .plan import Plan
+    from .plan import Output, Plan
     from .population import Population
     from .population.columns import Columns
     from .rules.compiler import Program
@@ -273,16 +273,18 @@ def column_values(
     *,
     keys: Collection[str] | None = None,
     known: Known | None = None,
+    only: tuple[Program, Sequence[Output]] | None = None,
 ) -> dict[str, Any]:
     """Every output of the plan over columns (or those of ``keys``): Kleene arrays, and
     amount ranges (NaN where the component is surely withheld). ``known`` gives outputs'
-    values for these columns, by signature: those are taken instead of computed."""
+    values for these columns, by signature: those are taken instead of computed. ``only``:
+    a program and those of its outputs to evaluate (an amount's receipt among them)."""
     import numpy as np
 
     from .rules.compiler import Iv, Memo, broadcast
 
-    program = program_of(fw, params)
-    outputs = [o for o in plan_of(fw) if keys is None or o.key in keys]
+    program, outputs = only or (program_of(fw, params),
+                                [o for o in plan_of(fw) if keys is None or o.key in keys])
     sigs = {o.key: program.signature(program.outputs[o.key]) for o in outputs}
     reused = {o.key: known.amounts[pair] for o in outputs if known is not None and o.given
               and (pair := (sigs[o.key], sigs[o.given])) in known.amounts}  # fmt: skip

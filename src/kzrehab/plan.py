@@ -36,20 +36,24 @@ not stay exact.
 
 from __future__ import annotations
 
-__all__ = ["Output", "Plan", "plan_of", "out", "is_group", "negative_amount", "too_large_amount",
+__all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups", "without_ground",
+           "ground_changed", "PlanPatch", "negative_amount", "too_large_amount",
            "amount_problem", "MAX_AMOUNT"]
 
+import bisect
 import functools
+import itertools
 import weakref
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import attrs
 
 from . import i18n
 from .errors import EvaluationError, Location
 from .laws.framework import Framework
-from .rules.ast import Lit, Name, Node, Op, SetLit
+from .rules.ast import Lit, Name, Node, Op, SetLit, walk
 from .rules.values import Interval
 
 #: The largest amount (tenge) one claim may receive from one component: its cents stay
@@ -162,10 +166,50 @@ def _grouped(nodes: tuple[Node, ...], level: int) -> Node:
             start = i + 1
     if start < len(nodes):
         runs.append(nodes[start:])
-    tree = _balanced([_grouped(r, level - 1) for r in runs])
+    children = tuple(_grouped(r, level - 1) for r in runs)
+    tree = _balanced(children)
     _GROUPS[id(tree)] = tree
     _ANY[key] = tree
+    ends = tuple(itertools.accumulate(len(r) for r in runs))
+    _remember(tree, Groups({id(n): i for i, n in enumerate(nodes)}, ends, children))
     return tree
+
+
+class Groups(NamedTuple):
+    """How :func:`_grouped` cut an ``or`` of many outputs into groups."""
+
+    #: the place of each output, by identity
+    places: Mapping[int, int]
+    #: where each group ends (after its last output)
+    ends: tuple[int, ...]
+    #: the groups' trees, in order (an output alone is its own)
+    children: tuple[Node, ...]
+
+    def holding(self, node: Node) -> int:
+        """The group that holds ``node`` (one of the outputs)."""
+        return bisect.bisect_right(self.ends, self.places[id(node)])
+
+
+#: the shape of each tree :func:`_grouped` made, by identity (the tree weakly: an entry
+#: goes with its tree)
+_SHAPES: dict[int, tuple[weakref.ReferenceType[Node], Groups]] = {}
+
+
+def _remember(tree: Node, shape: Groups) -> None:
+    key = id(tree)
+
+    def gone(ref: weakref.ReferenceType[Node], key: int = key, shapes: Any = _SHAPES) -> None:
+        if shapes.get(key, (None,))[0] is ref:  # (the table itself: at exit, names are gone)
+            del shapes[key]
+
+    _SHAPES[key] = (weakref.ref(tree, gone), shape)
+
+
+def groups_of(tree: Node) -> Groups | None:
+    """How an ``or`` of many outputs (:func:`is_group`) is cut into groups; None for a tree
+    that is not one."""
+    found = _SHAPES.get(id(tree))
+    return found[1] if found is not None and found[0]() is tree else None
 
 
 def _balanced(nodes: Sequence[Node]) -> Node:
@@ -271,6 +315,18 @@ def _build(fw: Framework) -> Plan:
         granting[fw.ground_category[g]].append(applies)
     for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category", _any(members), None, cat))
+    for full, tree in _receives(fw).items():
+        outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
+    for full, (_, law, _) in fw.components.items():
+        resolved = fw.checked(law.id).amounts.get(full)
+        if resolved is not None:
+            outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
+                                  law.id, full, given=f"receives:{full}"))  # fmt: skip
+    return Plan(fw, tuple(outputs))
+
+
+def _receives(fw: Framework) -> dict[str, Node]:
+    """The tree of each component's ``receives`` output."""
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
         claimant = _claimant_in(tuple(comp.recipients))
@@ -280,14 +336,118 @@ def _build(fw: Framework) -> Plan:
             target = law.full_id(replaced)
             if target in receives:
                 receives[target] = _and(receives[target], _not(receives[full]))
-    for full, tree in receives.items():
-        outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
-    for full, (_, law, _) in fw.components.items():
-        resolved = fw.checked(law.id).amounts.get(full)
-        if resolved is not None:
-            outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
-                                  law.id, full, given=f"receives:{full}"))  # fmt: skip
-    return Plan(fw, tuple(outputs))
+    return receives
+
+
+class _Members(NamedTuple):
+    """What :func:`without_ground` reads of a plan, made once: its outputs by key, the
+    grounds of each category, the grounds that grant some component, and the grounds whose
+    ``applies`` each component's receipt reads."""
+
+    by_key: Mapping[str, Output]
+    categories: Mapping[str, list[str]]
+    granting: frozenset[str]
+    read: Mapping[str, frozenset[str]]
+
+
+_MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
+
+
+def _members(plan: Plan) -> _Members:
+    found = _MEMBERS.get(plan)
+    if found is None:
+        fw = plan.framework
+        categories: dict[str, list[str]] = {}
+        for g in fw.covering:
+            categories.setdefault(fw.ground_category[g], []).append(g)
+        granting = frozenset(g for c in fw.components.values() for g in c[2])
+        by_key = plan.by_key
+        read = {c: frozenset(n.name.partition(":")[2] for n in walk(by_key[f"receives:{c}"].node)
+                             if isinstance(n, Name) and n.name.startswith("applies:"))
+                for c in fw.components}  # fmt: skip
+        found = _MEMBERS[plan] = _Members(by_key, categories, granting, read)
+    return found
+
+
+class PlanPatch(NamedTuple):
+    """A plan as a patch of another's (:func:`without_ground`, :func:`ground_changed`)."""
+
+    #: the keys of the outputs it has not
+    gone: frozenset[str]
+    #: the ``applies`` of the ground whose repeal or change the patch is
+    ground: Name
+    #: the outputs that are an ``or`` of many ``applies``, as the other plan's ``or``
+    #: (None: it has none) ``without`` the ground, with it ``replaced`` (by its new
+    #: value), or with it ``added``: (key, the other plan's tree, which)
+    ors: tuple[tuple[str, Node | None, str], ...]
+    #: the other outputs that are not the other plan's, in plan order
+    outputs: tuple[Output, ...]
+
+
+def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground`` repealed —
+    as a patch of ``head``. The ground's outputs are gone, and those of an exclusion or a
+    component the repeal left out (it named only the ground); the status and the ground's
+    category (gone if the ground alone granted it) are the head's ``or`` without the
+    ground; the receipts of the components it granted and of those they replace are made
+    again, with the amounts of those changed. Every other output is the head's: the same
+    tree reading the same outputs, or, for an exclusion or a component whose ``grounds``
+    the repeal changed, the same rule."""
+    members = _members(head)
+    old = head.framework
+    gone = {f"when:{ground}", f"applies:{ground}"}
+    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
+                                                "without")]  # fmt: skip
+    _category_without(members, old.ground_category[ground], ors, gone)
+    for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
+        gone.update(k for k in (f"excl:{e}", f"unless:{e}", f"holds:{e}") if k in members.by_key)
+    left_out = old.components.keys() - fw.components.keys()
+    for c in left_out:
+        gone.update(k for k in (f"receives:{c}", f"amount:{c}") if k in members.by_key)
+    outputs, changed = [], []
+    for full, tree in (_receives(fw).items() if ground in members.granting else ()):
+        if tree is not members.by_key[f"receives:{full}"].node:
+            outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
+            changed.append(full)
+    outputs += [members.by_key[f"amount:{c}"] for c in changed
+                if f"amount:{c}" in members.by_key]  # fmt: skip
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+
+
+def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground``'s condition
+    or category changed, and nothing else — as a patch of ``head``: the ground's condition
+    is ``fw``'s, its ``applies`` (the same tree) and the receipts that read it (the same
+    trees) are evaluated again, with their amounts; the status and its category are the
+    head's ``or`` with the ground's new value — or, when its category changed, its old
+    category is without it (gone if it alone granted it) and its new one has it too."""
+    members = _members(head)
+    law = fw.ground_law[ground].id
+    outputs = [Output(f"when:{ground}", "when", fw.checked(law).grounds[ground].node, law,
+                      ground), members.by_key[f"applies:{ground}"]]  # fmt: skip
+    gone: set[str] = set()
+    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
+                                                "replaced")]  # fmt: skip
+    was, now = head.framework.ground_category[ground], fw.ground_category[ground]
+    if was == now:
+        ors.append((f"category:{was}", members.by_key[f"category:{was}"].node, "replaced"))
+    else:
+        _category_without(members, was, ors, gone)
+        found = members.by_key.get(f"category:{now}")
+        ors.append((f"category:{now}", found.node if found else None, "added"))
+    readers = [c for c in fw.components if ground in members.read[c]]
+    outputs += [members.by_key[f"receives:{c}"] for c in readers]
+    outputs += [members.by_key[f"amount:{c}"] for c in readers if f"amount:{c}" in members.by_key]
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+
+
+def _category_without(members: _Members, cat: str, ors: list[tuple[str, Node | None, str]],
+                      gone: set[str]) -> None:  # fmt: skip
+    """A category without one of its grounds: the ``or`` of the others, or gone."""
+    if len(members.categories[cat]) > 1:
+        ors.append((f"category:{cat}", members.by_key[f"category:{cat}"].node, "without"))
+    else:
+        gone.add(f"category:{cat}")
 
 
 def _origin(fw: Framework, component: str) -> Location:

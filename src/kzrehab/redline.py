@@ -397,12 +397,9 @@ def _compare(base: AnyProvision, head: AnyProvision, base_law: Law, head_law: La
     return tuple(changes), tuple(fields), order
 
 
-def _inherits(p: AnyProvision, law: Law) -> bool:
-    """True when a provision's text is its article's."""
-    for a in law.articles:
-        if any(q is p for q in a.provisions):
-            return normal_text(p.text) == normal_text(a.text)
-    return False
+def _inherits(p: AnyProvision, at: Mapping[int, Article]) -> bool:
+    """True when a provision's text is its article's (``at``: each one's, by identity)."""
+    return id(p) in at and normal_text(p.text) == normal_text(at[id(p)].text)
 
 
 def _provisions(base: Law | None, head: Law | None, lang: str) -> list[ProvisionChange]:
@@ -411,6 +408,7 @@ def _provisions(base: Law | None, head: Law | None, lang: str) -> list[Provision
     before = {p.id: p for p in base.provisions()} if base else {}
     after = {p.id: p for p in head.provisions()} if head else {}
     out: list[ProvisionChange] = []
+    at: list[dict[int, Article]] = []  # once a provision changed, each one's article
     for pid in [*after, *(p for p in before if p not in after)]:
         b, h = before.get(pid), after.get(pid)
         full = law.full_id(pid)
@@ -421,7 +419,9 @@ def _provisions(base: Law | None, head: Law | None, lang: str) -> list[Provision
         elif b is not None and h is not None and base is not None and head is not None:
             changes, fields, languages = _compare(b, h, base, head)
             if changes:
-                inherited = _inherits(b, base) and _inherits(h, head)
+                at = at or [{id(q): a for a in reversed(x.articles) for q in a.provisions}
+                            for x in (base, head)]  # fmt: skip
+                inherited = _inherits(b, at[0]) and _inherits(h, at[1])
                 out.append(ProvisionChange(full, h.kind_name, changes, b, h, fields, inherited,
                                            languages, lang))  # fmt: skip
     return out

@@ -14,8 +14,10 @@ from __future__ import annotations
 __all__ = ["Framework", "CheckedLaw", "load_framework", "is_constant"]
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
+from typing import NamedTuple
 
 import attrs
 
@@ -72,9 +74,11 @@ class Framework:
         self._checked: dict[str, CheckedLaw] = {
             law.id: self._check_law(law, before.get(law.id)) for law in self.laws
         }
-        self._index_provisions(notices)
+        index_notices: list[str] = []
+        self._index_provisions(index_notices)
+        self._index_notices = tuple(index_notices)
         #: what the drafter should know that is not an error (e.g. a reference not applied)
-        self.notices: tuple[str, ...] = tuple(notices)
+        self.notices: tuple[str, ...] = (*notices, *index_notices)
         self._built = True
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -203,6 +207,92 @@ class Framework:
                         Location(file=law.ref, key="instead_of"),
                     )
 
+    def without_ground(self, full: str, law: Law) -> Framework | None:
+        """This framework with the ground ``full`` repealed — ``law`` is its law without
+        the ground, the other provisions the very same objects — built as a patch of this
+        one: its checked laws and index are this one's, but for what the ground changes
+        (attribution's variant of a new ground, :mod:`kzrehab.variants`). None when a
+        repeal of the ground would change more than that: an exclusion or a component
+        names it, or covers it as one of its law's grounds and would cover no other."""
+        own = self.ground_law.get(full)
+        shape = _shape(self)
+        if own is None or own.id != law.id or full in shape.named:
+            return None
+        law_grounds, exclusions, components = shape.laws[law.id]
+        implicit = any(not e.grounds for e in exclusions) or any(not c.grounds for c in components)
+        if implicit and len(law_grounds) < 2:
+            return None
+        before = self._checked[law.id]
+        grounds = dict(before.grounds)
+        del grounds[full]
+        tables = {name: dict(getattr(self, name)) for name in ("ground_category", "covering")}
+        for table in tables.values():
+            del table[full]
+        return self._patched(law, grounds, full, tables["ground_category"], tables["covering"])
+
+    def with_ground(self, full: str, law: Law, ground: Ground) -> Framework | None:
+        """This framework with the ground ``full`` in another form, ``ground`` — ``law`` is
+        its law with ``ground`` in place of the old, the other provisions the very same
+        objects, the same definitions and parameters' names — built as a patch of this one:
+        only the ground's condition is checked, and its category indexed (attribution's
+        variant of a changed ground, :mod:`kzrehab.variants`). None when ``law``'s
+        definitions or parameters' names are not this one's law's."""
+        own, before = self.ground_law.get(full), self._checked[law.id]
+        if own is None or own.id != law.id or before.law.definitions != law.definitions \
+                or before.law.parameters.keys() != law.parameters.keys():
+            return None
+        checker = Checker({name: d.expr for name, d in law.definitions.items()},
+                          law.parameters.keys())  # fmt: skip
+        what = _("the condition of ground '{full}'").format(full=full)
+        grounds = dict(before.grounds)
+        grounds[full] = checker.check(ground.when, "bool", what)
+        category = dict(self.ground_category)
+        category[full] = ground.category
+        return self._patched(law, grounds, None, category, self.covering)
+
+    def _patched(self, law: Law, grounds: dict[str, Resolved], gone: str | None,
+                 ground_category: dict[str, str], covering: dict[str, list[str]]
+                 ) -> Framework:  # fmt: skip
+        """This framework with ``law`` in place of its law of that id, whose checked
+        grounds are ``grounds`` (the ground ``gone`` repealed), and the given index of the
+        grounds; the rest lent."""
+        law_grounds, exclusions, components = _shape(self).laws[law.id]
+        new = object.__new__(Framework)
+        put = super(Framework, new).__setattr__
+        put("laws", tuple(law if x.id == law.id else x for x in self.laws))
+        before = self._checked[law.id]
+        checked = dict(self._checked)
+        checked[law.id] = CheckedLaw(law, before.definitions, grounds, before.exclusions,
+                                     before.amounts)  # fmt: skip
+        put("_checked", checked)
+        ground_law = dict(self.ground_law)
+        ground_law.update(dict.fromkeys(law_grounds, law))
+        if gone is not None:
+            del ground_law[gone]
+        put("ground_law", ground_law)
+        put("ground_category", ground_category)
+        put("covering", covering)
+        exclusion_law = dict(self.exclusion_law)
+        exclusion_grounds = dict(self.exclusion_grounds)
+        for ex in exclusions:
+            e = law.full_id(ex.id)
+            exclusion_law[e] = law
+            if not ex.grounds and gone is not None:
+                exclusion_grounds[e] = [g for g in exclusion_grounds[e] if g != gone]
+        put("exclusion_law", exclusion_law)
+        put("exclusion_grounds", exclusion_grounds)
+        indexed = dict(self.components)
+        for comp in components:
+            c = law.full_id(comp.id)
+            gs = indexed[c][2]
+            indexed[c] = (comp, law, gs if comp.grounds or gone is None
+                          else [g for g in gs if g != gone])  # fmt: skip
+        put("components", indexed)
+        put("_index_notices", self._index_notices)
+        put("notices", self._index_notices)
+        put("_built", True)
+        return new
+
     # -- reading ----------------------------------------------------------------------------
 
     @property
@@ -320,6 +410,30 @@ def is_constant(node: Node, plan: CheckedLaw) -> bool:
                 seen.add(m.name)
                 stack.append(plan.definitions[m.name].node)
     return True
+
+
+class _Shape(NamedTuple):
+    """What :meth:`Framework.without_ground` reads of a framework, made once: per law, its
+    grounds' full ids, its exclusions and its components; the grounds some exclusion or
+    component names."""
+
+    laws: Mapping[str, tuple[list[str], tuple[Exclusion, ...], tuple[Component, ...]]]
+    named: frozenset[str]
+
+
+_SHAPES: weakref.WeakKeyDictionary[Framework, _Shape] = weakref.WeakKeyDictionary()
+
+
+def _shape(fw: Framework) -> _Shape:
+    found = _SHAPES.get(fw)
+    if found is None:
+        laws = {law.id: (list(fw.checked(law.id).grounds), law.exclusions, law.components)
+                for law in fw.laws}  # fmt: skip
+        refs = [(law, p.grounds) for law in fw.laws for p in law.exclusions]
+        refs += [(law, p.grounds) for law in fw.laws for p in law.components]
+        named = frozenset(law.full_id(r) for law, grounds in refs for r in grounds)
+        found = _SHAPES[fw] = _Shape(laws, named)
+    return found
 
 
 def load_framework(paths: Iterable[str | PathLike[str]]) -> Framework:

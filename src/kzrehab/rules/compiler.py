@@ -35,6 +35,7 @@ from __future__ import annotations
 __all__ = ["Program", "Context", "ChunkValues", "Memo", "VectorEvaluator", "broadcast", "SHARING",
            "Iv", "Tx", "Ev", "Pj"]
 
+import functools
 import itertools
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping
@@ -158,6 +159,19 @@ class Program:
                 new._compiled[law] = dict(memo)
         return new
 
+    def patched(self, gone: Collection[str] = ()) -> Program:
+        """A fork of this program for the same contexts whose outputs are this one's but
+        those ``gone``: attribution's variant as a patch of the head
+        (:mod:`kzrehab.variants`), where only the outputs that depend on the change taken
+        back are added again, after this (each replacing this one's of its name; the trees
+        that read a replaced output are compiled again)."""
+        new = self.fork(self.contexts)
+        new.outputs = dict(self.outputs)
+        for key in gone:
+            del new.outputs[key]
+        new._changed.update(gone)
+        return new
+
     def add(self, node: Node, law: str | None = None, *, output: str | None = None) -> int:
         """Compile a claim-scope tree of ``law`` (whose definitions and parameters it
         reads); its step. ``output`` names it for the trees that read it."""
@@ -171,6 +185,11 @@ class Program:
     def compiled(self) -> list[tuple[Node, int]]:
         """The framework-wide trees compiled (their law None), each with its step."""
         return list(self._compiled.get(None, {}).values())
+
+    def step_of(self, node: Node, law: str | None = None) -> int | None:
+        """The step of a claim-scope tree of ``law`` this program compiled, if it did."""
+        found = self._compiled.get(law, {}).get((id(node), "claim"))
+        return found[1] if found is not None and found[0] is node else None
 
     def signature(self, step: int) -> int:
         """What a step computes, as a number: equal numbers, equal values."""
@@ -323,18 +342,41 @@ class ChunkValues:
     the vectorised implementations read (:class:`~kzrehab.rules.vectorised.Reductions`)."""
 
     def __init__(self, columns: Columns) -> None:
-        self.columns = c = columns
-        self._nonempty = c.offsets[1:] > c.offsets[:-1]
-        self._starts = c.offsets[:-1][self._nonempty]
-        longest = int((c.offsets[1:] - c.offsets[:-1]).max(initial=0))
-        #: a power of two above any claim's number of events: one weighted count per claim
-        #: then holds the events in (its multiples) and the events maybe in (the rest),
-        #: exactly while ``base * longest`` stays below 2**53
-        self._base = float(2 ** max(1, longest.bit_length()))
-        self._exact = longest < 2**26
-        self._weights = np.array([0.0, 1.0, self._base])
+        self.columns = columns
         #: the weighted counts of memberships, by the membership array (kept alive)
         self._counts: dict[int, tuple[Arr, Arr]] = {}
+
+    # what the reductions read of the claims' events, made when first read (a chunk whose
+    # steps read no event, such as a patched variant's ``or`` of outputs, makes none)
+
+    @functools.cached_property
+    def _nonempty(self) -> Arr:
+        c = self.columns
+        return c.offsets[1:] > c.offsets[:-1]
+
+    @functools.cached_property
+    def _starts(self) -> Arr:
+        return self.columns.offsets[:-1][self._nonempty]
+
+    @functools.cached_property
+    def _longest(self) -> int:
+        c = self.columns
+        return int((c.offsets[1:] - c.offsets[:-1]).max(initial=0))
+
+    @functools.cached_property
+    def _base(self) -> float:
+        """A power of two above any claim's number of events: one weighted count per claim
+        then holds the events in (its multiples) and the events maybe in (the rest),
+        exactly while ``base * longest`` stays below 2**53."""
+        return float(2 ** max(1, self._longest.bit_length()))
+
+    @functools.cached_property
+    def _exact(self) -> bool:
+        return self._longest < 2**26
+
+    @functools.cached_property
+    def _weights(self) -> Arr:
+        return np.array([0.0, 1.0, self._base])
 
     def compute(self, step: _Step, args: list[Any]) -> Any:
         if step.kind == "op":
