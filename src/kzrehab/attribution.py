@@ -272,7 +272,7 @@ def variant_diff(
 
     Without ``evaluate`` the variant is evaluated incrementally: every output that it
     shares with the head or the base — the same rule reading the same rules, found by
-    the compiled plan's signatures (:class:`kzrehab.evaluation.Known`) — is taken from
+    the compiled plan's signatures (:class:`kzrehab.programs.Known`) — is taken from
     their coverages, so only the outputs that depend on the provision taken back are
     evaluated. ``evaluate`` evaluates the whole variant instead (the same result).
     """

@@ -274,7 +274,7 @@ class CoverageDiff:
     @functools.cached_property
     def ties(self) -> Ties:
         """What is known of how the two sides' components relate
-        (:func:`kzrehab.evaluation.ties`)."""
+        (:func:`kzrehab.programs.ties`)."""
         return ties(self.base.framework, self.head.framework, self.base.as_of,
                     self.head.as_of)  # fmt: skip
 

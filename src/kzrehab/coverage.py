@@ -467,10 +467,10 @@ def claim_columns(cov: Coverage) -> dict[str, Any]:
 
 def unshared(a: Coverage, b: Coverage) -> tuple[Coverage, Coverage]:
     """The two coverages without the categories, components and amounts whose arrays
-    they share (the very arrays: an output one took from the other, :class:`kzrehab.
-    evaluation.Known`): those move no claim in their diff, so the diff's gains, losses and
-    level counts stay the same, and cost only what a change reaches. A component whose
-    period differs stays."""
+    they share (the very arrays: an output one took from the other,
+    :class:`kzrehab.programs.Known`): those move no claim in their diff, so the diff's
+    gains, losses and level counts stay the same, and cost only what a change reaches. A
+    component whose period differs stays."""
     pa, pb = periods(a.framework), periods(b.framework)
 
     def same(group: str, k: str) -> bool:

@@ -172,7 +172,7 @@ def tied_change(base: K, head: K, amount: Interval, differ: K = K.UNKNOWN,
 @attrs.frozen
 class Ties:
     """What is known of how a base's and a head's components relate, for every claim and
-    whatever its unknown facts are (:func:`kzrehab.evaluation.ties`)."""
+    whatever its unknown facts are (:func:`kzrehab.programs.ties`)."""
 
     #: the components whose amount is the same rule on both sides: one value on both
     amounts: frozenset[str] = frozenset()
@@ -366,7 +366,7 @@ def diff_claim(base: ClaimResult, head: ClaimResult, base_periods: Mapping[str, 
     side's components' periods (:func:`periods`). A component whose period differs between
     the sides counts as two: the base's amount going to 0 in the base's period, the head's
     coming from 0 in the head's. ``ties``: what is known of how the two sides' components
-    relate (:func:`kzrehab.evaluation.ties`): a component whose amount is the same rule
+    relate (:func:`kzrehab.programs.ties`): a component whose amount is the same rule
     changes by :func:`tied_change`; the others by ``head - base``, interval subtraction."""
     ties = ties or Ties()
     cats = sorted(set(base.categories) | set(head.categories))

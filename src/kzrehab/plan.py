@@ -99,7 +99,7 @@ _OUT: dict[str, Name] = {}
 # very same node), and an ``or`` of many outputs is cut into groups by its outputs' names,
 # not by their positions: taking one ground out of the status changes only the groups on
 # its path (about eight ``or`` each), not the whole tree, and the other groups' values
-# are known (:func:`is_group`, :class:`kzrehab.evaluation.Known`).
+# are known (:func:`is_group`, :class:`kzrehab.programs.Known`).
 
 #: the trees made, by operator and the identities of their arguments (a node keeps its
 #: arguments alive, so their identities stay theirs while it is here)
@@ -223,7 +223,7 @@ def is_group(node: Node) -> bool:
     """Whether ``node`` is a group of an ``or`` of many outputs (a status, a category, the
     grounds of a component): such an ``or`` is cut into groups of about eight outputs by
     their names, groups of groups, and so on. Their values are worth keeping
-    (:class:`kzrehab.evaluation.Known`): a variant that takes one output out evaluates only
+    (:class:`kzrehab.programs.Known`): a variant that takes one output out evaluates only
     the groups on its path."""
     return _GROUPS.get(id(node)) is node
 

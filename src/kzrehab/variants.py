@@ -37,7 +37,7 @@ are the head's values but for the claims where the ground decided them (three-va
 is read from the values of the head's groups (:func:`~kzrehab.plan.groups_of`) along the
 ground's path. The others are compiled in a patch of the head's program
 (:meth:`~kzrehab.rules.compiler.Program.patched`) and evaluated from the values of the
-head's and the base's outputs that they read (:class:`~kzrehab.evaluation.Known`).
+head's and the base's outputs that they read (:class:`~kzrehab.programs.Known`).
 
 Any other change — a ground restored, an exclusion, a component, a parameter, a
 definition — makes a whole variant, evaluated incrementally as before
@@ -201,7 +201,7 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
     with one more output is the greater of the two. The other outputs are compiled
     (:meth:`Program.patched <kzrehab.rules.compiler.Program.patched>`) and evaluated from
     the values of the head's and the base's outputs that they read
-    (:class:`~kzrehab.evaluation.Known`)."""
+    (:class:`~kzrehab.programs.Known`)."""
     plan = patch.plan
     fw, pop = patch.framework, head_cov.population
     values = _Values.of(head_cov, base_cov)
