@@ -83,6 +83,9 @@ class RawChunk:
     may_head: bool
     #: the file is one kzrehab wrote itself (:class:`JsonlReader`'s ``limited=False``)
     trusted: bool
+    #: :data:`~kzrehab.limits.MAX_EVENTS_PER_CLAIM` as the importing process reads it (a
+    #: worker made by an earlier import may hold another value of its variable)
+    events_limit: int
 
 
 @attrs.frozen
@@ -138,6 +141,7 @@ def raw_chunks(reader: JsonlReader, size: int) -> Iterator[RawChunk]:
     only once the lines before it have been given: their problems come first.
     """
     name, limited = reader.name, reader.limited
+    events_limit = MAX_EVENTS_PER_CLAIM.value
     may_head = True
     with open_registry(reader.path, limited) as f:
         part: list[bytes] = []
@@ -147,15 +151,15 @@ def raw_chunks(reader: JsonlReader, size: int) -> Iterator[RawChunk]:
                 part.append(raw)
                 held += len(raw)
                 if len(part) >= size or held >= CHUNK_BYTES:
-                    yield RawChunk(first, part, may_head, not limited)
+                    yield RawChunk(first, part, may_head, not limited, events_limit)
                     may_head = may_head and not any(map(_filled, _unmarked(first, part)))
                     first, part, held = lineno + 1, [], 0
         except RegistryError:
             if part:
-                yield RawChunk(first, part, may_head, not limited)
+                yield RawChunk(first, part, may_head, not limited, events_limit)
             raise
         if part:
-            yield RawChunk(first, part, may_head, not limited)
+            yield RawChunk(first, part, may_head, not limited, events_limit)
 
 
 def _unmarked(first_line: int, raws: list[bytes]) -> list[bytes]:
@@ -196,7 +200,7 @@ def _encode(chunk: RawChunk) -> Encoded | None:
         kept = [i for i, r in enumerate(raws) if not r.isspace()]
         raws = [raws[i] for i in kept]
         numbers = [numbers[i] for i in kept]
-    limit = MAX_EVENTS_PER_CLAIM.value
+    limit = chunk.events_limit
     # more than ``limit`` events take more than twice as many bytes
     if any(r.count(b"{") > limit + 1 for r in raws if len(r) > 2 * limit):
         return None  # a claim that may hold too many events is counted the exact way
