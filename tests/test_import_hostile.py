@@ -11,7 +11,11 @@ import pytest
 
 from kzrehab import _pool
 from kzrehab.errors import RegistryError
-from kzrehab.population import import_registry
+from kzrehab.population import import_registry, importer
+from kzrehab.population.jsonl_chunks import CHUNK_OBJECTS, Encoded, encode_chunk, raw_chunks
+from kzrehab.population.registry import JsonlReader
+
+from .test_population_import import _same_store
 
 
 def _lines(path: Path, objs: list[object]) -> Path:
@@ -34,3 +38,22 @@ def test_the_workers_count_events_against_the_limit_of_this_import(
         with pytest.raises(RegistryError, match=r"r\.jsonl:4: events: a claim with 6 events "):
             import_registry(registry, tmp_path / "b.kzstore", jobs=jobs)
         assert not (tmp_path / "b.kzstore").exists()
+
+
+def test_a_chunk_of_claims_with_many_events_is_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(2,048 lines of 1,000 events ``{}`` each, 6 MB, were one chunk: two million
+    structures, then their tuples and columns, 1.4 GiB at the peak of a worker.)"""
+    registry = _lines(tmp_path / "r.jsonl", [{"id": f"c{i}", "events": [{}] * 1000}
+                                             for i in range(300)])  # fmt: skip
+    chunks = list(raw_chunks(JsonlReader(registry), 2048))
+    assert [c.first_line for c in chunks][:2] == [1, 67]
+    assert all(sum(r.count(b"{") for r in c.lines) <= CHUNK_OBJECTS + 1001 for c in chunks)
+    assert sum(len(c.lines) for c in chunks) == 300
+    done = [encode_chunk(c) for c in chunks]
+    assert all(isinstance(d, Encoded) for d in done)
+    import_registry(registry, tmp_path / "fast.kzstore", jobs=2)
+    monkeypatch.setattr(importer, "encode_chunk", lambda chunk: chunk)
+    import_registry(registry, tmp_path / "exact.kzstore")
+    _same_store(tmp_path / "exact.kzstore", tmp_path / "fast.kzstore")
