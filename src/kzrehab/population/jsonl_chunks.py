@@ -59,6 +59,9 @@ from .tables import id_keys
 
 #: a chunk also ends when its lines hold this many bytes (a chunk of long lines stays small)
 CHUNK_BYTES = 1 << 24
+#: and when they hold this many ``{`` (objects): a claim's events become structures, then
+#: tuples and columns, some 600 bytes an object in all, where ``{}`` takes 3 bytes of a line
+CHUNK_OBJECTS = 1 << 16
 
 _MAX_INT = 2**53
 _CLAIM = [(n, f) for n, f in CLAIM_FACTS.items() if n not in OWN_TABLES]
@@ -83,6 +86,9 @@ class RawChunk:
     may_head: bool
     #: the file is one kzrehab wrote itself (:class:`JsonlReader`'s ``limited=False``)
     trusted: bool
+    #: :data:`~kzrehab.limits.MAX_EVENTS_PER_CLAIM` as the importing process reads it (a
+    #: worker made by an earlier import may hold another value of its variable)
+    events_limit: int
 
 
 @attrs.frozen
@@ -132,30 +138,33 @@ class Encoded:
 
 
 def raw_chunks(reader: JsonlReader, size: int) -> Iterator[RawChunk]:
-    """The lines of a JSON Lines registry, ``size`` lines (or :data:`CHUNK_BYTES`) at a time.
+    """The lines of a JSON Lines registry, ``size`` lines (or :data:`CHUNK_BYTES`, or
+    :data:`CHUNK_OBJECTS`) at a time.
 
     A line too long is refused as :func:`~kzrehab.population.reading.lines` refuses it, but
     only once the lines before it have been given: their problems come first.
     """
     name, limited = reader.name, reader.limited
+    events_limit = MAX_EVENTS_PER_CLAIM.value
     may_head = True
     with open_registry(reader.path, limited) as f:
         part: list[bytes] = []
-        first, held = 1, 0
+        first, held, objects = 1, 0, 0
         try:
             for lineno, raw in lines(f, name, limited):
                 part.append(raw)
                 held += len(raw)
-                if len(part) >= size or held >= CHUNK_BYTES:
-                    yield RawChunk(first, part, may_head, not limited)
+                objects += raw.count(b"{")
+                if len(part) >= size or held >= CHUNK_BYTES or objects >= CHUNK_OBJECTS:
+                    yield RawChunk(first, part, may_head, not limited, events_limit)
                     may_head = may_head and not any(map(_filled, _unmarked(first, part)))
-                    first, part, held = lineno + 1, [], 0
+                    first, part, held, objects = lineno + 1, [], 0, 0
         except RegistryError:
             if part:
-                yield RawChunk(first, part, may_head, not limited)
+                yield RawChunk(first, part, may_head, not limited, events_limit)
             raise
         if part:
-            yield RawChunk(first, part, may_head, not limited)
+            yield RawChunk(first, part, may_head, not limited, events_limit)
 
 
 def _unmarked(first_line: int, raws: list[bytes]) -> list[bytes]:
@@ -196,7 +205,7 @@ def _encode(chunk: RawChunk) -> Encoded | None:
         kept = [i for i, r in enumerate(raws) if not r.isspace()]
         raws = [raws[i] for i in kept]
         numbers = [numbers[i] for i in kept]
-    limit = MAX_EVENTS_PER_CLAIM.value
+    limit = chunk.events_limit
     # more than ``limit`` events take more than twice as many bytes
     if any(r.count(b"{") > limit + 1 for r in raws if len(r) > 2 * limit):
         return None  # a claim that may hold too many events is counted the exact way
