@@ -240,3 +240,36 @@ def test_block_hashes_do_not_depend_on_how_the_bytes_come(data: bytes, cuts: lis
         assert hash_array("a", array) == (root, blocks)
     finally:
         hashing.BLOCK_BYTES = kept
+
+
+def test_a_cache_checks_the_store_before_it_serves_an_entry_not_before_it_makes_one(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is keyed by the store's digest; it is made from columns checked as they
+    are read, so a cold run checks nothing whole — but an entry is served only once the
+    whole store is checked against that digest: a byte changed behind the hashes, in a
+    column the rules never read, is an error of the warm run, never a stale answer."""
+    import datetime as dt
+
+    from kzrehab.tracker.cache import CoverageCache
+
+    as_of = dt.date(2025, 6, 1)
+    checked: list[int] = []
+    real = store.StoredColumns.verify_all
+
+    def counting(self: Any) -> None:
+        checked.append(1)
+        real(self)
+
+    monkeypatch.setattr(store.StoredColumns, "verify_all", counting)
+    cache = CoverageCache(tmp_path / "cache")
+    made = cache.record(["x"], StoredPopulation.open(path), as_of, lambda: {"n": 1},
+                        lambda v: True)  # fmt: skip
+    assert made == {"n": 1} and not checked  # a miss: made, nothing checked whole
+    again = CoverageCache(tmp_path / "cache")  # a new process: the entry is on disk
+    assert again.record(["x"], StoredPopulation.open(path), as_of, dict, lambda v: True) == made
+    assert checked  # a hit: the whole store checked first
+    _flip(path, "event.start.lo", 8)  # a column the entry's computation never read
+    damaged = CoverageCache(tmp_path / "cache")
+    with pytest.raises(RegistryError, match=r"event\.start\.lo"):
+        damaged.record(["x"], StoredPopulation.open(path), as_of, dict, lambda v: True)

@@ -9,7 +9,10 @@ A key is a SHA-256 of
   key can never stand for rules it was not computed from (:func:`framework_key`,
   :func:`law_key`);
 - for an evaluation (:func:`coverage_key`, :func:`cache_key`), also the population's
-  :attr:`~kzrehab.population.Population.verified_digest`, the assessment date, every limit
+  :attr:`~kzrehab.population.Population.digest` (a cache serves an entry only once the
+  population's columns are checked against it:
+  :attr:`~kzrehab.population.Population.verified_digest`; an entry it makes is made from
+  columns checked as they were read), the assessment date, every limit
   in force (:func:`kzrehab.limits.fingerprint`: a result computed under raised limits is
   never served to a run whose limits reject the drafts), :data:`CACHE_FORMAT` and the
   kzrehab version.
@@ -100,7 +103,7 @@ def cache_key(kind: str, parts: Iterable[str], population: Population, as_of: dt
     from .limits import fingerprint
 
     text = "\n".join([f"kzrehab-{kind}/{CACHE_FORMAT}", __version__, fingerprint(), *parts,
-                      population.verified_digest, as_of.isoformat()])  # fmt: skip
+                      population.digest, as_of.isoformat()])  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -74,8 +74,9 @@ class Population(Protocol):
 
     @property
     def verified_digest(self) -> str:
-        """The :attr:`digest`, once everything it stands for has been checked: what cache
-        keys use (a store's columns are checked against their hashes first)."""
+        """The :attr:`digest`, once everything it stands for has been checked (a store's
+        columns against their hashes): what a cache asks for before it serves an entry
+        keyed by the digest."""
         ...
 
     def __len__(self) -> int:

@@ -101,8 +101,9 @@ class StoredPopulation(Population):
     @property
     def verified_digest(self) -> str:
         """The :attr:`digest`, once every array of the store has been checked against its
-        hash: what cache keys use, so that a cached result is never served for altered
-        columns that evaluation would not have read."""
+        hash: what a cache asks for before it serves an entry keyed by the digest, so that
+        a cached result is never served for altered columns that evaluation would not
+        have read (an entry is made from columns checked as they were read)."""
         self.store.verify_all()
         return self.digest
 
