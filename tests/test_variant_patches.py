@@ -95,7 +95,8 @@ def _same_plan(head: Framework, patch: Patch, whole: Framework, identical: bool)
     head's others the very same trees) — and the status and categories the head's ``or``
     with the ground taken out, replaced or added."""
     mine, theirs = plan_of(head).by_key, plan_of(whole).by_key
-    assert set(theirs) == set(mine) - patch.plan.gone
+    added = {key for key, __, which in patch.plan.ors if which == "added"}
+    assert set(theirs) == (set(mine) - patch.plan.gone) | added
     new = {o.key: o for o in patch.plan.outputs}
     ors = {key: (tree, which) for key, tree, which in patch.plan.ors}
     params = head.parameters_at(AS_OF)
@@ -285,3 +286,17 @@ def test_the_bundled_drafts_are_measured_with_patches(
     pop = load_population(ROOT / "tests" / "data" / "sample.jsonl")
     a, b = (load_framework([ROOT / "drafts" / d for d in ds]) for ds in (base, head))
     assert _check(a, b, pop) == counts
+
+
+def test_a_ground_moved_out_of_the_only_category_it_granted() -> None:
+    """The head moves the one ground of category ``c1`` to ``c0``: taking the change back
+    gives the variant a category the head has not (``added``), which its plan holds and
+    its coverage fills — as the whole variant's do (a case Hypothesis found)."""
+    base = Framework([load_law_text(_law("many", [("g0", "d", "c0"), ("g1", "d", "c1")]),
+                                    "law0.toml")])  # fmt: skip
+    head = Framework([load_law_text(_law("many", [("g0", "d", "c0"), ("g1", "d", "c0")]),
+                                    "law0.toml")])  # fmt: skip
+    assert "c1" in base.categories and "c1" not in head.categories
+    people = [Claim(id="a", victim_id="a", claimant="victim"),
+              Claim(id="b", victim_id="b", claimant="child")]
+    assert _check(base, head, _people(people), 1)[2:] == (1, 0)
