@@ -129,3 +129,17 @@ def test_a_hostile_line_is_read_as_the_exact_way_reads_it(
     if exact == "written":
         for jobs in (1, 2):
             _same_store(tmp_path / "exact.kzstore", tmp_path / f"fast{jobs}.kzstore")
+
+
+@pytest.mark.parametrize(("given", "shown"), [("true", "true"), ("1.0", "1.0"), ('"1"', '"1"')])
+def test_a_header_version_is_the_integer_1_not_what_equals_it(
+    tmp_path: Path, given: str, shown: str
+) -> None:
+    """``true == 1`` and ``1.0 == 1`` in Python: a header saying ``"version": true`` was
+    read as version 1 by both ways of reading. It is refused, as any other version is."""
+    registry = tmp_path / "r.jsonl"
+    registry.write_text('{"kzrehab": "population", "version": ' + given
+                        + ', "name": "n", "synthetic": true}\n{"id": "c1"}\n',
+                        encoding="utf-8")  # fmt: skip
+    got = _result(registry, tmp_path / "s.kzstore")
+    assert f"header version {shown} is not supported" in got, got

@@ -118,7 +118,8 @@ def _header_from_json(obj: dict[str, Any]) -> PopulationHeader:
     if obj[_HEADER_KEY] != _HEADER_KIND:
         raise Located(_("a kzrehab header must say \"kzrehab\": \"{HEADER_KIND}\"").format(
                           HEADER_KIND=_HEADER_KIND), _HEADER_KEY)
-    if obj.get("version") != _HEADER_VERSION:
+    version = obj.get("version")
+    if type(version) is not int or version != _HEADER_VERSION:  # true and 1.0 equal 1
         raise Located(
             _("header version {show_value} is not supported "
               "(this kzrehab reads version {HEADER_VERSION})").format(
