@@ -209,6 +209,22 @@ def test_log_of_a_mistyped_path_is_an_error(repo: Path,
     assert [c["message"] for c in commits][:1] == ["toy v3: renumbered"]
 
 
+def test_log_of_a_mistyped_path_from_outside_the_repository(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Run from a folder that is no repository, a mistyped path is looked for in the
+    repository the log reads, not in the current folder's ('. is not in a git
+    repository')."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    code, _out, err = run(capsys, "log", str(repo / "drafts/bills/toi.toml"))
+    assert code == 2
+    assert "no such file or directory, and no commit touched it" in err
+    assert "not in a git repository" not in err
+
+
 def test_log_text(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "log", "drafts/bills/toy.toml", "--format", "md")
     assert code == 0

@@ -254,7 +254,7 @@ def _check_logged(paths: list[str]) -> None:
     missing = [p for p in paths if not os.path.exists(p)]
     if not missing:
         return
-    with GitStore() as store:
+    with GitStore(paths[0]) as store:  # the repository the log reads
         for path in missing:
             if store.last_change(store.relative(path)) is None:
                 raise UsageError(_("{path}: no such file or directory, and no commit touched "
