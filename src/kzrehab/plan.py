@@ -340,9 +340,9 @@ def _receives(fw: Framework) -> dict[str, Node]:
 
 
 class _Members(NamedTuple):
-    """What :func:`without_ground` reads of a plan, made once: its outputs by key, the
-    grounds of each category, the grounds that grant some component, and the grounds whose
-    ``applies`` each component's receipt reads."""
+    """What :func:`without_ground` and :func:`ground_changed` read of a plan, made once: its
+    outputs by key, the grounds of each category, the grounds that grant some component,
+    and the grounds whose ``applies`` each component's receipt reads."""
 
     by_key: Mapping[str, Output]
     categories: Mapping[str, list[str]]

@@ -24,6 +24,7 @@ from ..errors import KzrehabError
 from .walk import Progress, Walk, valid_entry, valid_status_entry, valid_step
 
 if TYPE_CHECKING:
+    from ..laws.framework import Framework
     from .git import CommitInfo
 
 
@@ -187,7 +188,7 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
     counted: dict[int, list[int] | None] = {}
     # every value computed over the chunk, by signature: each version computes what is new
     memo = Known.memo()
-    newest: list[Coverage] = []  # the version evaluated last, whose program the next forks
+    like: list[Framework] = []  # the version evaluated last, whose program the next forks
 
     def coverage(i: int) -> Coverage | None:
         if i not in held:
@@ -195,14 +196,13 @@ def _versions_chunk(task: _Versions) -> tuple[list[list[int] | None],
                           task.first, task.stop)  # fmt: skip
             try:
                 fw, pop = open_chunk(chunk)
-                part = evaluate_chunk(chunk, memo, newest[-1].framework if newest else None)
+                part = evaluate_chunk(chunk, memo, like[-1] if like else None)
                 assert isinstance(part, Part)
                 held[i] = Coverage.from_parts(fw, pop, task.as_of, [part])
+                like[:] = [fw]
             except KzrehabError:
                 held[i] = None
             cov = held[i]
-            if cov is not None:
-                newest[:] = [cov]
             counted[i] = (None if cov is None else
                           [int(x) for x in np.bincount(cov.status, minlength=3)])  # fmt: skip
         return held[i]
