@@ -115,10 +115,11 @@ def evaluate_claim(
         parts = [traces[k] for k in (f"excl:{e}", f"unless:{e}") if k in traces]
         trace = Trace(e, str(holds), tuple(parts)) if explain else None
         exclusions[e] = ProvisionResult(e, holds, trace)
+    plan = plan_of(fw)
     grounds = {
-        g: ProvisionResult(g, values[f"applies:{g}"], traces.get(f"when:{g}"),
-                           when=values[f"when:{g}"])
-        for g in fw.covering
+        g: ProvisionResult(g, values[f"applies:{t}"], traces.get(f"when:{t}"),
+                           when=values[f"when:{t}"])
+        for g in fw.covering if (t := plan.ground(g))  # a twin's outputs are its own
     }  # fmt: skip
     return ClaimResult(
         claim.id,
@@ -207,12 +208,13 @@ def evaluate_columns(
     gives outputs' values for these rows (:class:`Known`)."""
     from .coverage import Part
 
-    keys = {o.key for o in plan_of(fw) if o.kind in _KEPT}
+    plan = plan_of(fw)
+    keys = {o.key for o in plan if o.kind in _KEPT}
     values = column_values(fw, columns, params, claim_id, keys=keys, known=known)
-    amounts = {o.subject: values[o.key] for o in plan_of(fw).of_kind("amount")}
+    amounts = {o.subject: values[o.key] for o in plan.of_kind("amount")}
     return Part(
         values["status"],
-        {g: values[f"applies:{g}"] for g in fw.covering},
+        {g: values[f"applies:{plan.ground(g)}"] for g in fw.covering},  # twins: one array
         {e: values[f"holds:{e}"] for e in fw.exclusion_law},
         {c: values[f"category:{c}"] for c in fw.categories},
         {c: values[f"receives:{c}"] for c in fw.components},

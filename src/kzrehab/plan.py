@@ -41,11 +41,11 @@ __all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups"
            "amount_problem", "MAX_AMOUNT"]
 
 import bisect
+import collections
 import functools
-import itertools
 import weakref
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -144,50 +144,52 @@ def _any(nodes: Sequence[Node]) -> Node:
     about eight groups, …, by the trees' names (``or`` is associative and commutative)."""
     if not nodes:
         return _FALSE
-    return _grouped(tuple(nodes), _TOP)
+    nodes = tuple(nodes)
+    return _grouped(nodes, tuple(map(_level, nodes)), _TOP)
 
 
-def _grouped(nodes: tuple[Node, ...], level: int) -> Node:
+def _grouped(nodes: tuple[Node, ...], levels: tuple[int, ...], level: int) -> Node:
     if len(nodes) == 1:
         return nodes[0]
-    key = (level, *(id(n) for n in nodes))
+    key = (level, *map(id, nodes))
     found = _ANY.get(key)
     if found is not None:
         return found
     # a group ends after a tree that closes groups of its level: the highest level at which
     # some tree but the last closes one, so that there are several (at level 0, every tree)
-    levels = [_level(n) for n in nodes]
     level = min(level, max(levels[:-1]))
-    runs: list[tuple[Node, ...]] = []
-    start = 0
-    for i, closes in enumerate(levels):
-        if closes >= level:
-            runs.append(nodes[start : i + 1])
-            start = i + 1
-    if start < len(nodes):
-        runs.append(nodes[start:])
-    children = tuple(_grouped(r, level - 1) for r in runs)
+    cuts = [i + 1 for i, closes in enumerate(levels) if closes >= level]
+    if not cuts or cuts[-1] != len(nodes):
+        cuts.append(len(nodes))
+    children = tuple(_grouped(nodes[a:b], levels[a:b], level - 1)
+                     for a, b in zip([0, *cuts], cuts, strict=True))  # fmt: skip
     tree = _balanced(children)
     _GROUPS[id(tree)] = tree
     _ANY[key] = tree
-    ends = tuple(itertools.accumulate(len(r) for r in runs))
-    _remember(tree, Groups({id(n): i for i, n in enumerate(nodes)}, ends, children))
+    _remember(tree, Groups(nodes, tuple(cuts), children))
     return tree
 
 
-class Groups(NamedTuple):
+class Groups:
     """How :func:`_grouped` cut an ``or`` of many outputs into groups."""
 
-    #: the place of each output, by identity
-    places: Mapping[int, int]
-    #: where each group ends (after its last output)
-    ends: tuple[int, ...]
-    #: the groups' trees, in order (an output alone is its own)
-    children: tuple[Node, ...]
+    __slots__ = ("_places", "children", "ends", "nodes")
+
+    def __init__(self, nodes: tuple[Node, ...], ends: tuple[int, ...],
+                 children: tuple[Node, ...]) -> None:  # fmt: skip
+        #: the outputs, in order
+        self.nodes = nodes
+        #: where each group ends (after its last output)
+        self.ends = ends
+        #: the groups' trees, in order (an output alone is its own)
+        self.children = children
+        self._places: dict[int, int] | None = None
 
     def holding(self, node: Node) -> int:
-        """The group that holds ``node`` (one of the outputs)."""
-        return bisect.bisect_right(self.ends, self.places[id(node)])
+        """The group that holds ``node`` (one of the outputs, by identity)."""
+        if self._places is None:  # made when first asked: most ors are never taken apart
+            self._places = {id(n): i for i, n in enumerate(self.nodes)}
+        return bisect.bisect_right(self.ends, self._places[id(node)])
 
 
 #: the shape of each tree :func:`_grouped` made, by identity (the tree weakly: an entry
@@ -213,10 +215,11 @@ def groups_of(tree: Node) -> Groups | None:
 
 
 def _balanced(nodes: Sequence[Node]) -> Node:
+    # (a group is made once, by :func:`_grouped`: the trees inside it need not be looked up)
     if len(nodes) == 1:
         return nodes[0]
     half = len(nodes) // 2
-    return _op("or", (_balanced(nodes[:half]), _balanced(nodes[half:])))
+    return Op("or", (_balanced(nodes[:half]), _balanced(nodes[half:])))
 
 
 def is_group(node: Node) -> bool:
@@ -258,6 +261,13 @@ class Plan:
     _framework: weakref.ReferenceType[Framework] = attrs.field(alias="framework",
                                                                 converter=_weakly)
     outputs: tuple[Output, ...]
+    #: a ground that has the very outputs of a ground before it → that ground (its twin):
+    #: the same condition, read in the same law, under the same exclusions
+    twins: Mapping[str, str] = attrs.field(factory=dict)
+    #: each ground with outputs of its own, by what makes a twin of it (:func:`_twin_key`):
+    #: its parsed condition (to check it is the very one), the ground
+    firsts: Mapping[tuple[str, int, tuple[str, ...]], tuple[Node, str]] = attrs.field(
+        factory=dict, repr=False)
 
     @property
     def framework(self) -> Framework:
@@ -275,6 +285,11 @@ class Plan:
     def of_kind(self, kind: str) -> list[Output]:
         """The outputs of one kind, in order."""
         return [o for o in self.outputs if o.kind == kind]
+
+    def ground(self, ground: str) -> str:
+        """The ground whose ``when`` and ``applies`` outputs are ``ground``'s: itself, or
+        its twin (:attr:`twins`)."""
+        return self.twins.get(ground, ground)
 
 
 _PLANS: weakref.WeakKeyDictionary[Framework, Plan] = weakref.WeakKeyDictionary()
@@ -299,38 +314,70 @@ def _build(fw: Framework) -> Plan:
                 outputs.append(Output(f"unless:{full}", "unless", unless.node, law.id, full))
                 holds = _and(holds, _not(out(f"unless:{full}")))
             outputs.append(Output(f"holds:{full}", "holds", holds, None, full))
+    twins: dict[str, str] = {}
+    firsts: dict[tuple[str, int, tuple[str, ...]], tuple[Node, str]] = {}
     for law in fw.laws:
+        parsed = {law.full_id(g.id): g.when.node for g in law.grounds}
         for full, when in fw.checked(law.id).grounds.items():
-            outputs.append(Output(f"when:{full}", "when", when.node, law.id, full))
-            barred = [out(f"holds:{e}") for e in fw.covering[full]]
-            tree: Node = out(f"when:{full}")
-            if barred:
-                tree = _and(tree, _not(_any(barred)))
-            outputs.append(Output(f"applies:{full}", "applies", tree, None, full))
-    grounds = list(fw.covering)
-    status_of = [out(f"applies:{g}") for g in grounds]
-    outputs.append(Output("status", "status", _any(status_of)))
-    granting: dict[str, list[Node]] = {cat: [] for cat in fw.categories}
-    for g, applies in zip(grounds, status_of, strict=True):
-        granting[fw.ground_category[g]].append(applies)
+            key = _twin_key(fw, law.id, full, parsed[full])
+            first = firsts.setdefault(key, (parsed[full], full))[1]
+            if first != full:  # its twin's outputs are its own
+                twins[full] = first
+                continue
+            outputs += _ground_outputs(fw, law.id, full, when.node)
+    order = {g: i for i, g in enumerate(fw.covering)}
+    outputs.append(Output("status", "status", _any(_firsts(fw.covering, twins, order))))
+    granting: dict[str, list[str]] = {cat: [] for cat in fw.categories}
+    for g in fw.covering:
+        granting[fw.ground_category[g]].append(g)
     for cat, members in granting.items():
-        outputs.append(Output(f"category:{cat}", "category", _any(members), None, cat))
-    for full, tree in _receives(fw).items():
+        outputs.append(Output(f"category:{cat}", "category",
+                              _any(_firsts(members, twins, order)), None, cat))  # fmt: skip
+    for full, tree in _receives(fw, twins, order).items():
         outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
     for full, (_, law, _) in fw.components.items():
         resolved = fw.checked(law.id).amounts.get(full)
         if resolved is not None:
             outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
                                   law.id, full, given=f"receives:{full}"))  # fmt: skip
-    return Plan(fw, tuple(outputs))
+    return Plan(fw, tuple(outputs), twins, firsts)
 
 
-def _receives(fw: Framework) -> dict[str, Node]:
-    """The tree of each component's ``receives`` output."""
+def _ground_outputs(fw: Framework, law: str, ground: str, when: Node) -> tuple[Output, Output]:
+    """A ground's ``when`` and ``applies``."""
+    barred = [out(f"holds:{e}") for e in fw.covering[ground]]
+    tree: Node = out(f"when:{ground}")
+    if barred:
+        tree = _and(tree, _not(_any(barred)))
+    return (Output(f"when:{ground}", "when", when, law, ground),
+            Output(f"applies:{ground}", "applies", tree, None, ground))
+
+
+def _twin_key(fw: Framework, law: str, ground: str, when: Node) -> tuple[str, int, tuple[str, ...]]:
+    """What two grounds share when they are twins: their law (whose definitions and
+    parameters the condition reads), their condition (the very same parsed tree: a text
+    parsed once is one tree, however many grounds write it) and the exclusions covering
+    them. Twins have the same ``applies`` for every claim."""
+    return law, id(when), tuple(fw.covering[ground])
+
+
+def _firsts(grounds: Iterable[str], twins: Mapping[str, str], order: Mapping[str, int]
+            ) -> list[Name]:  # fmt: skip
+    """The ``applies`` the grounds read (a twin's is its first twin's, :attr:`Plan.twins`),
+    each once (the ``or`` of a tree with itself is the tree), in the plan's order of
+    grounds: the same ``or`` whichever of the twins are among the grounds."""
+    firsts = {twins.get(g, g) for g in grounds}
+    return [out(f"applies:{g}") for g in sorted(firsts, key=order.__getitem__)]
+
+
+def _receives(fw: Framework, twins: Mapping[str, str], order: Mapping[str, int]
+              ) -> dict[str, Node]:  # fmt: skip
+    """The tree of each component's ``receives`` output (``twins``: :attr:`Plan.twins`;
+    ``order``: the grounds' places in the plan)."""
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
         claimant = _claimant_in(tuple(comp.recipients))
-        receives[full] = _and(_any([out(f"applies:{g}") for g in gs]), claimant)
+        receives[full] = _and(_any(_firsts(gs, twins, order)), claimant)
     for full, (comp, law, _) in fw.components.items():
         for replaced in comp.instead_of:
             target = law.full_id(replaced)
@@ -342,12 +389,20 @@ def _receives(fw: Framework) -> dict[str, Node]:
 class _Members(NamedTuple):
     """What :func:`without_ground` and :func:`ground_changed` read of a plan, made once: its
     outputs by key, the grounds of each category, the grounds that grant some component,
-    and the grounds whose ``applies`` each component's receipt reads."""
+    the grounds whose ``applies`` each component's receipt reads, and the grounds that
+    have twins or are one (:attr:`Plan.twins`)."""
 
     by_key: Mapping[str, Output]
     categories: Mapping[str, list[str]]
     granting: frozenset[str]
     read: Mapping[str, frozenset[str]]
+    twinned: frozenset[str]
+    #: the twins of each ground that has some, in order
+    heirs: Mapping[str, list[str]]
+    #: per category, how many of its grounds read each ground's ``applies``
+    reading: Mapping[tuple[str, str], int]
+    #: each ground's place in the plan
+    order: Mapping[str, int]
 
 
 _MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
@@ -365,7 +420,18 @@ def _members(plan: Plan) -> _Members:
         read = {c: frozenset(n.name.partition(":")[2] for n in walk(by_key[f"receives:{c}"].node)
                              if isinstance(n, Name) and n.name.startswith("applies:"))
                 for c in fw.components}  # fmt: skip
-        found = _MEMBERS[plan] = _Members(by_key, categories, granting, read)
+        twinned = frozenset(plan.twins.keys() | set(plan.twins.values()))
+        heirs: dict[str, list[str]] = {}
+        for g, first in plan.twins.items():
+            heirs.setdefault(first, []).append(g)
+        reading: dict[tuple[str, str], int] = {}
+        for cat, gs in categories.items():
+            for g in gs:
+                key = (cat, plan.twins.get(g, g))
+                reading[key] = reading.get(key, 0) + 1
+        order = {g: i for i, g in enumerate(fw.covering)}
+        found = _MEMBERS[plan] = _Members(by_key, categories, granting, read, twinned, heirs,
+                                          reading, order)  # fmt: skip
     return found
 
 
@@ -374,7 +440,8 @@ class PlanPatch(NamedTuple):
 
     #: the keys of the outputs it has not
     gone: frozenset[str]
-    #: the ``applies`` of the ground whose repeal or change the patch is
+    #: the ``applies`` of the ground whose repeal or change the patch is, as the other
+    #: plan's ``or`` read it (a twin's: its first twin's, :attr:`Plan.twins`)
     ground: Name
     #: the outputs that are an ``or`` of many ``applies``, as the other plan's ``or``
     #: (None: it has none) ``without`` the ground, with it ``replaced`` (by its new
@@ -382,6 +449,10 @@ class PlanPatch(NamedTuple):
     ors: tuple[tuple[str, Node | None, str], ...]
     #: the other outputs that are not the other plan's, in plan order
     outputs: tuple[Output, ...]
+    #: the ``applies`` whose values replace the ground's in ``ors``: the ground's own new
+    #: one (None), or, for a ground repealed that had twins, its first twin's, which has
+    #: outputs of its own now
+    heir: Name | None = None
 
 
 def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
@@ -392,37 +463,79 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     ground; the receipts of the components it granted and of those they replace are made
     again, with the amounts of those changed. Every other output is the head's: the same
     tree reading the same outputs, or, for an exclusion or a component whose ``grounds``
-    the repeal changed, the same rule."""
+    the repeal changed, the same rule.
+
+    A ground with twins (:attr:`Plan.twins`) is repealed the same way, but what reads its
+    outputs reads them from its first twin, which has them now (its ``heir``): the status
+    and every category holding the ground are the head's with the heir's values in place
+    of the ground's (the same values), and the ground's category is without it only if no
+    twin of it grants that category too. A twin that has not outputs of its own takes
+    nothing away from an ``or`` but from its category, when no other ground of that
+    category is its twin or has it as twin."""
     members = _members(head)
     old = head.framework
-    gone = {f"when:{ground}", f"applies:{ground}"}
-    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
-                                                "without")]  # fmt: skip
-    _category_without(members, old.ground_category[ground], ors, gone)
+    first = head.twins.get(ground, ground)  # whose outputs the ground's values are
+    twins: Mapping[str, str] = head.twins  # the variant's
+    gone: set[str] = set()
+    ors: list[tuple[str, Node | None, str]] = []
+    outputs: list[Output] = []
+    heir: str | None = None
+    cat = old.ground_category[ground]
+    if first != ground:  # a twin: its first keeps its outputs, and the status
+        if members.reading[(cat, first)] == 1:  # no other of its category reads them
+            _category_without(members, cat, ors, gone)
+    else:
+        gone.update((f"when:{ground}", f"applies:{ground}"))
+        heirs = members.heirs.get(ground, [])
+        if not heirs:
+            ors.append(("status", members.by_key["status"].node, "without"))
+            _category_without(members, cat, ors, gone)
+        else:
+            heir = heirs[0]
+            law = old.ground_law[ground].id
+            outputs += _ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node)
+            twins = collections.ChainMap({t: heir for t in heirs}, dict(head.twins))
+            ors.append(("status", members.by_key["status"].node, "replaced"))
+            for c in old.categories:
+                if (c, ground) not in members.reading:
+                    continue
+                if c != cat or members.reading[(c, ground)] > 1:  # a twin of it grants c
+                    ors.append((f"category:{c}", members.by_key[f"category:{c}"].node,
+                                "replaced"))  # fmt: skip
+                else:
+                    _category_without(members, c, ors, gone)
     for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
         gone.update(k for k in (f"excl:{e}", f"unless:{e}", f"holds:{e}") if k in members.by_key)
     left_out = old.components.keys() - fw.components.keys()
     for c in left_out:
         gone.update(k for k in (f"receives:{c}", f"amount:{c}") if k in members.by_key)
-    outputs, changed = [], []
-    for full, tree in (_receives(fw).items() if ground in members.granting else ()):
+    changed = []
+    # (a first twin's ``applies`` is read for its twins too: its heir's is, now)
+    reread = ground in members.granting or heir is not None
+    for full, tree in (_receives(fw, twins, members.order).items() if reread else ()):
         if tree is not members.by_key[f"receives:{full}"].node:
             outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
             changed.append(full)
     outputs += [members.by_key[f"amount:{c}"] for c in changed
                 if f"amount:{c}" in members.by_key]  # fmt: skip
-    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+    return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs),
+                     None if heir is None else out(f"applies:{heir}"))
 
 
-def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+def ground_changed(head: Plan, fw: Framework, ground: str, when: Node) -> PlanPatch | None:
     """The plan of ``fw`` — the framework of ``head`` with the ground ``ground``'s condition
-    or category changed, and nothing else — as a patch of ``head``: the ground's condition
+    or category changed, and nothing else, ``when`` its parsed condition in ``fw`` — as a
+    patch of ``head``, or None when the ground has a twin in either (:attr:`Plan.twins`: the
+    variant is made whole). The ground's condition
     is ``fw``'s, its ``applies`` (the same tree) and the receipts that read it (the same
     trees) are evaluated again, with their amounts; the status and its category are the
     head's ``or`` with the ground's new value — or, when its category changed, its old
     category is without it (gone if it alone granted it) and its new one has it too."""
     members = _members(head)
     law = fw.ground_law[ground].id
+    twin = head.firsts.get(_twin_key(fw, law, ground, when))
+    if ground in members.twinned or (twin is not None and twin[0] is when and twin[1] != ground):
+        return None
     outputs = [Output(f"when:{ground}", "when", fw.checked(law).grounds[ground].node, law,
                       ground), members.by_key[f"applies:{ground}"]]  # fmt: skip
     gone: set[str] = set()

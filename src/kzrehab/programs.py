@@ -110,8 +110,10 @@ class Known(NamedTuple):
             sigs = output_signatures(cov.framework, cov.framework.parameters_at(cov.as_of))
             # the first coverage's array where two have one (the same values)
             steps.setdefault(sigs["status"], cov.status)
-            for prefix, arrays in (("applies", cov.grounds), ("holds", cov.exclusions),
-                                   ("category", cov.categories),
+            plan = plan_of(cov.framework)
+            for g, a in cov.grounds.items():  # a twin's array is its twin's
+                steps.setdefault(sigs[f"applies:{plan.ground(g)}"], a)
+            for prefix, arrays in (("holds", cov.exclusions), ("category", cov.categories),
                                    ("receives", cov.components)):  # fmt: skip
                 for k, a in arrays.items():
                     steps.setdefault(sigs[f"{prefix}:{k}"], a)

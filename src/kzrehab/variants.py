@@ -157,7 +157,8 @@ class Patcher:
             fw = self.head.with_ground(full, _with_article(law, a, kept), ground)
         except KzrehabError:
             return None  # made whole, it tells what is wrong
-        return None if fw is None else Patch(fw, ground_changed(plan_of(self.head), fw, full))
+        return None if fw is None else _patch(fw, ground_changed(plan_of(self.head), fw, full,
+                                                                 ground.when.node))
 
     def planned(self, fw: Framework, law_id: str, key: str) -> Patch | None:
         """The variant ``fw`` (made whole) that takes back the item ``key`` of the law
@@ -167,8 +168,10 @@ class Patcher:
         if found is None:
             return None
         full, changed = found
-        make = ground_changed if changed else without_ground
-        return Patch(fw, make(plan_of(self.head), fw, full))
+        if not changed:
+            return Patch(fw, without_ground(plan_of(self.head), fw, full))
+        ground = next(g for g in fw.ground_law[full].grounds if g.id == key)
+        return _patch(fw, ground_changed(plan_of(self.head), fw, full, ground.when.node))
 
     def _place(self, law: Law, key: str) -> tuple[int, int]:
         """The article of the provision ``key`` of ``law`` (a law of the head), and its
@@ -179,6 +182,11 @@ class Patcher:
                                              enumerate(law.articles)
                                              for i, p in enumerate(article.provisions)}  # fmt: skip
         return places[key]
+
+
+def _patch(fw: Framework, plan: PlanPatch | None) -> Patch | None:
+    """The patch, when its plan can be one (a ground with a twin cannot)."""
+    return None if plan is None else Patch(fw, plan)
 
 
 def _with_article(law: Law, a: int, provisions: tuple[AnyProvision, ...]) -> Law:
@@ -214,7 +222,8 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
         new.update(_evaluated(patched, fw, plan.outputs, known, pop, len(head_cov), chunk))
     ground = plan.ground.name.partition(":")[2]
     before: Any = head_cov.grounds[ground]
-    after: Any = new.get(plan.ground.name)  # its new values, when its rule changed
+    # its new values, when its rule changed, or its heir's (the same values)
+    after: Any = new.get((plan.heir or plan.ground).name)
     for key, tree, which in plan.ors:
         whole = head_cov.status if key == "status" else \
             head_cov.categories.get(key.partition(":")[2])
@@ -226,6 +235,9 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
             new[key] = _lessened(tree, plan.ground, whole, before, values)
         else:
             new[key] = _replaced(tree, plan.ground, whole, before, after, values)
+    grounds = _patched(head_cov.grounds, "applies", new, plan.gone)
+    for g in grounds.keys() - fw.covering.keys():  # a twin repealed (it had no outputs)
+        del grounds[g]
     lo = _patched(head_cov.amount_lo, "amount", {}, plan.gone)
     hi = _patched(head_cov.amount_hi, "amount", {}, plan.gone)
     for o in plan.outputs:
@@ -234,7 +246,7 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
             lo[o.subject], hi[o.subject] = new.pop(o.key)
     return attrs.evolve(
         head_cov, framework=fw, status=new.get("status", head_cov.status),
-        grounds=_patched(head_cov.grounds, "applies", new, plan.gone),
+        grounds=grounds,
         exclusions=_patched(head_cov.exclusions, "holds", new, plan.gone),
         categories=_patched(head_cov.categories, "category", new, plan.gone),
         components=_patched(head_cov.components, "receives", new, plan.gone),

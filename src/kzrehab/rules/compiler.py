@@ -210,6 +210,8 @@ class Program:
         return self._step("spread", None, (step,), ("spread", self.steps[step].sig))
 
     def _compile(self, node: Node, law: str | None, scope: str) -> int:
+        if scope == "claim" and isinstance(node, Name) and node.ref == "out":
+            return self.outputs[node.name]  # another output: its step (an or of thousands)
         memo = (id(node), scope)
         compiled = self._compiled.get(law)
         if compiled is None:
