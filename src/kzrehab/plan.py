@@ -43,6 +43,7 @@ __all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups"
 import bisect
 import collections
 import functools
+import itertools
 import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -162,7 +163,7 @@ def _grouped(nodes: tuple[Node, ...], levels: tuple[int, ...], level: int) -> No
     if not cuts or cuts[-1] != len(nodes):
         cuts.append(len(nodes))
     children = tuple(_grouped(nodes[a:b], levels[a:b], level - 1)
-                     for a, b in zip([0, *cuts], cuts, strict=True))  # fmt: skip
+                     for a, b in itertools.pairwise([0, *cuts]))  # fmt: skip
     tree = _balanced(children)
     _GROUPS[id(tree)] = tree
     _ANY[key] = tree
