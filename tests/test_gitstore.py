@@ -266,3 +266,26 @@ def test_reading_writes_nothing(repo: Path) -> None:
         store.last_change("drafts/toy.toml")
     assert snapshot(repo) == before
     assert os.stat(repo / ".git" / "index").st_mtime_ns == mtime
+
+
+def test_preload_parses_each_blob_on_the_workers_into_its_own_law(tmp_path: Path) -> None:
+    """Drafts parsed on worker processes, a few to a task: each blob's law is its own (the
+    version each commit wrote), and one that cannot be parsed is left for ``law()`` to
+    report, as one process would."""
+    from kzrehab.tracker import git as kgit
+
+    repo = make_repo(tmp_path / "repo")
+    revs = [commit(repo, {"toy.toml": TOY.replace('version = "v1"', f'version = "v{i}"')},
+                   f"v{i}") for i in range(11)]  # fmt: skip
+    bad = commit(repo, {"toy.toml": TOY.replace("[law]", "[law")}, "broken")
+    store = GitStore(repo)
+    files = [(rev, path, blob) for rev in [*revs, bad] for path, blob in store.files(rev, "")]
+    kgit._PARSED.clear()
+    store.preload(files, 2)
+    assert len(kgit._PARSED) == 11  # the broken one is not kept
+    for i, rev in enumerate(revs):
+        ((path, blob),) = store.files(rev, "")
+        assert store.law(rev, path, blob).version == f"v{i}"
+    ((path, blob),) = store.files(bad, "")
+    with pytest.raises(DraftError):
+        store.law(bad, path, blob)

@@ -22,6 +22,10 @@ output          tree
                 (``amount:LAW:COMPONENT``), read only where ``receives`` is not false
 ==============  ===========================================================================
 
+Grounds of one law with the very same condition under the same exclusions are *twins*
+(:attr:`Plan.twins`): the first of them has the ``when`` and the ``applies``, the others
+read its, and every ``or`` reads it once (docs/semantics.rst, *Twins*).
+
 A tree reads another output with a :class:`~kzrehab.rules.ast.Name` whose ``ref`` is
 ``out``. Trees of a law's own conditions and amounts read that law's definitions and
 parameters (``Output.law``); the framework-wide outputs read only other outputs and the

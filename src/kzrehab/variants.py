@@ -21,6 +21,13 @@ the variant is a patch of the head at every step (:meth:`Patcher.patch`):
 - its coverage is the head's arrays with those outputs' in their place, and the ground's
   and a category it alone granted left out.
 
+A repealed ground with **twins** (:attr:`~kzrehab.plan.Plan.twins`) is a patch too. A
+twin that has no outputs of its own leaves the status as it is, and its category too
+unless no other ground of that category reads its first twin's ``applies``. The first of
+twins passes its outputs to the next twin, its *heir*: the heir's ``when`` and ``applies``
+are new outputs of the same rules (their values known), and the status, and every category
+and receipt that read the first, read the heir's instead — the same values.
+
 The variant of a **ground whose condition or category changed** is the head with the
 ground's base form back: the ground is taken back by the same synthetic amendment in a law
 of it alone, and its framework is the head's with only the ground's condition checked and
@@ -28,7 +35,8 @@ its category indexed (:meth:`~kzrehab.laws.framework.Framework.with_ground`); it
 the head's with its condition, its ``applies`` and the receipts that read it evaluated
 again (:func:`~kzrehab.plan.ground_changed`). The variant of a new ground that an exclusion
 or component names is made whole — its laws amended, checked and indexed — but planned and
-evaluated as a patch of the head (:meth:`Patcher.planned`).
+evaluated as a patch of the head (:meth:`Patcher.planned`). A changed ground that has a
+twin in the head, or would have one in the variant, is made whole.
 
 A patch's outputs are evaluated in two ways (:func:`evaluate_patch`). The status and a
 category are an ``or`` of many ``applies``: without the ground, or with its new value, they

@@ -71,6 +71,12 @@ def _parse(task: tuple[bytes, str, str, str]) -> Law | KzrehabError | None:
         return err
 
 
+def _parse_some(tasks: list[tuple[bytes, str, str, str]]) -> list[Law | KzrehabError | None]:
+    """In a worker: :func:`_parse` of several blobs (one task of the pool for a few: a task
+    costs more to send than a draft to parse)."""
+    return [_parse(task) for task in tasks]
+
+
 @attrs.frozen
 class CommitInfo:
     """One commit, as the tracker shows it."""
@@ -311,8 +317,11 @@ class GitStore:
                 todo[blob.hexsha] = (blob.data_stream.read(), ref, self.commit(rev).hexsha, key)
         if len(todo) < 2:
             return
-        for blob_id_, law in zip(todo, ordered_map(_parse, list(todo.values()), jobs),
-                                 strict=True):  # fmt: skip
+        tasks = list(todo.values())
+        size = -(-len(tasks) // (4 * jobs))  # four batches a worker: the work shared evenly
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        parsed = (law for some in ordered_map(_parse_some, batches, jobs) for law in some)
+        for blob_id_, law in zip(todo, parsed, strict=True):
             if isinstance(law, Law):
                 if len(_PARSED) >= _PARSED_MAX:
                     _PARSED.pop(next(iter(_PARSED)))
