@@ -41,8 +41,8 @@ not stay exact.
 from __future__ import annotations
 
 __all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups", "without_ground",
-           "ground_changed", "PlanPatch", "negative_amount", "too_large_amount",
-           "amount_problem", "MAX_AMOUNT"]
+           "ground_changed", "PlanPatch", "receipts_apart", "negative_amount",
+           "too_large_amount", "amount_problem", "MAX_AMOUNT"]
 
 import bisect
 import collections
@@ -389,6 +389,23 @@ def _receives(fw: Framework, twins: Mapping[str, str], order: Mapping[str, int]
             if target in receives:
                 receives[target] = _and(receives[target], _not(receives[full]))
     return receives
+
+
+_APART: weakref.WeakKeyDictionary[Plan, dict[str, Node]] = weakref.WeakKeyDictionary()
+
+
+def receipts_apart(plan: Plan) -> Mapping[str, Node]:
+    """Each component's ``receives`` tree as it would be if no grounds were twins, each
+    reading the ``applies`` of every ground it names (its plan's own when it has none):
+    which grounds are twins depends on how the laws were read, not on their rules, and
+    :func:`kzrehab.programs.ties` compares two frameworks' receipts by the outputs read."""
+    if not plan.twins:
+        return {o.subject: o.node for o in plan.of_kind("receives") if o.subject is not None}
+    found = _APART.get(plan)
+    if found is None:
+        fw = plan.framework
+        found = _APART[plan] = _receives(fw, {}, {g: i for i, g in enumerate(fw.covering)})
+    return found
 
 
 class _Members(NamedTuple):
