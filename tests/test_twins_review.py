@@ -144,12 +144,22 @@ def test_twins_change_nothing_on_generated_drafts(
         rows = _rows(base, head, pop, True)
         assert rows == _rows(base, head, pop, False)
         money = _money(base, head, pop)
+        why = [_why(head, c) for c in pop.claims]
         with _no_twins():
             apart_base, apart = _frameworks(texts[0]), _frameworks(texts[1])
             assert not plan_of(apart).twins
             assert_same(got, evaluate(apart, pop, AS_OF))
             assert rows == _rows(apart_base, apart, pop, True)
             assert money == _money(apart_base, apart, pop)
+            assert why == [_why(apart, c) for c in pop.claims]
+
+
+def _why(fw: Framework, claim: Claim) -> tuple[Any, ...]:
+    """A claim explained (each ground's values and trace), and what would decide it."""
+    from kzrehab.evaluation import evaluate_claim
+    from kzrehab.gaps import deciders
+
+    return evaluate_claim(fw, claim, AS_OF), deciders(fw, claim, AS_OF)
 
 
 def _money(base: Framework, head: Framework, pop: Any) -> tuple[Any, ...]:
@@ -191,3 +201,22 @@ def test_ties_see_the_same_receipt_whichever_grounds_are_twins() -> None:
             found.append([(k, list(m.lo), list(m.hi)) for k, m in moves.items()])
     assert found[0] == found[1]
     assert found[0][1] == (("many:pay", "once"), [-500.0, -500.0], [0.0, 0.0])
+
+
+def test_a_receipt_reads_its_grounds_in_the_order_it_names_them() -> None:
+    """As before twins: a component's receipt is the ``or`` of its grounds in the order
+    it names them, so grounds named in another order are another receipt for ties — the
+    money of a comparison that reorders them stays what it was."""
+    from kzrehab.comparison import diff
+    from kzrehab.programs import ties
+
+    grounds = [("a", "pensioner", "c0"), ("b", "d", "c0"), ("x", "disabled", "c1")]
+    base = _frameworks([_law("many", grounds, _component("pay", ["x", "b"], "5"))])
+    head = _frameworks([_law("many", grounds, _component("pay", ["b", "x"], "5")
+                             + _component("more", ["x"], "7", instead="pay"))])  # fmt: skip
+    assert ties(base, head, AS_OF).receipts == {}
+    pop = _people([Claim("u", claimant=None, disabled=None),
+                   Claim("v", claimant="victim", disabled=None)])  # fmt: skip
+    moves = diff(evaluate(base, pop, AS_OF), evaluate(head, pop, AS_OF)).amounts
+    pay = moves[("many:pay", "once")]
+    assert (list(pay.lo), list(pay.hi)) == ([0.0, -500.0], [0.0, 0.0])

@@ -338,7 +338,7 @@ def _build(fw: Framework) -> Plan:
     for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category",
                               _any(_firsts(members, twins, order)), None, cat))  # fmt: skip
-    for full, tree in _receives(fw, twins, order).items():
+    for full, tree in _receives(fw, twins).items():
         outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
     for full, (_, law, _) in fw.components.items():
         resolved = fw.checked(law.id).amounts.get(full)
@@ -375,14 +375,15 @@ def _firsts(grounds: Iterable[str], twins: Mapping[str, str], order: Mapping[str
     return [out(f"applies:{g}") for g in sorted(firsts, key=order.__getitem__)]
 
 
-def _receives(fw: Framework, twins: Mapping[str, str], order: Mapping[str, int]
-              ) -> dict[str, Node]:  # fmt: skip
-    """The tree of each component's ``receives`` output (``twins``: :attr:`Plan.twins`;
-    ``order``: the grounds' places in the plan)."""
+def _receives(fw: Framework, twins: Mapping[str, str]) -> dict[str, Node]:
+    """The tree of each component's ``receives`` output (``twins``: :attr:`Plan.twins`):
+    the ``applies`` of its grounds in the order it names them (so ties compare it with
+    another framework's as they did before twins, :func:`receipts_apart`), each once."""
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
         claimant = _claimant_in(tuple(comp.recipients))
-        receives[full] = _and(_any(_firsts(gs, twins, order)), claimant)
+        read = dict.fromkeys(twins.get(g, g) for g in gs)
+        receives[full] = _and(_any([out(f"applies:{g}") for g in read]), claimant)
     for full, (comp, law, _) in fw.components.items():
         for replaced in comp.instead_of:
             target = law.full_id(replaced)
@@ -404,7 +405,7 @@ def receipts_apart(plan: Plan) -> Mapping[str, Node]:
     found = _APART.get(plan)
     if found is None:
         fw = plan.framework
-        found = _APART[plan] = _receives(fw, {}, {g: i for i, g in enumerate(fw.covering)})
+        found = _APART[plan] = _receives(fw, {})
     return found
 
 
@@ -423,8 +424,6 @@ class _Members(NamedTuple):
     heirs: Mapping[str, list[str]]
     #: per category, how many of its grounds read each ground's ``applies``
     reading: Mapping[tuple[str, str], int]
-    #: each ground's place in the plan
-    order: Mapping[str, int]
 
 
 _MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
@@ -451,9 +450,8 @@ def _members(plan: Plan) -> _Members:
             for g in gs:
                 key = (cat, plan.twins.get(g, g))
                 reading[key] = reading.get(key, 0) + 1
-        order = {g: i for i, g in enumerate(fw.covering)}
         found = _MEMBERS[plan] = _Members(by_key, categories, granting, read, twinned, heirs,
-                                          reading, order)  # fmt: skip
+                                          reading)  # fmt: skip
     return found
 
 
@@ -534,7 +532,7 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     changed = []
     # (a first twin's ``applies`` is read for its twins too: its heir's is, now)
     reread = ground in members.granting or heir is not None
-    for full, tree in (_receives(fw, twins, members.order).items() if reread else ()):
+    for full, tree in (_receives(fw, twins).items() if reread else ()):
         if tree is not members.by_key[f"receives:{full}"].node:
             outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
             changed.append(full)
