@@ -272,6 +272,7 @@ def test_preload_parses_each_blob_on_the_workers_into_its_own_law(tmp_path: Path
     """Drafts parsed on worker processes, a few to a task: each blob's law is its own (the
     version each commit wrote), and one that cannot be parsed is left for ``law()`` to
     report, as one process would."""
+    from kzrehab._pool import shutdown
     from kzrehab.tracker import git as kgit
 
     repo = make_repo(tmp_path / "repo")
@@ -281,6 +282,8 @@ def test_preload_parses_each_blob_on_the_workers_into_its_own_law(tmp_path: Path
     store = GitStore(repo)
     files = [(rev, path, blob) for rev in [*revs, bad] for path, blob in store.files(rev, "")]
     kgit._PARSED.clear()
+    shutdown()  # workers forked under this test's limits (a pool kept from a test that
+    # raised one would parse nothing: its limits are not the caller's)
     store.preload(files, 2)
     assert len(kgit._PARSED) == 11  # the broken one is not kept
     for i, rev in enumerate(revs):

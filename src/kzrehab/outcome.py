@@ -184,8 +184,8 @@ class Ties:
 
     @classmethod
     def of(cls, base_sigs: Mapping[str, int], head_sigs: Mapping[str, int],
-           base_receipts: Mapping[str | None, Node],
-           head_receipts: Mapping[str | None, Node]) -> Ties:  # fmt: skip
+           base_receipts: Mapping[str, Node],
+           head_receipts: Mapping[str, Node]) -> Ties:  # fmt: skip
         """The ties of two frameworks, from the signatures of their plans' outputs (by
         key) and their receipts' trees (by component): the amounts of the same signature,
         and the receipts whose trees are the same but for ``and not REPLACING`` on one

@@ -41,8 +41,8 @@ not stay exact.
 from __future__ import annotations
 
 __all__ = ["Output", "Plan", "plan_of", "out", "is_group", "groups_of", "Groups", "without_ground",
-           "ground_changed", "PlanPatch", "negative_amount", "too_large_amount",
-           "amount_problem", "MAX_AMOUNT"]
+           "ground_changed", "PlanPatch", "receipts_apart", "negative_amount",
+           "too_large_amount", "amount_problem", "MAX_AMOUNT"]
 
 import bisect
 import collections
@@ -338,7 +338,7 @@ def _build(fw: Framework) -> Plan:
     for cat, members in granting.items():
         outputs.append(Output(f"category:{cat}", "category",
                               _any(_firsts(members, twins, order)), None, cat))  # fmt: skip
-    for full, tree in _receives(fw, twins, order).items():
+    for full, tree in _receives(fw, twins).items():
         outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
     for full, (_, law, _) in fw.components.items():
         resolved = fw.checked(law.id).amounts.get(full)
@@ -375,20 +375,38 @@ def _firsts(grounds: Iterable[str], twins: Mapping[str, str], order: Mapping[str
     return [out(f"applies:{g}") for g in sorted(firsts, key=order.__getitem__)]
 
 
-def _receives(fw: Framework, twins: Mapping[str, str], order: Mapping[str, int]
-              ) -> dict[str, Node]:  # fmt: skip
-    """The tree of each component's ``receives`` output (``twins``: :attr:`Plan.twins`;
-    ``order``: the grounds' places in the plan)."""
+def _receives(fw: Framework, twins: Mapping[str, str]) -> dict[str, Node]:
+    """The tree of each component's ``receives`` output (``twins``: :attr:`Plan.twins`):
+    the ``applies`` of its grounds in the order it names them (so ties compare it with
+    another framework's as they did before twins, :func:`receipts_apart`), each once."""
     receives: dict[str, Node] = {}
     for full, (comp, _, gs) in fw.components.items():
         claimant = _claimant_in(tuple(comp.recipients))
-        receives[full] = _and(_any(_firsts(gs, twins, order)), claimant)
+        read = dict.fromkeys(twins.get(g, g) for g in gs)
+        receives[full] = _and(_any([out(f"applies:{g}") for g in read]), claimant)
     for full, (comp, law, _) in fw.components.items():
         for replaced in comp.instead_of:
             target = law.full_id(replaced)
             if target in receives:
                 receives[target] = _and(receives[target], _not(receives[full]))
     return receives
+
+
+_APART: weakref.WeakKeyDictionary[Plan, dict[str, Node]] = weakref.WeakKeyDictionary()
+
+
+def receipts_apart(plan: Plan) -> Mapping[str, Node]:
+    """Each component's ``receives`` tree as it would be if no grounds were twins, each
+    reading the ``applies`` of every ground it names (its plan's own when it has none):
+    which grounds are twins depends on how the laws were read, not on their rules, and
+    :func:`kzrehab.programs.ties` compares two frameworks' receipts by the outputs read."""
+    if not plan.twins:
+        return {o.subject: o.node for o in plan.of_kind("receives") if o.subject is not None}
+    found = _APART.get(plan)
+    if found is None:
+        fw = plan.framework
+        found = _APART[plan] = _receives(fw, {})
+    return found
 
 
 class _Members(NamedTuple):
@@ -406,8 +424,6 @@ class _Members(NamedTuple):
     heirs: Mapping[str, list[str]]
     #: per category, how many of its grounds read each ground's ``applies``
     reading: Mapping[tuple[str, str], int]
-    #: each ground's place in the plan
-    order: Mapping[str, int]
 
 
 _MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
@@ -434,9 +450,8 @@ def _members(plan: Plan) -> _Members:
             for g in gs:
                 key = (cat, plan.twins.get(g, g))
                 reading[key] = reading.get(key, 0) + 1
-        order = {g: i for i, g in enumerate(fw.covering)}
         found = _MEMBERS[plan] = _Members(by_key, categories, granting, read, twinned, heirs,
-                                          reading, order)  # fmt: skip
+                                          reading)  # fmt: skip
     return found
 
 
@@ -517,7 +532,7 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     changed = []
     # (a first twin's ``applies`` is read for its twins too: its heir's is, now)
     reread = ground in members.granting or heir is not None
-    for full, tree in (_receives(fw, twins, members.order).items() if reread else ()):
+    for full, tree in (_receives(fw, twins).items() if reread else ()):
         if tree is not members.by_key[f"receives:{full}"].node:
             outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
             changed.append(full)

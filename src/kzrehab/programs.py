@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .laws.framework import Framework
 from .outcome import Ties
-from .plan import plan_of
+from .plan import plan_of, receipts_apart
 
 if TYPE_CHECKING:
     from .coverage import Coverage
@@ -193,5 +193,13 @@ def ties(base: Framework, head: Framework, base_as_of: dt.date,
     b_sigs = output_signatures(base, base.parameters_at(base_as_of))
     h_sigs = output_signatures(head, head.parameters_at(head_as_of or base_as_of))
     b_plan, h_plan = plan_of(base), plan_of(head)
-    return Ties.of(b_sigs, h_sigs, {o.subject: o.node for o in b_plan.of_kind("receives")},
-                   {o.subject: o.node for o in h_plan.of_kind("receives")})  # fmt: skip
+    # the receipts as if no grounds were twins (Plan.twins): a twin's applies is its first's
+    return Ties.of(_aliased(b_sigs, b_plan), _aliased(h_sigs, h_plan),
+                   receipts_apart(b_plan), receipts_apart(h_plan))
+
+
+def _aliased(sigs: dict[str, int], plan: Plan) -> dict[str, int]:
+    """The signatures of a plan's outputs, and of a twin's ``applies`` its first twin's."""
+    if not plan.twins:
+        return sigs
+    return {**sigs, **{f"applies:{g}": sigs[f"applies:{t}"] for g, t in plan.twins.items()}}
