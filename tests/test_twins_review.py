@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzrehab import attribution, plan
+from kzrehab import attribution, plan, plan_patches
 from kzrehab.claims import Claim
 from kzrehab.evaluation import evaluate
 from kzrehab.laws.framework import Framework
@@ -41,8 +41,13 @@ def _cache(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 def _no_twins() -> Iterator[None]:
     """Plans made in it have no twins: each ground is its own (as before twins)."""
     with pytest.MonkeyPatch.context() as mp:
-        real = plan._twin_key
-        mp.setattr(plan, "_twin_key", lambda fw, law, g, when: (*real(fw, law, g, when), g))
+        real = plan.twin_key
+
+        def apart(fw: Framework, law: str, g: str, when: Any) -> Any:
+            return (*real(fw, law, g, when), g)
+
+        mp.setattr(plan, "twin_key", apart)
+        mp.setattr(plan_patches, "twin_key", apart)
         yield
 
 

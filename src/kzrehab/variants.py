@@ -16,7 +16,7 @@ the variant is a patch of the head at every step (:meth:`Patcher.patch`):
   index (:meth:`~kzrehab.laws.framework.Framework.without_ground`);
 - its plan is the head's without the ground's outputs, and with its readers made again —
   the status, its category, the receipts of the components it granted and of those they
-  replace, their amounts (:func:`~kzrehab.plan.without_ground`); every other output is the
+  replace, their amounts (:func:`~kzrehab.plan_patches.without_ground`); every other output is the
   head's, the very same tree reading the very same outputs;
 - its coverage is the head's arrays with those outputs' in their place, and the ground's
   and a category it alone granted left out.
@@ -33,7 +33,7 @@ ground's base form back: the ground is taken back by the same synthetic amendmen
 of it alone, and its framework is the head's with only the ground's condition checked and
 its category indexed (:meth:`~kzrehab.laws.framework.Framework.with_ground`); its plan is
 the head's with its condition, its ``applies`` and the receipts that read it evaluated
-again (:func:`~kzrehab.plan.ground_changed`). The variant of a new ground that an exclusion
+again (:func:`~kzrehab.plan_patches.ground_changed`). The variant of a new ground that an exclusion
 or component names is made whole — its laws amended, checked and indexed — but planned and
 evaluated as a patch of the head (:meth:`Patcher.planned`). A changed ground that has a
 twin in the head, or would have one in the variant, is made whole.
@@ -69,7 +69,8 @@ from .errors import KzrehabError
 from .evaluation import Known, column_values, program_of
 from .laws.framework import Framework
 from .laws.provisions import AnyProvision, Article, Ground, Law
-from .plan import Output, PlanPatch, ground_changed, groups_of, plan_of, without_ground
+from .plan import Output, groups_of, plan_of
+from .plan_patches import PlanPatch, ground_changed, without_ground
 from .rules.ast import Name, Node
 from .rules.values import FALSE
 
@@ -85,7 +86,7 @@ TakeBack = Callable[[list[Law], Sequence[Law], str, str], "list[Law] | None"]
 @attrs.frozen(eq=False)
 class Patch:
     """A variant of the head as a patch of it: the variant's framework and its plan as a
-    patch of the head's (:class:`~kzrehab.plan.PlanPatch`)."""
+    patch of the head's (:class:`~kzrehab.plan_patches.PlanPatch`)."""
 
     framework: Framework
     plan: PlanPatch

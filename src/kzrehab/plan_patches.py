@@ -1,0 +1,198 @@
+"""Attribution's variants of one ground as patches of the head's plan (:mod:`kzrehab.variants`).
+
+A variant that repeals a ground of the head (:func:`without_ground`), or gives one ground
+its base form (:func:`ground_changed`), has the head's plan (:mod:`kzrehab.plan`) but for
+the outputs that read the ground. A :class:`PlanPatch` names them: the outputs gone, the
+``or`` of many outputs (the status, a category) to take the ground out of, to give its new
+value or to add it to, and the outputs made again. :func:`kzrehab.variants.evaluate_patch`
+evaluates it from the head's values. Twins (:attr:`kzrehab.plan.Plan.twins`) are patched
+too: a twin without outputs of its own, or the first of twins, whose heir takes its
+outputs.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PlanPatch", "without_ground", "ground_changed"]
+
+import collections
+import weakref
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .laws.framework import Framework
+from .plan import Output, Plan, ground_outputs, out, receipts, twin_key
+from .rules.ast import Name, Node, walk
+
+
+class _Members(NamedTuple):
+    """What :func:`without_ground` and :func:`ground_changed` read of a plan, made once: its
+    outputs by key, the grounds of each category, the grounds that grant some component,
+    the grounds whose ``applies`` each component's receipt reads, and the grounds that
+    have twins or are one (:attr:`Plan.twins`)."""
+
+    by_key: Mapping[str, Output]
+    categories: Mapping[str, list[str]]
+    granting: frozenset[str]
+    read: Mapping[str, frozenset[str]]
+    twinned: frozenset[str]
+    #: the twins of each ground that has some, in order
+    heirs: Mapping[str, list[str]]
+    #: per category, how many of its grounds read each ground's ``applies``
+    reading: Mapping[tuple[str, str], int]
+
+
+_MEMBERS: weakref.WeakKeyDictionary[Plan, _Members] = weakref.WeakKeyDictionary()
+
+
+def _members(plan: Plan) -> _Members:
+    found = _MEMBERS.get(plan)
+    if found is None:
+        fw = plan.framework
+        categories: dict[str, list[str]] = {}
+        for g in fw.covering:
+            categories.setdefault(fw.ground_category[g], []).append(g)
+        granting = frozenset(g for c in fw.components.values() for g in c[2])
+        by_key = plan.by_key
+        read = {c: frozenset(n.name.partition(":")[2] for n in walk(by_key[f"receives:{c}"].node)
+                             if isinstance(n, Name) and n.name.startswith("applies:"))
+                for c in fw.components}  # fmt: skip
+        twinned = frozenset(plan.twins.keys() | set(plan.twins.values()))
+        heirs: dict[str, list[str]] = {}
+        for g, first in plan.twins.items():
+            heirs.setdefault(first, []).append(g)
+        reading: dict[tuple[str, str], int] = {}
+        for cat, gs in categories.items():
+            for g in gs:
+                key = (cat, plan.twins.get(g, g))
+                reading[key] = reading.get(key, 0) + 1
+        found = _MEMBERS[plan] = _Members(by_key, categories, granting, read, twinned, heirs,
+                                          reading)  # fmt: skip
+    return found
+
+
+class PlanPatch(NamedTuple):
+    """A plan as a patch of another's (:func:`without_ground`, :func:`ground_changed`)."""
+
+    #: the keys of the outputs it has not
+    gone: frozenset[str]
+    #: the ``applies`` of the ground whose repeal or change the patch is, as the other
+    #: plan's ``or`` read it (a twin's: its first twin's, :attr:`Plan.twins`)
+    ground: Name
+    #: the outputs that are an ``or`` of many ``applies``, as the other plan's ``or``
+    #: (None: it has none) ``without`` the ground, with it ``replaced`` (by its new
+    #: value), or with it ``added``: (key, the other plan's tree, which)
+    ors: tuple[tuple[str, Node | None, str], ...]
+    #: the other outputs that are not the other plan's, in plan order
+    outputs: tuple[Output, ...]
+    #: the ``applies`` whose values replace the ground's in ``ors``: the ground's own new
+    #: one (None), or, for a ground repealed that had twins, its first twin's, which has
+    #: outputs of its own now
+    heir: Name | None = None
+
+
+def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground`` repealed —
+    as a patch of ``head``. The ground's outputs are gone, and those of an exclusion or a
+    component the repeal left out (it named only the ground); the status and the ground's
+    category (gone if the ground alone granted it) are the head's ``or`` without the
+    ground; the receipts of the components it granted and of those they replace are made
+    again, with the amounts of those changed. Every other output is the head's: the same
+    tree reading the same outputs, or, for an exclusion or a component whose ``grounds``
+    the repeal changed, the same rule.
+
+    A ground with twins (:attr:`Plan.twins`) is repealed the same way, but what reads its
+    outputs reads them from its first twin, which has them now (its ``heir``): the status
+    and every category holding the ground are the head's with the heir's values in place
+    of the ground's (the same values), and the ground's category is without it only if no
+    twin of it grants that category too. A twin that has not outputs of its own takes
+    nothing away from an ``or`` but from its category, when no other ground of that
+    category is its twin or has it as twin."""
+    members = _members(head)
+    old = head.framework
+    first = head.twins.get(ground, ground)  # whose outputs the ground's values are
+    twins: Mapping[str, str] = head.twins  # the variant's
+    gone: set[str] = set()
+    ors: list[tuple[str, Node | None, str]] = []
+    outputs: list[Output] = []
+    heir: str | None = None
+    cat = old.ground_category[ground]
+    if first != ground:  # a twin: its first keeps its outputs, and the status
+        if members.reading[(cat, first)] == 1:  # no other of its category reads them
+            _category_without(members, cat, ors, gone)
+    else:
+        gone.update((f"when:{ground}", f"applies:{ground}"))
+        heirs = members.heirs.get(ground, [])
+        if not heirs:
+            ors.append(("status", members.by_key["status"].node, "without"))
+            _category_without(members, cat, ors, gone)
+        else:
+            heir = heirs[0]
+            law = old.ground_law[ground].id
+            outputs += ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node)
+            twins = collections.ChainMap({t: heir for t in heirs}, dict(head.twins))
+            ors.append(("status", members.by_key["status"].node, "replaced"))
+            for c in old.categories:
+                if (c, ground) not in members.reading:
+                    continue
+                if c != cat or members.reading[(c, ground)] > 1:  # a twin of it grants c
+                    ors.append((f"category:{c}", members.by_key[f"category:{c}"].node,
+                                "replaced"))  # fmt: skip
+                else:
+                    _category_without(members, c, ors, gone)
+    for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
+        gone.update(k for k in (f"excl:{e}", f"unless:{e}", f"holds:{e}") if k in members.by_key)
+    left_out = old.components.keys() - fw.components.keys()
+    for c in left_out:
+        gone.update(k for k in (f"receives:{c}", f"amount:{c}") if k in members.by_key)
+    changed = []
+    # (a first twin's ``applies`` is read for its twins too: its heir's is, now)
+    reread = ground in members.granting or heir is not None
+    for full, tree in (receipts(fw, twins).items() if reread else ()):
+        if tree is not members.by_key[f"receives:{full}"].node:
+            outputs.append(Output(f"receives:{full}", "receives", tree, None, full))
+            changed.append(full)
+    outputs += [members.by_key[f"amount:{c}"] for c in changed
+                if f"amount:{c}" in members.by_key]  # fmt: skip
+    return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs),
+                     None if heir is None else out(f"applies:{heir}"))
+
+
+def ground_changed(head: Plan, fw: Framework, ground: str, when: Node) -> PlanPatch | None:
+    """The plan of ``fw`` — the framework of ``head`` with the ground ``ground``'s condition
+    or category changed, and nothing else, ``when`` its parsed condition in ``fw`` — as a
+    patch of ``head``, or None when the ground has a twin in either (:attr:`Plan.twins`: the
+    variant is made whole). The ground's condition
+    is ``fw``'s, its ``applies`` (the same tree) and the receipts that read it (the same
+    trees) are evaluated again, with their amounts; the status and its category are the
+    head's ``or`` with the ground's new value — or, when its category changed, its old
+    category is without it (gone if it alone granted it) and its new one has it too."""
+    members = _members(head)
+    law = fw.ground_law[ground].id
+    twin = head.firsts.get(twin_key(fw, law, ground, when))
+    if ground in members.twinned or (twin is not None and twin[0] is when and twin[1] != ground):
+        return None
+    outputs = [Output(f"when:{ground}", "when", fw.checked(law).grounds[ground].node, law,
+                      ground), members.by_key[f"applies:{ground}"]]  # fmt: skip
+    gone: set[str] = set()
+    ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
+                                                "replaced")]  # fmt: skip
+    was, now = head.framework.ground_category[ground], fw.ground_category[ground]
+    if was == now:
+        ors.append((f"category:{was}", members.by_key[f"category:{was}"].node, "replaced"))
+    else:
+        _category_without(members, was, ors, gone)
+        found = members.by_key.get(f"category:{now}")
+        ors.append((f"category:{now}", found.node if found else None, "added"))
+    readers = [c for c in fw.components if ground in members.read[c]]
+    outputs += [members.by_key[f"receives:{c}"] for c in readers]
+    outputs += [members.by_key[f"amount:{c}"] for c in readers if f"amount:{c}" in members.by_key]
+    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+
+
+def _category_without(members: _Members, cat: str, ors: list[tuple[str, Node | None, str]],
+                      gone: set[str]) -> None:  # fmt: skip
+    """A category without one of its grounds: the ``or`` of the others, or gone."""
+    if len(members.categories[cat]) > 1:
+        ors.append((f"category:{cat}", members.by_key[f"category:{cat}"].node, "without"))
+    else:
+        gone.add(f"category:{cat}")
