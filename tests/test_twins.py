@@ -90,18 +90,21 @@ def test_a_twin_repealed_is_a_patch() -> None:
     assert _check(base, head, _people(PEOPLE), 2) == (4, 0, 0, 0)
 
 
-def test_a_changed_ground_with_a_twin_is_made_whole() -> None:
-    """A ground whose condition changed, that has a twin in the head or would have one in
-    the variant, is not a patch: its variant is made whole (and equals the whole one)."""
-    from kzrehab.attribution import _bare_laws, _variant
-    from kzrehab.variants import Patcher
-
-    one, two = [("g0", "d", "c0"), ("g1", "pensioner", "c1")], [("g0", "d", "c0"),
-                                                                 ("g1", "d", "c1")]  # fmt: skip
-    for base, head in ((_fw(one), _fw(two)), (_fw(two), _fw(one))):  # a twin now, or before
-        patcher = Patcher(head, _bare_laws(head, base)[1], _variant)
-        assert patcher.patch("many", "g1") is None
-        assert _check(base, head, _people(PEOPLE)) == (0, 0, 0, 0)
-    # the same change without a twin on either side is a patch
-    three = [("g0", "d", "c0"), ("g1", "disabled", "c1")]
-    assert _check(_fw(one), _fw(three), _people(PEOPLE)) == (0, 0, 1, 0)
+def test_a_changed_ground_with_a_twin_is_a_patch() -> None:
+    """A ground whose condition changed, that has twins in the head or takes the condition
+    of another ground in the variant: its variant is a patch of the head, equal to the whole
+    variant — it leaves its twins (the first of them passes its outputs to the next) and
+    has outputs of its own."""
+    one = [("g0", "d", "c0"), ("g1", "pensioner", "c1"), ("g2", "pensioner", "c2")]
+    two = [("g0", "d", "c0"), ("g1", "d", "c1"), ("g2", "pensioner", "c2")]
+    three = [("g0", "d", "c0"), ("g1", "disabled", "c1"), ("g2", "pensioner", "c2")]
+    # g1 a twin of g0 in the head, of g2 in the variant; and the other way
+    assert _check(_fw(one), _fw(two), _people(PEOPLE)) == (0, 0, 1, 0)
+    assert _check(_fw(two), _fw(one), _people(PEOPLE)) == (0, 0, 1, 0)
+    # the first of twins changed: its heir (g1) has their outputs; a category moved too
+    first = [("g0", "disabled", "c1"), ("g1", "d", "c0"), ("g2", "d", "c1"), ("g3", "d", "c2")]
+    firsts = [("g0", "d", "c0"), ("g1", "d", "c0"), ("g2", "d", "c1"), ("g3", "d", "c2")]
+    for base, head in ((first, firsts), (firsts, first), (one, three)):
+        assert _check(_fw(base, _component("pay", ["g0", "g2"], "3")),
+                      _fw(head, _component("pay", ["g0", "g2"], "3")),
+                      _people(PEOPLE), 2)[2:] == (1, 0)

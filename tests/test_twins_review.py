@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzrehab import attribution, plan, plan_patches
+from kzrehab import attribution, plan
 from kzrehab.claims import Claim
 from kzrehab.evaluation import evaluate
 from kzrehab.laws.framework import Framework
@@ -47,7 +47,6 @@ def _no_twins() -> Iterator[None]:
             return (*real(fw, law, g, when), g)
 
         mp.setattr(plan, "twin_key", apart)
-        mp.setattr(plan_patches, "twin_key", apart)
         yield
 
 

@@ -268,10 +268,6 @@ class Plan:
     #: a ground that has the very outputs of a ground before it → that ground (its twin):
     #: the same condition, read in the same law, under the same exclusions
     twins: Mapping[str, str] = attrs.field(factory=dict)
-    #: each ground with outputs of its own, by what makes a twin of it (:func:`twin_key`):
-    #: its parsed condition (to check it is the very one), the ground
-    firsts: Mapping[tuple[str, int, tuple[str, ...]], tuple[Node, str]] = attrs.field(
-        factory=dict, repr=False)
 
     @property
     def framework(self) -> Framework:
@@ -344,7 +340,7 @@ def _build(fw: Framework) -> Plan:
         if resolved is not None:
             outputs.append(Output(f"amount:{full}", "amount", _op("cents", (resolved.node,)),
                                   law.id, full, given=f"receives:{full}"))  # fmt: skip
-    return Plan(fw, tuple(outputs), twins, firsts)
+    return Plan(fw, tuple(outputs), twins)
 
 
 def ground_outputs(fw: Framework, law: str, ground: str, when: Node) -> tuple[Output, Output]:

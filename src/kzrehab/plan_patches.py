@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .laws.framework import Framework
-from .plan import Output, Plan, ground_outputs, out, receipts, twin_key
+from .plan import Output, Plan, ground_outputs, out, receipts
 from .rules.ast import Name, Node, walk
 
 
@@ -84,9 +84,10 @@ class PlanPatch(NamedTuple):
     ors: tuple[tuple[str, Node | None, str], ...]
     #: the other outputs that are not the other plan's, in plan order
     outputs: tuple[Output, ...]
-    #: the ``applies`` whose values replace the ground's in ``ors``: the ground's own new
-    #: one (None), or, for a ground repealed that had twins, its first twin's, which has
-    #: outputs of its own now
+    #: the ``applies`` whose values replace the ground's in ``ors`` (None: ``ground``, with
+    #: its new values): for a ground repealed that had twins, its heir's, which has outputs
+    #: of its own now; for a changed ground that had twins, its own. An ``or`` ``renamed``
+    #: has the head's values, read from the heir's ``applies``
     heir: Name | None = None
 
 
@@ -157,36 +158,69 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
                      None if heir is None else out(f"applies:{heir}"))
 
 
-def ground_changed(head: Plan, fw: Framework, ground: str, when: Node) -> PlanPatch | None:
+def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     """The plan of ``fw`` — the framework of ``head`` with the ground ``ground``'s condition
-    or category changed, and nothing else, ``when`` its parsed condition in ``fw`` — as a
-    patch of ``head``, or None when the ground has a twin in either (:attr:`Plan.twins`: the
-    variant is made whole). The ground's condition
-    is ``fw``'s, its ``applies`` (the same tree) and the receipts that read it (the same
-    trees) are evaluated again, with their amounts; the status and its category are the
-    head's ``or`` with the ground's new value — or, when its category changed, its old
-    category is without it (gone if it alone granted it) and its new one has it too."""
+    or category changed, and nothing else — as a patch of ``head``. The ground's condition
+    is ``fw``'s, its ``applies`` and the receipts that read it are evaluated again, with
+    their amounts; the status and its category are the head's ``or`` with the ground's new
+    value — or, when its category changed, its old category is without it (gone if it alone
+    granted it) and its new one has it too.
+
+    A ground with twins in the head (:attr:`Plan.twins`) leaves them: it has outputs of its
+    own (if it was the first of them, its heir has theirs, as for a repeal), its twins keep
+    their values, so the status, and a category where a twin of it still is, are the
+    head's ``or`` with the ground's new value ``added``. The ground keeps outputs of its own
+    even where its new condition is another ground's, whose twin it is in ``fw``'s own plan:
+    the values are the same."""
     members = _members(head)
     law = fw.ground_law[ground].id
-    twin = head.firsts.get(twin_key(fw, law, ground, when))
-    if ground in members.twinned or (twin is not None and twin[0] is when and twin[1] != ground):
-        return None
-    outputs = [Output(f"when:{ground}", "when", fw.checked(law).grounds[ground].node, law,
-                      ground), members.by_key[f"applies:{ground}"]]  # fmt: skip
+    first = head.twins.get(ground, ground)  # whose applies the head's ors read for it
+    twinned = ground in members.twinned
+    twins: Mapping[str, str] = head.twins
+    heir: str | None = None
+    outputs: list[Output] = []
+    if twinned:
+        changes = {ground: ground}
+        heirs = members.heirs.get(ground, [])
+        if heirs:  # it was the first of its twins: the next has their outputs now
+            heir = heirs[0]
+            outputs += ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node)
+            changes.update({t: heir for t in heirs})
+        twins = collections.ChainMap(changes, dict(head.twins))
+    outputs += ground_outputs(fw, law, ground, fw.checked(law).grounds[ground].node)
     gone: set[str] = set()
     ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
-                                                "replaced")]  # fmt: skip
+                                                "added" if twinned else "replaced")]  # fmt: skip
     was, now = head.framework.ground_category[ground], fw.ground_category[ground]
+    alone = members.reading[(was, first)] == 1  # no other ground of its category reads first
+    if heir is not None:  # the categories its heir's twins grant read the heir's applies now
+        ors += [(f"category:{c}", members.by_key[f"category:{c}"].node, "renamed")
+                for c in head.framework.categories
+                if (c, ground) in members.reading and c not in (was, now)]  # fmt: skip
     if was == now:
-        ors.append((f"category:{was}", members.by_key[f"category:{was}"].node, "replaced"))
+        ors.append((f"category:{was}", members.by_key[f"category:{was}"].node,
+                    "replaced" if alone else "added"))  # fmt: skip
     else:
-        _category_without(members, was, ors, gone)
+        if alone:
+            _category_without(members, was, ors, gone)
+        elif heir is not None:
+            ors.append((f"category:{was}", members.by_key[f"category:{was}"].node, "renamed"))
         found = members.by_key.get(f"category:{now}")
         ors.append((f"category:{now}", found.node if found else None, "added"))
-    readers = [c for c in fw.components if ground in members.read[c]]
-    outputs += [members.by_key[f"receives:{c}"] for c in readers]
+    trees = receipts(fw, twins) if twinned else {}
+    readers = []
+    for c in fw.components:
+        tree = trees.get(c, members.by_key[f"receives:{c}"].node)
+        if tree is not members.by_key[f"receives:{c}"].node:
+            outputs.append(Output(f"receives:{c}", "receives", tree, None, c))
+        elif ground in members.read[c]:  # the same tree, reading the ground's new values
+            outputs.append(members.by_key[f"receives:{c}"])
+        else:
+            continue
+        readers.append(c)
     outputs += [members.by_key[f"amount:{c}"] for c in readers if f"amount:{c}" in members.by_key]
-    return PlanPatch(frozenset(gone), out(f"applies:{ground}"), tuple(ors), tuple(outputs))
+    return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs),
+                     out(f"applies:{ground}") if twinned else None)
 
 
 def _category_without(members: _Members, cat: str, ors: list[tuple[str, Node | None, str]],

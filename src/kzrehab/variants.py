@@ -166,8 +166,7 @@ class Patcher:
             fw = self.head.with_ground(full, _with_article(law, a, kept), ground)
         except KzrehabError:
             return None  # made whole, it tells what is wrong
-        return None if fw is None else _patch(fw, ground_changed(plan_of(self.head), fw, full,
-                                                                 ground.when.node))
+        return None if fw is None else Patch(fw, ground_changed(plan_of(self.head), fw, full))
 
     def planned(self, fw: Framework, law_id: str, key: str) -> Patch | None:
         """The variant ``fw`` (made whole) that takes back the item ``key`` of the law
@@ -177,10 +176,8 @@ class Patcher:
         if found is None:
             return None
         full, changed = found
-        if not changed:
-            return Patch(fw, without_ground(plan_of(self.head), fw, full))
-        ground = next(g for g in fw.ground_law[full].grounds if g.id == key)
-        return _patch(fw, ground_changed(plan_of(self.head), fw, full, ground.when.node))
+        make = ground_changed if changed else without_ground
+        return Patch(fw, make(plan_of(self.head), fw, full))
 
     def _place(self, law: Law, key: str) -> tuple[int, int]:
         """The article of the provision ``key`` of ``law`` (a law of the head), and its
@@ -191,11 +188,6 @@ class Patcher:
                                              enumerate(law.articles)
                                              for i, p in enumerate(article.provisions)}  # fmt: skip
         return places[key]
-
-
-def _patch(fw: Framework, plan: PlanPatch | None) -> Patch | None:
-    """The patch, when its plan can be one (a ground with a twin cannot)."""
-    return None if plan is None else Patch(fw, plan)
 
 
 def _with_article(law: Law, a: int, provisions: tuple[AnyProvision, ...]) -> Law:
@@ -236,6 +228,9 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
     for key, tree, which in plan.ors:
         whole = head_cov.status if key == "status" else \
             head_cov.categories.get(key.partition(":")[2])
+        if which == "renamed":  # the same values, read from the heir's applies
+            new[key] = whole
+            continue
         if which == "added":  # an or with one more
             new[key] = after.copy() if whole is None else np.maximum(whole, after)
             continue
