@@ -40,8 +40,10 @@ MEASURES = ["deportation", "special_settlement", "exile", "confiscation", "requi
 
 
 def draft(provisions: int, shift: int = 0) -> str:
-    """A draft law of ``provisions`` grounds, each its own condition (``shift``: each
-    ground's year that many years later, the same ground with another condition)."""
+    """A draft law of ``provisions`` grounds, each a measure and a year (``shift``: each
+    ground's year that many years later, the same ground with another condition). There are
+    400 such conditions: beyond 400 grounds they repeat, and grounds share them as twins
+    (``kzrehab.plan.Plan.twins``)."""
     lines = ["[law]", 'id = "many-changes"', 'title = "A draft of many changed provisions"',
              'kind = "bill"', 'status = "draft"', 'version = "benchmark"',
              'sources = ["A benchmark fixture (issue 15), not a modelled law"]', "",

@@ -35,8 +35,12 @@ its category indexed (:meth:`~kzrehab.laws.framework.Framework.with_ground`); it
 the head's with its condition, its ``applies`` and the receipts that read it evaluated
 again (:func:`~kzrehab.plan_patches.ground_changed`). The variant of a new ground that an exclusion
 or component names is made whole — its laws amended, checked and indexed — but planned and
-evaluated as a patch of the head (:meth:`Patcher.planned`). A changed ground that has a
-twin in the head, or would have one in the variant, is made whole.
+evaluated as a patch of the head (:meth:`Patcher.planned`). A changed ground that has
+twins in the head leaves them: it has outputs of its own (the first of twins passes theirs
+to its heir), and the status, and a category where a twin of it stays, are the head's
+with its new value added. It keeps outputs of its own even where its new condition is
+another ground's, whose twin the whole variant's plan makes it: another plan, the same
+values.
 
 A patch's outputs are evaluated in two ways (:func:`evaluate_patch`). The status and a
 category are an ``or`` of many ``applies``: without the ground, or with its new value, they
