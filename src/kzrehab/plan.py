@@ -315,12 +315,12 @@ def _build(fw: Framework) -> Plan:
                 holds = _and(holds, _not(out(f"unless:{full}")))
             outputs.append(Output(f"holds:{full}", "holds", holds, None, full))
     twins: dict[str, str] = {}
-    firsts: dict[tuple[str, int, tuple[str, ...]], tuple[Node, str]] = {}
+    firsts: dict[tuple[str, int, tuple[str, ...]], str] = {}  # (the law keeps each tree)
     for law in fw.laws:
         parsed = {law.full_id(g.id): g.when.node for g in law.grounds}
         for full, when in fw.checked(law.id).grounds.items():
             key = twin_key(fw, law.id, full, parsed[full])
-            first = firsts.setdefault(key, (parsed[full], full))[1]
+            first = firsts.setdefault(key, full)
             if first != full:  # its twin's outputs are its own
                 twins[full] = first
                 continue

@@ -80,15 +80,14 @@ class PlanPatch(NamedTuple):
     ground: Name
     #: the outputs that are an ``or`` of many ``applies``, as the other plan's ``or``
     #: (None: it has none) ``without`` the ground, with it ``replaced`` (by its new
-    #: value), or with it ``added``: (key, the other plan's tree, which)
+    #: value), with it ``added``, or ``renamed`` (the same values, read from the ``applies``
+    #: of the ground's heir, the twin that has its outputs now): (key, the other plan's
+    #: tree, which)
     ors: tuple[tuple[str, Node | None, str], ...]
     #: the other outputs that are not the other plan's, in plan order
     outputs: tuple[Output, ...]
-    #: the ``applies`` whose values replace the ground's in ``ors`` (None: ``ground``, with
-    #: its new values): for a ground repealed that had twins, its heir's, which has outputs
-    #: of its own now; for a changed ground that had twins, its own. An ``or`` ``renamed``
-    #: has the head's values, read from the heir's ``applies``
-    heir: Name | None = None
+    #: the ``applies`` with the ground's new values (a changed ground's own), if any
+    value: Name | None = None
 
 
 def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
@@ -111,33 +110,26 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     members = _members(head)
     old = head.framework
     first = head.twins.get(ground, ground)  # whose outputs the ground's values are
-    twins: Mapping[str, str] = head.twins  # the variant's
     gone: set[str] = set()
     ors: list[tuple[str, Node | None, str]] = []
-    outputs: list[Output] = []
-    heir: str | None = None
     cat = old.ground_category[ground]
+    heir, outputs, twins = _heir(members, head, fw, ground, {})
     if first != ground:  # a twin: its first keeps its outputs, and the status
         if members.reading[(cat, first)] == 1:  # no other of its category reads them
             _category_without(members, cat, ors, gone)
     else:
         gone.update((f"when:{ground}", f"applies:{ground}"))
-        heirs = members.heirs.get(ground, [])
-        if not heirs:
+        if heir is None:
             ors.append(("status", members.by_key["status"].node, "without"))
             _category_without(members, cat, ors, gone)
         else:
-            heir = heirs[0]
-            law = old.ground_law[ground].id
-            outputs += ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node)
-            twins = collections.ChainMap({t: heir for t in heirs}, dict(head.twins))
-            ors.append(("status", members.by_key["status"].node, "replaced"))
+            ors.append(("status", members.by_key["status"].node, "renamed"))
             for c in old.categories:
                 if (c, ground) not in members.reading:
                     continue
                 if c != cat or members.reading[(c, ground)] > 1:  # a twin of it grants c
                     ors.append((f"category:{c}", members.by_key[f"category:{c}"].node,
-                                "replaced"))  # fmt: skip
+                                "renamed"))  # fmt: skip
                 else:
                     _category_without(members, c, ors, gone)
     for e in old.exclusion_law.keys() - fw.exclusion_law.keys():
@@ -154,8 +146,7 @@ def without_ground(head: Plan, fw: Framework, ground: str) -> PlanPatch:
             changed.append(full)
     outputs += [members.by_key[f"amount:{c}"] for c in changed
                 if f"amount:{c}" in members.by_key]  # fmt: skip
-    return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs),
-                     None if heir is None else out(f"applies:{heir}"))
+    return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs))
 
 
 def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
@@ -176,17 +167,8 @@ def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
     law = fw.ground_law[ground].id
     first = head.twins.get(ground, ground)  # whose applies the head's ors read for it
     twinned = ground in members.twinned
-    twins: Mapping[str, str] = head.twins
-    heir: str | None = None
-    outputs: list[Output] = []
-    if twinned:
-        changes = {ground: ground}
-        heirs = members.heirs.get(ground, [])
-        if heirs:  # it was the first of its twins: the next has their outputs now
-            heir = heirs[0]
-            outputs += ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node)
-            changes.update({t: heir for t in heirs})
-        twins = collections.ChainMap(changes, dict(head.twins))
+    # (if it was the first of its twins, the next has their outputs now)
+    heir, outputs, twins = _heir(members, head, fw, ground, {ground: ground} if twinned else {})
     outputs += ground_outputs(fw, law, ground, fw.checked(law).grounds[ground].node)
     gone: set[str] = set()
     ors: list[tuple[str, Node | None, str]] = [("status", members.by_key["status"].node,
@@ -220,7 +202,22 @@ def ground_changed(head: Plan, fw: Framework, ground: str) -> PlanPatch:
         readers.append(c)
     outputs += [members.by_key[f"amount:{c}"] for c in readers if f"amount:{c}" in members.by_key]
     return PlanPatch(frozenset(gone), out(f"applies:{first}"), tuple(ors), tuple(outputs),
-                     out(f"applies:{ground}") if twinned else None)
+                     out(f"applies:{ground}"))
+
+
+def _heir(members: _Members, head: Plan, fw: Framework, ground: str, changes: dict[str, str]
+          ) -> tuple[str | None, list[Output], Mapping[str, str]]:  # fmt: skip
+    """The twin that has the ground's outputs in ``fw`` when the ground, the first of its
+    twins, leaves them (None: it is not such a ground), with those outputs, and the
+    twins of ``fw`` (:attr:`Plan.twins`): the head's, with ``changes`` too."""
+    heirs = members.heirs.get(ground, [])
+    if not heirs:
+        return None, [], collections.ChainMap(changes, dict(head.twins)) if changes else head.twins
+    heir = heirs[0]
+    law = head.framework.ground_law[ground].id
+    outputs = list(ground_outputs(fw, law, heir, members.by_key[f"when:{ground}"].node))
+    changes.update({t: heir for t in heirs})
+    return heir, outputs, collections.ChainMap(changes, dict(head.twins))
 
 
 def _category_without(members: _Members, cat: str, ors: list[tuple[str, Node | None, str]],

@@ -227,8 +227,7 @@ def evaluate_patch(patch: Patch, head_cov: Coverage, base_cov: Coverage,
         new.update(_evaluated(patched, fw, plan.outputs, known, pop, len(head_cov), chunk))
     ground = plan.ground.name.partition(":")[2]
     before: Any = head_cov.grounds[ground]
-    # its new values, when its rule changed, or its heir's (the same values)
-    after: Any = new.get((plan.heir or plan.ground).name)
+    after: Any = None if plan.value is None else new[plan.value.name]  # its new values
     for key, tree, which in plan.ors:
         whole = head_cov.status if key == "status" else \
             head_cov.categories.get(key.partition(":")[2])
